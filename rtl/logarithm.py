@@ -1,0 +1,76 @@
+from amaranth.hdl import Module, Signal
+from amaranth.lib import wiring
+from amaranth.lib.wiring import In, Out
+from amaranth.utils import ceil_log2
+
+from .lod import LeadingOneDetector
+from .params import check_int
+from .shifter import BarrelShifter
+
+__all__ = ["Logarithm"]
+
+
+class Logarithm(wiring.Component):
+    """Mitchell's binary logarithm: ``log2(N) ~= k + x`` as the fixed-point word ``{k, x}``.
+
+    A leading-one detector finds ``k``; a barrel shifter moves the leading one to the top bit
+    (shift by ``width - 1 - k``), and the bits below it are the mantissa ``x`` with ``width - 1``
+    fraction bits. When ``frac_bits < width - 1`` only the top ``frac_bits`` of them are kept: the
+    low ``width - 1 - frac_bits`` bits of the normalised mantissa are dropped (truncation toward
+    zero, so ``x`` never grows).
+
+    Parameters
+    ----------
+    width : int
+    frac_bits : int
+        Fraction bits kept, 0 to ``width - 1``.
+
+    Members
+    -------
+    operand : In(width)
+    characteristic : Out(ceil_log2(width))
+        ``k``, the index of the leading one.
+    fraction : Out(frac_bits)
+        ``x`` scaled by ``2**frac_bits``.
+    zero : Out(1)
+        Set when ``operand`` is zero; ``characteristic`` and ``fraction`` are then meaningless.
+    """
+
+    def __init__(self, *, width: int, frac_bits: int):
+        self._width = check_int(width, name="Width", minimum=1)
+        self._frac_bits = check_int(frac_bits, name="Fraction bits", minimum=0, maximum=width - 1)
+        super().__init__({
+            "operand":        In(width),
+            "characteristic": Out(ceil_log2(width)),
+            "fraction":       Out(frac_bits),
+            "zero":           Out(1),
+        })
+
+    @property
+    def word_width(self) -> int:
+        """Width of the fixed-point word ``{characteristic, fraction}``."""
+        return ceil_log2(self._width) + self._frac_bits
+
+    def elaborate(self, platform):
+        m = Module()
+        width, frac_bits = self._width, self._frac_bits
+
+        m.submodules.lod = lod = LeadingOneDetector(width=width)
+        m.submodules.normaliser = normaliser = BarrelShifter(
+            width=width, amount_width=lod.position_width, direction="left")
+
+        normalise_by = Signal(lod.position_width)
+        m.d.comb += [
+            lod.value.eq(self.operand),
+            normalise_by.eq((width - 1) - lod.position),
+            normaliser.value.eq(self.operand),
+            normaliser.amount.eq(normalise_by),
+        ]
+
+        normalised = normaliser.result
+        m.d.comb += [
+            self.characteristic.eq(lod.position),
+            self.fraction.eq(normalised[width - 1 - frac_bits:width - 1]),
+            self.zero.eq(lod.zero),
+        ]
+        return m

@@ -1,0 +1,74 @@
+from amaranth.hdl import Module, Mux, Signal
+from amaranth.lib import wiring
+from amaranth.lib.wiring import In, Out
+
+from .params import check_int
+
+__all__ = ["BarrelShifter"]
+
+
+class BarrelShifter(wiring.Component):
+    """Logical shift by a variable amount, as ``amount_width`` stages of 2:1 muxes.
+
+    Stage ``j`` shifts by ``2**j`` when bit ``j`` of ``amount`` is set, so the depth is
+    ``amount_width`` muxes whatever the shift amount is. Bits shifted past either end are lost and
+    zeros are shifted in.
+
+    Parameters
+    ----------
+    width : int
+        Width of ``value``.
+    amount_width : int
+        Width of ``amount``; shifts range from 0 to ``2**amount_width - 1``.
+    direction : "left" or "right"
+    result_width : int
+        Width of ``result``; defaults to ``width``. A left shift into a wider result keeps the bits
+        that move past ``width``.
+
+    Members
+    -------
+    value : In(width)
+    amount : In(amount_width)
+    result : Out(result_width)
+    """
+
+    def __init__(self, *, width: int, amount_width: int, direction: str = "left",
+                 result_width: int | None = None):
+        if direction not in ("left", "right"):
+            raise ValueError(f"Direction must be 'left' or 'right', not {direction!r}")
+        self._width = check_int(width, name="Width", minimum=1)
+        self._amount_width = check_int(amount_width, name="Amount width", minimum=0)
+        self._direction = direction
+        if result_width is None:
+            result_width = width
+        self._result_width = check_int(result_width, name="Result width", minimum=1)
+        super().__init__({
+            "value":  In(width),
+            "amount": In(amount_width),
+            "result": Out(result_width),
+        })
+
+    @property
+    def direction(self) -> str:
+        return self._direction
+
+    @property
+    def working_width(self) -> int:
+        return max(self._width, self._result_width)
+
+    def elaborate(self, platform):
+        m = Module()
+
+        stage = Signal(self.working_width, name="stage0")
+        m.d.comb += stage.eq(self.value)
+        for index in range(self._amount_width):
+            if self._direction == "left":
+                shifted = stage << (1 << index)
+            else:
+                shifted = stage >> (1 << index)
+            next_stage = Signal(self.working_width, name=f"stage{index + 1}")
+            m.d.comb += next_stage.eq(Mux(self.amount[index], shifted, stage))
+            stage = next_stage
+
+        m.d.comb += self.result.eq(stage)
+        return m
