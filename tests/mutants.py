@@ -1,0 +1,38 @@
+"""Deliberately wrong multipliers: the checks must catch each of them."""
+from amaranth.hdl import Module
+
+from mitchell.rtl import MitchellMultiplier, Multiplier
+from mitchell.rtl.pipeline import delay
+
+
+class FlippedBit(Multiplier):
+    """Mitchell's multiplier with bit ``bit`` of the antilog output inverted when ``a`` is odd."""
+
+    def __init__(self, *, width: int, bit: int, stages: int = 0):
+        super().__init__(width=width, stages=stages)
+        self.bit = bit
+
+    def elaborate(self, platform):
+        m = Module()
+        m.submodules.core = core = MitchellMultiplier(width=self.width, stages=self.stages)
+        a_odd = delay(m, self.a[0], count=self.stages, name="a_odd")
+        m.d.comb += [
+            core.a.eq(self.a),
+            core.b.eq(self.b),
+            self.p.eq(core.p ^ (a_odd << self.bit)),
+        ]
+        return m
+
+
+class ExtraLatency(Multiplier):
+    """Mitchell's multiplier with one register more than its ``stages`` says."""
+
+    def elaborate(self, platform):
+        m = Module()
+        m.submodules.core = core = MitchellMultiplier(width=self.width, stages=self.stages)
+        m.d.comb += [
+            core.a.eq(self.a),
+            core.b.eq(self.b),
+            self.p.eq(delay(m, core.p, count=1, name="late")),
+        ]
+        return m
