@@ -1,4 +1,7 @@
 """Operand pairs to simulate or to measure: exhaustive, seeded random, and corner cases."""
+from dataclasses import dataclass
+from typing import Iterator
+
 import numpy as np
 
 from .arrays import NATIVE_MAX_WIDTH, dtype_for
@@ -6,27 +9,42 @@ from .arrays import NATIVE_MAX_WIDTH, dtype_for
 EXHAUSTIVE_MAX_WIDTH = 16
 
 
-def exhaustive(width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair, ``a`` varying slowest."""
+BLOCK = 1 << 18
+
+
+def check_exhaustive(width: int) -> None:
     if width > EXHAUSTIVE_MAX_WIDTH:
         raise ValueError(f"Exhaustive vectors are limited to widths up to {EXHAUSTIVE_MAX_WIDTH} "
                          f"(2**{2 * width} pairs at width {width}); use random:N or corners")
-    values = np.arange(1 << width, dtype=np.uint64)
-    return np.repeat(values, 1 << width), np.tile(values, 1 << width)
 
 
-def random_pairs(width: int, count: int, *, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """``count`` uniformly random pairs from NumPy's PCG64 seeded with ``seed``."""
-    rng = np.random.default_rng(seed)
+def exhaustive_block(width: int, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs ``start`` to ``stop - 1`` of the exhaustive order: pair ``i`` is ``(i >> width, i % 2**width)``."""
+    index = np.arange(start, stop, dtype=np.uint64)
+    return index >> np.uint64(width), index & np.uint64((1 << width) - 1)
+
+
+def exhaustive(width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair, ``a`` varying slowest."""
+    check_exhaustive(width)
+    return exhaustive_block(width, 0, 1 << (2 * width))
+
+
+def _random_block(rng: np.random.Generator, width: int, count: int) -> tuple[np.ndarray, np.ndarray]:
     if width <= NATIVE_MAX_WIDTH:
         return (rng.integers(0, 1 << width, size=count, dtype=np.uint64),
                 rng.integers(0, 1 << width, size=count, dtype=np.uint64))
-    # Wider operands: two 32-bit halves per value, assembled in Python ints.
+    # Wider operands: two halves per value, assembled in Python ints.
     def draw() -> np.ndarray:
         high = rng.integers(0, 1 << (width - 32), size=count, dtype=np.uint64)
         low = rng.integers(0, 1 << 32, size=count, dtype=np.uint64)
         return np.array([(int(h) << 32) | int(l) for h, l in zip(high, low)], dtype=object)
     return draw(), draw()
+
+
+def random_pairs(width: int, count: int, *, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``count`` uniformly random pairs from NumPy's PCG64 seeded with ``seed``."""
+    return _random_block(np.random.default_rng(seed), width, count)
 
 
 def corner_values(width: int) -> list[int]:
@@ -41,3 +59,74 @@ def corners(width: int) -> tuple[np.ndarray, np.ndarray]:
     """Every pair of corner values."""
     values = np.array(corner_values(width), dtype=dtype_for(width))
     return np.repeat(values, len(values)), np.tile(values, len(values))
+
+
+@dataclass(frozen=True)
+class VectorSet:
+    """A sequence of operand pairs named by a spec: ``exhaustive``, ``random:N``, ``corners``, or
+    several joined with ``+`` (``random:100000+corners``). Random pairs are drawn in order from one
+    generator seeded with ``seed``, so the same spec and seed always give the same pairs."""
+
+    spec: str
+    width: int
+    seed: int = 1
+
+    def __post_init__(self):
+        for part in self.parts:
+            kind, _, count = part.partition(":")
+            if kind == "exhaustive" and not count:
+                check_exhaustive(self.width)
+            elif kind == "corners" and not count:
+                pass
+            elif kind == "random" and count.isdigit() and int(count) > 0:
+                pass
+            else:
+                raise ValueError(f"Vectors must be exhaustive, random:N (N > 0) or corners, joined "
+                                 f"with '+', not {part!r}")
+
+    @classmethod
+    def default(cls, width: int, seed: int = 1) -> "VectorSet":
+        """Exhaustive up to 8 bits, else 100,000 random pairs plus the corners."""
+        return cls("exhaustive" if width <= 8 else "random:100000+corners", width, seed)
+
+    @property
+    def parts(self) -> list[str]:
+        return self.spec.split("+")
+
+    @property
+    def count(self) -> int:
+        total = 0
+        for part in self.parts:
+            kind, _, count = part.partition(":")
+            if kind == "exhaustive":
+                total += 1 << (2 * self.width)
+            elif kind == "random":
+                total += int(count)
+            else:
+                total += len(corner_values(self.width)) ** 2
+        return total
+
+    def chunks(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """The pairs in order, in blocks of at most ``BLOCK``."""
+        rng = np.random.default_rng(self.seed)
+        for part in self.parts:
+            kind, _, count = part.partition(":")
+            if kind == "exhaustive":
+                total = 1 << (2 * self.width)
+                for start in range(0, total, BLOCK):
+                    yield exhaustive_block(self.width, start, min(start + BLOCK, total))
+            elif kind == "random":
+                remaining = int(count)
+                while remaining:
+                    size = min(BLOCK, remaining)
+                    yield _random_block(rng, self.width, size)
+                    remaining -= size
+            else:
+                yield corners(self.width)
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """All pairs at once."""
+        blocks = list(self.chunks())
+        dtype = dtype_for(self.width)
+        return (np.concatenate([a.astype(dtype) for a, _ in blocks]),
+                np.concatenate([b.astype(dtype) for _, b in blocks]))
