@@ -9,14 +9,15 @@ class Mismatch:
     a: int
     b: int
     expected: int
-    got: int
+    got: int | str  # a str of 0/1/x/z bits when the simulator saw unknown bits
 
     def describe(self, width: int) -> str:
         digits = (2 * width + 3) // 4
         operand_digits = (width + 3) // 4
+        got = f"0x{self.got:0{digits}x} ({self.got})" if isinstance(self.got, int) else \
+            f"0b{self.got} (unknown bits)"
         return (f"a=0x{self.a:0{operand_digits}x} ({self.a}) b=0x{self.b:0{operand_digits}x} ({self.b}) "
-                f"expected=0x{self.expected:0{digits}x} ({self.expected}) "
-                f"got=0x{self.got:0{digits}x} ({self.got})")
+                f"expected=0x{self.expected:0{digits}x} ({self.expected}) got={got}")
 
 
 @dataclass

@@ -9,21 +9,37 @@ import time
 from pathlib import Path
 from typing import Iterator
 
-from cocotb_tools.runner import get_runner
+from cocotb_tools.runner import Icarus, get_runner
 
 from .bench_spec import ENVIRONMENT_VARIABLE, BenchResult, BenchSpec
+from .vectors import BLOCK
 from .toolchain import icarus, with_verilator_on_path
 
 TESTBENCH = Path(__file__).parent / "hdl" / "batch_tb.v"
 TOPLEVEL = "mitchell_batch_tb"
 BENCH_MODULE = "mitchell.sim.cocotb_bench"
 SIMULATORS = ("icarus", "verilator")
-# Vectors per chunk held in the testbench's memory; equal to the VectorSet block size.
-DEPTH = 1 << 18
+# Vectors per chunk held in the testbench's memory: the VectorSet block size.
+DEPTH = BLOCK
+# Copies of the design checked side by side; Verilator's cost is mostly per clock, not per copy.
+LANES = {"icarus": 1, "verilator": 8}
 
 
 class SimulationError(Exception):
     """The simulator failed to build or run; the message holds the end of its log."""
+
+
+class _IcarusWithVcd(Icarus):
+    """cocotb's Icarus runner passes vvp ``-none`` (no waves) unless it records its own FST dump;
+    the testbench writes its own VCD, so this one asks vvp for VCD output instead."""
+
+    def _test_command(self):
+        return [[("-vcd" if arg == "-none" else arg) for arg in command]
+                for command in super()._test_command()]
+
+
+def _runner(simulator: str, *, vcd: bool):
+    return _IcarusWithVcd() if simulator == "icarus" and vcd else get_runner(simulator)
 
 
 @contextlib.contextmanager
@@ -59,13 +75,15 @@ def simulate(simulator: str, verilog: Path, top: str, spec: BenchSpec, *, build_
     if simulator == "icarus":
         icarus()
     width, stages = spec.design["width"], spec.design["stages"]
-    waves = vcd is not None
+    # The testbench dumps its own VCD; Verilator must be built with tracing for that, while
+    # cocotb's own Icarus waves option would switch the dump to FST.
+    waves = vcd is not None and simulator == "verilator"
     source = verilog.read_bytes()
-    key = hashlib.sha256(json.dumps([simulator, top, width, stages, DEPTH, waves]).encode()
+    key = hashlib.sha256(json.dumps([simulator, top, width, stages, DEPTH, LANES, waves]).encode()
                          + source + TESTBENCH.read_bytes()).hexdigest()[:16]
     build_dir = build_root / f"{simulator}-{top}-w{width}-s{stages}-{key}"
     with _environment(simulator):
-        runner = get_runner(simulator)
+        runner = _runner(simulator, vcd=vcd is not None)
         with _locked(build_dir):
             started = time.perf_counter()
             _build(runner, simulator, build_dir, source, top, width=width, stages=stages, waves=waves)
@@ -87,7 +105,8 @@ def _build(runner, simulator: str, build_dir: Path, source: bytes, top: str, *, 
     log = build_dir / "build.log"
     try:
         runner.build(sources=[design_copy, TESTBENCH], hdl_toplevel=TOPLEVEL,
-                     parameters={"WIDTH": width, "STAGES": stages, "DEPTH": DEPTH},
+                     parameters={"WIDTH": width, "STAGES": stages, "DEPTH": DEPTH,
+                                 "LANES": LANES[simulator]},
                      defines=defines, build_args=build_args, build_dir=build_dir,
                      timescale=("1ns", "1ps"), waves=waves, log_file=log)
     except (Exception, SystemExit) as error:
@@ -105,15 +124,18 @@ def _run(runner, simulator: str, build_dir: Path, spec: BenchSpec, *,
         spec.save(test_dir / "spec.json")
         log = test_dir / "test.log"
         plusargs = [f"+vcd={vcd}"] if vcd is not None else []
+        runner_waves = vcd is not None and simulator == "verilator"
+        result_path = Path(spec.result_path)
         try:
             runner.test(test_module=BENCH_MODULE, hdl_toplevel=TOPLEVEL, build_dir=build_dir,
-                        test_dir=test_dir, plusargs=plusargs, waves=vcd is not None,
+                        test_dir=test_dir, plusargs=plusargs, waves=runner_waves,
                         extra_env={ENVIRONMENT_VARIABLE: str(test_dir / "spec.json")},
                         results_xml=str(test_dir / "results.xml"), log_file=log,
                         timescale=("1ns", "1ps"))
         except (Exception, SystemExit) as error:
-            raise SimulationError(f"{simulator} run failed ({error}):\n{_log_tail(log)}") from None
-        result_path = Path(spec.result_path)
+            # The bench fails its cocotb test on a mismatch, after writing what it found.
+            if not result_path.exists():
+                raise SimulationError(f"{simulator} run failed ({error}):\n{_log_tail(log)}") from None
         if not result_path.exists():
             raise SimulationError(f"{simulator} run ended without a result:\n{_log_tail(log)}")
         return BenchResult.load(result_path)

@@ -1,0 +1,119 @@
+"""One simulation run: a design (or a user's Verilog) on one simulator, checked against the golden model."""
+import contextlib
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..rtl import Multiplier
+from . import amaranth_sim
+from .check import Mismatch, compare
+from .design import Design
+from .files import atomic_file
+from .vectors import VectorSet
+
+SIMULATORS = ("amaranth", "icarus", "verilator")
+
+
+@dataclass
+class SimRequest:
+    design: Design
+    simulator: str
+    vectors: VectorSet
+    build_dir: Path = Path("build")
+    verilog: Path | None = None
+    top: str | None = None
+    vcd: Path | None = None
+
+    def __post_init__(self):
+        if self.simulator not in SIMULATORS:
+            raise ValueError(f"Simulator must be one of {', '.join(SIMULATORS)}, not {self.simulator!r}")
+        if (self.verilog is None) != (self.top is None):
+            raise ValueError("--verilog and --top go together: the file and the module in it to simulate")
+        if self.verilog is not None:
+            if self.simulator == "amaranth":
+                raise ValueError("The amaranth simulator runs the Amaranth design; "
+                                 "simulate Verilog with icarus or verilator")
+            if not Path(self.verilog).is_file():
+                raise ValueError(f"Verilog file {str(self.verilog)!r} does not exist")
+
+
+@dataclass
+class SimReport:
+    simulator: str
+    design: str
+    vectors: str
+    seed: int
+    checked: int
+    mismatches: int
+    sim_seconds: float
+    wall_seconds: float
+    build_seconds: float = 0.0
+    first: list[Mismatch] = field(default_factory=list)
+    reset_problems: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.mismatches == 0 and not self.reset_problems
+
+    @property
+    def rate(self) -> float:
+        return self.checked / self.sim_seconds if self.sim_seconds else float("inf")
+
+    def summary(self) -> str:
+        return (f"{self.simulator} {self.design}: {self.checked:,} vectors ({self.vectors}, seed "
+                f"{self.seed}), {self.mismatches:,} mismatches, {self.rate:,.0f} vectors/s, "
+                f"wall {self.wall_seconds:.1f} s (build {self.build_seconds:.1f} s)")
+
+
+def run_simulation(request: SimRequest, *, dut: Multiplier | None = None) -> SimReport:
+    """Runs ``request``; ``dut`` replaces the design's own RTL on the Amaranth simulator (the tests
+    use it to show that a wrong design fails)."""
+    started = time.perf_counter()
+    vcd_target = contextlib.nullcontext(None) if request.vcd is None else atomic_file(request.vcd)
+    with vcd_target as vcd:
+        if request.simulator == "amaranth":
+            report = _run_amaranth(request, dut if dut is not None else request.design.component(), vcd)
+        else:
+            report = _run_cocotb(request, vcd)
+    report.wall_seconds = time.perf_counter() - started
+    return report
+
+
+def _run_amaranth(request: SimRequest, dut: Multiplier, vcd: Path | None) -> SimReport:
+    a, b = request.vectors.arrays()
+    started = time.perf_counter()
+    got = amaranth_sim.simulate(dut, a, b, vcd=vcd)
+    seconds = time.perf_counter() - started
+    comparison = compare(a, b, request.design.golden(a, b), got)
+    return SimReport("amaranth", request.design.label, request.vectors.spec, request.vectors.seed,
+                     comparison.checked, comparison.mismatches, seconds, 0.0, first=comparison.first)
+
+
+def _run_cocotb(request: SimRequest, vcd: Path | None) -> SimReport:
+    from . import cocotb_runner
+    from .bench_spec import BenchSpec
+
+    build_root = Path(request.build_dir).absolute()
+    if request.verilog is None:
+        text = request.design.verilog().encode()
+        verilog = build_root / "designs" / f"{hashlib.sha256(text).hexdigest()[:16]}.v"
+        verilog.parent.mkdir(parents=True, exist_ok=True)
+        if not verilog.exists():
+            with atomic_file(verilog) as temporary:
+                temporary.write_bytes(text)
+        top, label = request.design.default_name, request.design.label
+    else:
+        verilog, top = Path(request.verilog).absolute(), request.top
+        label = f"{top} from {request.verilog} against {request.design.label}"
+    design = request.design
+    spec = BenchSpec(design=dict(variant=design.variant, width=design.width,
+                                 frac_bits=design.frac_bits, stages=design.stages),
+                     vectors=request.vectors.spec, seed=request.vectors.seed,
+                     check_reset=request.verilog is None, result_path="")
+    result, build_seconds = cocotb_runner.simulate(request.simulator, verilog, top, spec,
+                                                   build_root=build_root, vcd=vcd)
+    return SimReport(request.simulator, label, request.vectors.spec, request.vectors.seed,
+                     result.checked, result.mismatches, result.seconds, 0.0, build_seconds,
+                     first=[Mismatch(*entry) for entry in result.first],
+                     reset_problems=result.reset_problems)

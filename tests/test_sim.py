@@ -1,0 +1,140 @@
+"""`mitchell sim` on every simulator, and proof that the benches fail on wrong designs."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mitchell.rtl import to_verilog
+from mitchell.sim.design import Design
+from mitchell.sim.run import SimRequest, run_simulation
+from mitchell.sim.vectors import VectorSet
+
+from .conftest import require_tool
+from .mutants import ExtraLatency, FlippedBit
+
+BEHAVIOURAL = Path(__file__).parent / "data" / "mitchell_behavioural.v"
+COCOTB_SIMULATORS = ["icarus", "verilator"]
+
+
+def needs(simulator: str) -> None:
+    if simulator == "icarus":
+        require_tool("iverilog", "apt-get install -y iverilog")
+
+
+def mitchell_sim(*args, cwd: Path):
+    return subprocess.run([sys.executable, "-m", "mitchell.reports.cli", "sim", *args],
+                          capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.fixture(scope="session")
+def build_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("sim-build")
+
+
+CASES = [
+    # (args, vectors expected)
+    (["--width", "8", "--vectors", "exhaustive"], 65536),
+    (["--width", "16", "--vectors", "random:3000+corners", "--seed", "5"], 3000 + 46 ** 2),
+    (["--width", "32", "--vectors", "random:3000+corners"], 3000 + 94 ** 2),
+    (["--width", "16", "--stages", "2", "--vectors", "random:5000"], 5000),
+    (["--width", "8", "--variant", "exact", "--stages", "1", "--vectors", "random:3000+corners"],
+     3000 + 22 ** 2),
+]
+
+
+@pytest.mark.parametrize("args, count", CASES, ids=lambda case: " ".join(case) if isinstance(case, list) else None)
+@pytest.mark.parametrize("simulator", ["amaranth", *COCOTB_SIMULATORS])
+def test_designs_match_golden_model(simulator, args, count, build_dir, tmp_path):
+    needs(simulator)
+    result = mitchell_sim("--simulator", simulator, "--build-dir", str(build_dir), *args, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f" {count:,} vectors" in result.stdout and " 0 mismatches" in result.stdout
+
+
+def test_corner_counts_are_derived_from_the_definition():
+    # 0, 1, max, 2**k, 2**k - 1, 3 * 2**k below 2**16, without repeats.
+    values = {0, 1, 2 ** 16 - 1} | {2 ** k for k in range(16)} | {2 ** k - 1 for k in range(17)} \
+        | {3 * 2 ** k for k in range(15)}
+    assert VectorSet("corners", 16).count == len(values) ** 2 == 46 ** 2
+
+
+@pytest.mark.parametrize("simulator", COCOTB_SIMULATORS)
+@pytest.mark.parametrize("mutant, stages", [(FlippedBit(width=8, bit=5), 0),
+                                             (ExtraLatency(width=8, stages=2), 2)],
+                         ids=["wrong-antilog-bit", "extra-latency"])
+def test_mutants_make_sim_exit_1(simulator, mutant, stages, build_dir, tmp_path):
+    needs(simulator)
+    source = tmp_path / "mutant.v"
+    source.write_text(to_verilog(mutant, name="mutant"))
+    result = mitchell_sim("--simulator", simulator, "--build-dir", str(build_dir), "--width", "8",
+                          "--stages", str(stages), "--vectors", "random:2000",
+                          "--verilog", str(source), "--top", "mutant", cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "mismatch: a=0x" in result.stdout and " 0 mismatches" not in result.stdout
+
+
+@pytest.mark.parametrize("mutant, stages", [(FlippedBit(width=8, bit=5), 0),
+                                             (ExtraLatency(width=8, stages=2), 2)],
+                         ids=["wrong-antilog-bit", "extra-latency"])
+def test_mutants_fail_on_amaranth(mutant, stages):
+    request = SimRequest(Design(width=8, stages=stages), "amaranth", VectorSet("random:2000", 8))
+    report = run_simulation(request, dut=mutant)
+    assert not report.passed and report.mismatches > 500 and report.first
+
+
+@pytest.mark.parametrize("simulator", COCOTB_SIMULATORS)
+def test_behavioural_verilog_passes_and_its_mutant_fails(simulator, build_dir, tmp_path):
+    needs(simulator)
+    good = mitchell_sim("--simulator", simulator, "--build-dir", str(build_dir), "--width", "8",
+                        "--vectors", "exhaustive", "--verilog", str(BEHAVIOURAL),
+                        "--top", "mitchell_behavioural", cwd=tmp_path)
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "65,536 vectors" in good.stdout
+
+    mutant = tmp_path / "mutant.v"
+    text = BEHAVIOURAL.read_text()
+    assert text.count("p = s << 1;") == 1
+    mutant.write_text(text.replace("p = s << 1;", "p = (s << 1) ^ 2;"))
+    bad = mitchell_sim("--simulator", simulator, "--build-dir", str(build_dir), "--width", "8",
+                       "--vectors", "exhaustive", "--verilog", str(mutant),
+                       "--top", "mitchell_behavioural", cwd=tmp_path)
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+
+
+@pytest.mark.parametrize("simulator", ["amaranth", *COCOTB_SIMULATORS])
+def test_vcd_is_written(simulator, build_dir, tmp_path):
+    needs(simulator)
+    vcd = tmp_path / "wave.vcd"
+    result = mitchell_sim("--simulator", simulator, "--build-dir", str(build_dir), "--width", "8",
+                          "--stages", "1", "--vectors", "random:50", "--vcd", str(vcd), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = vcd.read_text()
+    assert "$enddefinitions" in text and "#" in text
+
+
+def test_builds_go_under_the_current_folder_and_parallel_runs_do_not_collide(tmp_path):
+    needs("icarus")
+    runs = [subprocess.Popen([sys.executable, "-m", "mitchell.reports.cli", "sim", "--simulator",
+                              "icarus", "--width", str(width), "--vectors", "random:2000"],
+                             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for width in (8, 12)]
+    for run in runs:
+        out, err = run.communicate(timeout=300)
+        assert run.returncode == 0, out + err
+    assert (tmp_path / "build" / "mitchell-sim").is_dir()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--width", "32", "--vectors", "exhaustive"], "Exhaustive vectors are limited to widths up to 16"),
+    (["--width", "8", "--vectors", "random:0"], "Vectors must be exhaustive, random:N"),
+    (["--width", "8", "--simulator", "modelsim"], "Simulator must be one of"),
+    (["--width", "8", "--simulator", "icarus", "--top", "x"], "--verilog and --top go together"),
+    (["--width", "8", "--simulator", "icarus", "--verilog", "missing.v", "--top", "x"], "does not exist"),
+    (["--width", "8", "--verilog", "missing.v", "--top", "x"], "simulate Verilog with icarus or verilator"),
+])
+def test_bad_input(args, message, tmp_path):
+    vcd = tmp_path / "w.vcd"
+    result = mitchell_sim(*args, "--vcd", str(vcd), cwd=tmp_path)
+    assert result.returncode == 2 and message in result.stderr
+    assert "Traceback" not in result.stderr and not vcd.exists()
