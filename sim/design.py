@@ -42,6 +42,11 @@ class Design:
         options.append(f"stages={self.stages}")
         return f"{self.variant}({', '.join(options)})"
 
+    @property
+    def product_range(self) -> int:
+        """The largest exact product magnitude: NMED's normaliser."""
+        return ((1 << self.width) - 1) ** 2
+
     def component(self) -> Multiplier:
         if self.variant == "exact":
             return ExactMultiplier(width=self.width, stages=self.stages)

