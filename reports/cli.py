@@ -1,5 +1,6 @@
 """The ``mitchell`` command line."""
 import argparse
+import json
 import sys
 
 from pathlib import Path
@@ -70,6 +71,96 @@ def run_sim(args: argparse.Namespace) -> int:
     return 0 if report.passed else 1
 
 
+def run_error(args: argparse.Namespace) -> int:
+    from .error_analysis import measure
+    from .progress import Progress
+    from .report import METRIC_LABELS, format_metric
+
+    design = design_from(args)
+    progress = Progress(f"error {design.label}")
+    try:
+        metrics = measure(design, exhaustive=True if args.exhaustive else None,
+                          samples=args.samples, seed=args.seed, method=args.method,
+                          progress=progress)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    finally:
+        progress.close()
+    if args.json:
+        print(json.dumps({"design": design.label, "error": metrics}, indent=2))
+        return 0
+    pairs = (f"all {metrics['pairs']:,} pairs" if metrics["exhaustive"]
+             else f"{metrics['pairs']:,} random pairs, seed {metrics['seed']}")
+    print(f"{design.label} against the exact product, {pairs}")
+    for key, label, unit in METRIC_LABELS:
+        line = f"  {label:6} {format_metric(metrics[key], unit):>24}"
+        if "ci95" in metrics and key in metrics["ci95"]:
+            low, high = metrics["ci95"][key]
+            line += f"   95 % CI [{format_metric(low, unit)}, {format_metric(high, unit)}]"
+        print(line)
+    print(f"  {'mean':6} {format_metric(metrics['mean_error'], ''):>24}   (mean of P' - P)")
+    return 0
+
+
+def run_area(args: argparse.Namespace) -> int:
+    from .synthesis import FIELDS, SynthesisError, synthesize
+
+    design = design_from(args)
+    baseline = design_from(args, variant="exact", frac_bits=None)
+    try:
+        results = {design.label: synthesize(design)}
+        if design != baseline:
+            results[baseline.label] = synthesize(baseline)
+    except SynthesisError as error:
+        print(f"mitchell area: error: {error}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    labels = list(results)
+    print(f"{'':14}" + "".join(f"{label:>40}" for label in labels)
+          + (f"{'ratio':>10}" if len(labels) == 2 else ""))
+    for field in FIELDS:
+        values = [results[label][field] for label in labels]
+        ratio = f"{values[0] / values[1]:10.2f}" if len(values) == 2 and values[1] else ""
+        print(f"{field:14}" + "".join(f"{value:>40,}" for value in values) + ratio)
+    return 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from .progress import Progress
+    from .report import collect, tool_info, write_report
+    from .synthesis import SynthesisError
+    from ..sim.files import atomic_folder
+
+    widths = args.width or [8, 16]
+    designs = []
+    for width in widths:
+        for variant in (args.variant or ["mitchell"]) + ["exact"]:
+            designs.append(design_from(args, width=width, variant=variant,
+                                       frac_bits=None if variant == "exact" else args.frac_bits))
+    designs = list(dict.fromkeys(designs))
+    out = Path(args.out)
+    if out.exists() and any(out.iterdir()) and not (out / "report.json").exists():
+        raise UsageError(f"Output folder {str(out)!r} exists and holds something other than a "
+                         f"mitchell report; choose another --out")
+    if args.samples is not None and args.samples <= 0:
+        raise UsageError(f"Samples must be a positive integer, not {args.samples}")
+    with atomic_folder(out) as folder:
+        progress = Progress("report")
+        try:
+            entries = collect(designs, samples=args.samples, seed=args.seed,
+                              area=not args.no_area, progress=progress)
+        except SynthesisError as error:
+            print(f"mitchell report: error: {error}", file=sys.stderr)
+            return 1
+        finally:
+            progress.close()
+        write_report({"tool": tool_info(), "designs": entries}, designs, folder)
+    print(f"wrote {out}/report.json, report.md, report.html and the plots")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="mitchell", description="Mitchell's logarithmic multiplier as a real circuit.")
@@ -100,6 +191,43 @@ def parser() -> argparse.ArgumentParser:
     sim.add_argument("--build-dir", default="build/mitchell-sim",
                      help="where simulator builds go (default build/mitchell-sim)")
     sim.set_defaults(run=run_sim)
+
+    error = commands.add_parser("error", help="error metrics against the exact product",
+                                description="Error metrics (ER, MED, NMED, MRED, WCE, WCRE, bias, "
+                                            "MSE) against the exact product.")
+    add_design_options(error)
+    error.add_argument("--exhaustive", action="store_true",
+                       help="all pairs (default up to 12 bits; up to 16 bits, or 24 for plain "
+                            "Mitchell, which is computed analytically)")
+    error.add_argument("--samples", type=int, default=None,
+                       help="random pairs instead (default 10,000,000 above 12 bits)")
+    error.add_argument("--seed", type=int, default=1, help="seed of the random pairs (default 1)")
+    error.add_argument("--method", default="auto", choices=["auto", "analytic", "enumerate"],
+                       help="analytic sums (plain Mitchell only) or enumeration (default: auto)")
+    error.add_argument("--json", action="store_true", help="print JSON")
+    error.set_defaults(run=run_error)
+
+    area = commands.add_parser("area", help="synthesis: cells, transistors, depth, iCE40 LUTs, Fmax",
+                               description="Synthesize the design and the exact multiplier of the "
+                                           "same width with Yosys and nextpnr-ice40.")
+    add_design_options(area)
+    area.add_argument("--json", action="store_true", help="print JSON")
+    area.set_defaults(run=run_area)
+
+    report = commands.add_parser("report", help="error and area report: JSON, Markdown, HTML, plots")
+    report.add_argument("--width", type=int, action="append",
+                        help="operand width, repeatable (default 8 and 16)")
+    report.add_argument("--variant", action="append", default=None,
+                        help=f"approximate design(s) to compare with exact (default mitchell); "
+                             f"one of {', '.join(v for v in VARIANTS if v != 'exact')}")
+    report.add_argument("--frac-bits", type=int, default=None)
+    report.add_argument("--stages", type=int, default=0)
+    report.add_argument("--samples", type=int, default=None,
+                        help="random pairs for widths without an exhaustive set (default 10,000,000)")
+    report.add_argument("--seed", type=int, default=1)
+    report.add_argument("--no-area", action="store_true", help="skip synthesis")
+    report.add_argument("--out", required=True, help="output folder")
+    report.set_defaults(run=run_report)
     return root
 
 

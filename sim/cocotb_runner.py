@@ -3,6 +3,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import tempfile
 import time
@@ -39,7 +40,10 @@ class _IcarusWithVcd(Icarus):
 
 
 def _runner(simulator: str, *, vcd: bool):
-    return _IcarusWithVcd() if simulator == "icarus" and vcd else get_runner(simulator)
+    runner = _IcarusWithVcd() if simulator == "icarus" and vcd else get_runner(simulator)
+    # Its notes ("Skipping compilation of ...") are noise on the user's terminal.
+    runner.log.setLevel(logging.ERROR)
+    return runner
 
 
 @contextlib.contextmanager

