@@ -11,9 +11,9 @@ import cocotb
 from cocotb.triggers import ClockCycles, FallingEdge, RisingEdge
 
 from .bench_spec import BenchResult, BenchSpec
-from .hexfile import vector_lines
+from .vectorfile import vector_bytes
 
-VECTOR_FILE = "vectors.hex"
+VECTOR_FILE = "vectors.bin"
 KEEP = 8
 
 
@@ -76,7 +76,7 @@ async def every_vector_matches_the_golden_model(dut):
             return None
         a, b = chunk
         expected = golden(a, b)
-        return a, b, expected, vector_lines(a, b, expected, width=width)
+        return a, b, expected, vector_bytes(a, b, expected, width=width)
 
     # The simulator runs with the GIL released, so the next chunk is prepared while this one runs.
     with ThreadPoolExecutor(max_workers=1) as pool:

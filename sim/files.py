@@ -26,7 +26,10 @@ def atomic_file(path: str | os.PathLike) -> Iterator[Path]:
     """Yields a temporary path beside ``path``; moves it into place only if the block succeeds."""
     path = Path(path).absolute()
     _check_parent(path)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise OutputError(f"Output folder {str(path.parent)!r} is not writable ({error.strerror})") from None
     os.close(fd)
     try:
         yield Path(temporary)
@@ -47,7 +50,10 @@ def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
         raise OutputError(f"Output folder {str(path)!r} is not writable")
     if path.exists() and not path.is_dir():
         raise OutputError(f"Output path {str(path)!r} is a file, not a folder")
-    temporary = Path(tempfile.mkdtemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp"))
+    try:
+        temporary = Path(tempfile.mkdtemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp"))
+    except OSError as error:
+        raise OutputError(f"Output folder {str(parent)!r} is not writable ({error.strerror})") from None
     try:
         yield temporary
         if path.exists():

