@@ -3,12 +3,17 @@ from .antilogarithm import Antilogarithm
 from .exact import ExactMultiplier
 from .lod import LeadingOneDetector
 from .logarithm import Logarithm
-from .mitchell import MitchellMultiplier
+from .iterative import IterativeLogMultiplier, NearestOneMultiplier
+from .log_variants import MinimallyBiasedMultiplier, MitchW, SetOneAdderMultiplier
+from .mitchell import LogMultiplier, MitchellMultiplier
+from .signed import SignedMultiplier
 from .multiplier import Multiplier
 from .shifter import BarrelShifter
 from .verilog import to_verilog
 
 __all__ = [
-    "Antilogarithm", "BarrelShifter", "ExactMultiplier", "LeadingOneDetector", "Logarithm",
-    "MitchellMultiplier", "Multiplier", "to_verilog",
+    "Antilogarithm", "BarrelShifter", "ExactMultiplier", "IterativeLogMultiplier",
+    "LeadingOneDetector", "LogMultiplier", "Logarithm", "MinimallyBiasedMultiplier",
+    "MitchW", "MitchellMultiplier", "Multiplier", "NearestOneMultiplier",
+    "SetOneAdderMultiplier", "SignedMultiplier", "to_verilog",
 ]

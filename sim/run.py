@@ -1,7 +1,9 @@
 """One simulation run: a design (or a user's Verilog) on one simulator, checked against the golden model."""
 import contextlib
 import hashlib
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,17 +75,37 @@ def run_simulation(request: SimRequest, *, dut: Multiplier | None = None) -> Sim
     vcd_target = contextlib.nullcontext(None) if request.vcd is None else atomic_file(request.vcd)
     with vcd_target as vcd:
         if request.simulator == "amaranth":
-            report = _run_amaranth(request, dut if dut is not None else request.design.component(), vcd)
+            report = _run_amaranth(request, dut, vcd)
         else:
             report = _run_cocotb(request, vcd)
     report.wall_seconds = time.perf_counter() - started
     return report
 
 
-def _run_amaranth(request: SimRequest, dut: Multiplier, vcd: Path | None) -> SimReport:
+# Below this many vectors per process, starting a process costs more than it saves.
+PARALLEL_MIN_VECTORS = 20_000
+
+
+def _simulate_slice(design: Design, a, b) -> list[int]:
+    return amaranth_sim.simulate(design.component(), a, b)
+
+
+def _run_amaranth(request: SimRequest, dut: Multiplier | None, vcd: Path | None) -> SimReport:
+    """Amaranth's simulator is pure Python, so long runs are split over one process per core,
+    each simulating a contiguous slice (a pipeline refills at the start of each slice). A waveform
+    or a given ``dut`` keeps the run in one process."""
     a, b = request.vectors.arrays()
     started = time.perf_counter()
-    got = amaranth_sim.simulate(dut, a, b, vcd=vcd)
+    workers = min(os.cpu_count() or 1, len(a) // PARALLEL_MIN_VECTORS)
+    if dut is not None or vcd is not None or workers <= 1:
+        got = amaranth_sim.simulate(dut if dut is not None else request.design.component(), a, b,
+                                    vcd=vcd)
+    else:
+        bounds = [len(a) * index // workers for index in range(workers + 1)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            slices = [pool.submit(_simulate_slice, request.design, a[start:stop], b[start:stop])
+                      for start, stop in zip(bounds, bounds[1:])]
+            got = [value for future in slices for value in future.result()]
     seconds = time.perf_counter() - started
     comparison = compare(a, b, request.design.golden(a, b), got)
     return SimReport("amaranth", request.design.label, request.vectors.spec, request.vectors.seed,

@@ -1,0 +1,119 @@
+"""Descendants of Mitchell's multiplier that change one step of its logarithmic datapath."""
+from amaranth.hdl import C, Cat, Module, Mux, Signal, Value
+
+from .mitchell import LogMultiplier
+from .params import check_int, check_width
+
+__all__ = ["MitchW", "MinimallyBiasedMultiplier", "SetOneAdderMultiplier"]
+
+
+class MitchW(LogMultiplier):
+    """Truncated Mitchell, "Mitch-w" (M. S. Kim, A. A. Del Barrio, L. T. Oliveira, R. Hermida and
+    N. Bagherzadeh, "Efficient Mitchell's Approximate Log Multipliers for Convolutional Neural
+    Networks", IEEE Trans. Computers 68(5), 2019).
+
+    Each mantissa keeps only its top ``w`` fraction bits (the rest are dropped), and a constant 1
+    is appended below them: the mantissa becomes ``(floor(x * 2**w) + 1/2) / 2**w``, which cancels
+    on average the downward bias of the truncation. The adder and the antilogarithm then work on
+    ``w + 1`` fraction bits; the rest is Mitchell. The default ``w = 6`` (capped at
+    ``width - 1``) is the configuration the paper reports for CNNs.
+
+    Members
+    -------
+    a : In(width)
+    b : In(width)
+    p : Out(2 * width)
+    """
+
+    def __init__(self, *, width: int, w: int | None = None, stages: int = 0):
+        w = default_mitch_w(check_width(width)) if w is None else w
+        check_int(w, name="w", minimum=1, maximum=max(1, width - 1))
+        super().__init__(width=width, frac_bits=w, stages=stages)
+
+    @property
+    def sum_frac_bits(self) -> int:
+        return self.frac_bits + 1
+
+    def fraction(self, m: Module, fraction: Value) -> Value:
+        return Cat(C(1, 1), fraction)
+
+
+def default_mitch_w(width: int) -> int:
+    return min(6, width - 1)
+
+
+class MinimallyBiasedMultiplier(LogMultiplier):
+    """MBM, the minimally biased multiplier (H. Saadat, H. Bokhari and S. Parameswaran, "Minimally
+    Biased Multipliers for Approximate Integer and Floating-Point Multiplication", IEEE TCAD
+    37(11), 2018).
+
+    Mitchell's error is ``2**(k1+k2) * x1*x2`` without a carry and ``2**(k1+k2) * (1-x1)(1-x2)``
+    with one, and both average ``2**(k1+k2) / 12``. So after the adder, ``C = floor(2**F / 12)``
+    (1/12 truncated to the ``F`` fraction bits) is added to the fraction of the sum when there is
+    no carry, and ``C/2 = floor(2**F / 24)`` when there is one (the characteristic is one higher
+    there, so half the constant adds the same amount). Where adding it would overflow the
+    fraction, the correction is skipped (our reading of "skip the correction on overflow"; the
+    alternative, a saturated fraction, differs on a sliver of the plane).
+
+    Members
+    -------
+    a : In(width)
+    b : In(width)
+    p : Out(2 * width)
+    """
+
+    @property
+    def corrections(self) -> tuple[int, int]:
+        """The constants added without and with a carry, in units of ``2**-frac_bits``."""
+        return (1 << self.frac_bits) // 12, (1 << self.frac_bits) // 24
+
+    def add(self, m: Module, word_a: Value, word_b: Value) -> Value:
+        frac_bits = self.frac_bits
+        no_carry_constant, carry_constant = self.corrections
+        fraction_sum = Signal(frac_bits + 1)
+        corrected = Signal(frac_bits + 1)
+        m.d.comb += [
+            fraction_sum.eq(word_a[:frac_bits] + word_b[:frac_bits]),
+            corrected.eq(fraction_sum[:frac_bits]
+                         + Mux(fraction_sum[frac_bits], carry_constant, no_carry_constant)),
+        ]
+        fraction = Mux(corrected[frac_bits], fraction_sum[:frac_bits], corrected[:frac_bits])
+        characteristic = word_a[frac_bits:] + word_b[frac_bits:] + fraction_sum[frac_bits]
+        return Cat(fraction, characteristic)
+
+
+class SetOneAdderMultiplier(LogMultiplier):
+    """ALM-SOA, the approximate log multiplier with a set-one adder (W. Liu, J. Xu, D. Wang,
+    C. Wang, P. Montuschi and F. Lombardi, "Design and Evaluation of Approximate Logarithmic
+    Multipliers for Low Power Error-Tolerant Applications", IEEE TCAS-I 65(9), 2018).
+
+    The low ``w`` bits of the adder over the logarithm words are a set-one adder: their outputs
+    are all 1 and no carry chain runs through them; the carry into the exact upper part is the AND
+    of the two words' bit ``w - 1``. All ``width - 1`` fraction bits are kept. The paper sweeps
+    ``w``; the default here is half the fraction, ``(width - 1) // 2``.
+
+    Members
+    -------
+    a : In(width)
+    b : In(width)
+    p : Out(2 * width)
+    """
+
+    def __init__(self, *, width: int, w: int | None = None, stages: int = 0):
+        self._w = default_soa_w(check_width(width)) if w is None else w
+        check_int(self._w, name="w", minimum=1, maximum=max(1, width - 1))
+        super().__init__(width=width, stages=stages)
+
+    @property
+    def w(self) -> int:
+        return self._w
+
+    def add(self, m: Module, word_a: Value, word_b: Value) -> Value:
+        w = self._w
+        carry_in = word_a[w - 1] & word_b[w - 1]
+        upper = word_a[w:] + word_b[w:] + carry_in
+        return Cat(C((1 << w) - 1, w), upper)
+
+
+def default_soa_w(width: int) -> int:
+    return max(1, (width - 1) // 2)
