@@ -16,9 +16,20 @@ class UsageError(Exception):
     """Bad input from the user: reported in one line, exit status 2."""
 
 
+def parse_params(items: list[str] | None) -> dict[str, int]:
+    """``--param NAME=VALUE`` options as a dict of integers."""
+    params = {}
+    for item in items or []:
+        name, equals, value = item.partition("=")
+        if not equals or not name or not value.lstrip("-").isdigit():
+            raise UsageError(f"Parameters are NAME=INTEGER (for example w=6), not {item!r}")
+        params[name] = int(value)
+    return params
+
+
 def design_from(args: argparse.Namespace, **overrides) -> Design:
     fields = dict(variant=args.variant, width=args.width, frac_bits=args.frac_bits,
-                  stages=args.stages)
+                  stages=args.stages, signed=args.signed, params=parse_params(args.param))
     fields.update(overrides)
     try:
         return Design(**fields)
@@ -32,6 +43,15 @@ def add_design_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--frac-bits", type=int, default=None,
                         help="mantissa fraction bits, 0 to width-1 (default width-1)")
     parser.add_argument("--stages", type=int, default=0, help="pipeline registers (default 0)")
+    add_variant_options(parser)
+
+
+def add_variant_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--signed", action="store_true",
+                        help="two's-complement operands and product (sign-magnitude around the core)")
+    parser.add_argument("--param", action="append", metavar="NAME=VALUE",
+                        help="variant parameter, repeatable: w=N for mitch-w (default 6) and "
+                             "alm-soa (default (width-1)//2), corrections=N for ilm (default 1)")
 
 
 def run_verilog(args: argparse.Namespace) -> int:
@@ -106,7 +126,7 @@ def run_area(args: argparse.Namespace) -> int:
     from .synthesis import FIELDS, SynthesisError, synthesize
 
     design = design_from(args)
-    baseline = design_from(args, variant="exact", frac_bits=None)
+    baseline = design_from(args, variant="exact", frac_bits=None, params={})
     try:
         results = {design.label: synthesize(design)}
         if design != baseline:
@@ -137,8 +157,10 @@ def run_report(args: argparse.Namespace) -> int:
     designs = []
     for width in widths:
         for variant in (args.variant or ["mitchell"]) + ["exact"]:
+            exact = variant == "exact"
             designs.append(design_from(args, width=width, variant=variant,
-                                       frac_bits=None if variant == "exact" else args.frac_bits))
+                                       frac_bits=None if exact else args.frac_bits,
+                                       params={} if exact else parse_params(args.param)))
     designs = list(dict.fromkeys(designs))
     out = Path(args.out)
     if out.exists() and any(out.iterdir()) and not (out / "report.json").exists():
@@ -222,6 +244,7 @@ def parser() -> argparse.ArgumentParser:
                              f"one of {', '.join(v for v in VARIANTS if v != 'exact')}")
     report.add_argument("--frac-bits", type=int, default=None)
     report.add_argument("--stages", type=int, default=0)
+    add_variant_options(report)
     report.add_argument("--samples", type=int, default=None,
                         help="random pairs for widths without an exhaustive set (default 10,000,000)")
     report.add_argument("--seed", type=int, default=1)

@@ -4,7 +4,6 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Callable
 
 from ..sim.design import Design
-from ..sim.golden import exact_product
 from ..sim.vectors import BLOCK, VectorSet, exhaustive_block
 from . import analytic
 from .metrics import ErrorSums, error_sums
@@ -15,16 +14,20 @@ DEFAULT_SAMPLES = 10_000_000
 METHODS = ("auto", "analytic", "enumerate")
 
 
+def pair_sums(design: Design, a, b) -> ErrorSums:
+    """Error sums of ``design`` over operand bit patterns ``a``, ``b`` (signed values when signed)."""
+    return error_sums(design.exact_values(a, b), design.product_values(design.golden(a, b)))
+
+
 def _chunk_sums(design: Design, start: int, stop: int) -> ErrorSums:
-    a, b = exhaustive_block(design.width, start, stop)
-    return error_sums(exact_product(a, b, width=design.width), design.golden(a, b))
+    return pair_sums(design, *exhaustive_block(design.width, start, stop))
 
 
 def _sample_sums(design: Design, vectors: VectorSet, index: int) -> ErrorSums:
     # Each worker regenerates the sequence up to its own block: cheap next to the golden model.
     for position, (a, b) in enumerate(vectors.chunks()):
         if position == index:
-            return error_sums(exact_product(a, b, width=design.width), design.golden(a, b))
+            return pair_sums(design, a, b)
     raise IndexError(index)
 
 
@@ -47,8 +50,8 @@ def _parallel(jobs: list[tuple], function, progress: Callable[[float], None] | N
 
 
 def analytic_applies(design: Design) -> bool:
-    return (design.variant == "mitchell" and design.frac_bits == design.width - 1
-            and design.width <= analytic.MAX_WIDTH)
+    return (design.variant == "mitchell" and not design.signed
+            and design.frac_bits == design.width - 1 and design.width <= analytic.MAX_WIDTH)
 
 
 def measure(design: Design, *, exhaustive: bool | None = None, samples: int | None = None,

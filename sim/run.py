@@ -130,7 +130,8 @@ def _run_cocotb(request: SimRequest, vcd: Path | None) -> SimReport:
         label = f"{top} from {request.verilog} against {request.design.label}"
     design = request.design
     spec = BenchSpec(design=dict(variant=design.variant, width=design.width,
-                                 frac_bits=design.frac_bits, stages=design.stages),
+                                 frac_bits=design.frac_bits, stages=design.stages,
+                                 signed=design.signed, params=design.params),
                      vectors=request.vectors.spec, seed=request.vectors.seed,
                      check_reset=request.verilog is None, result_path="")
     result, build_seconds = cocotb_runner.simulate(request.simulator, verilog, top, spec,

@@ -31,3 +31,88 @@ def mitchell_scalar(a: int, b: int, *, width: int, frac_bits: int | None = None)
     if x1 + x2 < 1:
         return floor(2 ** (k1 + k2) * (1 + x1 + x2))
     return floor(2 ** (k1 + k2 + 1) * (x1 + x2))
+
+
+def _mantissa(n: int, bits: int) -> Fraction:
+    """The mantissa ``x = n / 2**k - 1`` of ``n > 0``, truncated to ``bits`` binary places."""
+    k = n.bit_length() - 1
+    return Fraction(floor(Fraction(n - 2 ** k, 2 ** k) * 2 ** bits), 2 ** bits)
+
+
+def _antilog(k: int, x: Fraction) -> int:
+    """``floor(2**k * (1 + x))`` for a fraction sum ``x`` below 1, carrying into k otherwise."""
+    if x >= 1:
+        return floor(2 ** (k + 1) * x)
+    return floor(2 ** k * (1 + x))
+
+
+def mitch_w_scalar(a: int, b: int, *, width: int, w: int) -> int:
+    """Mitch-w: each mantissa truncated to w bits, plus half a unit of its last place."""
+    if a == 0 or b == 0:
+        return 0
+    half = Fraction(1, 2 ** (w + 1))
+    x1, x2 = _mantissa(a, w) + half, _mantissa(b, w) + half
+    return _antilog(a.bit_length() + b.bit_length() - 2, x1 + x2)
+
+
+def mbm_scalar(a: int, b: int, *, width: int, frac_bits: int | None = None) -> int:
+    """MBM: Mitchell plus C = 1/12 without a carry or C/2 with one, both truncated to F bits,
+    unless the corrected fraction would reach 1."""
+    if a == 0 or b == 0:
+        return 0
+    bits = width - 1 if frac_bits is None else frac_bits
+    k = a.bit_length() + b.bit_length() - 2
+    total = _mantissa(a, bits) + _mantissa(b, bits)
+    if total < 1:
+        corrected = total + Fraction(2 ** bits // 12, 2 ** bits)
+        return floor(2 ** k * (1 + (corrected if corrected < 1 else total)))
+    corrected = total - 1 + Fraction(2 ** bits // 24, 2 ** bits)
+    return floor(2 ** (k + 1) * (1 + (corrected if corrected < 1 else total - 1)))
+
+
+def alm_soa_scalar(a: int, b: int, *, width: int, w: int) -> int:
+    """ALM-SOA: log words ``k * 2**F + x * 2**F`` added with the low w result bits forced to 1 and
+    the carry out of them equal to the AND of both words' bit w-1."""
+    if a == 0 or b == 0:
+        return 0
+    bits = width - 1
+    words = [(n.bit_length() - 1) * 2 ** bits + (n - 2 ** (n.bit_length() - 1)) * 2 ** bits
+             // 2 ** (n.bit_length() - 1) for n in (a, b)]
+    carry = (words[0] // 2 ** (w - 1)) % 2 * ((words[1] // 2 ** (w - 1)) % 2)
+    total = (words[0] // 2 ** w + words[1] // 2 ** w + carry) * 2 ** w + 2 ** w - 1
+    k, fraction = divmod(total, 2 ** bits)
+    return floor(2 ** k * (1 + Fraction(fraction, 2 ** bits)))
+
+
+def ilm_scalar(a: int, b: int, *, width: int, corrections: int) -> int:
+    """ILM: ``(a*b - r1*r2)`` from the basic block, plus the same for the residues, recursively."""
+    if a == 0 or b == 0:
+        return 0
+    k1, k2 = a.bit_length() - 1, b.bit_length() - 1
+    r1, r2 = a - 2 ** k1, b - 2 ** k2
+    block = a * b - r1 * r2
+    return block if corrections == 0 else block + ilm_scalar(r1, r2, width=width,
+                                                             corrections=corrections - 1)
+
+
+def nearest_one_scalar(a: int, b: int, *, width: int) -> int:
+    """Nearest-one: ``a*b - r1*r2`` with ``r = N - 2**k'`` for the nearest power of two (ties up)."""
+    if a == 0 or b == 0:
+        return 0
+
+    def nearest(n: int) -> int:
+        low = 2 ** (n.bit_length() - 1)
+        return 2 * low if n - low >= 2 * low - n else low
+
+    r1, r2 = a - nearest(a), b - nearest(b)
+    return a * b - r1 * r2
+
+
+def signed_scalar(model, a: int, b: int, *, width: int, **options) -> int:
+    """A sign-magnitude signed product of two's-complement ``width``-bit patterns, as a number."""
+    def value(n: int) -> int:
+        return n - 2 ** width if n >= 2 ** (width - 1) else n
+
+    x, y = value(a), value(b)
+    magnitude = model(abs(x), abs(y), width=width, **options)
+    return -magnitude if (x < 0) != (y < 0) else magnitude

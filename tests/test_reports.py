@@ -67,7 +67,7 @@ def test_report_folder_schema_and_reproducibility(tmp_path):
     assert [(d["variant"], d["width"]) for d in designs] == \
         [("mitchell", 8), ("exact", 8), ("mitchell", 16), ("exact", 16)]
     for entry in designs:
-        assert set(entry) == {"variant", "width", "signed", "frac_bits", "stages", "error", "area"}
+        assert set(entry) == {"variant", "width", "signed", "frac_bits", "stages", "params", "error", "area"}
         assert METRICS <= set(entry["error"]) and set(entry["area"]) == FIELDS
         assert entry["error"]["pairs"] == 200000 and entry["error"]["seed"] == 1
     assert designs[0]["frac_bits"] == 7 and designs[1]["frac_bits"] is None

@@ -1,0 +1,134 @@
+"""Mitchell's descendants and signed operands: golden models, RTL, and the published behaviour."""
+import subprocess
+import sys
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from mitchell.reports.error_analysis import measure
+from mitchell.sim import scalar, vectors
+from mitchell.sim.design import VARIANTS, Design
+from mitchell.sim.run import SimRequest, run_simulation
+from mitchell.sim.vectors import VectorSet
+
+from .conftest import require_tool
+
+APPROXIMATE = [variant for variant in VARIANTS if variant != "exact"]
+SCALAR = {
+    "mitchell": lambda a, b, d: scalar.mitchell_scalar(a, b, width=d.width, frac_bits=d.frac_bits),
+    "exact": lambda a, b, d: scalar.exact_scalar(a, b),
+    "mitch-w": lambda a, b, d: scalar.mitch_w_scalar(a, b, width=d.width, **d.options),
+    "mbm": lambda a, b, d: scalar.mbm_scalar(a, b, width=d.width, frac_bits=d.frac_bits),
+    "ilm": lambda a, b, d: scalar.ilm_scalar(a, b, width=d.width, **d.options),
+    "alm-soa": lambda a, b, d: scalar.alm_soa_scalar(a, b, width=d.width, **d.options),
+    "nearest-one": lambda a, b, d: scalar.nearest_one_scalar(a, b, width=d.width),
+}
+
+
+def scalar_products(design: Design, a, b) -> list[int]:
+    model = lambda x, y, width: SCALAR[design.variant](x, y, design)  # noqa: E731
+    if design.signed:
+        return [scalar.signed_scalar(model, int(x), int(y), width=design.width)
+                for x, y in zip(a, b)]
+    return [model(int(x), int(y), design.width) for x, y in zip(a, b)]
+
+
+@pytest.mark.parametrize("signed", [False, True], ids=["unsigned", "signed"])
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_golden_matches_independent_scalar_model(variant, signed):
+    for width, (a, b) in [(8, vectors.exhaustive(8)), (16, vectors.random_pairs(16, 3000, seed=1)),
+                          (32, vectors.random_pairs(32, 2000, seed=2)), (32, vectors.corners(32))]:
+        design = Design(variant=variant, width=width, signed=signed)
+        got = [int(v) for v in design.product_values(design.golden(a, b))]
+        assert got == scalar_products(design, a, b), (design.label)
+
+
+@pytest.mark.parametrize("signed", [False, True], ids=["unsigned", "signed"])
+@pytest.mark.parametrize("variant", APPROXIMATE)
+def test_rtl_exhaustive_8bit_on_amaranth(variant, signed):
+    report = run_simulation(SimRequest(Design(variant=variant, width=8, signed=signed), "amaranth",
+                                       VectorSet("exhaustive", 8)))
+    assert report.checked == 65536 and report.passed, report.first
+
+
+@pytest.mark.parametrize("signed", [False, True], ids=["unsigned", "signed"])
+@pytest.mark.parametrize("variant", APPROXIMATE)
+def test_rtl_on_icarus(variant, signed, tmp_path_factory):
+    require_tool("iverilog", "apt-get install -y iverilog")
+    build = tmp_path_factory.getbasetemp() / "variant-builds"
+    for width, spec in [(8, "exhaustive"), (16, "random:3000+corners"), (32, "random:2000+corners")]:
+        result = subprocess.run(
+            [sys.executable, "-m", "mitchell.reports.cli", "sim", "--simulator", "icarus",
+             "--width", str(width), "--variant", variant, "--vectors", spec, "--build-dir", str(build)]
+            + (["--signed"] if signed else []), capture_output=True, text=True)
+        assert result.returncode == 0 and " 0 mismatches" in result.stdout, result.stdout + result.stderr
+
+
+def test_pipelined_signed_variant_keeps_latency():
+    design = Design(variant="mbm", width=12, stages=3, signed=True)
+    report = run_simulation(SimRequest(design, "amaranth", VectorSet("random:3000+corners", 12)))
+    assert report.passed, report.first
+
+
+@pytest.mark.parametrize("width, samples", [(8, None), (16, 2_000_000)])
+def test_mbm_is_nearly_unbiased(width, samples):
+    m = measure(Design(variant="mbm", width=width), samples=samples)
+    assert abs(m["bias"]) < 0.005
+    plain = measure(Design(width=width), samples=samples)
+    assert m["mred"] < plain["mred"]
+
+
+def test_ilm_one_correction_stays_within_one_sixteenth():
+    m = measure(Design(variant="ilm", width=8))
+    assert 0 < m["wcre"] <= 1 / 16
+    sampled = measure(Design(variant="ilm", width=16), samples=1_000_000)
+    assert sampled["wcre"] <= 1 / 16
+    assert measure(Design(variant="ilm", width=8), samples=None)["bias"] < 0  # never overestimates
+
+
+def test_ilm_with_enough_corrections_is_exact():
+    # 7 corrections: 8 basic blocks, one per set bit of an 8-bit operand at most.
+    m = measure(Design(variant="ilm", width=8, params={"corrections": 7}))
+    assert m["er"] == 0 and m["wce"] == 0
+    # Fewer corrections than an operand's ones leave an error: 0xFF needs all 8 blocks.
+    design = Design(variant="ilm", width=8, params={"corrections": 6})
+    assert int(design.golden([255], [255])[0]) != 255 * 255
+
+
+def test_nearest_one_errs_both_ways_with_small_bias():
+    design = Design(variant="nearest-one", width=8)
+    a, b = vectors.exhaustive(8)
+    error = design.golden(a, b).astype(np.int64) - (a * b).astype(np.int64)
+    assert (error > 0).any() and (error < 0).any()
+    assert abs(measure(design)["bias"]) < 0.002
+
+
+def test_mitch_w_unbiasing_bit_beats_plain_truncation():
+    for w in (3, 5, 6):
+        truncated = measure(Design(width=8, frac_bits=w))
+        unbiased = measure(Design(variant="mitch-w", width=8, params={"w": w}))
+        assert abs(unbiased["bias"]) < abs(truncated["bias"])
+
+
+def test_signed_metrics_use_the_signed_range():
+    design = Design(variant="mitchell", width=8, signed=True)
+    m = measure(design)
+    assert m["nmed"] == pytest.approx(m["med"] / 2 ** 14)
+    # The most negative operand squared: 2**14, exact for Mitchell (both mantissas 0).
+    pattern = design.golden([0x80], [0x80])[0]
+    assert design.product_values([pattern])[0] == 2 ** 14
+    # Sign-magnitude: the error shrinks the magnitude, whatever the signs.
+    assert m["bias"] < 0 and Fraction(m["wcre"]).limit_denominator(100) == Fraction(1, 9)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--variant", "ilm", "--param", "w=3"], "Unknown parameter 'w' for 'ilm'"),
+    (["--variant", "mitch-w", "--param", "w=9"], "Parameter w must be an integer from 1 to 7, not 9"),
+    (["--variant", "ilm", "--param", "corrections"], "Parameters are NAME=INTEGER"),
+    (["--variant", "ilm", "--frac-bits", "3"], "Fraction bits apply to mitchell, mbm, not to 'ilm'"),
+])
+def test_bad_variant_parameters(args, message):
+    result = subprocess.run([sys.executable, "-m", "mitchell.reports.cli", "verilog", "--width", "8",
+                             *args], capture_output=True, text=True)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
