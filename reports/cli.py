@@ -27,14 +27,18 @@ def parse_params(items: list[str] | None) -> dict[str, int]:
     return params
 
 
-def design_from(args: argparse.Namespace, **overrides) -> Design:
-    fields = dict(variant=args.variant, width=args.width, frac_bits=args.frac_bits,
-                  stages=args.stages, signed=args.signed, params=parse_params(args.param))
-    fields.update(overrides)
+def make_design(**fields) -> Design:
     try:
         return Design(**fields)
     except (TypeError, ValueError) as error:
         raise UsageError(str(error)) from None
+
+
+def design_from(args: argparse.Namespace, **overrides) -> Design:
+    fields = dict(variant=args.variant, width=args.width, frac_bits=args.frac_bits,
+                  stages=args.stages, signed=args.signed, params=parse_params(args.param))
+    fields.update(overrides)
+    return make_design(**fields)
 
 
 def add_design_options(parser: argparse.ArgumentParser) -> None:
@@ -183,6 +187,42 @@ def run_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_sweep(args: argparse.Namespace) -> int:
+    from ..sim.files import atomic_folder
+    from .progress import Progress
+    from .report import collect, tool_info
+    from .sweep import write_sweep
+    from .synthesis import SynthesisError
+
+    variants = list(VARIANTS) if args.variant in (None, ["all"]) else \
+        list(dict.fromkeys(args.variant + ["exact"]))
+    designs = [make_design(variant=variant, width=width, signed=args.signed)
+               for width in (args.width or [8, 16]) for variant in variants]
+    out = Path(args.out)
+    if out.exists() and any(out.iterdir()) and not (out / "sweep.json").exists():
+        raise UsageError(f"Output folder {str(out)!r} exists and holds something other than a "
+                         f"mitchell sweep; choose another --out")
+    with atomic_folder(out) as folder:
+        progress = Progress(f"sweep of {len(designs)} designs")
+        try:
+            entries = collect(designs, samples=args.samples, seed=args.seed,
+                              area=not args.no_area, progress=progress)
+        except SynthesisError as error:
+            print(f"mitchell sweep: error: {error}", file=sys.stderr)
+            return 1
+        finally:
+            progress.close()
+        write_sweep({"tool": tool_info(), "designs": entries}, folder)
+    print(f"{'design':42} {'MRED %':>9} {'bias %':>9} {'transistors':>12} {'LUT4':>7} {'Fmax':>7}")
+    for design, entry in zip(designs, entries):
+        area = entry.get("area", {})
+        print(f"{design.label:42} {100 * entry['error']['mred']:9.4f} "
+              f"{100 * entry['error']['bias']:9.4f} {area.get('transistors', '-'):>12} "
+              f"{area.get('ice40_lut4', '-'):>7} {area.get('fmax_mhz', '-'):>7}")
+    print(f"wrote {out}/sweep.csv, sweep.json and pareto.png/svg")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="mitchell", description="Mitchell's logarithmic multiplier as a real circuit.")
@@ -251,6 +291,18 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--no-area", action="store_true", help="skip synthesis")
     report.add_argument("--out", required=True, help="output folder")
     report.set_defaults(run=run_report)
+
+    sweep = commands.add_parser("sweep", help="every variant at every width: error, area, Pareto plot")
+    sweep.add_argument("--width", type=int, action="append", help="repeatable (default 8 and 16)")
+    sweep.add_argument("--variant", action="append", default=None,
+                       help="repeatable, or 'all' (default: all, with their default parameters)")
+    sweep.add_argument("--signed", action="store_true")
+    sweep.add_argument("--samples", type=int, default=None,
+                       help="random pairs above 12 bits (default 10,000,000)")
+    sweep.add_argument("--seed", type=int, default=1)
+    sweep.add_argument("--no-area", action="store_true", help="skip synthesis")
+    sweep.add_argument("--out", required=True, help="output folder")
+    sweep.set_defaults(run=run_sweep)
     return root
 
 

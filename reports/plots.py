@@ -146,3 +146,28 @@ def area_growth(entries: list[dict], folder: Path) -> list[str]:
         axis.set_title(f"{title} against width")
         axis.legend(fontsize=7)
     return _save(figure, folder, "area_growth")
+
+
+def pareto(entries: list[dict], folder: Path, front) -> list[str]:
+    """MRED against transistors and against iCE40 LUT4s, one colour per width, Pareto fronts drawn."""
+    figure, axes = plt.subplots(1, 2, figsize=(12, 5))
+    widths = sorted({entry["width"] for entry in entries})
+    for axis, (field, title) in zip(axes, [("transistors", "transistors (Yosys cmos estimate)"),
+                                           ("ice40_lut4", "iCE40 LUT4")]):
+        for width in widths:
+            group = [e for e in entries if e["width"] == width]
+            points = [(e["area"][field], 100 * e["error"]["mred"]) for e in group]
+            line = axis.scatter(*zip(*points), label=f"{width} bits")
+            for (x, y), entry in zip(points, group):
+                name = entry["variant"] + "".join(f" {k}={v}" for k, v in entry["params"].items())
+                axis.annotate(name, (x, y), fontsize=6, xytext=(3, 3), textcoords="offset points")
+            best = [points[i] for i in front(points)]
+            colour = line.get_facecolor()[0]
+            axis.step(*zip(*best), where="post", color=colour, alpha=0.6)
+            axis.plot(*zip(*best), "o", mfc="none", mec=colour, ms=11)
+        axis.set_xscale("log")
+        axis.set_xlabel(title)
+        axis.set_ylabel("MRED, %")
+        axis.set_title(f"MRED against {title.split(' (')[0]}; ringed: Pareto front")
+        axis.legend(fontsize=7)
+    return _save(figure, folder, "pareto")
