@@ -5,6 +5,8 @@ import sys
 
 from pathlib import Path
 
+from ..rtl import to_verilog
+from ..sim.check import compare
 from ..sim.design import VARIANTS, Design
 from ..sim.files import OutputError, write_text
 from ..sim.run import SIMULATORS, SimRequest, run_simulation
@@ -223,6 +225,52 @@ def run_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_divide(args: argparse.Namespace) -> int:
+    from ..rtl import MitchellDivider
+    from ..sim.amaranth_sim import simulate_divider
+    from ..sim.golden import mitchell_quotient
+    from .divider_errors import divider_metrics
+
+    try:
+        divider = MitchellDivider(width=args.width, frac_bits=args.frac_bits)
+        vectors = VectorSet(args.simulate, args.width, args.seed) if args.simulate else None
+        if args.samples is not None and args.samples <= 0:
+            raise ValueError(f"Samples must be a positive integer, not {args.samples}")
+        text = to_verilog(divider, name=args.name) if args.output else None
+    except (TypeError, ValueError) as error:
+        raise UsageError(str(error)) from None
+    if text is not None:
+        write_text(args.output, text)
+    status = 0
+    label = f"mitchell-div(width={divider.width}, frac_bits={divider.frac_bits})"
+    if vectors is not None:
+        a, b = vectors.arrays()
+        quotients, flags = simulate_divider(divider, a, b)
+        expected = mitchell_quotient(a, b, width=divider.width, frac_bits=divider.frac_bits)
+        comparison = compare(a, b, expected, quotients)
+        bad_flags = sum(int(flag) != int(y == 0) for flag, y in zip(flags, b))
+        print(f"amaranth {label}: {comparison.checked:,} vectors ({vectors.spec}, seed "
+              f"{vectors.seed}), {comparison.mismatches:,} quotient mismatches, "
+              f"{bad_flags:,} dz mismatches")
+        for mismatch in comparison.first:
+            print(f"  mismatch: {mismatch.describe(divider.width)}")
+        status = 0 if comparison.passed and not bad_flags else 1
+    metrics = divider_metrics(width=divider.width, frac_bits=divider.frac_bits,
+                              samples=args.samples, seed=args.seed)
+    if args.json:
+        print(json.dumps({"design": label, "error": metrics}, indent=2))
+    else:
+        pairs = (f"all {metrics['pairs']:,} pairs with b != 0" if metrics["exhaustive"]
+                 else f"{metrics['pairs']:,} random pairs with b != 0, seed {metrics['seed']}")
+        print(f"{label} against a / b, {pairs}")
+        for key, label_text in (("mred", "MRED"), ("wcre", "WCRE"), ("bias", "bias")):
+            print(f"  {label_text:6} {100 * metrics[key]:12.4f} %   (includes the truncation to F bits)")
+        print(f"  {'over':6} {100 * metrics['max_over']:12.4f} %   (largest overestimate of a / b)")
+        print(f"  {'ER':6} {100 * metrics['er']:12.4f} %   (q differs from floor(a*2^F/b))")
+        print(f"  below floor(a*2^F/b): {metrics['below_exact']:,} pairs")
+    return status
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="mitchell", description="Mitchell's logarithmic multiplier as a real circuit.")
@@ -303,6 +351,24 @@ def parser() -> argparse.ArgumentParser:
     sweep.add_argument("--no-area", action="store_true", help="skip synthesis")
     sweep.add_argument("--out", required=True, help="output folder")
     sweep.set_defaults(run=run_sweep)
+
+    divide = commands.add_parser("divide", help="Mitchell's divider: Verilog, simulation, error",
+                                 description="Mitchell's logarithmic divider: quotient with "
+                                             "--frac-bits fraction bits and a dz flag.")
+    divide.add_argument("--width", type=int, required=True, help="operand width, 2 to 64")
+    divide.add_argument("--frac-bits", type=int, default=None,
+                        help="quotient fraction bits, 0 to width (default width)")
+    divide.add_argument("-o", "--output", default=None, help="write the Verilog to this file")
+    divide.add_argument("--name", default="mitchell_div", help="module name (default mitchell_div)")
+    divide.add_argument("--simulate", default=None, metavar="VECTORS",
+                        help="check the RTL in Amaranth's simulator on these vectors "
+                             "(exhaustive, random:N, corners)")
+    divide.add_argument("--samples", type=int, default=None,
+                        help="random pairs for the error (default: exhaustive up to 12 bits, "
+                             "else 10,000,000)")
+    divide.add_argument("--seed", type=int, default=1)
+    divide.add_argument("--json", action="store_true")
+    divide.set_defaults(run=run_divide)
     return root
 
 

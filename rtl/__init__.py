@@ -1,5 +1,6 @@
 """Amaranth components of Mitchell's logarithmic multiplier and its exact baseline."""
 from .antilogarithm import Antilogarithm
+from .divider import MitchellDivider
 from .exact import ExactMultiplier
 from .lod import LeadingOneDetector
 from .logarithm import Logarithm
@@ -14,6 +15,6 @@ from .verilog import to_verilog
 __all__ = [
     "Antilogarithm", "BarrelShifter", "ExactMultiplier", "IterativeLogMultiplier",
     "LeadingOneDetector", "LogMultiplier", "Logarithm", "MinimallyBiasedMultiplier",
-    "MitchW", "MitchellMultiplier", "Multiplier", "NearestOneMultiplier",
+    "MitchW", "MitchellDivider", "MitchellMultiplier", "Multiplier", "NearestOneMultiplier",
     "SetOneAdderMultiplier", "SignedMultiplier", "to_verilog",
 ]

@@ -48,3 +48,21 @@ def simulate(dut: Multiplier, a: np.ndarray, b: np.ndarray, *,
         with sim.write_vcd(os.fspath(vcd)):
             sim.run()
     return outputs
+
+
+def simulate_divider(dut, a: np.ndarray, b: np.ndarray) -> tuple[list[int], list[int]]:
+    """Quotients and ``dz`` flags of a combinational divider for each pair, in order."""
+    quotients: list[int] = []
+    flags: list[int] = []
+
+    async def bench(ctx):
+        for x, y in zip(a, b):
+            ctx.set(dut.a, int(x))
+            ctx.set(dut.b, int(y))
+            quotients.append(ctx.get(dut.q))
+            flags.append(ctx.get(dut.dz))
+
+    sim = Simulator(dut)
+    sim.add_testbench(bench)
+    sim.run()
+    return quotients, flags

@@ -6,7 +6,7 @@ Each model takes two 1-D operand arrays and returns the products as an array of 
 import numpy as np
 
 from ..rtl.params import check_frac_bits, check_width
-from .arrays import floor_log2, operand_array, power_of_two, shift_left, shift_right
+from .arrays import dtype_for, floor_log2, operand_array, power_of_two, shift_left, shift_right
 
 
 def exact_product(a, b, *, width: int) -> np.ndarray:
@@ -151,3 +151,19 @@ def nearest_one_product(a, b, *, width: int) -> np.ndarray:
     product = _power_sum(k_a, r_a, k_b, r_b)
     product = np.where((a == 0) | (b == 0), 0, product)
     return np.array([int(v) for v in product], dtype=a.dtype)
+
+
+def mitchell_quotient(a, b, *, width: int, frac_bits: int) -> np.ndarray:
+    """Mitchell's divider: ``floor(Q' * 2**frac_bits)``, 0 for ``a = 0``, all ones for ``b = 0``."""
+    a, b = operand_array(a, width=width), operand_array(b, width=width)
+    log_frac_bits = width - 1
+    k_a, x_a = log_words(a, width=width, frac_bits=log_frac_bits)
+    k_b, x_b = log_words(b, width=width, frac_bits=log_frac_bits)
+    borrow = (x_a < x_b).astype(np.int64)
+    fraction = x_a + shift_left(borrow.astype(a.dtype), np.full(len(a), log_frac_bits)) - x_b
+    scaled = antilog(k_a - k_b - borrow + width, fraction, frac_bits=log_frac_bits)
+    quotient = shift_right(scaled, np.full(len(a), width - frac_bits))
+    all_ones = (1 << (width + frac_bits)) - 1
+    result = np.where(a == 0, 0, quotient)
+    return np.array([all_ones if int(y) == 0 else int(v) for v, y in zip(result, b)],
+                    dtype=dtype_for(2 * width))

@@ -116,3 +116,19 @@ def signed_scalar(model, a: int, b: int, *, width: int, **options) -> int:
     x, y = value(a), value(b)
     magnitude = model(abs(x), abs(y), width=width, **options)
     return -magnitude if (x < 0) != (y < 0) else magnitude
+
+
+def mitchell_quotient_scalar(a: int, b: int, *, width: int, frac_bits: int) -> int:
+    """Mitchell's quotient from the paper's two cases: ``2**(k1-k2) (1 + x1 - x2)`` when
+    ``x1 >= x2``, else ``2**(k1-k2-1) (2 + x1 - x2)``; scaled by ``2**frac_bits`` and truncated."""
+    if b == 0:
+        return 2 ** (width + frac_bits) - 1
+    if a == 0:
+        return 0
+    k1, k2 = a.bit_length() - 1, b.bit_length() - 1
+    x1, x2 = Fraction(a, 2 ** k1) - 1, Fraction(b, 2 ** k2) - 1
+    if x1 >= x2:
+        quotient = Fraction(2) ** (k1 - k2) * (1 + x1 - x2)
+    else:
+        quotient = Fraction(2) ** (k1 - k2 - 1) * (2 + x1 - x2)
+    return floor(quotient * 2 ** frac_bits)

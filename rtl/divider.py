@@ -1,0 +1,92 @@
+from amaranth.hdl import Cat, Module, Mux, Signal, signed
+from amaranth.lib import wiring
+from amaranth.lib.wiring import In, Out
+from amaranth.utils import ceil_log2
+
+from .antilogarithm import Antilogarithm
+from .logarithm import Logarithm
+from .params import check_int, check_width
+
+__all__ = ["MitchellDivider"]
+
+
+class MitchellDivider(wiring.Component):
+    """Mitchell's logarithmic divider (J. N. Mitchell, IRE Trans. EC-11, 1962, second half).
+
+    ``log2(a/b) ~= (k1 + x1) - (k2 + x2)``: the fixed-point logarithms of the operands (all
+    ``width - 1`` fraction bits) are subtracted, and a borrow out of the fraction field decrements
+    the characteristic, which is exactly Mitchell's ``x1 < x2`` case
+    ``Q' = 2**(k1-k2-1) * (2 + x1 - x2)``. The antilogarithm then gives the quotient as a fixed-point
+    number with ``frac_bits`` fraction bits, truncated: ``q = floor(Q' * 2**frac_bits)``. ``Q'`` never
+    underestimates ``a / b`` and is at most 12.5 % above it, so ``q`` is never below the exact
+    quotient truncated the same way.
+
+    Parameters
+    ----------
+    width : int
+        Operand width, 2 to 64.
+    frac_bits : int
+        Fraction bits of the quotient, 0 to ``width`` (default ``width``).
+
+    Members
+    -------
+    a : In(width)
+        Dividend.
+    b : In(width)
+        Divisor.
+    q : Out(width + frac_bits)
+        Quotient ``a / b`` scaled by ``2**frac_bits``; 0 when ``a`` is 0; all ones when ``b`` is 0.
+    dz : Out(1)
+        Division by zero: set when ``b`` is 0.
+    """
+
+    def __init__(self, *, width: int, frac_bits: int | None = None):
+        self._width = check_width(width)
+        self._frac_bits = width if frac_bits is None else check_int(
+            frac_bits, name="Fraction bits", minimum=0, maximum=width)
+        super().__init__({
+            "a":  In(width),
+            "b":  In(width),
+            "q":  Out(width + self._frac_bits),
+            "dz": Out(1),
+        })
+
+    @property
+    def width(self) -> int:
+        return self._width
+
+    @property
+    def frac_bits(self) -> int:
+        return self._frac_bits
+
+    def elaborate(self, platform):
+        m = Module()
+        width, log_frac_bits = self._width, self._width - 1
+        characteristic_width = ceil_log2(width) + 2  # signed difference, offset by width
+
+        m.submodules.log_a = log_a = Logarithm(width=width, frac_bits=log_frac_bits)
+        m.submodules.log_b = log_b = Logarithm(width=width, frac_bits=log_frac_bits)
+        difference = Signal(signed(log_frac_bits + characteristic_width))
+        m.d.comb += [
+            log_a.operand.eq(self.a),
+            log_b.operand.eq(self.b),
+            difference.eq(Cat(log_a.fraction, log_a.characteristic)
+                          - Cat(log_b.fraction, log_b.characteristic)),
+        ]
+        # The characteristic k1 - k2 lies in [-width, width - 1]; adding width makes it a
+        # non-negative shift for the antilogarithm, undone by dropping width - frac_bits bits.
+        shifted_characteristic = Signal(characteristic_width)
+        m.d.comb += shifted_characteristic.eq(difference[log_frac_bits:] + width)
+
+        m.submodules.antilog = antilog = Antilogarithm(
+            characteristic_width=characteristic_width, frac_bits=log_frac_bits, width=2 * width)
+        m.d.comb += [
+            antilog.characteristic.eq(shifted_characteristic),
+            antilog.fraction.eq(difference[:log_frac_bits]),
+        ]
+        quotient = antilog.result[width - self._frac_bits:]
+        m.d.comb += [
+            self.dz.eq(log_b.zero),
+            self.q.eq(Mux(log_b.zero, -1, Mux(log_a.zero, 0, quotient))),
+        ]
+        return m

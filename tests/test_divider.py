@@ -1,0 +1,89 @@
+"""Mitchell's divider: golden model, RTL, and the paper's error bounds."""
+import subprocess
+import sys
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from mitchell.reports.divider_errors import divider_metrics
+from mitchell.rtl import MitchellDivider
+from mitchell.sim.amaranth_sim import simulate_divider
+from mitchell.sim.check import compare
+from mitchell.sim.golden import mitchell_quotient
+from mitchell.sim.scalar import mitchell_quotient_scalar
+from mitchell.sim.vectors import corners, exhaustive, random_pairs
+
+
+@pytest.mark.parametrize("width, frac_bits", [(4, 0), (6, 6), (8, 3), (8, 8)])
+def test_golden_matches_scalar_exhaustively(width, frac_bits):
+    a, b = exhaustive(width)
+    got = [int(v) for v in mitchell_quotient(a, b, width=width, frac_bits=frac_bits)]
+    assert got == [mitchell_quotient_scalar(int(x), int(y), width=width, frac_bits=frac_bits)
+                   for x, y in zip(a, b)]
+
+
+@pytest.mark.parametrize("width", [16, 32, 64])
+def test_golden_matches_scalar_wide(width):
+    for a, b in (random_pairs(width, 2000, seed=width), corners(width)):
+        got = [int(v) for v in mitchell_quotient(a, b, width=width, frac_bits=width)]
+        assert got == [mitchell_quotient_scalar(int(x), int(y), width=width, frac_bits=width)
+                       for x, y in zip(a, b)]
+
+
+def test_rtl_matches_golden_and_a_wrong_design_fails():
+    a, b = exhaustive(7)
+    expected = mitchell_quotient(a, b, width=7, frac_bits=7)
+    quotients, flags = simulate_divider(MitchellDivider(width=7), a, b)
+    assert compare(a, b, expected, quotients).passed
+    assert flags == [int(y == 0) for y in b.tolist()]
+    wrong, _ = simulate_divider(MitchellDivider(width=7, frac_bits=6), a, b)
+    assert compare(a, b, expected, wrong).mismatches > 1000
+
+
+def test_mitchell_quotient_never_underestimates_and_is_within_one_eighth():
+    """From the paper's real-valued formula, with exact fractions, over every 8-bit pair."""
+    worst = Fraction(0)
+    for a in range(1, 256):
+        for b in range(1, 256):
+            k1, k2 = a.bit_length() - 1, b.bit_length() - 1
+            x1, x2 = Fraction(a, 2 ** k1) - 1, Fraction(b, 2 ** k2) - 1
+            q = Fraction(2) ** (k1 - k2) * (1 + x1 - x2) if x1 >= x2 else \
+                Fraction(2) ** (k1 - k2 - 1) * (2 + x1 - x2)
+            error = (q - Fraction(a, b)) / Fraction(a, b)
+            assert error >= 0
+            worst = max(worst, error)
+    assert worst == Fraction(1, 8)
+
+
+def test_fixed_point_quotient_bounds():
+    m = divider_metrics(width=8, frac_bits=8)
+    assert m["exhaustive"] and m["pairs"] == 256 * 255
+    assert m["below_exact"] == 0 and m["max_over"] == pytest.approx(1 / 8)
+    assert m["bias"] > 0
+
+
+def test_division_by_zero_and_zero_dividend():
+    q = mitchell_quotient([5, 0, 0], [0, 7, 0], width=8, frac_bits=4)
+    assert [int(v) for v in q] == [2 ** 12 - 1, 0, 2 ** 12 - 1]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--width", "65"], "Width must be an integer from 2 to 64, not 65"),
+    (["--width", "8", "--frac-bits", "9"], "Fraction bits must be an integer from 0 to 8, not 9"),
+    (["--width", "8", "--simulate", "sometimes"], "Vectors must be exhaustive, random:N"),
+])
+def test_divide_command_bad_input(args, message, tmp_path):
+    result = subprocess.run([sys.executable, "-m", "mitchell.reports.cli", "divide", *args,
+                             "-o", str(tmp_path / "d.v")], capture_output=True, text=True)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "d.v").exists()
+
+
+def test_divide_command_simulates_and_writes_verilog(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "mitchell.reports.cli", "divide", "--width", "6",
+                             "--simulate", "exhaustive", "-o", str(tmp_path / "d.v")],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "4,096 vectors (exhaustive, seed 1), 0 quotient mismatches, 0 dz mismatches" in result.stdout
+    assert "module mitchell_div(" in (tmp_path / "d.v").read_text()
