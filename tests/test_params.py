@@ -42,7 +42,7 @@ def test_building_blocks_validate_too():
 def test_design_rejects_unknown_variant_and_frac_bits_on_exact():
     with pytest.raises(ValueError, match="Variant must be one of .*not 'booth'"):
         Design(variant="booth")
-    with pytest.raises(ValueError, match="Fraction bits apply to logarithmic variants"):
+    with pytest.raises(ValueError, match="Fraction bits apply to mitchell, mbm, not to .exact."):
         Design(variant="exact", frac_bits=3)
 
 
