@@ -100,7 +100,7 @@ def run_sim(args: argparse.Namespace) -> int:
 def run_error(args: argparse.Namespace) -> int:
     from .error_analysis import measure
     from .progress import Progress
-    from .report import METRIC_LABELS, format_metric
+    from .metrics import METRIC_LABELS, format_metric
 
     design = design_from(args)
     progress = Progress(f"error {design.label}")
@@ -153,75 +153,80 @@ def run_area(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_report(args: argparse.Namespace) -> int:
-    from .progress import Progress
-    from .report import collect, tool_info, write_report
-    from .synthesis import SynthesisError
-    from ..sim.files import atomic_folder
+def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str, what: str,
+                 write) -> int:
+    """Computes every design's entry, then writes the folder ``args.out`` in one move.
 
-    widths = args.width or [8, 16]
+    ``write(result, folder)`` fills a temporary folder that replaces ``args.out`` only when it is
+    complete; an existing ``args.out`` is replaced only if it holds an earlier ``marker`` file.
+    """
+    from ..sim.files import atomic_folder, check_folder
+    from .progress import Progress
+    from .report import collect, tool_info
+    from .synthesis import SynthesisError
+
+    out = Path(args.out)
+    check_folder(out)
+    if out.exists() and any(out.iterdir()) and not (out / marker).exists():
+        raise UsageError(f"Output folder {str(out)!r} exists and holds something other than a "
+                         f"mitchell {what}; choose another --out")
+    if args.samples is not None and args.samples <= 0:
+        raise UsageError(f"Samples must be a positive integer, not {args.samples}")
+    progress = Progress(f"{what} of {len(designs)} designs")
+    try:
+        entries = collect(designs, samples=args.samples, seed=args.seed,
+                          area=not args.no_area, progress=progress)
+    except SynthesisError as error:
+        print(f"mitchell {what}: error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        progress.close()
+    with atomic_folder(out) as folder:
+        write({"tool": tool_info(), "designs": entries}, folder)
+    return 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from .report import write_report
+
     designs = []
-    for width in widths:
+    for width in args.width or [8, 16]:
         for variant in (args.variant or ["mitchell"]) + ["exact"]:
             exact = variant == "exact"
             designs.append(design_from(args, width=width, variant=variant,
                                        frac_bits=None if exact else args.frac_bits,
                                        params={} if exact else parse_params(args.param)))
     designs = list(dict.fromkeys(designs))
-    out = Path(args.out)
-    if out.exists() and any(out.iterdir()) and not (out / "report.json").exists():
-        raise UsageError(f"Output folder {str(out)!r} exists and holds something other than a "
-                         f"mitchell report; choose another --out")
-    if args.samples is not None and args.samples <= 0:
-        raise UsageError(f"Samples must be a positive integer, not {args.samples}")
-    with atomic_folder(out) as folder:
-        progress = Progress("report")
-        try:
-            entries = collect(designs, samples=args.samples, seed=args.seed,
-                              area=not args.no_area, progress=progress)
-        except SynthesisError as error:
-            print(f"mitchell report: error: {error}", file=sys.stderr)
-            return 1
-        finally:
-            progress.close()
-        write_report({"tool": tool_info(), "designs": entries}, designs, folder)
-    print(f"wrote {out}/report.json, report.md, report.html and the plots")
-    return 0
+    status = build_folder(args, designs, marker="report.json", what="report",
+                          write=lambda report, folder: write_report(report, designs, folder))
+    if status == 0:
+        print(f"wrote {args.out}/report.json, report.md, report.html and the plots")
+    return status
 
 
 def run_sweep(args: argparse.Namespace) -> int:
-    from ..sim.files import atomic_folder
-    from .progress import Progress
-    from .report import collect, tool_info
     from .sweep import write_sweep
-    from .synthesis import SynthesisError
 
     variants = list(VARIANTS) if args.variant in (None, ["all"]) else \
         list(dict.fromkeys(args.variant + ["exact"]))
     designs = [make_design(variant=variant, width=width, signed=args.signed)
                for width in (args.width or [8, 16]) for variant in variants]
-    out = Path(args.out)
-    if out.exists() and any(out.iterdir()) and not (out / "sweep.json").exists():
-        raise UsageError(f"Output folder {str(out)!r} exists and holds something other than a "
-                         f"mitchell sweep; choose another --out")
-    with atomic_folder(out) as folder:
-        progress = Progress(f"sweep of {len(designs)} designs")
-        try:
-            entries = collect(designs, samples=args.samples, seed=args.seed,
-                              area=not args.no_area, progress=progress)
-        except SynthesisError as error:
-            print(f"mitchell sweep: error: {error}", file=sys.stderr)
-            return 1
-        finally:
-            progress.close()
-        write_sweep({"tool": tool_info(), "designs": entries}, folder)
+    entries = []
+
+    def write(sweep: dict, folder: Path) -> None:
+        entries.extend(sweep["designs"])
+        write_sweep(sweep, folder)
+
+    status = build_folder(args, designs, marker="sweep.json", what="sweep", write=write)
+    if status:
+        return status
     print(f"{'design':42} {'MRED %':>9} {'bias %':>9} {'transistors':>12} {'LUT4':>7} {'Fmax':>7}")
     for design, entry in zip(designs, entries):
         area = entry.get("area", {})
         print(f"{design.label:42} {100 * entry['error']['mred']:9.4f} "
               f"{100 * entry['error']['bias']:9.4f} {area.get('transistors', '-'):>12} "
               f"{area.get('ice40_lut4', '-'):>7} {area.get('fmax_mhz', '-'):>7}")
-    print(f"wrote {out}/sweep.csv, sweep.json and pareto.png/svg")
+    print(f"wrote {args.out}/sweep.csv, sweep.json and pareto.png/svg")
     return 0
 
 

@@ -18,6 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 
 Z95 = 1.959963984540054
+# (key, label, unit) of the metrics shown in tables, in order.
+METRIC_LABELS = [("er", "ER", "%"), ("mred", "MRED", "%"), ("wcre", "WCRE", "%"), ("bias", "bias", "%"),
+                 ("nmed", "NMED", "%"), ("med", "MED", ""), ("wce", "WCE", ""), ("mse", "MSE", "")]
 
 
 @dataclass
@@ -105,3 +108,13 @@ def error_sums(exact: np.ndarray, approx: np.ndarray) -> ErrorSums:
         sum_sq_red=float(np.square(red).sum()), sum_sq_signed_red=float(np.square(signed_red).sum()),
         max_red=float(red.max(initial=0.0)),
     )
+
+
+def format_metric(value, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "%":
+        return f"{100 * value:.4f} %"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:.6g}"

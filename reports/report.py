@@ -25,11 +25,9 @@ from typing import Callable
 
 from ..sim.design import Design
 from . import plots
-from .error_analysis import measure
+from .error_analysis import EXHAUSTIVE_DEFAULT_MAX_WIDTH, analytic_applies, measure
+from .metrics import METRIC_LABELS, format_metric
 from .synthesis import FIELDS, synthesize, tool_versions
-
-METRIC_LABELS = [("er", "ER", "%"), ("mred", "MRED", "%"), ("wcre", "WCRE", "%"), ("bias", "bias", "%"),
-                 ("nmed", "NMED", "%"), ("med", "MED", ""), ("wce", "WCE", ""), ("mse", "MSE", "")]
 
 
 def design_entry(design: Design, *, samples: int | None, seed: int, area: bool) -> dict:
@@ -43,7 +41,7 @@ def design_entry(design: Design, *, samples: int | None, seed: int, area: bool) 
 
 
 def _exhaustive_default(design: Design) -> bool | None:
-    from .error_analysis import EXHAUSTIVE_DEFAULT_MAX_WIDTH, analytic_applies
+    """Exhaustive wherever it is cheap: up to 12 bits, or analytically; else the sampled default."""
     return True if design.width <= EXHAUSTIVE_DEFAULT_MAX_WIDTH or analytic_applies(design) else None
 
 
@@ -65,16 +63,6 @@ def tool_info() -> dict:
     return {"mitchell": version("mitchell"), "amaranth": version("amaranth"),
             "numpy": version("numpy"), **tool_versions(), "python": platform.python_version(),
             "generated": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
-
-
-def format_metric(value, unit: str) -> str:
-    if value is None:
-        return "-"
-    if unit == "%":
-        return f"{100 * value:.4f} %"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return f"{value:.6g}"
 
 
 def _design_name(entry: dict) -> str:

@@ -39,9 +39,8 @@ def atomic_file(path: str | os.PathLike) -> Iterator[Path]:
             os.unlink(temporary)
 
 
-@contextlib.contextmanager
-def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
-    """Yields a temporary folder beside ``path``; it replaces ``path`` only if the block succeeds."""
+def check_folder(path: str | os.PathLike) -> None:
+    """Raises :class:`OutputError` if ``path`` cannot be written as a folder."""
     path = Path(path).absolute()
     parent = path.parent
     if not parent.is_dir():
@@ -50,6 +49,19 @@ def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
         raise OutputError(f"Output folder {str(path)!r} is not writable")
     if path.exists() and not path.is_dir():
         raise OutputError(f"Output path {str(path)!r} is a file, not a folder")
+    # Permission bits do not tell everything (root, read-only mounts, /proc): try it.
+    try:
+        os.rmdir(tempfile.mkdtemp(dir=parent, prefix=f".{path.name}.", suffix=".probe"))
+    except OSError as error:
+        raise OutputError(f"Output folder {str(parent)!r} is not writable ({error.strerror})") from None
+
+
+@contextlib.contextmanager
+def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
+    """Yields a temporary folder beside ``path``; it replaces ``path`` only if the block succeeds."""
+    check_folder(path)
+    path = Path(path).absolute()
+    parent = path.parent
     try:
         temporary = Path(tempfile.mkdtemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp"))
     except OSError as error:
