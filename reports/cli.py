@@ -82,9 +82,16 @@ def run_sim(args: argparse.Namespace) -> int:
             VectorSet.default(design.width, args.seed)
         request = SimRequest(design=design, simulator=args.simulator, vectors=vectors,
                              build_dir=Path(args.build_dir), verilog=args.verilog, top=args.top,
-                             vcd=args.vcd)
+                             vcd=args.vcd, netlist="" if args.netlist else None)
     except (TypeError, ValueError) as error:
         raise UsageError(str(error)) from None
+    if args.netlist:
+        from .synthesis import SynthesisError, gate_netlist
+        try:
+            request.netlist = gate_netlist(design)
+        except SynthesisError as error:
+            print(f"mitchell sim: error: {error}", file=sys.stderr)
+            return 1
     try:
         report = run_simulation(request)
     except SimulationError as error:
@@ -262,6 +269,21 @@ def run_divide(args: argparse.Namespace) -> int:
         status = 0 if comparison.passed and not bad_flags else 1
     metrics = divider_metrics(width=divider.width, frac_bits=divider.frac_bits,
                               samples=args.samples, seed=args.seed)
+    if args.area:
+        from ..rtl import ExactDivider
+        from .synthesis import FIELDS, SynthesisError, synthesize_verilog
+
+        ports = dict(inputs={"a": divider.width, "b": divider.width},
+                     outputs={"q": divider.width + divider.frac_bits, "dz": 1}, clocked=False)
+        try:
+            metrics["area"] = synthesize_verilog(to_verilog(divider, name="mitchell_div"),
+                                                 top="mitchell_div", label=label, **ports)
+            metrics["exact_area"] = synthesize_verilog(
+                to_verilog(ExactDivider(width=divider.width, frac_bits=divider.frac_bits),
+                           name="exact_div"), top="exact_div", label="exact divider", **ports)
+        except SynthesisError as error:
+            print(f"mitchell divide: error: {error}", file=sys.stderr)
+            return 1
     if args.json:
         print(json.dumps({"design": label, "error": metrics}, indent=2))
     else:
@@ -273,6 +295,12 @@ def run_divide(args: argparse.Namespace) -> int:
         print(f"  {'over':6} {100 * metrics['max_over']:12.4f} %   (largest overestimate of a / b)")
         print(f"  {'ER':6} {100 * metrics['er']:12.4f} %   (q differs from floor(a*2^F/b))")
         print(f"  below floor(a*2^F/b): {metrics['below_exact']:,} pairs")
+        if args.area:
+            print(f"  {'':12} {'mitchell':>12} {'exact':>12} {'ratio':>7}")
+            for field in FIELDS:
+                mine, exact = metrics["area"][field], metrics["exact_area"][field]
+                ratio = f"{mine / exact:7.2f}" if exact else ""
+                print(f"  {field:12} {mine:>12,} {exact:>12,} {ratio}")
     return status
 
 
@@ -303,6 +331,9 @@ def parser() -> argparse.ArgumentParser:
     sim.add_argument("--verilog", type=Path, default=None,
                      help="simulate this Verilog file instead (ports a, b, p; clk, rst if --stages)")
     sim.add_argument("--top", default=None, help="module to simulate in --verilog")
+    sim.add_argument("--netlist", action="store_true",
+                     help="simulate the design's Yosys gate-level netlist (generic synth, with "
+                          "Yosys's cell models) instead of its RTL: a post-synthesis check")
     sim.add_argument("--build-dir", default="build/mitchell-sim",
                      help="where simulator builds go (default build/mitchell-sim)")
     sim.set_defaults(run=run_sim)
@@ -372,6 +403,8 @@ def parser() -> argparse.ArgumentParser:
                         help="random pairs for the error (default: exhaustive up to 12 bits, "
                              "else 10,000,000)")
     divide.add_argument("--seed", type=int, default=1)
+    divide.add_argument("--area", action="store_true",
+                        help="synthesize it and the exact divider (Yosys, nextpnr-ice40)")
     divide.add_argument("--json", action="store_true")
     divide.set_defaults(run=run_divide)
     return root

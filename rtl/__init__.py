@@ -1,6 +1,6 @@
 """Amaranth components of Mitchell's logarithmic multiplier and its exact baseline."""
 from .antilogarithm import Antilogarithm
-from .divider import MitchellDivider
+from .divider import ExactDivider, MitchellDivider
 from .exact import ExactMultiplier
 from .lod import LeadingOneDetector
 from .logarithm import Logarithm
@@ -13,7 +13,7 @@ from .shifter import BarrelShifter
 from .verilog import to_verilog
 
 __all__ = [
-    "Antilogarithm", "BarrelShifter", "ExactMultiplier", "IterativeLogMultiplier",
+    "Antilogarithm", "BarrelShifter", "ExactDivider", "ExactMultiplier", "IterativeLogMultiplier",
     "LeadingOneDetector", "LogMultiplier", "Logarithm", "MinimallyBiasedMultiplier",
     "MitchW", "MitchellDivider", "MitchellMultiplier", "Multiplier", "NearestOneMultiplier",
     "SetOneAdderMultiplier", "SignedMultiplier", "to_verilog",

@@ -7,7 +7,7 @@ from .antilogarithm import Antilogarithm
 from .logarithm import Logarithm
 from .params import check_int, check_width
 
-__all__ = ["MitchellDivider"]
+__all__ = ["ExactDivider", "MitchellDivider"]
 
 
 class MitchellDivider(wiring.Component):
@@ -88,5 +88,39 @@ class MitchellDivider(wiring.Component):
         m.d.comb += [
             self.dz.eq(log_b.zero),
             self.q.eq(Mux(log_b.zero, -1, Mux(log_a.zero, 0, quotient))),
+        ]
+        return m
+
+
+class ExactDivider(wiring.Component):
+    """The exact quotient ``floor(a * 2**frac_bits / b)``: the baseline of :class:`MitchellDivider`,
+    with the same ports and the same ``b = 0`` behaviour.
+
+    Members
+    -------
+    a : In(width)
+    b : In(width)
+    q : Out(width + frac_bits)
+    dz : Out(1)
+    """
+
+    def __init__(self, *, width: int, frac_bits: int | None = None):
+        self._width = check_width(width)
+        self._frac_bits = width if frac_bits is None else check_int(
+            frac_bits, name="Fraction bits", minimum=0, maximum=width)
+        super().__init__({
+            "a":  In(width),
+            "b":  In(width),
+            "q":  Out(width + self._frac_bits),
+            "dz": Out(1),
+        })
+
+    def elaborate(self, platform):
+        m = Module()
+        dividend = Signal(self._width + self._frac_bits)
+        m.d.comb += [
+            dividend.eq(self.a << self._frac_bits),
+            self.dz.eq(self.b == 0),
+            self.q.eq(Mux(self.b == 0, -1, dividend // self.b)),
         ]
         return m

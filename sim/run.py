@@ -26,12 +26,18 @@ class SimRequest:
     verilog: Path | None = None
     top: str | None = None
     vcd: Path | None = None
+    # Verilog text standing in for the design's own RTL with the same module name, such as its
+    # synthesized gate-level netlist; checked like the design itself, reset included.
+    netlist: str | None = None
 
     def __post_init__(self):
         if self.simulator not in SIMULATORS:
             raise ValueError(f"Simulator must be one of {', '.join(SIMULATORS)}, not {self.simulator!r}")
         if (self.verilog is None) != (self.top is None):
             raise ValueError("--verilog and --top go together: the file and the module in it to simulate")
+        if self.netlist is not None and (self.verilog is not None or self.simulator == "amaranth"):
+            raise ValueError("A netlist is simulated with icarus or verilator (not amaranth), "
+                             "and not together with --verilog")
         if self.verilog is not None:
             if self.simulator == "amaranth":
                 raise ValueError("The amaranth simulator runs the Amaranth design; "
@@ -118,13 +124,15 @@ def _run_cocotb(request: SimRequest, vcd: Path | None) -> SimReport:
 
     build_root = Path(request.build_dir).absolute()
     if request.verilog is None:
-        text = request.design.verilog().encode()
+        text = (request.netlist or request.design.verilog()).encode()
         verilog = build_root / "designs" / f"{hashlib.sha256(text).hexdigest()[:16]}.v"
         verilog.parent.mkdir(parents=True, exist_ok=True)
         if not verilog.exists():
             with atomic_file(verilog) as temporary:
                 temporary.write_bytes(text)
         top, label = request.design.default_name, request.design.label
+        if request.netlist is not None:
+            label += " as a gate-level netlist"
     else:
         verilog, top = Path(request.verilog).absolute(), request.top
         label = f"{top} from {request.verilog} against {request.design.label}"

@@ -1,4 +1,5 @@
 """Mitchell's divider: golden model, RTL, and the paper's error bounds."""
+import json
 import subprocess
 import sys
 from fractions import Fraction
@@ -87,3 +88,15 @@ def test_divide_command_simulates_and_writes_verilog(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "4,096 vectors (exhaustive, seed 1), 0 quotient mismatches, 0 dz mismatches" in result.stdout
     assert "module mitchell_div(" in (tmp_path / "d.v").read_text()
+
+
+def test_divider_area_against_the_exact_divider(tmp_path, monkeypatch):
+    monkeypatch.setenv("MITCHELL_CACHE_DIR", str(tmp_path / "cache"))
+    result = subprocess.run([sys.executable, "-m", "mitchell.reports.cli", "divide", "--width", "8",
+                             "--area", "--json"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    error = json.loads(result.stdout)["error"]
+    mine, exact = error["area"], error["exact_area"]
+    assert set(mine) == set(exact) == {"cells", "transistors", "depth", "ice40_lut4",
+                                       "ice40_carry", "ice40_dff", "fmax_mhz"}
+    assert 0 < mine["transistors"] < exact["transistors"] and mine["depth"] < exact["depth"]

@@ -138,3 +138,14 @@ def test_bad_input(args, message, tmp_path):
     result = mitchell_sim(*args, "--vcd", str(vcd), cwd=tmp_path)
     assert result.returncode == 2 and message in result.stderr
     assert "Traceback" not in result.stderr and not vcd.exists()
+
+
+@pytest.mark.parametrize("stages", [0, 2])
+def test_gate_level_netlist_matches_golden_model(stages, build_dir, tmp_path):
+    needs("icarus")
+    result = mitchell_sim("--simulator", "icarus", "--build-dir", str(build_dir), "--width", "8",
+                          "--stages", str(stages), "--vectors", "exhaustive", "--netlist", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "as a gate-level netlist: 65,536 vectors" in result.stdout and " 0 mismatches" in result.stdout
+    netlists = [p.read_text() for p in (build_dir / "designs").glob("*.v")]
+    assert any("\\$_NAND_" in text or "$_AND_" in text for text in netlists)
