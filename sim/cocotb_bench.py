@@ -30,16 +30,20 @@ class GoldenModel:
 async def check_reset(dut, golden: GoldenModel, stages: int) -> list[str]:
     """``p`` reads 0 during reset and until the first operands after it reach the output."""
     problems = []
-    lane0 = (1 << (2 * golden.design.width)) - 1
+    width = golden.design.width
+    lane0 = (1 << (2 * width)) - 1
+    # Two non-zero pairs that fit any width from 2 bits up.
+    first = ((1 << width) - 1, (1 << width) - 2)
+    second = ((1 << (width - 1)) + 1, 3)
 
     def p() -> int | str:
         value = dut.p_all.value
         return int(value) & lane0 if value.is_resolvable else str(value)
 
-    dut.a_all.value, dut.b_all.value = 200, 100
+    dut.a_all.value, dut.b_all.value = first
     for _ in range(stages + 1):
         await FallingEdge(dut.clk)
-    full = int(golden([200], [100])[0])
+    full = int(golden([first[0]], [first[1]])[0])
     if p() != full:
         problems.append(f"before reset p={p()}, expected {full}")
     dut.rst.value = 1
@@ -48,10 +52,10 @@ async def check_reset(dut, golden: GoldenModel, stages: int) -> list[str]:
         if p() != 0:
             problems.append(f"reset cycle {cycle}: p={p()}, expected 0")
     dut.rst.value = 0
-    dut.a_all.value, dut.b_all.value = 7, 9
+    dut.a_all.value, dut.b_all.value = second
     for cycle in range(1, stages + 1):
         await FallingEdge(dut.clk)
-        expected = int(golden([7], [9])[0]) if cycle == stages else 0
+        expected = int(golden([second[0]], [second[1]])[0]) if cycle == stages else 0
         if p() != expected:
             problems.append(f"{cycle} edges after reset: p={p()}, expected {expected}")
     return problems

@@ -40,6 +40,7 @@ CASES = [
     (["--width", "16", "--stages", "2", "--vectors", "random:5000"], 5000),
     (["--width", "8", "--variant", "exact", "--stages", "1", "--vectors", "random:3000+corners"],
      3000 + 22 ** 2),
+    (["--width", "3", "--stages", "1", "--signed", "--vectors", "exhaustive"], 64),
 ]
 
 
