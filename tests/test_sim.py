@@ -150,3 +150,16 @@ def test_gate_level_netlist_matches_golden_model(stages, build_dir, tmp_path):
     assert "as a gate-level netlist: 65,536 vectors" in result.stdout and " 0 mismatches" in result.stdout
     netlists = [p.read_text() for p in (build_dir / "designs").glob("*.v")]
     assert any("\\$_NAND_" in text or "$_AND_" in text for text in netlists)
+
+
+@pytest.mark.parametrize("simulator, message", [
+    ("icarus", "Icarus Verilog is not installed: apt-get install -y iverilog"),
+    ("verilator", "Verilator needs make: apt-get install -y make"),
+])
+def test_missing_tools_are_a_one_line_error_naming_the_install(simulator, message, tmp_path):
+    # An empty PATH: the real lookup, on a machine state users do hit.
+    result = subprocess.run([sys.executable, "-m", "mitchell.reports.cli", "sim", "--simulator",
+                             simulator, "--width", "8", "--vectors", "random:10"],
+                            capture_output=True, text=True, cwd=tmp_path, env={"PATH": str(tmp_path)})
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.strip().splitlines() == [f"mitchell sim: error: {message}"]
