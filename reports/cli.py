@@ -1,6 +1,7 @@
 """The ``mitchell`` command line."""
 import argparse
 import json
+import os
 import sys
 
 from pathlib import Path
@@ -239,48 +240,68 @@ def run_sweep(args: argparse.Namespace) -> int:
 
 def run_divide(args: argparse.Namespace) -> int:
     from ..rtl import MitchellDivider
+    from ..rtl.divider import check_quotient_frac_bits
+    from ..rtl.params import check_width
     from ..sim.amaranth_sim import simulate_divider
     from ..sim.golden import mitchell_quotient
     from .divider_errors import divider_metrics
 
     try:
-        divider = MitchellDivider(width=args.width, frac_bits=args.frac_bits)
-        vectors = VectorSet(args.simulate, args.width, args.seed) if args.simulate else None
+        width = check_width(args.width)
+        frac_bits = check_quotient_frac_bits(args.frac_bits, width=width)
+        vectors = VectorSet(args.simulate, width, args.seed) if args.simulate else None
+        if args.simulator not in SIMULATORS:
+            raise ValueError(f"Simulator must be one of {', '.join(SIMULATORS)}, "
+                             f"not {args.simulator!r}")
         if args.samples is not None and args.samples <= 0:
             raise ValueError(f"Samples must be a positive integer, not {args.samples}")
-        text = to_verilog(divider, name=args.name) if args.output else None
+        text = to_verilog(MitchellDivider(width=width, frac_bits=frac_bits), name=args.name) \
+            if args.output else None
     except (TypeError, ValueError) as error:
         raise UsageError(str(error)) from None
     if text is not None:
         write_text(args.output, text)
     status = 0
-    label = f"mitchell-div(width={divider.width}, frac_bits={divider.frac_bits})"
-    if vectors is not None:
+    label = f"mitchell-div(width={width}, frac_bits={frac_bits})"
+    if vectors is not None and args.simulator != "amaranth":
+        from ..sim.cocotb_runner import SimulationError
+        from ..sim.run import run_divider_simulation
+        try:
+            report = run_divider_simulation(args.simulator, width=width, frac_bits=frac_bits,
+                                            vectors=vectors, build_dir=Path(args.build_dir))
+        except (SimulationError, ValueError) as error:
+            raise UsageError(str(error)) from None
+        print(report.summary())
+        for mismatch in report.first:
+            print(f"  mismatch (q | dz << {width + frac_bits}): {mismatch.describe(width)}")
+        status = 0 if report.passed else 1
+    elif vectors is not None:
         a, b = vectors.arrays()
-        quotients, flags = simulate_divider(divider, a, b)
-        expected = mitchell_quotient(a, b, width=divider.width, frac_bits=divider.frac_bits)
+        quotients, flags = simulate_divider(MitchellDivider(width=width, frac_bits=frac_bits), a, b)
+        expected = mitchell_quotient(a, b, width=width, frac_bits=frac_bits)
         comparison = compare(a, b, expected, quotients)
         bad_flags = sum(int(flag) != int(y == 0) for flag, y in zip(flags, b))
         print(f"amaranth {label}: {comparison.checked:,} vectors ({vectors.spec}, seed "
               f"{vectors.seed}), {comparison.mismatches:,} quotient mismatches, "
               f"{bad_flags:,} dz mismatches")
         for mismatch in comparison.first:
-            print(f"  mismatch: {mismatch.describe(divider.width)}")
+            print(f"  mismatch: {mismatch.describe(width)}")
         status = 0 if comparison.passed and not bad_flags else 1
-    metrics = divider_metrics(width=divider.width, frac_bits=divider.frac_bits,
-                              samples=args.samples, seed=args.seed)
+    metrics = divider_metrics(width=width, frac_bits=frac_bits, samples=args.samples,
+                              seed=args.seed)
     if args.area:
         from ..rtl import ExactDivider
         from .synthesis import FIELDS, SynthesisError, synthesize_verilog
 
-        ports = dict(inputs={"a": divider.width, "b": divider.width},
-                     outputs={"q": divider.width + divider.frac_bits, "dz": 1}, clocked=False)
+        ports = dict(inputs={"a": width, "b": width}, outputs={"q": width + frac_bits, "dz": 1},
+                     clocked=False)
         try:
-            metrics["area"] = synthesize_verilog(to_verilog(divider, name="mitchell_div"),
-                                                 top="mitchell_div", label=label, **ports)
+            metrics["area"] = synthesize_verilog(
+                to_verilog(MitchellDivider(width=width, frac_bits=frac_bits), name="mitchell_div"),
+                top="mitchell_div", label=label, **ports)
             metrics["exact_area"] = synthesize_verilog(
-                to_verilog(ExactDivider(width=divider.width, frac_bits=divider.frac_bits),
-                           name="exact_div"), top="exact_div", label="exact divider", **ports)
+                to_verilog(ExactDivider(width=width, frac_bits=frac_bits), name="exact_div"),
+                top="exact_div", label="exact divider", **ports)
         except SynthesisError as error:
             print(f"mitchell divide: error: {error}", file=sys.stderr)
             return 1
@@ -397,8 +418,11 @@ def parser() -> argparse.ArgumentParser:
     divide.add_argument("-o", "--output", default=None, help="write the Verilog to this file")
     divide.add_argument("--name", default="mitchell_div", help="module name (default mitchell_div)")
     divide.add_argument("--simulate", default=None, metavar="VECTORS",
-                        help="check the RTL in Amaranth's simulator on these vectors "
-                             "(exhaustive, random:N, corners)")
+                        help="check the RTL against the golden model on these vectors "
+                             "(exhaustive, random:N, corners), on --simulator")
+    divide.add_argument("--simulator", default="amaranth", help=f"one of {', '.join(SIMULATORS)}")
+    divide.add_argument("--build-dir", default="build/mitchell-sim",
+                        help="where simulator builds go (default build/mitchell-sim)")
     divide.add_argument("--samples", type=int, default=None,
                         help="random pairs for the error (default: exhaustive up to 12 bits, "
                              "else 10,000,000)")
@@ -420,6 +444,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"mitchell {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (| head): stop quietly, as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

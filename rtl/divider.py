@@ -7,7 +7,14 @@ from .antilogarithm import Antilogarithm
 from .logarithm import Logarithm
 from .params import check_int, check_width
 
-__all__ = ["ExactDivider", "MitchellDivider"]
+__all__ = ["ExactDivider", "MitchellDivider", "check_quotient_frac_bits"]
+
+
+def check_quotient_frac_bits(frac_bits, *, width: int) -> int:
+    """Quotient fraction bits: ``None`` selects ``width``; else 0 to ``width``."""
+    if frac_bits is None:
+        return check_width(width)
+    return check_int(frac_bits, name="Fraction bits", minimum=0, maximum=check_width(width))
 
 
 class MitchellDivider(wiring.Component):
@@ -42,8 +49,7 @@ class MitchellDivider(wiring.Component):
 
     def __init__(self, *, width: int, frac_bits: int | None = None):
         self._width = check_width(width)
-        self._frac_bits = width if frac_bits is None else check_int(
-            frac_bits, name="Fraction bits", minimum=0, maximum=width)
+        self._frac_bits = check_quotient_frac_bits(frac_bits, width=width)
         super().__init__({
             "a":  In(width),
             "b":  In(width),
@@ -106,8 +112,7 @@ class ExactDivider(wiring.Component):
 
     def __init__(self, *, width: int, frac_bits: int | None = None):
         self._width = check_width(width)
-        self._frac_bits = width if frac_bits is None else check_int(
-            frac_bits, name="Fraction bits", minimum=0, maximum=width)
+        self._frac_bits = check_quotient_frac_bits(frac_bits, width=width)
         super().__init__({
             "a":  In(width),
             "b":  In(width),

@@ -17,6 +17,16 @@ class BenchSpec:
     seed: int
     check_reset: bool
     result_path: str
+    # Set to check Mitchell's divider of design["width"] bits with these quotient fraction bits,
+    # its output packed as {dz, q}, instead of a multiplier.
+    divider_frac_bits: int | None = None
+
+    @property
+    def out_width(self) -> int:
+        width = self.design["width"]
+        if self.divider_frac_bits is None:
+            return 2 * width
+        return width + self.divider_frac_bits + 1
 
     def to_design(self) -> Design:
         return Design(**self.design)

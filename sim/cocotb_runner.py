@@ -91,25 +91,26 @@ def simulate(simulator: str, verilog: Path, top: str, spec: BenchSpec, *, build_
     bench on it. Returns the result and the seconds spent building."""
     if simulator == "icarus":
         icarus()
-    width, stages = spec.design["width"], spec.design["stages"]
+    width, stages, out = spec.design["width"], spec.design["stages"], spec.out_width
     # The testbench dumps its own VCD; Verilator must be built with tracing for that, while
     # cocotb's own Icarus waves option would switch the dump to FST.
     waves = vcd is not None and simulator == "verilator"
     source = verilog.read_bytes()
-    key = hashlib.sha256(json.dumps([simulator, top, width, stages, DEPTH, LANES, waves]).encode()
+    key = hashlib.sha256(json.dumps([simulator, top, width, out, stages, DEPTH, LANES, waves]).encode()
                          + source + TESTBENCH.read_bytes()).hexdigest()[:16]
     build_dir = build_root / f"{simulator}-{top}-w{width}-s{stages}-{key}"
     with _environment(simulator):
         runner = _runner(simulator, vcd=vcd is not None)
         with _locked(build_dir):
             started = time.perf_counter()
-            _build(runner, simulator, build_dir, source, top, width=width, stages=stages, waves=waves)
+            _build(runner, simulator, build_dir, source, top, width=width, out=out, stages=stages,
+                   waves=waves)
             build_seconds = time.perf_counter() - started
         return _run(runner, simulator, build_dir, spec, vcd=vcd), build_seconds
 
 
 def _build(runner, simulator: str, build_dir: Path, source: bytes, top: str, *, width: int,
-           stages: int, waves: bool) -> None:
+           out: int, stages: int, waves: bool) -> None:
     # The design is copied in, so that the build does not depend on the user's file staying put.
     design_copy = build_dir / "design.v"
     if not design_copy.exists() or design_copy.read_bytes() != source:
@@ -123,7 +124,7 @@ def _build(runner, simulator: str, build_dir: Path, source: bytes, top: str, *, 
     try:
         runner.build(sources=[design_copy, TESTBENCH], hdl_toplevel=TOPLEVEL,
                      parameters={"WIDTH": width, "STAGES": stages, "DEPTH": DEPTH,
-                                 "LANES": LANES[simulator]},
+                                 "LANES": LANES[simulator], "OUT": out},
                      defines=defines, build_args=build_args, build_dir=build_dir,
                      timescale=("1ns", "1ps"), waves=waves, log_file=log)
     except (Exception, SystemExit) as error:

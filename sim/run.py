@@ -118,18 +118,35 @@ def _run_amaranth(request: SimRequest, dut: Multiplier | None, vcd: Path | None)
                      comparison.checked, comparison.mismatches, seconds, 0.0, first=comparison.first)
 
 
-def _run_cocotb(request: SimRequest, vcd: Path | None) -> SimReport:
+def _stored_source(build_root: Path, text: str) -> Path:
+    """``text`` in a file named by its hash under the build folder, written once."""
+    data = text.encode()
+    verilog = build_root / "designs" / f"{hashlib.sha256(data).hexdigest()[:16]}.v"
+    verilog.parent.mkdir(parents=True, exist_ok=True)
+    if not verilog.exists():
+        with atomic_file(verilog) as temporary:
+            temporary.write_bytes(data)
+    return verilog
+
+
+def _cocotb_report(simulator: str, verilog: Path, top: str, spec, label: str, build_root: Path,
+                   vcd: Path | None) -> SimReport:
     from . import cocotb_runner
+
+    result, build_seconds = cocotb_runner.simulate(simulator, verilog, top, spec,
+                                                   build_root=build_root, vcd=vcd)
+    return SimReport(simulator, label, spec.vectors, spec.seed, result.checked, result.mismatches,
+                     result.seconds, 0.0, build_seconds,
+                     first=[Mismatch(*entry) for entry in result.first],
+                     reset_problems=result.reset_problems)
+
+
+def _run_cocotb(request: SimRequest, vcd: Path | None) -> SimReport:
     from .bench_spec import BenchSpec
 
     build_root = Path(request.build_dir).absolute()
     if request.verilog is None:
-        text = (request.netlist or request.design.verilog()).encode()
-        verilog = build_root / "designs" / f"{hashlib.sha256(text).hexdigest()[:16]}.v"
-        verilog.parent.mkdir(parents=True, exist_ok=True)
-        if not verilog.exists():
-            with atomic_file(verilog) as temporary:
-                temporary.write_bytes(text)
+        verilog = _stored_source(build_root, request.netlist or request.design.verilog())
         top, label = request.design.default_name, request.design.label
         if request.netlist is not None:
             label += " as a gate-level netlist"
@@ -142,9 +159,34 @@ def _run_cocotb(request: SimRequest, vcd: Path | None) -> SimReport:
                                  signed=design.signed, params=design.params),
                      vectors=request.vectors.spec, seed=request.vectors.seed,
                      check_reset=request.verilog is None, result_path="")
-    result, build_seconds = cocotb_runner.simulate(request.simulator, verilog, top, spec,
-                                                   build_root=build_root, vcd=vcd)
-    return SimReport(request.simulator, label, request.vectors.spec, request.vectors.seed,
-                     result.checked, result.mismatches, result.seconds, 0.0, build_seconds,
-                     first=[Mismatch(*entry) for entry in result.first],
-                     reset_problems=result.reset_problems)
+    return _cocotb_report(request.simulator, verilog, top, spec, label, build_root, vcd)
+
+
+def run_divider_simulation(simulator: str, *, width: int, frac_bits: int, vectors: VectorSet,
+                           build_dir: Path, dut=None) -> SimReport:
+    """Mitchell's divider on a cocotb simulator: its ``{dz, q}`` checked against the golden model,
+    through a wrapper that gives it the testbench's ``a``, ``b``, ``p`` ports. ``dut`` replaces
+    the divider's RTL (the tests use it to show that a wrong divider fails)."""
+    from ..rtl import MitchellDivider, to_verilog
+    from .bench_spec import BenchSpec
+
+    if simulator not in ("icarus", "verilator"):
+        raise ValueError(f"Simulator must be icarus or verilator here, not {simulator!r}")
+    started = time.perf_counter()
+    out = width + frac_bits + 1
+    if dut is None:
+        dut = MitchellDivider(width=width, frac_bits=frac_bits)
+    text = to_verilog(dut, name="mitchell_div") + f"""
+module mitchell_div_packed(input [{width - 1}:0] a, input [{width - 1}:0] b, output [{out - 1}:0] p);
+    mitchell_div divider (.a(a), .b(b), .q(p[{out - 2}:0]), .dz(p[{out - 1}]));
+endmodule
+"""
+    build_root = Path(build_dir).absolute()
+    spec = BenchSpec(design=dict(variant="mitchell", width=width, stages=0), vectors=vectors.spec,
+                     seed=vectors.seed, check_reset=False, result_path="",
+                     divider_frac_bits=frac_bits)
+    report = _cocotb_report(simulator, _stored_source(build_root, text), "mitchell_div_packed",
+                            spec, f"mitchell-div(width={width}, frac_bits={frac_bits})",
+                            build_root, None)
+    report.wall_seconds = time.perf_counter() - started
+    return report

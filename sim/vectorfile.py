@@ -1,5 +1,5 @@
 """Vector files for the batch testbench, read with ``$fread``: one big-endian word per vector,
-made of the byte-aligned fields ``{expected, b, a}`` (``2 * field``, ``field``, ``field`` bytes)."""
+made of the byte-aligned fields ``{expected, b, a}``."""
 import numpy as np
 
 
@@ -17,7 +17,8 @@ def _big_endian(values: np.ndarray, size: int) -> np.ndarray:
     return as_bytes[:, 8 - size:]
 
 
-def vector_bytes(a: np.ndarray, b: np.ndarray, expected: np.ndarray, *, width: int) -> bytes:
+def vector_bytes(a: np.ndarray, b: np.ndarray, expected: np.ndarray, *, width: int,
+                 out_width: int) -> bytes:
     size = field_bytes(width)
-    return np.concatenate([_big_endian(expected, 2 * size), _big_endian(b, size),
+    return np.concatenate([_big_endian(expected, field_bytes(out_width)), _big_endian(b, size),
                            _big_endian(a, size)], axis=1).tobytes()

@@ -1,7 +1,8 @@
 """Deliberately wrong multipliers: the checks must catch each of them."""
 from amaranth.hdl import Module
+from amaranth.lib import wiring
 
-from mitchell.rtl import MitchellMultiplier, Multiplier
+from mitchell.rtl import MitchellDivider, MitchellMultiplier, Multiplier
 from mitchell.rtl.pipeline import delay
 
 
@@ -34,5 +35,24 @@ class ExtraLatency(Multiplier):
             core.a.eq(self.a),
             core.b.eq(self.b),
             self.p.eq(delay(m, core.p, count=1, name="late")),
+        ]
+        return m
+
+
+class WrongDivider(wiring.Component):
+    """Mitchell's divider with the lowest quotient bit inverted when ``a`` is odd."""
+
+    def __init__(self, *, width: int, frac_bits: int):
+        self.inner = MitchellDivider(width=width, frac_bits=frac_bits)
+        super().__init__(self.inner.signature)
+
+    def elaborate(self, platform):
+        m = Module()
+        m.submodules.inner = inner = self.inner
+        m.d.comb += [
+            inner.a.eq(self.a),
+            inner.b.eq(self.b),
+            self.q.eq(inner.q ^ self.a[0]),
+            self.dz.eq(inner.dz),
         ]
         return m

@@ -13,7 +13,11 @@ from mitchell.sim.amaranth_sim import simulate_divider
 from mitchell.sim.check import compare
 from mitchell.sim.golden import mitchell_quotient
 from mitchell.sim.scalar import mitchell_quotient_scalar
-from mitchell.sim.vectors import corners, exhaustive, random_pairs
+from mitchell.sim.run import run_divider_simulation
+from mitchell.sim.vectors import VectorSet, corners, exhaustive, random_pairs
+
+from .conftest import require_tool
+from .mutants import WrongDivider
 
 
 @pytest.mark.parametrize("width, frac_bits", [(4, 0), (6, 6), (8, 3), (8, 8)])
@@ -100,3 +104,18 @@ def test_divider_area_against_the_exact_divider(tmp_path, monkeypatch):
     assert set(mine) == set(exact) == {"cells", "transistors", "depth", "ice40_lut4",
                                        "ice40_carry", "ice40_dff", "fmax_mhz"}
     assert 0 < mine["transistors"] < exact["transistors"] and mine["depth"] < exact["depth"]
+
+
+@pytest.mark.parametrize("simulator", ["icarus", "verilator"])
+def test_divider_on_cocotb_simulators_and_a_wrong_one_fails(simulator, tmp_path):
+    if simulator == "icarus":
+        require_tool("iverilog", "apt-get install -y iverilog")
+    good = subprocess.run([sys.executable, "-m", "mitchell.reports.cli", "divide", "--width", "8",
+                           "--simulate", "exhaustive", "--simulator", simulator, "--build-dir",
+                           str(tmp_path / "build"), "--samples", "1000"],
+                          capture_output=True, text=True)
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "65,536 vectors (exhaustive, seed 1), 0 mismatches" in good.stdout
+    bad = run_divider_simulation(simulator, width=8, frac_bits=8, vectors=VectorSet("random:2000", 8),
+                                 build_dir=tmp_path / "build", dut=WrongDivider(width=8, frac_bits=8))
+    assert not bad.passed and bad.mismatches > 500 and bad.first

@@ -1,4 +1,5 @@
-// Batch testbench for any multiplier with ports a, b, p (and clk, rst when PIPELINED is defined).
+// Batch testbench for any design with inputs a, b (WIDTH bits) and output p (OUT bits; 2*WIDTH
+// for a multiplier), plus clk and rst when PIPELINED is defined.
 //
 // The cocotb bench writes a chunk of vectors to vectors.bin, one big-endian word per vector made
 // of the byte-aligned fields {expected, b, a}, sets `count` and raises `start`. On the next rising
@@ -14,9 +15,11 @@ module mitchell_batch_tb #(
     parameter WIDTH = 8,
     parameter STAGES = 0,
     parameter DEPTH = 1024,
-    parameter LANES = 1
+    parameter LANES = 1,
+    parameter OUT = 2 * WIDTH
 );
     localparam FIELD = ((WIDTH + 7) / 8) * 8;
+    localparam OUT_FIELD = ((OUT + 7) / 8) * 8;
     localparam KEEP = 8;
     localparam ADDRESS = $clog2(DEPTH);
 
@@ -26,9 +29,9 @@ module mitchell_batch_tb #(
     // that vector is 0.
     reg [LANES*WIDTH-1:0] a_all /*verilator public_flat_rw*/;
     reg [LANES*WIDTH-1:0] b_all /*verilator public_flat_rw*/;
-    wire [LANES*2*WIDTH-1:0] p_all /*verilator public_flat_rw*/;
+    wire [LANES*OUT-1:0] p_all /*verilator public_flat_rw*/;
 
-    reg [4*FIELD-1:0] vectors [0:DEPTH-1];
+    reg [OUT_FIELD+2*FIELD-1:0] vectors [0:DEPTH-1];
     reg [31:0] count /*verilator public_flat_rw*/ = 0;
     reg start /*verilator public_flat_rw*/ = 0;
     reg running = 0;
@@ -36,17 +39,17 @@ module mitchell_batch_tb #(
     reg [31:0] edges = 0;
     reg [31:0] mismatches /*verilator public_flat_rw*/ = 0;
     reg [KEEP*32-1:0] bad_index /*verilator public_flat_rw*/ = 0;
-    reg [KEEP*2*WIDTH-1:0] bad_value /*verilator public_flat_rw*/ = 0;
+    reg [KEEP*OUT-1:0] bad_value /*verilator public_flat_rw*/ = 0;
 
     genvar lane;
     generate
         for (lane = 0; lane < LANES; lane = lane + 1) begin : lanes
 `ifdef PIPELINED
             `DUT dut (.clk(clk), .rst(rst), .a(a_all[lane*WIDTH +: WIDTH]),
-                      .b(b_all[lane*WIDTH +: WIDTH]), .p(p_all[lane*2*WIDTH +: 2*WIDTH]));
+                      .b(b_all[lane*WIDTH +: WIDTH]), .p(p_all[lane*OUT +: OUT]));
 `else
             `DUT dut (.a(a_all[lane*WIDTH +: WIDTH]), .b(b_all[lane*WIDTH +: WIDTH]),
-                      .p(p_all[lane*2*WIDTH +: 2*WIDTH]));
+                      .p(p_all[lane*OUT +: OUT]));
 `endif
         end
     endgenerate
@@ -70,7 +73,7 @@ module mitchell_batch_tb #(
     integer loaded;
     reg [31:0] found;
     reg [31:0] index;
-    reg [2*WIDTH-1:0] seen;
+    reg [OUT-1:0] seen;
     always @(posedge clk) begin
         if (!start) begin
             done <= 0;
@@ -91,12 +94,12 @@ module mitchell_batch_tb #(
                     b_all[slot*WIDTH +: WIDTH] <= vectors[index[ADDRESS-1:0]][FIELD +: WIDTH];
                 end
                 index = checking + slot;
-                seen = p_all[slot*2*WIDTH +: 2*WIDTH];
+                seen = p_all[slot*OUT +: OUT];
                 if (edges > STAGES && index < count
-                        && seen !== vectors[index[ADDRESS-1:0]][2*FIELD +: 2*WIDTH]) begin
+                        && seen !== vectors[index[ADDRESS-1:0]][2*FIELD +: OUT]) begin
                     if (found < KEEP) begin
                         bad_index[found*32 +: 32] <= index;
-                        bad_value[found*2*WIDTH +: 2*WIDTH] <= seen;
+                        bad_value[found*OUT +: OUT] <= seen;
                     end
                     found = found + 1;
                 end
