@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from ..rtl import to_verilog
-from ..sim.check import compare
 from ..sim.design import VARIANTS, Design
 from ..sim.files import OutputError, write_text
 from ..sim.run import SIMULATORS, SimRequest, run_simulation
@@ -61,6 +60,15 @@ def add_variant_options(parser: argparse.ArgumentParser) -> None:
                              "alm-soa (default (width-1)//2), corrections=N for ilm (default 1)")
 
 
+def add_folder_options(parser: argparse.ArgumentParser) -> None:
+    """The options of the commands that write a folder of results (report, sweep)."""
+    parser.add_argument("--samples", type=int, default=None,
+                        help="random pairs where no exhaustive set is cheap (default 10,000,000)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the random pairs (default 1)")
+    parser.add_argument("--no-area", action="store_true", help="skip synthesis")
+    parser.add_argument("--out", required=True, help="output folder")
+
+
 def run_verilog(args: argparse.Namespace) -> int:
     design = design_from(args)
     try:
@@ -108,7 +116,7 @@ def run_sim(args: argparse.Namespace) -> int:
 def run_error(args: argparse.Namespace) -> int:
     from .error_analysis import measure
     from .progress import Progress
-    from .metrics import METRIC_LABELS, format_metric
+    from .metrics import METRIC_LABELS, describe_pairs, format_metric
 
     design = design_from(args)
     progress = Progress(f"error {design.label}")
@@ -123,9 +131,7 @@ def run_error(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"design": design.label, "error": metrics}, indent=2))
         return 0
-    pairs = (f"all {metrics['pairs']:,} pairs" if metrics["exhaustive"]
-             else f"{metrics['pairs']:,} random pairs, seed {metrics['seed']}")
-    print(f"{design.label} against the exact product, {pairs}")
+    print(f"{design.label} against the exact product, {describe_pairs(metrics)}")
     for key, label, unit in METRIC_LABELS:
         line = f"  {label:6} {format_metric(metrics[key], unit):>24}"
         if "ci95" in metrics and key in metrics["ci95"]:
@@ -137,7 +143,7 @@ def run_error(args: argparse.Namespace) -> int:
 
 
 def run_area(args: argparse.Namespace) -> int:
-    from .synthesis import FIELDS, SynthesisError, synthesize
+    from .synthesis import SynthesisError, synthesize
 
     design = design_from(args)
     baseline = design_from(args, variant="exact", frac_bits=None, params={})
@@ -150,15 +156,23 @@ def run_area(args: argparse.Namespace) -> int:
         return 1
     if args.json:
         print(json.dumps(results, indent=2))
-        return 0
+    else:
+        print_area(results)
+    return 0
+
+
+def print_area(results: dict[str, dict]) -> None:
+    """Synthesis figures side by side, one column per design, with the ratio of the first two."""
+    from .synthesis import FIELDS
+
     labels = list(results)
-    print(f"{'':14}" + "".join(f"{label:>40}" for label in labels)
+    column = max(14, *(len(label) + 2 for label in labels))
+    print(f"{'':14}" + "".join(f"{label:>{column}}" for label in labels)
           + (f"{'ratio':>10}" if len(labels) == 2 else ""))
     for field in FIELDS:
         values = [results[label][field] for label in labels]
         ratio = f"{values[0] / values[1]:10.2f}" if len(values) == 2 and values[1] else ""
-        print(f"{field:14}" + "".join(f"{value:>40,}" for value in values) + ratio)
-    return 0
+        print(f"{field:14}" + "".join(f"{value:>{column},}" for value in values) + ratio)
 
 
 def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str, what: str,
@@ -239,12 +253,14 @@ def run_sweep(args: argparse.Namespace) -> int:
 
 
 def run_divide(args: argparse.Namespace) -> int:
-    from ..rtl import MitchellDivider
+    from ..rtl import ExactDivider, MitchellDivider
     from ..rtl.divider import check_quotient_frac_bits
     from ..rtl.params import check_width
-    from ..sim.amaranth_sim import simulate_divider
-    from ..sim.golden import mitchell_quotient
+    from ..sim.cocotb_runner import SimulationError
+    from ..sim.run import run_divider_simulation
     from .divider_errors import divider_metrics
+    from .metrics import describe_pairs
+    from .synthesis import SynthesisError, synthesize_verilog
 
     try:
         width = check_width(args.width)
@@ -263,65 +279,41 @@ def run_divide(args: argparse.Namespace) -> int:
         write_text(args.output, text)
     status = 0
     label = f"mitchell-div(width={width}, frac_bits={frac_bits})"
-    if vectors is not None and args.simulator != "amaranth":
-        from ..sim.cocotb_runner import SimulationError
-        from ..sim.run import run_divider_simulation
+    if vectors is not None:
         try:
             report = run_divider_simulation(args.simulator, width=width, frac_bits=frac_bits,
                                             vectors=vectors, build_dir=Path(args.build_dir))
-        except (SimulationError, ValueError) as error:
+        except SimulationError as error:
             raise UsageError(str(error)) from None
         print(report.summary())
         for mismatch in report.first:
             print(f"  mismatch (q | dz << {width + frac_bits}): {mismatch.describe(width)}")
         status = 0 if report.passed else 1
-    elif vectors is not None:
-        a, b = vectors.arrays()
-        quotients, flags = simulate_divider(MitchellDivider(width=width, frac_bits=frac_bits), a, b)
-        expected = mitchell_quotient(a, b, width=width, frac_bits=frac_bits)
-        comparison = compare(a, b, expected, quotients)
-        bad_flags = sum(int(flag) != int(y == 0) for flag, y in zip(flags, b))
-        print(f"amaranth {label}: {comparison.checked:,} vectors ({vectors.spec}, seed "
-              f"{vectors.seed}), {comparison.mismatches:,} quotient mismatches, "
-              f"{bad_flags:,} dz mismatches")
-        for mismatch in comparison.first:
-            print(f"  mismatch: {mismatch.describe(width)}")
-        status = 0 if comparison.passed and not bad_flags else 1
     metrics = divider_metrics(width=width, frac_bits=frac_bits, samples=args.samples,
                               seed=args.seed)
+    areas = {}
     if args.area:
-        from ..rtl import ExactDivider
-        from .synthesis import FIELDS, SynthesisError, synthesize_verilog
-
         ports = dict(inputs={"a": width, "b": width}, outputs={"q": width + frac_bits, "dz": 1},
                      clocked=False)
         try:
-            metrics["area"] = synthesize_verilog(
-                to_verilog(MitchellDivider(width=width, frac_bits=frac_bits), name="mitchell_div"),
-                top="mitchell_div", label=label, **ports)
-            metrics["exact_area"] = synthesize_verilog(
-                to_verilog(ExactDivider(width=width, frac_bits=frac_bits), name="exact_div"),
-                top="exact_div", label="exact divider", **ports)
+            for name, divider in (("mitchell_div", MitchellDivider), ("exact_div", ExactDivider)):
+                areas[name] = synthesize_verilog(
+                    to_verilog(divider(width=width, frac_bits=frac_bits), name=name), top=name,
+                    label=name, **ports)
         except SynthesisError as error:
             print(f"mitchell divide: error: {error}", file=sys.stderr)
             return 1
     if args.json:
-        print(json.dumps({"design": label, "error": metrics}, indent=2))
-    else:
-        pairs = (f"all {metrics['pairs']:,} pairs with b != 0" if metrics["exhaustive"]
-                 else f"{metrics['pairs']:,} random pairs with b != 0, seed {metrics['seed']}")
-        print(f"{label} against a / b, {pairs}")
-        for key, label_text in (("mred", "MRED"), ("wcre", "WCRE"), ("bias", "bias")):
-            print(f"  {label_text:6} {100 * metrics[key]:12.4f} %   (includes the truncation to F bits)")
-        print(f"  {'over':6} {100 * metrics['max_over']:12.4f} %   (largest overestimate of a / b)")
-        print(f"  {'ER':6} {100 * metrics['er']:12.4f} %   (q differs from floor(a*2^F/b))")
-        print(f"  below floor(a*2^F/b): {metrics['below_exact']:,} pairs")
-        if args.area:
-            print(f"  {'':12} {'mitchell':>12} {'exact':>12} {'ratio':>7}")
-            for field in FIELDS:
-                mine, exact = metrics["area"][field], metrics["exact_area"][field]
-                ratio = f"{mine / exact:7.2f}" if exact else ""
-                print(f"  {field:12} {mine:>12,} {exact:>12,} {ratio}")
+        print(json.dumps({"design": label, "error": metrics, "area": areas or None}, indent=2))
+        return status
+    print(f"{label} against a / b, {describe_pairs(metrics, which='pairs with b != 0')}")
+    for key, label_text in (("mred", "MRED"), ("wcre", "WCRE"), ("bias", "bias")):
+        print(f"  {label_text:6} {100 * metrics[key]:12.4f} %   (includes the truncation to F bits)")
+    print(f"  {'over':6} {100 * metrics['max_over']:12.4f} %   (largest overestimate of a / b)")
+    print(f"  {'ER':6} {100 * metrics['er']:12.4f} %   (q differs from floor(a*2^F/b))")
+    print(f"  below floor(a*2^F/b): {metrics['below_exact']:,} pairs")
+    if areas:
+        print_area(areas)
     return status
 
 
@@ -390,11 +382,7 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--frac-bits", type=int, default=None)
     report.add_argument("--stages", type=int, default=0)
     add_variant_options(report)
-    report.add_argument("--samples", type=int, default=None,
-                        help="random pairs for widths without an exhaustive set (default 10,000,000)")
-    report.add_argument("--seed", type=int, default=1)
-    report.add_argument("--no-area", action="store_true", help="skip synthesis")
-    report.add_argument("--out", required=True, help="output folder")
+    add_folder_options(report)
     report.set_defaults(run=run_report)
 
     sweep = commands.add_parser("sweep", help="every variant at every width: error, area, Pareto plot")
@@ -402,11 +390,7 @@ def parser() -> argparse.ArgumentParser:
     sweep.add_argument("--variant", action="append", default=None,
                        help="repeatable, or 'all' (default: all, with their default parameters)")
     sweep.add_argument("--signed", action="store_true")
-    sweep.add_argument("--samples", type=int, default=None,
-                       help="random pairs above 12 bits (default 10,000,000)")
-    sweep.add_argument("--seed", type=int, default=1)
-    sweep.add_argument("--no-area", action="store_true", help="skip synthesis")
-    sweep.add_argument("--out", required=True, help="output folder")
+    add_folder_options(sweep)
     sweep.set_defaults(run=run_sweep)
 
     divide = commands.add_parser("divide", help="Mitchell's divider: Verilog, simulation, error",

@@ -11,9 +11,8 @@ import numpy as np
 
 from ..sim.golden import mitchell_quotient
 from ..sim.vectors import VectorSet
+from .error_analysis import DEFAULT_SAMPLES, EXHAUSTIVE_DEFAULT_MAX_WIDTH
 from .metrics import error_sums
-
-EXHAUSTIVE_MAX_WIDTH = 12
 
 
 def _numbers(values, width: int) -> np.ndarray:
@@ -23,8 +22,8 @@ def _numbers(values, width: int) -> np.ndarray:
 
 
 def divider_metrics(*, width: int, frac_bits: int, samples: int | None = None, seed: int = 1) -> dict:
-    exhaustive = samples is None and width <= EXHAUSTIVE_MAX_WIDTH
-    spec = "exhaustive" if exhaustive else f"random:{samples or 10_000_000}"
+    exhaustive = samples is None and width <= EXHAUSTIVE_DEFAULT_MAX_WIDTH
+    spec = "exhaustive" if exhaustive else f"random:{samples or DEFAULT_SAMPLES}"
     totals = None
     below = wrong = divisions = 0
     max_over = 0.0
@@ -33,7 +32,7 @@ def divider_metrics(*, width: int, frac_bits: int, samples: int | None = None, s
         a, b = a[keep], b[keep]
         q = _numbers(mitchell_quotient(a, b, width=width, frac_bits=frac_bits), width)
         a, b = _numbers(a, width), _numbers(b, width)
-        scaled = a * (1 << frac_bits) if a.dtype == object else a << np.uint64(frac_bits)
+        scaled = a * (1 << frac_bits)
         truncated = scaled // b
         below += int((q < truncated).sum())
         wrong += int((q != truncated).sum())

@@ -1,7 +1,8 @@
 """Error metrics of a design over an exhaustive or sampled set of pairs."""
 import os
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable
+from typing import Callable, Iterable
 
 from ..sim.design import Design
 from ..sim.vectors import BLOCK, VectorSet, exhaustive_block
@@ -23,29 +24,36 @@ def _chunk_sums(design: Design, start: int, stop: int) -> ErrorSums:
     return pair_sums(design, *exhaustive_block(design.width, start, stop))
 
 
-def _sample_sums(design: Design, vectors: VectorSet, index: int) -> ErrorSums:
-    # Each worker regenerates the sequence up to its own block: cheap next to the golden model.
-    for position, (a, b) in enumerate(vectors.chunks()):
-        if position == index:
-            return pair_sums(design, a, b)
-    raise IndexError(index)
+def _parallel(jobs: Iterable[tuple], count: int, function,
+              progress: Callable[[float], None] | None) -> ErrorSums:
+    """The sum of ``function(*job)`` over ``count`` jobs, on one process per core.
 
-
-def _parallel(jobs: list[tuple], function, progress: Callable[[float], None] | None) -> ErrorSums:
+    Jobs are drawn lazily and at most two per worker wait at a time, so memory stays bounded;
+    results are added in job order, so the floating-point sums do not depend on timing.
+    """
     total = ErrorSums()
-    workers = min(len(jobs), os.cpu_count() or 1)
+    done = 0
+
+    def add(sums: ErrorSums) -> None:
+        nonlocal total, done
+        total = total + sums
+        done += 1
+        if progress:
+            progress(done / count)
+
+    workers = min(count, os.cpu_count() or 1)
     if workers <= 1:
-        for done, job in enumerate(jobs, 1):
-            total = total + function(*job)
-            if progress:
-                progress(done / len(jobs))
+        for job in jobs:
+            add(function(*job))
         return total
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(function, *job) for job in jobs]
-        for done, future in enumerate(futures, 1):
-            total = total + future.result()
-            if progress:
-                progress(done / len(jobs))
+        pending: deque = deque()
+        for job in jobs:
+            pending.append(pool.submit(function, *job))
+            if len(pending) >= 2 * workers:
+                add(pending.popleft().result())
+        while pending:
+            add(pending.popleft().result())
     return total
 
 
@@ -59,18 +67,20 @@ def measure(design: Design, *, exhaustive: bool | None = None, samples: int | No
             progress: Callable[[float], None] | None = None) -> dict:
     """Metrics of ``design`` (see :mod:`mitchell.reports.metrics`).
 
-    ``exhaustive=None`` means exhaustive up to 12 bits and ``samples`` random pairs above.
-    Exhaustive sets above 16 bits are possible only where the analytic method applies (plain
-    Mitchell, all fraction bits, up to 24 bits). ``method`` picks the analytic method or plain
+    ``exhaustive=None`` means exhaustive where it is cheap (up to 12 bits, or wherever the
+    analytic method applies) and ``samples`` random pairs elsewhere. Exhaustive sets above 16
+    bits are possible only where the analytic method applies (plain Mitchell, all fraction bits,
+    up to 24 bits). ``method`` picks the analytic method or plain
     enumeration; ``auto`` takes the analytic one where it applies.
     """
     if method not in METHODS:
         raise ValueError(f"Method must be one of {', '.join(METHODS)}, not {method!r}")
+    analytic_ok = analytic_applies(design)
     if exhaustive is None:
-        exhaustive = samples is None and design.width <= EXHAUSTIVE_DEFAULT_MAX_WIDTH
+        exhaustive = samples is None and (design.width <= EXHAUSTIVE_DEFAULT_MAX_WIDTH or
+                                          (analytic_ok and method != "enumerate"))
     if exhaustive and samples is not None:
         raise ValueError("Choose either an exhaustive set or --samples, not both")
-    analytic_ok = analytic_applies(design)
     if method == "analytic" and not (analytic_ok and exhaustive):
         raise ValueError("The analytic method covers exhaustive sets of plain Mitchell "
                          f"(all fraction bits, widths up to {analytic.MAX_WIDTH}) only")
@@ -88,14 +98,14 @@ def measure(design: Design, *, exhaustive: bool | None = None, samples: int | No
         else:
             total = 1 << (2 * design.width)
             step = min(BLOCK * 4, total)
-            jobs = [(design, start, min(start + step, total)) for start in range(0, total, step)]
-            sums = _parallel(jobs, _chunk_sums, progress)
+            jobs = ((design, start, min(start + step, total)) for start in range(0, total, step))
+            sums = _parallel(jobs, -(-total // step), _chunk_sums, progress)
         return sums.metrics(normaliser=design.product_range, exhaustive=True, seed=None)
 
     count = DEFAULT_SAMPLES if samples is None else samples
     if not isinstance(count, int) or count <= 0:
         raise ValueError(f"Samples must be a positive integer, not {samples!r}")
     vectors = VectorSet(f"random:{count}", design.width, seed)
-    jobs = [(design, vectors, index) for index in range(-(-count // BLOCK))]
-    sums = _parallel(jobs, _sample_sums, progress)
+    jobs = ((design, a, b) for a, b in vectors.chunks())
+    sums = _parallel(jobs, -(-count // BLOCK), pair_sums, progress)
     return sums.metrics(normaliser=design.product_range, exhaustive=False, seed=seed)

@@ -80,34 +80,32 @@ def _interval(total: float, total_sq: float, count: int) -> list[float]:
 
 
 def error_sums(exact: np.ndarray, approx: np.ndarray) -> ErrorSums:
-    """Sums over one chunk of pairs. Integer comparisons are exact; sums are in float64."""
-    if exact.dtype == object:
-        exact_f = np.array([float(v) for v in exact])
-        approx_f = np.array([float(v) for v in approx])
-        signed = np.array([float(int(p) - int(q)) for p, q in zip(approx, exact)])
-        distance = np.abs(signed)
-        max_ed = max((abs(int(p) - int(q)) for p, q in zip(approx, exact)), default=0)
-        differs = np.array([int(p) != int(q) for p, q in zip(approx, exact)], dtype=bool)
-    else:
-        # Unsigned or signed integers: the distance is computed without wrapping either way.
-        over = approx > exact
-        exact_distance = np.where(over, approx - exact, exact - approx)
-        exact_f, approx_f = exact.astype(np.float64), approx.astype(np.float64)
-        distance = exact_distance.astype(np.float64)
-        signed = np.where(over, distance, -distance)
-        max_ed = int(exact_distance.max(initial=0))
-        differs = exact_distance != 0
+    """Sums over one chunk of pairs: unsigned, signed or Python-int arrays. Distances and
+    comparisons are exact integers (no wrap-around: the larger value minus the smaller); sums are
+    in float64."""
+    over = approx > exact
+    exact_distance = np.where(over, approx - exact, exact - approx)
+    exact_f = exact.astype(np.float64)
+    distance = exact_distance.astype(np.float64)
+    signed = np.where(over, distance, -distance)
     nonzero = exact_f != 0
     red = distance[nonzero] / np.abs(exact_f[nonzero])
     signed_red = signed[nonzero] / exact_f[nonzero]
     return ErrorSums(
-        pairs=len(exact), nonzero=int(nonzero.sum()), errors=int(differs.sum()),
+        pairs=len(exact), nonzero=int(nonzero.sum()), errors=int((exact_distance != 0).sum()),
         sum_ed=float(distance.sum()), sum_signed=float(signed.sum()),
-        sum_sq_ed=float(np.square(distance).sum()), max_ed=max_ed,
+        sum_sq_ed=float(np.square(distance).sum()), max_ed=int(exact_distance.max(initial=0)),
         sum_red=float(red.sum()), sum_signed_red=float(signed_red.sum()),
         sum_sq_red=float(np.square(red).sum()), sum_sq_signed_red=float(np.square(signed_red).sum()),
         max_red=float(red.max(initial=0.0)),
     )
+
+
+def describe_pairs(metrics: dict, *, which: str = "pairs") -> str:
+    """The input set of a metrics dict, in words."""
+    if metrics["exhaustive"]:
+        return f"all {metrics['pairs']:,} {which}"
+    return f"{metrics['pairs']:,} random {which}, seed {metrics['seed']}"
 
 
 def format_metric(value, unit: str) -> str:

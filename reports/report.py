@@ -25,24 +25,18 @@ from typing import Callable
 
 from ..sim.design import Design
 from . import plots
-from .error_analysis import EXHAUSTIVE_DEFAULT_MAX_WIDTH, analytic_applies, measure
-from .metrics import METRIC_LABELS, format_metric
+from .error_analysis import measure
+from .metrics import METRIC_LABELS, describe_pairs, format_metric
 from .synthesis import FIELDS, synthesize, tool_versions
 
 
 def design_entry(design: Design, *, samples: int | None, seed: int, area: bool) -> dict:
     entry = {"variant": design.variant, "width": design.width, "signed": design.signed,
              "frac_bits": design.frac_bits, "stages": design.stages, "params": design.options,
-             "error": measure(design, samples=samples, seed=seed,
-                              exhaustive=None if samples is not None else _exhaustive_default(design))}
+             "error": measure(design, samples=samples, seed=seed)}
     if area:
         entry["area"] = synthesize(design)
     return entry
-
-
-def _exhaustive_default(design: Design) -> bool | None:
-    """Exhaustive wherever it is cheap: up to 12 bits, or analytically; else the sampled default."""
-    return True if design.width <= EXHAUSTIVE_DEFAULT_MAX_WIDTH or analytic_applies(design) else None
 
 
 def collect(designs: list[Design], *, samples: int | None, seed: int, area: bool = True,
@@ -72,12 +66,6 @@ def _design_name(entry: dict) -> str:
     return f"{entry['variant']} {entry['width']}b{extra}{signed}"
 
 
-def _input_set(error: dict) -> str:
-    if error["exhaustive"]:
-        return f"all {error['pairs']:,} pairs"
-    return f"{error['pairs']:,} random pairs, seed {error['seed']}"
-
-
 def markdown(report: dict, images: list[str]) -> str:
     lines = ["# Mitchell multiplier report", "",
              "Error metrics against the exact product (MRED, WCRE and bias over pairs with a "
@@ -88,7 +76,7 @@ def markdown(report: dict, images: list[str]) -> str:
              "|---|---|" + "---|" * len(METRIC_LABELS)]
     for entry in report["designs"]:
         error = entry["error"]
-        lines.append(f"| {_design_name(entry)} | {_input_set(error)} | " + " | ".join(
+        lines.append(f"| {_design_name(entry)} | {describe_pairs(error)} | " + " | ".join(
             format_metric(error[key], unit) for key, _, unit in METRIC_LABELS) + " |")
     if any("area" in entry for entry in report["designs"]):
         lines += ["", "## Area and timing", "",

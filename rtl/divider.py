@@ -7,7 +7,7 @@ from .antilogarithm import Antilogarithm
 from .logarithm import Logarithm
 from .params import check_int, check_width
 
-__all__ = ["ExactDivider", "MitchellDivider", "check_quotient_frac_bits"]
+__all__ = ["Divider", "ExactDivider", "MitchellDivider", "check_quotient_frac_bits"]
 
 
 def check_quotient_frac_bits(frac_bits, *, width: int) -> int:
@@ -17,23 +17,8 @@ def check_quotient_frac_bits(frac_bits, *, width: int) -> int:
     return check_int(frac_bits, name="Fraction bits", minimum=0, maximum=check_width(width))
 
 
-class MitchellDivider(wiring.Component):
-    """Mitchell's logarithmic divider (J. N. Mitchell, IRE Trans. EC-11, 1962, second half).
-
-    ``log2(a/b) ~= (k1 + x1) - (k2 + x2)``: the fixed-point logarithms of the operands (all
-    ``width - 1`` fraction bits) are subtracted, and a borrow out of the fraction field decrements
-    the characteristic, which is exactly Mitchell's ``x1 < x2`` case
-    ``Q' = 2**(k1-k2-1) * (2 + x1 - x2)``. The antilogarithm then gives the quotient as a fixed-point
-    number with ``frac_bits`` fraction bits, truncated: ``q = floor(Q' * 2**frac_bits)``. ``Q'`` never
-    underestimates ``a / b`` and is at most 12.5 % above it, so ``q`` is never below the exact
-    quotient truncated the same way.
-
-    Parameters
-    ----------
-    width : int
-        Operand width, 2 to 64.
-    frac_bits : int
-        Fraction bits of the quotient, 0 to ``width`` (default ``width``).
+class Divider(wiring.Component):
+    """Base of the ``width``-bit dividers with a fixed-point quotient.
 
     Members
     -------
@@ -64,6 +49,28 @@ class MitchellDivider(wiring.Component):
     @property
     def frac_bits(self) -> int:
         return self._frac_bits
+
+
+class MitchellDivider(Divider):
+    """Mitchell's logarithmic divider (J. N. Mitchell, IRE Trans. EC-11, 1962, second half).
+
+    ``log2(a/b) ~= (k1 + x1) - (k2 + x2)``: the fixed-point logarithms of the operands (all
+    ``width - 1`` fraction bits) are subtracted, and a borrow out of the fraction field decrements
+    the characteristic, which is exactly Mitchell's ``x1 < x2`` case
+    ``Q' = 2**(k1-k2-1) * (2 + x1 - x2)``. The antilogarithm then gives the quotient as a fixed-point
+    number with ``frac_bits`` fraction bits, truncated: ``q = floor(Q' * 2**frac_bits)``. ``Q'`` never
+    underestimates ``a / b`` and is at most 12.5 % above it, so ``q`` is never below the exact
+    quotient truncated the same way.
+
+    Parameters
+    ----------
+    width : int
+        Operand width, 2 to 64.
+    frac_bits : int
+        Fraction bits of the quotient, 0 to ``width`` (default ``width``).
+
+    Members are those of :class:`Divider`.
+    """
 
     def elaborate(self, platform):
         m = Module()
@@ -98,27 +105,10 @@ class MitchellDivider(wiring.Component):
         return m
 
 
-class ExactDivider(wiring.Component):
+class ExactDivider(Divider):
     """The exact quotient ``floor(a * 2**frac_bits / b)``: the baseline of :class:`MitchellDivider`,
-    with the same ports and the same ``b = 0`` behaviour.
-
-    Members
-    -------
-    a : In(width)
-    b : In(width)
-    q : Out(width + frac_bits)
-    dz : Out(1)
+    with the same ports (see :class:`Divider`) and the same ``b = 0`` behaviour.
     """
-
-    def __init__(self, *, width: int, frac_bits: int | None = None):
-        self._width = check_width(width)
-        self._frac_bits = check_quotient_frac_bits(frac_bits, width=width)
-        super().__init__({
-            "a":  In(width),
-            "b":  In(width),
-            "q":  Out(width + self._frac_bits),
-            "dz": Out(1),
-        })
 
     def elaborate(self, platform):
         m = Module()

@@ -6,7 +6,12 @@ from .params import check_int
 from .pipeline import delay
 from .power_sum import PowerSum
 
-__all__ = ["IterativeLogMultiplier", "NearestOneMultiplier"]
+__all__ = ["IterativeLogMultiplier", "NearestOneMultiplier", "check_corrections"]
+
+
+def check_corrections(corrections, *, width: int) -> int:
+    """ILM's correction stages: 0 to ``width - 1`` (``width`` blocks make any product exact)."""
+    return check_int(corrections, name="Parameter corrections", minimum=0, maximum=width - 1)
 
 
 class IterativeLogMultiplier(Multiplier):
@@ -31,8 +36,7 @@ class IterativeLogMultiplier(Multiplier):
 
     def __init__(self, *, width: int, corrections: int = 1, stages: int = 0):
         super().__init__(width=width, stages=stages)
-        self._corrections = check_int(corrections, name="Corrections", minimum=0,
-                                      maximum=width - 1)
+        self._corrections = check_corrections(corrections, width=width)
 
     @property
     def corrections(self) -> int:

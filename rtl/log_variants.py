@@ -4,7 +4,7 @@ from amaranth.hdl import C, Cat, Module, Mux, Signal, Value
 from .mitchell import LogMultiplier
 from .params import check_int, check_width
 
-__all__ = ["MitchW", "MinimallyBiasedMultiplier", "SetOneAdderMultiplier"]
+__all__ = ["MitchW", "MinimallyBiasedMultiplier", "SetOneAdderMultiplier", "check_w"]
 
 
 class MitchW(LogMultiplier):
@@ -26,8 +26,7 @@ class MitchW(LogMultiplier):
     """
 
     def __init__(self, *, width: int, w: int | None = None, stages: int = 0):
-        w = default_mitch_w(check_width(width)) if w is None else w
-        check_int(w, name="w", minimum=1, maximum=max(1, width - 1))
+        w = default_mitch_w(check_width(width)) if w is None else check_w(w, width=width)
         super().__init__(width=width, frac_bits=w, stages=stages)
 
     @property
@@ -40,6 +39,11 @@ class MitchW(LogMultiplier):
 
 def default_mitch_w(width: int) -> int:
     return min(6, width - 1)
+
+
+def check_w(w, *, width: int) -> int:
+    """The ``w`` of Mitch-w and ALM-SOA: 1 to ``width - 1`` bits."""
+    return check_int(w, name="Parameter w", minimum=1, maximum=check_width(width) - 1)
 
 
 class MinimallyBiasedMultiplier(LogMultiplier):
@@ -100,8 +104,7 @@ class SetOneAdderMultiplier(LogMultiplier):
     """
 
     def __init__(self, *, width: int, w: int | None = None, stages: int = 0):
-        self._w = default_soa_w(check_width(width)) if w is None else w
-        check_int(self._w, name="w", minimum=1, maximum=max(1, width - 1))
+        self._w = default_soa_w(check_width(width)) if w is None else check_w(w, width=width)
         super().__init__(width=width, stages=stages)
 
     @property

@@ -46,11 +46,6 @@ class Logarithm(wiring.Component):
             "zero":           Out(1),
         })
 
-    @property
-    def word_width(self) -> int:
-        """Width of the fixed-point word ``{characteristic, fraction}``."""
-        return ceil_log2(self._width) + self._frac_bits
-
     def elaborate(self, platform):
         m = Module()
         width, frac_bits = self._width, self._frac_bits

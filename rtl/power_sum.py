@@ -27,7 +27,7 @@ class PowerSum(wiring.Component):
                  signed: bool = False):
         self._characteristic_width = check_int(characteristic_width, name="Characteristic width",
                                                minimum=1)
-        self._residue_width = check_int(residue_width, name="Residue width", minimum=1)
+        check_int(residue_width, name="Residue width", minimum=1)
         self._result_width = check_int(result_width, name="Result width", minimum=1)
         self._signed = bool(signed)
         super().__init__({

@@ -35,19 +35,19 @@ def floor_log2(values: np.ndarray) -> np.ndarray:
 
 
 def shift_left(values: np.ndarray, amounts: np.ndarray) -> np.ndarray:
+    """Elementwise ``values << amounts`` for uint64, int64 or Python-int arrays."""
     if values.dtype == object:
         return np.array([int(v) << int(s) for v, s in zip(values, amounts)], dtype=object)
-    return np.left_shift(values, amounts.astype(np.uint64))
+    return np.left_shift(values, amounts.astype(values.dtype))
 
 
 def shift_right(values: np.ndarray, amounts: np.ndarray) -> np.ndarray:
+    """Elementwise ``values >> amounts`` for uint64, int64 or Python-int arrays."""
     if values.dtype == object:
         return np.array([int(v) >> int(s) for v, s in zip(values, amounts)], dtype=object)
-    return np.right_shift(values, amounts.astype(np.uint64))
+    return np.right_shift(values, amounts.astype(values.dtype))
 
 
 def power_of_two(exponents: np.ndarray, *, like: np.ndarray) -> np.ndarray:
-    ones = np.ones(len(exponents), dtype=like.dtype)
-    if like.dtype == object:
-        ones = np.array([1] * len(exponents), dtype=object)
-    return shift_left(ones, exponents)
+    """``2**exponents`` in the dtype of ``like`` (``np.ones`` of object dtype holds Python ints)."""
+    return shift_left(np.ones(len(exponents), dtype=like.dtype), exponents)

@@ -19,7 +19,6 @@ from .toolchain import icarus, with_verilator_on_path
 TESTBENCH = Path(__file__).parent / "hdl" / "batch_tb.v"
 TOPLEVEL = "mitchell_batch_tb"
 BENCH_MODULE = "mitchell.sim.cocotb_bench"
-SIMULATORS = ("icarus", "verilator")
 # Vectors per chunk held in the testbench's memory: the VectorSet block size.
 DEPTH = BLOCK
 # Copies of the design checked side by side; Verilator's cost is mostly per clock, not per copy.

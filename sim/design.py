@@ -6,13 +6,14 @@ import numpy as np
 from ..rtl import (ExactMultiplier, IterativeLogMultiplier, MinimallyBiasedMultiplier,
                    MitchellMultiplier, MitchW, Multiplier, NearestOneMultiplier,
                    SetOneAdderMultiplier, SignedMultiplier, to_verilog)
-from ..rtl.log_variants import default_mitch_w, default_soa_w
-from ..rtl.params import check_frac_bits, check_int, check_stages, check_width
+from ..rtl.iterative import check_corrections
+from ..rtl.log_variants import check_w, default_mitch_w, default_soa_w
+from ..rtl.params import check_frac_bits, check_stages, check_width
 from . import golden
-from .arrays import dtype_for
 
-# Each variant: its parameters with a default for a given width, whether frac_bits applies, the
-# RTL built from (width, stages, frac_bits, params) and the golden model of unsigned operands.
+# Each variant: its parameters as name: (default for a width, check from the RTL), whether
+# frac_bits applies, the RTL built from (width, stages, frac_bits, params) and the golden model
+# of unsigned operands.
 VARIANTS = {
     "mitchell": dict(
         params={}, frac_bits=True,
@@ -23,7 +24,7 @@ VARIANTS = {
         rtl=lambda w, s, f, p: ExactMultiplier(width=w, stages=s),
         golden=lambda a, b, w, f, p: golden.exact_product(a, b, width=w)),
     "mitch-w": dict(
-        params={"w": default_mitch_w}, frac_bits=False,
+        params={"w": (default_mitch_w, check_w)}, frac_bits=False,
         rtl=lambda w, s, f, p: MitchW(width=w, w=p["w"], stages=s),
         golden=lambda a, b, w, f, p: golden.mitch_w_product(a, b, width=w, w=p["w"])),
     "mbm": dict(
@@ -31,11 +32,11 @@ VARIANTS = {
         rtl=lambda w, s, f, p: MinimallyBiasedMultiplier(width=w, frac_bits=f, stages=s),
         golden=lambda a, b, w, f, p: golden.mbm_product(a, b, width=w, frac_bits=f)),
     "ilm": dict(
-        params={"corrections": lambda width: 1}, frac_bits=False,
+        params={"corrections": (lambda width: 1, check_corrections)}, frac_bits=False,
         rtl=lambda w, s, f, p: IterativeLogMultiplier(width=w, corrections=p["corrections"], stages=s),
         golden=lambda a, b, w, f, p: golden.ilm_product(a, b, width=w, corrections=p["corrections"])),
     "alm-soa": dict(
-        params={"w": default_soa_w}, frac_bits=False,
+        params={"w": (default_soa_w, check_w)}, frac_bits=False,
         rtl=lambda w, s, f, p: SetOneAdderMultiplier(width=w, w=p["w"], stages=s),
         golden=lambda a, b, w, f, p: golden.alm_soa_product(a, b, width=w, w=p["w"])),
     "nearest-one": dict(
@@ -43,8 +44,6 @@ VARIANTS = {
         rtl=lambda w, s, f, p: NearestOneMultiplier(width=w, stages=s),
         golden=lambda a, b, w, f, p: golden.nearest_one_product(a, b, width=w)),
 }
-PARAM_LIMITS = {("mitch-w", "w"): (1, "width - 1"), ("alm-soa", "w"): (1, "width - 1"),
-                ("ilm", "corrections"): (0, "width - 1")}
 
 
 @dataclass(frozen=True)
@@ -82,11 +81,9 @@ class Design:
             raise ValueError(f"Unknown parameter {sorted(unknown)[0]!r} for {self.variant!r} "
                              f"(allowed: {allowed})")
         values = {}
-        for name, default in spec["params"].items():
-            value = given.get(name, default(self.width))
-            minimum, _ = PARAM_LIMITS[(self.variant, name)]
-            values[name] = check_int(value, name=f"Parameter {name}", minimum=minimum,
-                                     maximum=self.width - 1)
+        for name, (default, check) in spec["params"].items():
+            values[name] = check(given[name], width=self.width) if name in given \
+                else default(self.width)
         object.__setattr__(self, "params", tuple(sorted(values.items())))
 
     @property
@@ -130,9 +127,10 @@ class Design:
         values_a, values_b = self.to_signed(a), self.to_signed(b)
         magnitude = self._unsigned_golden(np.abs(values_a), np.abs(values_b))
         negative = (values_a < 0) ^ (values_b < 0)
-        modulus = 1 << (2 * self.width)
-        return np.array([(modulus - int(m)) % modulus if n else int(m)
-                         for m, n in zip(magnitude, negative)], dtype=dtype_for(self.width))
+        # Two's complement of the magnitude; uint64 negation wraps, Python ints go negative,
+        # and the mask brings both to 2 * width bits.
+        return np.where(negative, (-magnitude) & ((1 << (2 * self.width)) - 1), magnitude
+                        ).astype(magnitude.dtype)
 
     def to_signed(self, values) -> np.ndarray:
         """Two's-complement bit patterns of ``width`` bits as signed values (int64 up to 31 bits)."""
@@ -146,13 +144,19 @@ class Design:
         """The exact products of the operands, as numbers."""
         if not self.signed:
             return golden.exact_product(a, b, width=self.width)
-        return self.to_signed(a) * self.to_signed(b)
+        values_a, values_b = self.to_signed(a), self.to_signed(b)
+        if 2 * self.width > 62:
+            values_a, values_b = values_a.astype(object), values_b.astype(object)
+        return values_a * values_b
 
     def verilog(self, name: str | None = None) -> str:
         return to_verilog(self.component(), name=name or self.default_name)
 
 
 def _as_signed(values, width: int) -> np.ndarray:
-    dtype = np.int64 if width <= 62 else object
+    """Two's-complement bit patterns of ``width`` bits as numbers: int64 up to 62 bits, else
+    Python ints."""
+    values = np.asarray(values)
+    values = values.astype(np.int64 if width <= 62 else object)
     half, modulus = 1 << (width - 1), 1 << width
-    return np.array([int(v) - modulus if int(v) >= half else int(v) for v in values], dtype=dtype)
+    return np.where(values >= half, values - modulus, values).astype(values.dtype)

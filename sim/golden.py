@@ -6,7 +6,7 @@ Each model takes two 1-D operand arrays and returns the products as an array of 
 import numpy as np
 
 from ..rtl.params import check_frac_bits, check_width
-from .arrays import dtype_for, floor_log2, operand_array, power_of_two, shift_left, shift_right
+from .arrays import floor_log2, operand_array, power_of_two, shift_left, shift_right
 
 
 def exact_product(a, b, *, width: int) -> np.ndarray:
@@ -33,69 +33,58 @@ def antilog(characteristic: np.ndarray, fraction: np.ndarray, *, frac_bits: int)
     return shift_right(shift_left(mantissa, up), down)
 
 
-def mitchell_product(a, b, *, width: int, frac_bits: int | None = None) -> np.ndarray:
-    """Mitchell's product: add the fixed-point logarithms, take the antilogarithm; 0 if an operand is 0."""
-    check_width(width)
-    frac_bits = check_frac_bits(frac_bits, width=width)
-    a = operand_array(a, width=width)
-    b = operand_array(b, width=width)
-    k_a, x_a = log_words(a, width=width, frac_bits=frac_bits)
-    k_b, x_b = log_words(b, width=width, frac_bits=frac_bits)
-
-    fraction_sum = x_a + x_b
-    carry = (fraction_sum >> frac_bits).astype(np.int64)
-    fraction = fraction_sum - shift_left(carry.astype(a.dtype), np.full(len(a), frac_bits))
-    product = antilog(k_a + k_b + carry, fraction, frac_bits=frac_bits)
-    return np.where((a == 0) | (b == 0), a.dtype.type(0), product).astype(a.dtype)
-
-
-def _log_product(a: np.ndarray, b: np.ndarray, *, width: int, frac_bits: int,
-                 add) -> np.ndarray:
-    """The log-domain datapath with a pluggable adder ``add(k_a, x_a, k_b, x_b) -> (k, x)``,
-    where ``x`` has ``frac_bits`` bits; 0 where an operand is 0."""
+def _log_product(a, b, *, width: int, frac_bits: int, add, sum_frac_bits: int | None = None
+                 ) -> np.ndarray:
+    """The log-domain datapath of :class:`~mitchell.rtl.LogMultiplier`: logarithms with
+    ``frac_bits`` fraction bits, ``add(k_a, x_a, k_b, x_b) -> (k, x)`` giving a sum with
+    ``sum_frac_bits`` (default ``frac_bits``) fraction bits, antilogarithm; 0 where an operand is 0."""
+    a, b = operand_array(a, width=width), operand_array(b, width=width)
     k_a, x_a = log_words(a, width=width, frac_bits=frac_bits)
     k_b, x_b = log_words(b, width=width, frac_bits=frac_bits)
     characteristic, fraction = add(k_a, x_a, k_b, x_b)
-    product = antilog(characteristic, fraction, frac_bits=frac_bits)
+    product = antilog(characteristic, fraction,
+                      frac_bits=frac_bits if sum_frac_bits is None else sum_frac_bits)
     return np.where((a == 0) | (b == 0), a.dtype.type(0), product).astype(a.dtype)
 
 
-def _split(total: np.ndarray, frac_bits: int, dtype) -> tuple[np.ndarray, np.ndarray]:
+def _split(total: np.ndarray, frac_bits: int) -> tuple[np.ndarray, np.ndarray]:
     """A fraction sum of ``frac_bits + 1`` bits as (carry as int64, fraction)."""
     carry = (total >> frac_bits).astype(np.int64)
-    return carry, total - shift_left(carry.astype(dtype), np.full(len(total), frac_bits))
+    return carry, total - shift_left(carry.astype(total.dtype), np.full(len(total), frac_bits))
+
+
+def mitchell_product(a, b, *, width: int, frac_bits: int | None = None) -> np.ndarray:
+    """Mitchell's product: add the fixed-point logarithms, take the antilogarithm; 0 if an operand is 0."""
+    frac_bits = check_frac_bits(frac_bits, width=check_width(width))
+
+    def add(k_a, x_a, k_b, x_b):
+        carry, fraction = _split(x_a + x_b, frac_bits)
+        return k_a + k_b + carry, fraction
+
+    return _log_product(a, b, width=width, frac_bits=frac_bits, add=add)
 
 
 def mitch_w_product(a, b, *, width: int, w: int) -> np.ndarray:
     """Mitch-w: mantissas truncated to ``w`` bits with a 1 appended below, then Mitchell."""
-    a, b = operand_array(a, width=width), operand_array(b, width=width)
-
     def add(k_a, x_a, k_b, x_b):
-        one = a.dtype.type(1)
-        carry, fraction = _split((x_a << one) + one + (x_b << one) + one, w + 1, a.dtype)
+        one = x_a.dtype.type(1)
+        carry, fraction = _split((x_a << one) + one + (x_b << one) + one, w + 1)
         return k_a + k_b + carry, fraction
 
-    k_a, x_a = log_words(a, width=width, frac_bits=w)
-    k_b, x_b = log_words(b, width=width, frac_bits=w)
-    characteristic, fraction = add(k_a, x_a, k_b, x_b)
-    product = antilog(characteristic, fraction, frac_bits=w + 1)
-    return np.where((a == 0) | (b == 0), a.dtype.type(0), product).astype(a.dtype)
+    return _log_product(a, b, width=width, frac_bits=w, add=add, sum_frac_bits=w + 1)
 
 
 def mbm_product(a, b, *, width: int, frac_bits: int | None = None) -> np.ndarray:
     """MBM: ``floor(2**F/12)`` added to the fraction of the sum without a carry, ``floor(2**F/24)``
     with one, unless that overflows the fraction."""
     frac_bits = check_frac_bits(frac_bits, width=width)
-    a, b = operand_array(a, width=width), operand_array(b, width=width)
     no_carry, with_carry = (1 << frac_bits) // 12, (1 << frac_bits) // 24
 
     def add(k_a, x_a, k_b, x_b):
-        carry, fraction = _split(x_a + x_b, frac_bits, a.dtype)
-        constant = np.where(carry == 1, with_carry, no_carry).astype(np.int64)
-        corrected = fraction + constant.astype(a.dtype) if a.dtype != object else \
-            np.array([int(f) + int(c) for f, c in zip(fraction, constant)], dtype=object)
+        carry, fraction = _split(x_a + x_b, frac_bits)
+        corrected = fraction + np.where(carry == 1, with_carry, no_carry).astype(fraction.dtype)
         overflow = (corrected >> frac_bits) != 0
-        return k_a + k_b + carry, np.where(overflow, fraction, corrected).astype(a.dtype)
+        return k_a + k_b + carry, np.where(overflow, fraction, corrected).astype(fraction.dtype)
 
     return _log_product(a, b, width=width, frac_bits=frac_bits, add=add)
 
@@ -103,12 +92,11 @@ def mbm_product(a, b, *, width: int, frac_bits: int | None = None) -> np.ndarray
 def alm_soa_product(a, b, *, width: int, w: int) -> np.ndarray:
     """ALM-SOA: the low ``w`` bits of the log adder set to 1, carry into the rest = AND of bit w-1."""
     frac_bits = width - 1
-    a, b = operand_array(a, width=width), operand_array(b, width=width)
     mask = (1 << w) - 1
 
     def add(k_a, x_a, k_b, x_b):
-        word_a = shift_left(k_a.astype(a.dtype), np.full(len(a), frac_bits)) + x_a
-        word_b = shift_left(k_b.astype(a.dtype), np.full(len(a), frac_bits)) + x_b
+        word_a = shift_left(k_a.astype(x_a.dtype), np.full(len(x_a), frac_bits)) + x_a
+        word_b = shift_left(k_b.astype(x_b.dtype), np.full(len(x_b), frac_bits)) + x_b
         carry_in = (word_a >> (w - 1)) & (word_b >> (w - 1)) & 1
         total = (((word_a >> w) + (word_b >> w) + carry_in) << w) + mask
         return (total >> frac_bits).astype(np.int64), total & ((1 << frac_bits) - 1)
@@ -116,10 +104,9 @@ def alm_soa_product(a, b, *, width: int, w: int) -> np.ndarray:
     return _log_product(a, b, width=width, frac_bits=frac_bits, add=add)
 
 
-def _power_sum(k1, r1, k2, r2):
-    """``2**(k1+k2) + r1 * 2**k2 + r2 * 2**k1`` in Python ints, elementwise."""
-    return np.array([(1 << int(p + q)) + (int(x) << int(q)) + (int(y) << int(p))
-                     for p, x, q, y in zip(k1, r1, k2, r2)], dtype=object)
+def _power_sum(k1: np.ndarray, r1: np.ndarray, k2: np.ndarray, r2: np.ndarray) -> np.ndarray:
+    """``2**(k1+k2) + r1 * 2**k2 + r2 * 2**k1``, the basic block of the iterative multipliers."""
+    return power_of_two(k1 + k2, like=r1) + shift_left(r1, k2) + shift_left(r2, k1)
 
 
 def ilm_product(a, b, *, width: int, corrections: int) -> np.ndarray:
@@ -131,8 +118,7 @@ def ilm_product(a, b, *, width: int, corrections: int) -> np.ndarray:
         k_a, k_b = np.maximum(floor_log2(a), 0), np.maximum(floor_log2(b), 0)
         r_a = a - power_of_two(k_a, like=a) * (a != 0)
         r_b = b - power_of_two(k_b, like=b) * (b != 0)
-        block = (power_of_two(k_a + k_b, like=a) + shift_left(r_a, k_b) + shift_left(r_b, k_a))
-        total = total + np.where(live, block, a.dtype.type(0)).astype(a.dtype)
+        total = total + np.where(live, _power_sum(k_a, r_a, k_b, r_b), a.dtype.type(0)).astype(a.dtype)
         a, b = r_a, r_b
     return total
 
@@ -140,17 +126,18 @@ def ilm_product(a, b, *, width: int, corrections: int) -> np.ndarray:
 def nearest_one_product(a, b, *, width: int) -> np.ndarray:
     """Nearest-one: operands rounded to the nearest power of two, signed residues, exact adder."""
     a, b = operand_array(a, width=width), operand_array(b, width=width)
+    # Signed residues times 2**k' stay below 2**(2*width + 1): int64 holds them up to 30 bits.
+    signed = np.int64 if width <= 30 else object
 
     def rounded(values):
         k = np.maximum(floor_log2(values), 0)
-        below = shift_right(values, np.maximum(k - 1, 0)) & 1
-        k = k + np.where(k > 0, below, 0).astype(np.int64)
-        return k, [int(v) - (1 << int(e)) for v, e in zip(values, k)]
+        k = k + np.where(k > 0, shift_right(values, np.maximum(k - 1, 0)) & 1, 0).astype(np.int64)
+        residue = values.astype(signed)
+        return k, residue - power_of_two(k, like=residue)
 
     (k_a, r_a), (k_b, r_b) = rounded(a), rounded(b)
-    product = _power_sum(k_a, r_a, k_b, r_b)
-    product = np.where((a == 0) | (b == 0), 0, product)
-    return np.array([int(v) for v in product], dtype=a.dtype)
+    product = np.where((a == 0) | (b == 0), 0, _power_sum(k_a, r_a, k_b, r_b))
+    return product.astype(a.dtype)
 
 
 def mitchell_quotient(a, b, *, width: int, frac_bits: int) -> np.ndarray:
@@ -164,6 +151,13 @@ def mitchell_quotient(a, b, *, width: int, frac_bits: int) -> np.ndarray:
     scaled = antilog(k_a - k_b - borrow + width, fraction, frac_bits=log_frac_bits)
     quotient = shift_right(scaled, np.full(len(a), width - frac_bits))
     all_ones = (1 << (width + frac_bits)) - 1
-    result = np.where(a == 0, 0, quotient)
-    return np.array([all_ones if int(y) == 0 else int(v) for v, y in zip(result, b)],
-                    dtype=dtype_for(2 * width))
+    return np.where(b == 0, all_ones, np.where(a == 0, 0, quotient)).astype(a.dtype)
+
+
+def mitchell_divider_output(a, b, *, width: int, frac_bits: int) -> np.ndarray:
+    """The divider's outputs packed as ``{dz, q}``: ``q | (b == 0) << (width + frac_bits)``."""
+    quotient = mitchell_quotient(a, b, width=width, frac_bits=frac_bits)
+    flag = (operand_array(b, width=width) == 0).astype(quotient.dtype)
+    if width + frac_bits + 1 > 64:
+        quotient, flag = quotient.astype(object), flag.astype(object)
+    return quotient | shift_left(flag, np.full(len(flag), width + frac_bits))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..rtl import Multiplier
-from . import amaranth_sim
+from . import amaranth_sim, golden
 from .check import Mismatch, compare
 from .design import Design
 from .files import atomic_file
@@ -164,29 +164,39 @@ def _run_cocotb(request: SimRequest, vcd: Path | None) -> SimReport:
 
 def run_divider_simulation(simulator: str, *, width: int, frac_bits: int, vectors: VectorSet,
                            build_dir: Path, dut=None) -> SimReport:
-    """Mitchell's divider on a cocotb simulator: its ``{dz, q}`` checked against the golden model,
-    through a wrapper that gives it the testbench's ``a``, ``b``, ``p`` ports. ``dut`` replaces
-    the divider's RTL (the tests use it to show that a wrong divider fails)."""
+    """Mitchell's divider checked against the golden model, its outputs packed as ``{dz, q}``. On
+    Icarus and Verilator the batch bench drives a wrapper that gives the divider the
+    testbench's ``a``, ``b``, ``p`` ports. ``dut`` replaces the divider's RTL (the tests use it to
+    show that a wrong divider fails)."""
     from ..rtl import MitchellDivider, to_verilog
     from .bench_spec import BenchSpec
 
-    if simulator not in ("icarus", "verilator"):
-        raise ValueError(f"Simulator must be icarus or verilator here, not {simulator!r}")
+    if simulator not in SIMULATORS:
+        raise ValueError(f"Simulator must be one of {', '.join(SIMULATORS)}, not {simulator!r}")
     started = time.perf_counter()
-    out = width + frac_bits + 1
     if dut is None:
         dut = MitchellDivider(width=width, frac_bits=frac_bits)
-    text = to_verilog(dut, name="mitchell_div") + f"""
+    label = f"mitchell-div(width={width}, frac_bits={frac_bits})"
+    if simulator == "amaranth":
+        a, b = vectors.arrays()
+        got = amaranth_sim.simulate_divider(dut, a, b)
+        seconds = time.perf_counter() - started
+        expected = golden.mitchell_divider_output(a, b, width=width, frac_bits=frac_bits)
+        comparison = compare(a, b, expected, got)
+        report = SimReport("amaranth", label, vectors.spec, vectors.seed, comparison.checked,
+                           comparison.mismatches, seconds, 0.0, first=comparison.first)
+    else:
+        out = width + frac_bits + 1
+        text = to_verilog(dut, name="mitchell_div") + f"""
 module mitchell_div_packed(input [{width - 1}:0] a, input [{width - 1}:0] b, output [{out - 1}:0] p);
     mitchell_div divider (.a(a), .b(b), .q(p[{out - 2}:0]), .dz(p[{out - 1}]));
 endmodule
 """
-    build_root = Path(build_dir).absolute()
-    spec = BenchSpec(design=dict(variant="mitchell", width=width, stages=0), vectors=vectors.spec,
-                     seed=vectors.seed, check_reset=False, result_path="",
-                     divider_frac_bits=frac_bits)
-    report = _cocotb_report(simulator, _stored_source(build_root, text), "mitchell_div_packed",
-                            spec, f"mitchell-div(width={width}, frac_bits={frac_bits})",
-                            build_root, None)
+        build_root = Path(build_dir).absolute()
+        spec = BenchSpec(design=dict(variant="mitchell", width=width, stages=0),
+                         vectors=vectors.spec, seed=vectors.seed, check_reset=False, result_path="",
+                         divider_frac_bits=frac_bits)
+        report = _cocotb_report(simulator, _stored_source(build_root, text), "mitchell_div_packed",
+                                spec, label, build_root, None)
     report.wall_seconds = time.perf_counter() - started
     return report

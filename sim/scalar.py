@@ -26,11 +26,7 @@ def mitchell_scalar(a: int, b: int, *, width: int, frac_bits: int | None = None)
     if frac_bits is None or frac_bits == width - 1:
         s = r1 * 2 ** k2 + r2 * 2 ** k1
         return 2 ** (k1 + k2) + s if s < 2 ** (k1 + k2) else 2 * s
-    x1 = Fraction(floor(Fraction(r1, 2 ** k1) * 2 ** frac_bits), 2 ** frac_bits)
-    x2 = Fraction(floor(Fraction(r2, 2 ** k2) * 2 ** frac_bits), 2 ** frac_bits)
-    if x1 + x2 < 1:
-        return floor(2 ** (k1 + k2) * (1 + x1 + x2))
-    return floor(2 ** (k1 + k2 + 1) * (x1 + x2))
+    return _antilog(k1 + k2, _mantissa(a, frac_bits) + _mantissa(b, frac_bits))
 
 
 def _mantissa(n: int, bits: int) -> Fraction:

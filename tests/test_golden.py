@@ -1,7 +1,6 @@
 """The golden models: vectorised against scalar, and the published facts derived from definitions."""
 from fractions import Fraction
 
-import numpy as np
 import pytest
 
 from mitchell.sim import golden, vectors

@@ -1,5 +1,4 @@
 """RTL against the golden model in Amaranth's simulator."""
-import numpy as np
 import pytest
 from amaranth.hdl import ClockDomain, Module
 from amaranth.sim import Simulator

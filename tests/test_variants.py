@@ -132,3 +132,14 @@ def test_bad_variant_parameters(args, message):
     result = subprocess.run([sys.executable, "-m", "mitchell.reports.cli", "verilog", "--width", "8",
                              *args], capture_output=True, text=True)
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("width", [31, 32, 40, 64])
+def test_signed_exact_products_do_not_overflow(width):
+    # int64 holds a signed product only up to 31-bit operands; wider ones need Python ints.
+    design = Design(width=width, signed=True)
+    a, b = vectors.corners(width)
+    values = [int(v) for v in design.exact_values(a, b)]
+    signed = lambda n: n - (1 << width) if n >> (width - 1) else n  # noqa: E731
+    assert values == [signed(int(x)) * signed(int(y)) for x, y in zip(a, b)]
+    assert max(values) == 1 << (2 * width - 2)
