@@ -65,8 +65,9 @@ def _block_sums(k1: int, k2: int, r1: np.ndarray) -> ErrorSums:
 
     sum_ed = float((sum_e0 + sum_e1).sum())
     sum_red = float((red0 + red1).sum())
+    # Both error forms are products of non-negative factors: P' never exceeds P, so over = 0.
     return ErrorSums(
-        pairs=int(len(r1) * B), nonzero=int(len(r1) * B), errors=int((errors0 + U).sum()),
+        pairs=int(len(r1) * B), nonzero=int(len(r1) * B), errors=int((errors0 + U).sum()), over=0,
         sum_ed=sum_ed, sum_signed=-sum_ed, sum_sq_ed=float((sum_sq0 + sum_sq1).sum()),
         max_ed=int(max(max_e0.max(), max_e1.max())),
         sum_red=sum_red, sum_signed_red=-sum_red,

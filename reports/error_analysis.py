@@ -16,8 +16,12 @@ METHODS = ("auto", "analytic", "enumerate")
 
 
 def pair_sums(design: Design, a, b) -> ErrorSums:
-    """Error sums of ``design`` over operand bit patterns ``a``, ``b`` (signed values when signed)."""
-    return error_sums(design.exact_values(a, b), design.product_values(design.golden(a, b)))
+    """Error sums of ``design`` against its exact baseline over the operand bit patterns ``a``,
+    ``b`` whose result is defined (every pair for a multiplier, ``b != 0`` for a divider)."""
+    defined = design.defined(a, b)
+    if not defined.all():
+        a, b = a[defined], b[defined]
+    return error_sums(design.exact_values(a, b), design.output_values(design.golden(a, b)))
 
 
 def _chunk_sums(design: Design, start: int, stop: int) -> ErrorSums:
@@ -100,7 +104,7 @@ def measure(design: Design, *, exhaustive: bool | None = None, samples: int | No
             step = min(BLOCK * 4, total)
             jobs = ((design, start, min(start + step, total)) for start in range(0, total, step))
             sums = _parallel(jobs, -(-total // step), _chunk_sums, progress)
-        return sums.metrics(normaliser=design.product_range, exhaustive=True, seed=None)
+        return sums.metrics(normaliser=design.output_range, exhaustive=True, seed=None)
 
     count = DEFAULT_SAMPLES if samples is None else samples
     if not isinstance(count, int) or count <= 0:
@@ -108,4 +112,4 @@ def measure(design: Design, *, exhaustive: bool | None = None, samples: int | No
     vectors = VectorSet(f"random:{count}", design.width, seed)
     jobs = ((design, a, b) for a, b in vectors.chunks())
     sums = _parallel(jobs, -(-count // BLOCK), pair_sums, progress)
-    return sums.metrics(normaliser=design.product_range, exhaustive=False, seed=seed)
+    return sums.metrics(normaliser=design.output_range, exhaustive=False, seed=seed)

@@ -3,13 +3,16 @@
 Definitions (Liang, Han and Lombardi, IEEE TC 2013), over a set of pairs with exact product P and
 approximate product P':
 
-- ``er``: fraction of pairs with P' != P;
+- ``er``: fraction of pairs with P' != P; ``over``: fraction with P' > P (0 for a design that
+  never overestimates);
 - ``med``: mean |P' - P|; ``nmed``: med / (2**n - 1)**2;
 - ``wce``: max |P' - P|; ``mse``: mean (P' - P)**2; ``mean_error``: mean (P' - P);
 - ``mred``: mean |P' - P| / P, ``wcre``: max |P' - P| / P and ``bias``: mean (P' - P) / P, all
   three over the pairs with P != 0 only.
 
-All values are fractions, not percent. Sampled sets carry a 95 % confidence interval on ``mred``
+``pairs`` counts the pairs measured (those with a defined exact result: for a divider, ``b != 0``)
+and ``nonzero_pairs`` those with P != 0, over which the relative metrics run. All values are
+fractions, not percent. Sampled sets carry a 95 % confidence interval on ``mred``
 and ``bias`` (normal approximation, 1.96 standard errors).
 """
 import math
@@ -19,7 +22,7 @@ import numpy as np
 
 Z95 = 1.959963984540054
 # (key, label, unit) of the metrics shown in tables, in order.
-METRIC_LABELS = [("er", "ER", "%"), ("mred", "MRED", "%"), ("wcre", "WCRE", "%"), ("bias", "bias", "%"),
+METRIC_LABELS = [("er", "ER", "%"), ("over", "over", "%"), ("mred", "MRED", "%"), ("wcre", "WCRE", "%"), ("bias", "bias", "%"),
                  ("nmed", "NMED", "%"), ("med", "MED", ""), ("wce", "WCE", ""), ("mse", "MSE", "")]
 
 
@@ -30,6 +33,7 @@ class ErrorSums:
     pairs: int = 0
     nonzero: int = 0
     errors: int = 0
+    over: int = 0
     sum_ed: float = 0.0
     sum_signed: float = 0.0
     sum_sq_ed: float = 0.0
@@ -52,9 +56,11 @@ class ErrorSums:
         nonzero = max(self.nonzero, 1)
         result = {
             "pairs": self.pairs,
+            "nonzero_pairs": self.nonzero,
             "exhaustive": exhaustive,
             "seed": seed,
             "er": self.errors / self.pairs,
+            "over": self.over / self.pairs,
             "med": self.sum_ed / self.pairs,
             "nmed": self.sum_ed / self.pairs / normaliser,
             "mred": self.sum_red / nonzero,
@@ -93,6 +99,7 @@ def error_sums(exact: np.ndarray, approx: np.ndarray) -> ErrorSums:
     signed_red = signed[nonzero] / exact_f[nonzero]
     return ErrorSums(
         pairs=len(exact), nonzero=int(nonzero.sum()), errors=int((exact_distance != 0).sum()),
+        over=int(over.sum()),
         sum_ed=float(distance.sum()), sum_signed=float(signed.sum()),
         sum_sq_ed=float(np.square(distance).sum()), max_ed=int(exact_distance.max(initial=0)),
         sum_red=float(red.sum()), sum_signed_red=float(signed_red.sum()),

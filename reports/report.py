@@ -23,6 +23,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Callable
 
+from ..sim.catalogue import BASELINES, CATALOGUE
 from ..sim.design import Design
 from . import plots
 from .error_analysis import measure
@@ -84,8 +85,9 @@ def markdown(report: dict, images: list[str]) -> str:
                   "|---|" + "---|" * (len(FIELDS) + 2)]
         for entry in report["designs"]:
             area = entry["area"]
+            baseline = CATALOGUE[entry["variant"]].kind.baseline
             exact = next((e["area"] for e in report["designs"]
-                          if e["variant"] == "exact" and e["width"] == entry["width"]), None)
+                          if e["variant"] == baseline and e["width"] == entry["width"]), None)
             ratios = [f"{area[f] / exact[f]:.2f}" if exact and exact[f] else "-"
                       for f in ("transistors", "ice40_lut4")]
             lines.append(f"| {_design_name(entry)} | " + " | ".join(
@@ -135,7 +137,7 @@ def html_page(markdown_text: str, folder: Path) -> str:
 
 def write_report(report: dict, designs: list[Design], folder: Path) -> None:
     entries = report["designs"]
-    approximate = [d for d in designs if d.variant != "exact"]
+    approximate = [d for d in designs if d.variant not in BASELINES]
     images = []
     for variant_design in {d.variant: d for d in approximate}.values():
         images += plots.operand_plane(variant_design, folder)

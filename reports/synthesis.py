@@ -24,7 +24,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from ..sim.design import Design
-from ..sim.toolchain import ToolMissing
+from ..sim.toolchain import ToolFailed, ToolMissing
 
 FLOW_VERSION = 1
 FIELDS = ("cells", "transistors", "depth", "ice40_lut4", "ice40_carry", "ice40_dff", "fmax_mhz")
@@ -32,7 +32,7 @@ ICE40_DEVICE = ["--hx8k", "--package", "ct256"]
 ICE40_LUTS = 7680
 
 
-class SynthesisError(Exception):
+class SynthesisError(ToolFailed):
     """A tool run failed; the message carries the tool's own words."""
 
 
@@ -146,10 +146,10 @@ def gate_netlist(design: Design) -> str:
 
 
 def synthesize(design: Design, *, use_cache: bool = True) -> dict:
-    """Every field of :data:`FIELDS` for a multiplier design."""
+    """Every field of :data:`FIELDS` for a design."""
     width = design.width
     return synthesize_verilog(design.verilog(), top=design.default_name, label=design.label,
-                              inputs={"a": width, "b": width}, outputs={"p": 2 * width},
+                              inputs={"a": width, "b": width}, outputs={"p": design.out_width},
                               clocked=bool(design.stages), use_cache=use_cache)
 
 

@@ -2,9 +2,22 @@
 from amaranth.hdl import C, Cat, Module, Mux, Signal, Value
 
 from .mitchell import LogMultiplier
-from .params import check_int, check_width
+from .params import Parameter, check_int, check_width
 
 __all__ = ["MitchW", "MinimallyBiasedMultiplier", "SetOneAdderMultiplier", "check_w"]
+
+
+def default_mitch_w(width: int) -> int:
+    return min(6, width - 1)
+
+
+def default_soa_w(width: int) -> int:
+    return max(1, (width - 1) // 2)
+
+
+def check_w(w, *, width: int) -> int:
+    """The ``w`` of Mitch-w and ALM-SOA: 1 to ``width - 1`` bits."""
+    return check_int(w, name="Parameter w", minimum=1, maximum=check_width(width) - 1)
 
 
 class MitchW(LogMultiplier):
@@ -25,8 +38,11 @@ class MitchW(LogMultiplier):
     p : Out(2 * width)
     """
 
+    PARAMETERS = (Parameter("w", default=default_mitch_w, check=check_w,
+                            help="mantissa bits kept before the appended 1 (default 6)"),)
+
     def __init__(self, *, width: int, w: int | None = None, stages: int = 0):
-        w = default_mitch_w(check_width(width)) if w is None else check_w(w, width=width)
+        w = self.PARAMETERS[0].resolve(w, width=check_width(width))
         super().__init__(width=width, frac_bits=w, stages=stages)
 
     @property
@@ -35,15 +51,6 @@ class MitchW(LogMultiplier):
 
     def fraction(self, m: Module, fraction: Value) -> Value:
         return Cat(C(1, 1), fraction)
-
-
-def default_mitch_w(width: int) -> int:
-    return min(6, width - 1)
-
-
-def check_w(w, *, width: int) -> int:
-    """The ``w`` of Mitch-w and ALM-SOA: 1 to ``width - 1`` bits."""
-    return check_int(w, name="Parameter w", minimum=1, maximum=check_width(width) - 1)
 
 
 class MinimallyBiasedMultiplier(LogMultiplier):
@@ -103,8 +110,11 @@ class SetOneAdderMultiplier(LogMultiplier):
     p : Out(2 * width)
     """
 
+    PARAMETERS = (Parameter("w", default=default_soa_w, check=check_w,
+                            help="low adder bits set to one (default (width-1)//2)"),)
+
     def __init__(self, *, width: int, w: int | None = None, stages: int = 0):
-        self._w = default_soa_w(check_width(width)) if w is None else check_w(w, width=width)
+        self._w = self.PARAMETERS[0].resolve(w, width=check_width(width))
         super().__init__(width=width, stages=stages)
 
     @property
@@ -116,7 +126,3 @@ class SetOneAdderMultiplier(LogMultiplier):
         carry_in = word_a[w - 1] & word_b[w - 1]
         upper = word_a[w:] + word_b[w:] + carry_in
         return Cat(C((1 << w) - 1, w), upper)
-
-
-def default_soa_w(width: int) -> int:
-    return max(1, (width - 1) // 2)
