@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from mitchell.reports.sweep import pareto_front
-from mitchell.sim.design import VARIANTS
+from mitchell.sim.catalogue import CATALOGUE
 
 
 def test_pareto_front_by_definition():
@@ -28,7 +28,7 @@ def test_sweep_writes_every_variant_with_the_report_schema(tmp_path):
     assert result.returncode == 0, result.stderr
     sweep = json.loads((out / "sweep.json").read_text())
     pairs = [(d["variant"], d["width"]) for d in sweep["designs"]]
-    assert pairs == [(v, w) for w in (6, 8) for v in VARIANTS]
+    assert pairs == [(v, w) for w in (6, 8) for v in CATALOGUE]
     for entry in sweep["designs"]:
         assert {"variant", "width", "signed", "frac_bits", "stages", "params", "error", "area"} == set(entry)
         assert entry["error"]["exhaustive"] and entry["area"]["transistors"] > 0
