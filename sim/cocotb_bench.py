@@ -24,7 +24,11 @@ async def check_reset(dut, design: Design) -> list[str]:
     problems = []
     width, stages, golden = design.width, design.stages, design.golden
     lane0 = (1 << design.out_width) - 1
-    # Two non-zero pairs that fit any width from 2 bits up.
+    # Non-zero pairs that fit any width from 2 bits up. Icarus runs an `always @*` block only
+    # when one of its inputs changes, so logic after a register that never leaves its initial
+    # value stays unknown: a warm-up pair of the other sign (signed) makes every register move
+    # before the pair that is checked.
+    warm_up = (1, (1 << width) - 1)
     first = ((1 << width) - 1, (1 << width) - 2)
     second = ((1 << (width - 1)) + 1, 3)
 
@@ -32,9 +36,10 @@ async def check_reset(dut, design: Design) -> list[str]:
         value = dut.p_all.value
         return int(value) & lane0 if value.is_resolvable else str(value)
 
-    dut.a_all.value, dut.b_all.value = first
-    for _ in range(stages + 1):
-        await FallingEdge(dut.clk)
+    for pair in (warm_up, first):
+        dut.a_all.value, dut.b_all.value = pair
+        for _ in range(stages + 1):
+            await FallingEdge(dut.clk)
     full = int(golden([first[0]], [first[1]])[0])
     if p() != full:
         problems.append(f"before reset p={p()}, expected {full}")

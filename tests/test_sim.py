@@ -41,6 +41,9 @@ CASES = [
     (["--width", "8", "--variant", "exact", "--stages", "1", "--vectors", "random:3000+corners"],
      3000 + 22 ** 2),
     (["--width", "3", "--stages", "1", "--signed", "--vectors", "exhaustive"], 64),
+    # Signed with several stages: the sign register must not stay unknown before reset.
+    (["--width", "6", "--stages", "3", "--signed", "--variant", "mbm", "--vectors", "exhaustive"],
+     4096),
 ]
 
 
