@@ -135,14 +135,7 @@ def html_page(markdown_text: str, folder: Path) -> str:
 
 def write_report(report: dict, designs: list[Design], folder: Path) -> None:
     entries = report["designs"]
-    approximate = [d for d in designs if d.variant != "exact"]
-    images = []
-    for variant_design in {d.variant: d for d in approximate}.values():
-        images += plots.operand_plane(variant_design, folder)
-    for design in approximate:
-        images += plots.mantissa_surface(design, folder)
-    if approximate:
-        images += plots.error_distributions(approximate, folder)
+    images = plots.error_plots(designs, folder)
     if all("area" in entry for entry in entries):
         images += plots.area_bars(entries, folder)
         images += plots.area_growth(entries, folder)
