@@ -307,6 +307,7 @@ def run_divide(args: argparse.Namespace) -> int:
         print(json.dumps({"design": label, "error": metrics, "area": areas or None}, indent=2))
         return status
     print(f"{label} against a / b, {describe_pairs(metrics, which='pairs with b != 0')}")
+    print(f"  (MRED, WCRE, bias and over: the {metrics['relative_pairs']:,} of them with a != 0)")
     for key, label_text in (("mred", "MRED"), ("wcre", "WCRE"), ("bias", "bias")):
         print(f"  {label_text:6} {100 * metrics[key]:12.4f} %   (includes the truncation to F bits)")
     print(f"  {'over':6} {100 * metrics['max_over']:12.4f} %   (largest overestimate of a / b)")

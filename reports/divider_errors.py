@@ -6,6 +6,10 @@ the truncation of ``Q`` to ``F`` fraction bits, which can lose most of a small q
 own bound shows in ``max_over`` (the largest ``(Q - a/b) / (a/b)``, at most 1/8) and in
 ``below_exact`` (pairs where ``q`` is below the exact quotient truncated the same way,
 ``floor(a * 2**F / b)``: never). ``er`` is the fraction of pairs where ``q`` differs from it.
+
+As for the multipliers, relative metrics cover the pairs with a non-zero exact result: ``pairs``
+counts the pairs with ``b != 0``, ``relative_pairs`` those with ``a != 0`` as well, and ``sets``
+says in the JSON itself which figures each covers.
 """
 import numpy as np
 
@@ -13,6 +17,13 @@ from ..sim.golden import mitchell_quotient
 from ..sim.vectors import VectorSet
 from .error_analysis import DEFAULT_SAMPLES, EXHAUSTIVE_DEFAULT_MAX_WIDTH
 from .metrics import error_sums
+
+
+PAIR_SETS = {
+    "pairs": "pairs with b != 0 (division by zero excluded): er, below_exact",
+    "relative_pairs": "pairs with a != 0 and b != 0 (a non-zero exact quotient): mred, wcre, "
+                      "bias, max_over",
+}
 
 
 def _numbers(values, width: int) -> np.ndarray:
@@ -45,6 +56,8 @@ def divider_metrics(*, width: int, frac_bits: int, samples: int | None = None, s
         sums = error_sums(scaled, approx)
         totals = sums if totals is None else totals + sums
     metrics = totals.metrics(normaliser=1, exhaustive=exhaustive, seed=None if exhaustive else seed)
-    result = {key: metrics[key] for key in ("pairs", "exhaustive", "seed", "mred", "wcre", "bias")}
-    result.update({"max_over": max_over, "er": wrong / divisions, "below_exact": below})
+    result = {key: metrics[key] for key in ("pairs", "relative_pairs", "exhaustive", "seed",
+                                            "mred", "wcre", "bias")}
+    result.update({"max_over": max_over, "er": wrong / divisions, "below_exact": below,
+                   "sets": PAIR_SETS})
     return result

