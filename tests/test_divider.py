@@ -68,9 +68,37 @@ def test_fixed_point_quotient_bounds():
     m = measure(Design(variant="mitchell-div", width=8))
     # Pairs with b != 0 are measured; relative figures over those with a non-zero exact quotient
     # floor(a * 2**8 / b), which is zero exactly when a is (a * 256 / b > 1 for a >= 1).
-    assert m["exhaustive"] and m["pairs"] == 256 * 255 and m["nonzero_pairs"] == 255 * 255
+    assert m["exhaustive"] and m["pairs"] == 256 * 255 and m["relative_pairs"] == 255 * 255
     # Mitchell's quotient never underestimates: every error is an overestimate.
     assert m["over"] == m["er"] > 0.5 and m["bias"] > 0
+
+
+def test_divider_json_says_which_pairs_each_figure_covers():
+    result = subprocess.run([sys.executable, "-m", "mitchell.reports.cli", "error", "--variant",
+                             "mitchell-div", "--width", "8", "--json"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    error = json.loads(result.stdout)["error"]
+    pairs = [(a, b) for a in range(256) for b in range(256) if b != 0]
+    exact = {(a, b): a * 256 // b for a, b in pairs}
+    relative = [pair for pair in pairs if exact[pair] != 0]
+    assert error["pairs"] == len(pairs) == 65_280
+    assert error["relative_pairs"] == len(relative) == 65_025
+    # Every figure is named in exactly one set's description.
+    named = {key: description.split(", ") for key, description in error["sets"].items()}
+    assert sorted(sum(named.values(), [])) == sorted(
+        set(error) - {"pairs", "relative_pairs", "exhaustive", "seed", "sets"})
+    # The figures over each set, from the paper's quotient (scalar model) pair by pair, against
+    # the exact divider floor(a * 2**8 / b).
+    quotient = {(a, b): mitchell_quotient_scalar(a, b, width=8, frac_bits=8) for a, b in pairs}
+    assert "er" in named["pairs"] and error["er"] == pytest.approx(
+        sum(quotient[pair] != exact[pair] for pair in pairs) / len(pairs), rel=1e-12)
+    red = [Fraction(abs(quotient[pair] - exact[pair]), exact[pair]) for pair in relative]
+    assert "mred" in named["relative_pairs"] and error["mred"] == pytest.approx(
+        float(sum(red) / len(relative)), rel=1e-12)
+
+    text = subprocess.run([sys.executable, "-m", "mitchell.reports.cli", "error", "--variant",
+                           "mitchell-div", "--width", "8"], capture_output=True, text=True).stdout
+    assert "all 65,280 pairs with b != 0" in text
 
 
 def test_division_by_zero_and_zero_dividend():
