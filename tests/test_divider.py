@@ -5,6 +5,7 @@ import sys
 from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from mitchell.reports.error_analysis import measure
@@ -50,18 +51,19 @@ def test_rtl_matches_golden_and_a_wrong_design_fails():
 
 
 def test_mitchell_quotient_never_underestimates_and_is_within_one_eighth():
-    """From the paper's real-valued formula, with exact fractions, over every 8-bit pair."""
-    worst = Fraction(0)
-    for a in range(1, 256):
-        for b in range(1, 256):
-            k1, k2 = a.bit_length() - 1, b.bit_length() - 1
-            x1, x2 = Fraction(a, 2 ** k1) - 1, Fraction(b, 2 ** k2) - 1
-            q = Fraction(2) ** (k1 - k2) * (1 + x1 - x2) if x1 >= x2 else \
-                Fraction(2) ** (k1 - k2 - 1) * (2 + x1 - x2)
-            error = (q - Fraction(a, b)) / Fraction(a, b)
-            assert error >= 0
-            worst = max(worst, error)
-    assert worst == Fraction(1, 8)
+    """The paper's bounds on Q', for every pair of non-zero 8-bit values. The package's 16-bit
+    quotient with 16 fraction bits is Q' of these values exactly: their mantissas have at most 7
+    fraction bits and 2**(k1-k2-1) is at least 2**-8, so Q' has at most 15."""
+    a, b = (values.astype(np.uint64) for values in np.divmod(np.arange(256 * 256), 256))
+    a, b = a[(a > 0) & (b > 0)], b[(a > 0) & (b > 0)]
+    quotients = mitchell_quotient(a, b, width=16, frac_bits=16)
+    errors = {(x, y): Fraction(int(q), 2 ** 16) * y / x - 1
+              for x, y, q in zip(a.tolist(), b.tolist(), quotients)}
+    assert min(errors.values()) >= 0
+    assert max(errors.values()) == Fraction(1, 8)
+    # Reached where x1 = 0 and x2 = 1/2: a = 2**i, b = 3 * 2**j.
+    assert sorted(pair for pair, error in errors.items() if error == Fraction(1, 8)) == \
+        sorted((1 << i, 3 << j) for i in range(8) for j in range(7))
 
 
 def test_fixed_point_quotient_bounds():

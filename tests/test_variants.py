@@ -1,6 +1,4 @@
 """Mitchell's descendants and signed operands: golden models, RTL, and the published behaviour."""
-import subprocess
-import sys
 from fractions import Fraction
 
 import numpy as np
@@ -43,16 +41,14 @@ def test_rtl_exhaustive_8bit_on_amaranth(variant, signed):
     assert report.checked == 65536 and report.passed, report.first
 
 
+@pytest.mark.needs_iverilog
 @pytest.mark.parametrize("variant, signed", APPROXIMATE_CASES, ids=case_id)
-def test_rtl_on_icarus(variant, signed, tmp_path_factory):
-    require_tool("iverilog", "apt-get install -y iverilog")
+def test_rtl_on_icarus(variant, signed, tmp_path_factory, cli):
     build = tmp_path_factory.getbasetemp() / "variant-builds"
     for width, spec in [(8, "exhaustive"), (16, "random:3000+corners"), (32, "random:2000+corners")]:
-        result = subprocess.run(
-            [sys.executable, "-m", "mitchell.reports.cli", "sim", "--simulator", "icarus",
-             "--width", str(width), "--variant", variant, "--vectors", spec, "--build-dir", str(build)]
-            + (["--signed"] if signed else []), capture_output=True, text=True)
-        assert result.returncode == 0 and " 0 mismatches" in result.stdout, result.stdout + result.stderr
+        status, out, err = cli("sim", "--simulator", "icarus", "--width", width, "--variant", variant,
+                               "--vectors", spec, "--build-dir", build, *(["--signed"] if signed else []))
+        assert status == 0 and " 0 mismatches" in out, out + err
 
 
 def test_pipelined_signed_variant_keeps_latency():
@@ -119,10 +115,9 @@ def test_signed_metrics_use_the_signed_range():
     (["--variant", "ilm", "--param", "corrections=x"], "Parameter corrections must be an integer, not 'x'"),
     (["--variant", "ilm", "--frac-bits", "3"], "Fraction bits apply to mitchell, mbm, mitchell-div, exact-div, not to 'ilm'"),
 ])
-def test_bad_variant_parameters(args, message):
-    result = subprocess.run([sys.executable, "-m", "mitchell.reports.cli", "verilog", "--width", "8",
-                             *args], capture_output=True, text=True)
-    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+def test_bad_variant_parameters(args, message, cli):
+    status, _, err = cli("verilog", "--width", 8, *args)
+    assert status == 2 and message in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize("width", [31, 32, 40, 64])
