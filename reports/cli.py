@@ -2,13 +2,15 @@
 import argparse
 import json
 import os
+import signal
 import sys
 
 from pathlib import Path
 
 from ..rtl import to_verilog
 from ..sim.design import VARIANTS, Design
-from ..sim.files import OutputError, write_text
+from ..sim.files import OutputError, check_file, guarded_stdout, write_text
+from ..sim.pool import Terminated, terminate_as_interrupt
 from ..sim.run import SIMULATORS, SimRequest, run_simulation
 from ..sim.toolchain import ToolMissing
 from ..sim.vectors import VectorSet
@@ -276,7 +278,7 @@ def run_divide(args: argparse.Namespace) -> int:
     except (TypeError, ValueError) as error:
         raise UsageError(str(error)) from None
     if text is not None:
-        write_text(args.output, text)
+        check_file(args.output)
     status = 0
     label = f"mitchell-div(width={width}, frac_bits={frac_bits})"
     if vectors is not None:
@@ -303,6 +305,9 @@ def run_divide(args: argparse.Namespace) -> int:
         except SynthesisError as error:
             print(f"mitchell divide: error: {error}", file=sys.stderr)
             return 1
+    # Written last, and only if every check passed: a failed run leaves no file behind.
+    if text is not None and status == 0:
+        write_text(args.output, text)
     if args.json:
         print(json.dumps({"design": label, "error": metrics, "area": areas or None}, indent=2))
         return status
@@ -421,13 +426,17 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.run(args)
+        with terminate_as_interrupt(), guarded_stdout():
+            return args.run(args)
     except (UsageError, OutputError, ToolMissing) as error:
         print(f"mitchell {args.command}: error: {error}", file=sys.stderr)
         return 2
+    except Terminated:
+        print(f"mitchell {args.command}: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print(f"mitchell {args.command}: interrupted", file=sys.stderr)
-        return 130
+        return 128 + signal.SIGINT
     except BrokenPipeError:
         # The reader went away (| head): stop quietly, as other command-line tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -3,7 +3,6 @@ import contextlib
 import hashlib
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +10,8 @@ from ..rtl import Multiplier
 from . import amaranth_sim, golden
 from .check import Mismatch, compare
 from .design import Design
-from .files import atomic_file
+from .files import atomic_file, make_folder
+from .pool import ProcessPool
 from .vectors import VectorSet
 
 SIMULATORS = ("amaranth", "icarus", "verilator")
@@ -108,7 +108,7 @@ def _run_amaranth(request: SimRequest, dut: Multiplier | None, vcd: Path | None)
                                     vcd=vcd)
     else:
         bounds = [len(a) * index // workers for index in range(workers + 1)]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPool(max_workers=workers) as pool:
             slices = [pool.submit(_simulate_slice, request.design, a[start:stop], b[start:stop])
                       for start, stop in zip(bounds, bounds[1:])]
             got = [value for future in slices for value in future.result()]
@@ -120,6 +120,7 @@ def _run_amaranth(request: SimRequest, dut: Multiplier | None, vcd: Path | None)
 
 def _stored_source(build_root: Path, text: str) -> Path:
     """``text`` in a file named by its hash under the build folder, written once."""
+    make_folder(build_root, "Build folder")
     data = text.encode()
     verilog = build_root / "designs" / f"{hashlib.sha256(data).hexdigest()[:16]}.v"
     verilog.parent.mkdir(parents=True, exist_ok=True)
