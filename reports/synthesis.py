@@ -146,16 +146,23 @@ def _run(module: str, function: str, args: list[str], *, cwd: Path, log: str) ->
     # the tool is killed (on Ctrl-C) before it can remove it.
     temporary = cwd / "tmp"
     temporary.mkdir(exist_ok=True)
-    completed = subprocess.run([sys.executable, "-c", code, *args], cwd=cwd,
-                               env=dict(os.environ, TMPDIR=str(temporary)),
-                               capture_output=True, text=True)
-    if completed.returncode != 0:
+    with subprocess.Popen([sys.executable, "-c", code, *args], cwd=cwd,
+                          env=dict(os.environ, TMPDIR=str(temporary)), stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True) as process:
+        try:
+            stdout, stderr = process.communicate()
+        except BaseException:
+            # Interrupted: unlike subprocess.run, wait for the tool to be gone before ``cwd`` is.
+            process.kill()
+            process.wait()
+            raise
+    if process.returncode != 0:
         log_path = cwd / log
         text = log_path.read_text(errors="replace") if log_path.exists() else ""
-        text = text or completed.stderr or completed.stdout
+        text = text or stderr or stdout
         errors = [line for line in text.splitlines() if "ERROR" in line.upper()]
         detail = "\n".join(errors[-3:] or text.splitlines()[-10:])
-        raise SynthesisError(f"{module.replace('_', '-')} failed (exit {completed.returncode}): {detail}")
+        raise SynthesisError(f"{module.replace('_', '-')} failed (exit {process.returncode}): {detail}")
 
 
 def _yosys(script: str, *, cwd: Path, log: str) -> None:

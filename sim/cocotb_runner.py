@@ -13,6 +13,7 @@ from typing import Iterator
 from cocotb_tools.runner import Icarus, Verilator, get_runner
 
 from .bench_spec import ENVIRONMENT_VARIABLE, BenchResult, BenchSpec
+from .pool import run_in_worker
 from .vectors import BLOCK
 from .toolchain import icarus, with_verilator_on_path
 
@@ -87,7 +88,15 @@ def _log_tail(path: Path, lines: int = 25) -> str:
 def simulate(simulator: str, verilog: Path, top: str, spec: BenchSpec, *, build_root: Path,
              vcd: Path | None = None) -> tuple[BenchResult, float]:
     """Builds the testbench around ``verilog`` (once per distinct source and options) and runs the
-    bench on it. Returns the result and the seconds spent building."""
+    bench on it. Returns the result and the seconds spent building.
+
+    It runs in a worker process, so that Ctrl-C stops the compilers and the simulator too: cocotb
+    starts them in the foreground, and they would run on after this process."""
+    return run_in_worker(_simulate, simulator, verilog, top, spec, build_root=build_root, vcd=vcd)
+
+
+def _simulate(simulator: str, verilog: Path, top: str, spec: BenchSpec, *, build_root: Path,
+              vcd: Path | None) -> tuple[BenchResult, float]:
     if simulator == "icarus":
         icarus()
     width, stages, out = spec.design["width"], spec.design["stages"], spec.out_width

@@ -1,13 +1,17 @@
 """Worker processes that stop at once on Ctrl-C or SIGTERM and leave nothing behind.
 
-Ctrl-C reaches every process of the terminal's process group. If each worker of a pool took it
-as ``KeyboardInterrupt``, the workers would print tracebacks, the pool could wait for ever on a
-worker that died holding its queue, and the main process would wait for every queued job before
-exiting. So the workers of a :class:`ProcessPool` ignore SIGINT (their tool subprocesses inherit
-that) and leave the decision to the main process: on an interrupt, or any other exception, it
-cancels the pending jobs and sends SIGTERM to the workers. A worker takes SIGTERM during a job as
-:class:`Terminated`, so that every ``finally`` and ``with`` of the job runs (temporary folders
-are removed, tool subprocesses killed), then exits; an idle worker exits at once.
+With a plain process pool, Ctrl-C reaches every worker too: they print tracebacks, the pool can
+wait for ever on a worker that died holding its queue, and the main process waits for every queued
+job before it exits, while the tools the workers started run on. So the decision is left to the
+main process. Each worker of a :class:`ProcessPool` ignores SIGINT and leads a process group of
+its own, which the tools it starts (Yosys, nextpnr) join. Left by an exception
+(``KeyboardInterrupt`` included), the pool cancels the pending jobs and sends SIGTERM to each
+worker's group: the tools die at once, and the worker takes it as :class:`Terminated`, so that
+every ``finally`` and ``with`` of its job runs (temporary folders are removed) before it exits.
+Whatever still runs after :data:`GRACE_SECONDS` is killed.
+
+:func:`run_in_worker` runs one function that way, for the same reason; :func:`terminate_as_interrupt`
+makes SIGTERM to the main process behave like Ctrl-C.
 """
 import contextlib
 import os
@@ -18,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.connection import wait
 from typing import Iterator
 
-# How long workers get to clean up after SIGTERM before they are killed.
+# How long the workers get to clean up after SIGTERM before they are killed.
 GRACE_SECONDS = 2.0
 
 
@@ -51,7 +55,7 @@ _in_job = False
 def _worker_signal(signum, frame):
     if not _in_job:
         os._exit(128 + signum)
-    # Once: a second SIGTERM (the executor sends one too) must not cut the clean-up short.
+    # Once only: a second SIGTERM (the executor sends one too) must not cut the clean-up short.
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise Terminated()
 
@@ -61,6 +65,7 @@ def _start_worker() -> None:
     _in_job = False  # A worker forked from a worker inherits its parent's flag.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _worker_signal)
+    os.setpgid(0, 0)
 
 
 def _job(function, args, kwargs):
@@ -90,10 +95,15 @@ def _signals_ignored() -> Iterator[None]:
             signal.signal(number, handler)
 
 
+def _signal_group(process, number: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, number)
+
+
 class ProcessPool(ProcessPoolExecutor):
-    """A :class:`~concurrent.futures.ProcessPoolExecutor` whose workers ignore SIGINT and which,
-    left by an exception (``KeyboardInterrupt`` included), cancels its pending jobs and stops its
-    workers instead of waiting for them. Left normally, it waits for its jobs as usual."""
+    """A :class:`~concurrent.futures.ProcessPoolExecutor` that, left by an exception
+    (``KeyboardInterrupt`` included), cancels its pending jobs and stops its workers and their
+    subprocesses instead of waiting for them. Left normally, it waits for its jobs as usual."""
 
     def __init__(self, max_workers: int | None = None):
         super().__init__(max_workers=max_workers, initializer=_start_worker)
@@ -108,21 +118,29 @@ class ProcessPool(ProcessPoolExecutor):
         return False
 
     def stop(self) -> None:
-        """Cancels the pending jobs and ends the workers: SIGTERM, then SIGKILL for any still
-        running after :data:`GRACE_SECONDS`."""
+        """Cancels the pending jobs and ends the workers with their process groups: SIGTERM,
+        then SIGKILL for what still runs after :data:`GRACE_SECONDS`."""
         with _signals_ignored():
             # The executor has no public way to end its workers before Python 3.14; _processes is
             # its table of them (and fails loudly if it goes away).
             processes = list((self._processes or {}).values())
             for process in processes:
-                process.terminate()
-            # Waiting on the sentinels, not join(): the executor's thread reaps the workers.
+                _signal_group(process, signal.SIGTERM)
+            # Waiting on the sentinels, not join(): the executor's own thread reaps the workers.
             running = {process.sentinel: process for process in processes}
             deadline = time.monotonic() + GRACE_SECONDS
             while running and (left := deadline - time.monotonic()) > 0:
                 for sentinel in wait(list(running), left):
                     del running[sentinel]
-            for process in running.values():
-                process.kill()
-            # The executor's own thread sees its workers gone, fails the pending jobs and exits.
+            # Whatever is left in the groups (a worker past its grace, a tool that outlived it).
+            for process in processes:
+                _signal_group(process, signal.SIGKILL)
+            # The executor's thread sees its workers gone, fails the pending jobs and exits.
             self.shutdown(wait=True, cancel_futures=True)
+
+
+def run_in_worker(function, /, *args, **kwargs):
+    """``function(*args, **kwargs)`` in a worker process of its own: on Ctrl-C, the processes it
+    starts (a compiler, a simulator) are stopped with it, as those of any :class:`ProcessPool`."""
+    with ProcessPool(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
