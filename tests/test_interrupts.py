@@ -110,41 +110,43 @@ def test_report_stops_at_once_and_leaves_nothing(tmp_path, round_, how):
                   if entry.name.startswith(("out", ".out"))) == []
 
 
-def test_area_in_one_process_stops_at_once(tmp_path):
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_area_in_one_process_stops_at_once(tmp_path, how):
     # Synthesis in the main process itself, without a pool.
     process, temporary = start(["area", "--width", "8"], tmp_path, 0)
     try:
         wait_for(lambda: any(temporary.iterdir()), 120, process)
         time.sleep(1)
-        status, stderr, seconds = interrupt(process, "ctrl-c")
+        status, stderr, seconds = interrupt(process, how)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
-    check_clean_exit(status, stderr, seconds, "ctrl-c", "area")
+    check_clean_exit(status, stderr, seconds, how, "area")
     assert still_running(process.pid) == []
     assert list(temporary.iterdir()) == []
 
 
-@pytest.mark.parametrize("command", [
-    # The error pool alone: 14-bit enumeration runs for about 15 s on two cores.
-    ["error", "--width", "14", "--variant", "ilm", "--exhaustive"],
+@pytest.mark.parametrize("command, how", [
+    # The error pool: 14-bit enumeration runs for about 15 s on two cores.
+    (["error", "--width", "14", "--variant", "ilm", "--exhaustive"], "sigint"),
     # The Amaranth simulation pool: about 60 s on two cores.
-    ["sim", "--width", "16", "--vectors", "random:200000"],
+    (["sim", "--width", "16", "--vectors", "random:200000"], "sigint"),
     # The C++ compilers of a Verilator build (about 10 s) and an Icarus simulation (about 40 s).
-    ["sim", "--width", "8", "--simulator", "verilator"],
-    ["sim", "--width", "16", "--simulator", "icarus", "--vectors", "random:1000000"],
+    (["sim", "--width", "8", "--simulator", "verilator"], "sigterm"),
+    (["sim", "--width", "16", "--simulator", "icarus", "--vectors", "random:1000000"], "sigterm"),
+    (["sim", "--width", "16", "--simulator", "icarus", "--vectors", "random:1000000"], "ctrl-c"),
 ])
-def test_a_pool_of_workers_stops_at_once(tmp_path, command):
+def test_workers_and_tools_stop_at_once(tmp_path, command, how):
     process, _ = start(command, tmp_path, 0)
     try:
         time.sleep(6)
-        status, stderr, seconds = interrupt(process, "ctrl-c")
+        status, stderr, seconds = interrupt(process, how)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
-    check_clean_exit(status, stderr, seconds, "ctrl-c", command[0])
+    check_clean_exit(status, stderr, seconds, how, command[0])
     assert still_running(process.pid) == []
     runs = tmp_path / "build" / "mitchell-sim" / "runs"
     assert not runs.exists() or list(runs.iterdir()) == []
