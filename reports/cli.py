@@ -2,13 +2,15 @@
 import argparse
 import json
 import os
+import signal
 import sys
 
 from pathlib import Path
 
 from ..sim.catalogue import BASELINES, CATALOGUE, parameter_help
 from ..sim.design import Design
-from ..sim.files import OutputError, write_text
+from ..sim.files import OutputError, guarded_stdout, write_text
+from ..sim.pool import Terminated, terminate_as_interrupt
 from ..sim.run import SIMULATORS, SimRequest, run_simulation
 from ..sim.toolchain import ToolFailed, ToolMissing
 from ..sim.vectors import VectorSet
@@ -339,13 +341,17 @@ EXIT_STATUS = ((UsageError, 2), (OutputError, 2), (ToolMissing, 2), (ToolFailed,
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.run(args)
+        with terminate_as_interrupt(), guarded_stdout():
+            return args.run(args)
     except tuple(error for error, _ in EXIT_STATUS) as error:
         print(f"mitchell {args.command}: error: {error}", file=sys.stderr)
         return next(status for kind, status in EXIT_STATUS if isinstance(error, kind))
+    except Terminated:
+        print(f"mitchell {args.command}: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print(f"mitchell {args.command}: interrupted", file=sys.stderr)
-        return 130
+        return 128 + signal.SIGINT
     except BrokenPipeError:
         # The reader went away (| head): stop quietly, as other command-line tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -1,12 +1,12 @@
 """Error metrics of a design over an exhaustive or sampled set of pairs."""
 import os
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable
 
 import numpy as np
 
 from ..sim.design import Design
+from ..sim.pool import ProcessPool
 from ..sim.vectors import BLOCK, VectorSet, exhaustive_block
 from . import analytic
 from .metrics import ErrorSums, error_sums, relative_errors
@@ -65,7 +65,7 @@ def _parallel(jobs: Iterable[tuple], count: int, function,
         for job in jobs:
             add(function(*job))
         return total
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPool(max_workers=workers) as pool:
         pending: deque = deque()
         for job in jobs:
             pending.append(pool.submit(function, *job))

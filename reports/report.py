@@ -19,17 +19,17 @@ import datetime
 import html
 import json
 import platform
-from concurrent.futures import ProcessPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 from typing import Callable
 
 from ..sim.catalogue import BASELINES, CATALOGUE
 from ..sim.design import Design
+from ..sim.pool import ProcessPool
 from . import plots
 from .error_analysis import measure
 from .metrics import METRIC_LABELS, describe_pairs, format_metric
-from .synthesis import FIELDS, synthesize, tool_versions
+from .synthesis import FIELDS, check_cache, synthesize, tool_versions
 
 
 def design_entry(design: Design, *, samples: int | None, seed: int, area: bool) -> dict:
@@ -44,7 +44,9 @@ def design_entry(design: Design, *, samples: int | None, seed: int, area: bool) 
 def collect(designs: list[Design], *, samples: int | None, seed: int, area: bool = True,
             progress: Callable[[float], None] | None = None) -> list[dict]:
     """One entry per design, computed in parallel processes, in the order given."""
-    with ProcessPoolExecutor() as pool:
+    if area:
+        check_cache()  # here, so that the workers do not each warn of an unusable cache
+    with ProcessPool() as pool:
         futures = [pool.submit(design_entry, design, samples=samples, seed=seed, area=area)
                    for design in designs]
         entries = []

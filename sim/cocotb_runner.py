@@ -15,7 +15,8 @@ from cocotb_tools.runner import get_runner
 
 from .bench_spec import ENVIRONMENT_VARIABLE, BenchSpec
 from .check import SimResult
-from .simulators import Simulator
+from .pool import run_in_worker
+from .simulators import SIMULATORS, Simulator
 from .toolchain import ToolFailed, with_verilator_on_path
 from .vectors import BLOCK
 
@@ -104,7 +105,17 @@ def _log_tail(path: Path, lines: int = 25) -> str:
 def simulate(simulator: Simulator, verilog: Path, top: str, spec: BenchSpec, *, build_root: Path,
              vcd: Path | None = None) -> SimResult:
     """Builds the testbench around ``verilog`` (once per distinct source and options) and runs the
-    bench on it. The result carries the counts and the seconds spent building and simulating."""
+    bench on it. The result carries the counts and the seconds spent building and simulating.
+
+    It runs in a worker process, so that Ctrl-C stops the compilers and the simulator too: cocotb
+    starts them in the foreground, and they would run on after this process."""
+    return run_in_worker(_simulate, simulator.name, verilog, top, spec, build_root=build_root,
+                         vcd=vcd)
+
+
+def _simulate(name: str, verilog: Path, top: str, spec: BenchSpec, *, build_root: Path,
+              vcd: Path | None) -> SimResult:
+    simulator = SIMULATORS[name]
     simulator.find()
     design = spec.to_design()
     width, stages, out = design.width, design.stages, design.out_width

@@ -4,7 +4,6 @@ import dataclasses
 import hashlib
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +13,8 @@ from ..rtl import to_verilog
 from . import amaranth_sim
 from .check import SimResult, compare
 from .design import Design
-from .files import atomic_file
+from .files import atomic_file, make_folder
+from .pool import ProcessPool
 from .simulators import SIMULATORS, Simulator, lookup
 from .vectors import VectorSet
 
@@ -91,7 +91,7 @@ def _run_amaranth(request: SimRequest, dut: wiring.Component | None, vcd: Path |
                                     vcd=vcd)
     else:
         bounds = [len(a) * index // workers for index in range(workers + 1)]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPool(max_workers=workers) as pool:
             slices = [pool.submit(_simulate_slice, request.design, a[start:stop], b[start:stop])
                       for start, stop in zip(bounds, bounds[1:])]
             got = [value for future in slices for value in future.result()]
@@ -102,6 +102,7 @@ def _run_amaranth(request: SimRequest, dut: wiring.Component | None, vcd: Path |
 
 def _stored_source(build_root: Path, text: str) -> Path:
     """``text`` in a file named by its hash under the build folder, written once."""
+    make_folder(build_root, "Build folder")
     data = text.encode()
     verilog = build_root / "designs" / f"{hashlib.sha256(data).hexdigest()[:16]}.v"
     verilog.parent.mkdir(parents=True, exist_ok=True)
