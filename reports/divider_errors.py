@@ -11,7 +11,7 @@ import numpy as np
 
 from ..sim.golden import mitchell_quotient
 from ..sim.vectors import VectorSet
-from .error_analysis import DEFAULT_SAMPLES, EXHAUSTIVE_DEFAULT_MAX_WIDTH
+from .error_analysis import DEFAULT_SAMPLES, EXHAUSTIVE_DEFAULT_MAX_WIDTH, check_samples
 from .metrics import error_sums
 
 
@@ -23,7 +23,8 @@ def _numbers(values, width: int) -> np.ndarray:
 
 def divider_metrics(*, width: int, frac_bits: int, samples: int | None = None, seed: int = 1) -> dict:
     exhaustive = samples is None and width <= EXHAUSTIVE_DEFAULT_MAX_WIDTH
-    spec = "exhaustive" if exhaustive else f"random:{samples or DEFAULT_SAMPLES}"
+    spec = "exhaustive" if exhaustive else \
+        f"random:{DEFAULT_SAMPLES if samples is None else check_samples(samples)}"
     totals = None
     below = wrong = divisions = 0
     max_over = 0.0

@@ -2,6 +2,9 @@
 
 MIN_WIDTH = 2
 MAX_WIDTH = 64
+# Deeper pipelines only add product registers (and elaboration time); this keeps a typo such as
+# 99999999999 from elaborating for ever.
+MAX_STAGES = 64
 
 
 def check_int(value, *, name: str, minimum: int, maximum: int | None = None) -> int:
@@ -32,4 +35,4 @@ def check_frac_bits(frac_bits, *, width: int) -> int:
 
 
 def check_stages(stages) -> int:
-    return check_int(stages, name="Pipeline stages", minimum=0)
+    return check_int(stages, name="Pipeline stages", minimum=0, maximum=MAX_STAGES)

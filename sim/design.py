@@ -150,7 +150,7 @@ class Design:
         return values_a * values_b
 
     def verilog(self, name: str | None = None) -> str:
-        return to_verilog(self.component(), name=name or self.default_name)
+        return to_verilog(self.component(), name=self.default_name if name is None else name)
 
 
 def _as_signed(values, width: int) -> np.ndarray:

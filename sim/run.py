@@ -12,9 +12,19 @@ from . import amaranth_sim, golden
 from .check import Mismatch, compare
 from .design import Design
 from .files import atomic_file
+from .ports import check_bench_ports, module_ports
 from .vectors import VectorSet
 
 SIMULATORS = ("amaranth", "icarus", "verilator")
+# Amaranth's simulator steps each pair in Python (thousands to tens of thousands a second) and
+# holds every pair in memory; beyond this many, Verilator is hours faster.
+AMARANTH_MAX_VECTORS = 1 << 20
+
+
+def check_amaranth_count(vectors: VectorSet) -> None:
+    if vectors.count > AMARANTH_MAX_VECTORS:
+        raise ValueError(f"The amaranth simulator takes up to {AMARANTH_MAX_VECTORS:,} vectors, not "
+                         f"{vectors.count:,} ({vectors.spec}); simulate them with verilator")
 
 
 @dataclass
@@ -34,16 +44,23 @@ class SimRequest:
         if self.simulator not in SIMULATORS:
             raise ValueError(f"Simulator must be one of {', '.join(SIMULATORS)}, not {self.simulator!r}")
         if (self.verilog is None) != (self.top is None):
-            raise ValueError("--verilog and --top go together: the file and the module in it to simulate")
+            raise ValueError("verilog and top go together: the file and the module in it to simulate")
         if self.netlist is not None and (self.verilog is not None or self.simulator == "amaranth"):
             raise ValueError("A netlist is simulated with icarus or verilator (not amaranth), "
-                             "and not together with --verilog")
+                             "and not together with verilog")
+        if self.simulator == "amaranth":
+            check_amaranth_count(self.vectors)
         if self.verilog is not None:
             if self.simulator == "amaranth":
                 raise ValueError("The amaranth simulator runs the Amaranth design; "
                                  "simulate Verilog with icarus or verilator")
+            if Path(self.verilog).is_dir():
+                raise ValueError(f"Verilog file {str(self.verilog)!r} is a folder, not a file")
             if not Path(self.verilog).is_file():
                 raise ValueError(f"Verilog file {str(self.verilog)!r} does not exist")
+            check_bench_ports(module_ports(self.verilog, self.top), top=self.top,
+                              width=self.design.width, out_width=2 * self.design.width,
+                              stages=self.design.stages)
 
 
 @dataclass
@@ -178,6 +195,7 @@ def run_divider_simulation(simulator: str, *, width: int, frac_bits: int, vector
         dut = MitchellDivider(width=width, frac_bits=frac_bits)
     label = f"mitchell-div(width={width}, frac_bits={frac_bits})"
     if simulator == "amaranth":
+        check_amaranth_count(vectors)
         a, b = vectors.arrays()
         got = amaranth_sim.simulate_divider(dut, a, b)
         seconds = time.perf_counter() - started

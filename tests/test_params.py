@@ -20,10 +20,10 @@ def test_bad_frac_bits(frac_bits, error):
         MitchellMultiplier(width=8, frac_bits=frac_bits)
 
 
-@pytest.mark.parametrize("stages, error", [(-1, ValueError), (1.5, TypeError)])
+@pytest.mark.parametrize("stages, error", [(-1, ValueError), (65, ValueError), (1.5, TypeError)])
 @pytest.mark.parametrize("cls", [MitchellMultiplier, ExactMultiplier])
 def test_bad_stages(cls, stages, error):
-    with pytest.raises(error, match=r"Pipeline stages must be an integer of at least 0, not "):
+    with pytest.raises(error, match=r"Pipeline stages must be an integer from 0 to 64, not "):
         cls(width=8, stages=stages)
 
 
