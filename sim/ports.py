@@ -43,6 +43,10 @@ def module_ports(verilog: str | Path, top: str) -> dict[str, tuple[str, int]]:
             for name, port in modules[top]["ports"].items()}
 
 
+def _bits(count: int) -> str:
+    return "1 bit" if count == 1 else f"{count} bits"
+
+
 def check_bench_ports(ports: dict[str, tuple[str, int]], *, top: str, width: int, out_width: int,
                       stages: int) -> None:
     """Raises ``ValueError`` naming the first port of ``ports`` that the bench cannot connect: it
@@ -57,9 +61,9 @@ def check_bench_ports(ports: dict[str, tuple[str, int]], *, top: str, width: int
                              f"{', '.join(expected)}")
         if ports[name] != (direction, bits):
             found_direction, found_bits = ports[name]
-            raise ValueError(f"Port {name!r} of module {top!r} is a {found_bits}-bit "
-                             f"{found_direction}, not the {bits}-bit {direction} that width "
-                             f"{width} needs")
+            raise ValueError(f"Port {name!r} of module {top!r} is an {found_direction} of "
+                             f"{_bits(found_bits)}, not an {direction} of {_bits(bits)} "
+                             f"as width {width} needs")
     floating = [name for name, (direction, _) in ports.items()
                 if name not in expected and direction != "output"]
     if floating:
