@@ -1,7 +1,9 @@
 """Bad command-line input: one line naming the wrong value and what is allowed, exit status 2, no
 traceback, no output left, and no unbounded work started."""
 import io
+import os
 import resource
+import signal
 import subprocess
 import sys
 
@@ -12,7 +14,7 @@ from mitchell.reports.error_analysis import measure
 from mitchell.reports.progress import Progress, duration
 from mitchell.sim.design import Design
 from mitchell.sim.ports import check_bench_ports, module_ports
-from mitchell.sim.run import SimRequest, run_divider_simulation
+from mitchell.sim.run import SimRequest
 from mitchell.sim.vectors import VectorSet
 
 
@@ -38,15 +40,32 @@ def one_line_error(status: int, err: str, command: str, *named: str) -> str:
     return lines[0]
 
 
-def cli_process(*args: str, cwd, memory_gib: int | None = None, timeout: float = 120):
-    """``python -m mitchell.reports.cli ARGS`` as a real process. ``memory_gib`` caps its address
-    space, so that a regression into unbounded work fails the test instead of the machine."""
+def python_process(*args: str, cwd, bounded: bool = False) -> subprocess.CompletedProcess:
+    """``python ARGS`` as a real process. ``bounded`` caps its memory and time, so that a
+    regression into unbounded work fails the test instead of the machine: on a timeout its whole
+    process group (pool workers included) is killed."""
     def limit():
-        if memory_gib is not None:
-            size = memory_gib << 30
-            resource.setrlimit(resource.RLIMIT_AS, (size, size))
-    return subprocess.run([sys.executable, "-m", "mitchell.reports.cli", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=timeout, preexec_fn=limit)
+        if bounded:
+            resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+    with subprocess.Popen([sys.executable, *args], cwd=cwd, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, preexec_fn=limit,
+                          start_new_session=True) as process:
+        try:
+            out, err = process.communicate(timeout=TIME_CAP if bounded else 300)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            pytest.fail(f"python {' '.join(args)} still ran after {TIME_CAP} s")
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+
+MEMORY_CAP = 3 << 30
+TIME_CAP = 60
+
+
+def cli_process(*args: str, cwd, bounded: bool = False) -> subprocess.CompletedProcess:
+    """``mitchell ARGS`` as a real process."""
+    return python_process("-m", "mitchell.reports.cli", *args, cwd=cwd, bounded=bounded)
 
 
 # Commands and the options each needs, with an output each would write.
@@ -231,22 +250,37 @@ def test_stages_have_an_upper_limit(capsys, tmp_path, monkeypatch):
 ], ids=["stages", "random-count", "random-count-cocotb", "amaranth-exhaustive-16",
         "amaranth-count", "divider-amaranth", "error-samples", "divide-samples", "report-samples"])
 def test_unbounded_work_is_refused(args, named, tmp_path):
-    result = cli_process(*args, cwd=tmp_path, memory_gib=3, timeout=90)
+    result = cli_process(*args, cwd=tmp_path, bounded=True)
     one_line_error(result.returncode, result.stderr, args[0], *named)
     nothing_written(tmp_path)
 
 
 def test_amaranth_limit_is_inclusive():
-    request = SimRequest(Design(width=10), "amaranth", VectorSet("exhaustive", 10))
-    assert request.vectors.count == 1 << 20
-    with pytest.raises(ValueError, match="simulate them with verilator"):
-        run_divider_simulation("amaranth", width=16, frac_bits=16,
-                               vectors=VectorSet("exhaustive", 16), build_dir=".")
+    assert SimRequest(Design(width=10), "amaranth", VectorSet("exhaustive", 10)).vectors.count == 1 << 20
+    with pytest.raises(ValueError, match="not 1,048,577 .random:1048577.; simulate them with verilator"):
+        SimRequest(Design(width=10), "amaranth", VectorSet("random:1048577", 10))
 
 
-def test_sample_limit_in_the_library():
-    with pytest.raises(ValueError, match="Samples must be an integer from 1 to 4294967296"):
-        measure(Design(width=20, variant="mbm"), samples=(1 << 32) + 1)
+# The library's own limits, in a bounded process: before them, each ran for hours.
+@pytest.mark.parametrize("call, message", [
+    ("measure(Design(width=20, variant='mbm'), samples=(1 << 32) + 1)",
+     "Samples must be an integer from 1 to 4294967296, not 4294967297"),
+    ("divider_metrics(width=8, frac_bits=8, samples=(1 << 32) + 1)",
+     "Samples must be an integer from 1 to 4294967296, not 4294967297"),
+    ("run_divider_simulation('amaranth', width=16, frac_bits=16, "
+     "vectors=VectorSet('exhaustive', 16), build_dir='.')",
+     "The amaranth simulator takes up to 1,048,576 vectors, not 4,294,967,296 (exhaustive); "
+     "simulate them with verilator"),
+])
+def test_library_limits(call, message, tmp_path):
+    code = ("from mitchell.sim.design import Design\n"
+            "from mitchell.sim.vectors import VectorSet\n"
+            "from mitchell.sim.run import run_divider_simulation\n"
+            "from mitchell.reports.error_analysis import measure\n"
+            "from mitchell.reports.divider_errors import divider_metrics\n"
+            f"try:\n    {call}\nexcept ValueError as error:\n    print(error)\n")
+    result = python_process("-c", code, cwd=tmp_path, bounded=True)
+    assert result.returncode == 0 and result.stdout == message + "\n", result.stdout + result.stderr
 
 
 def test_progress_bar_says_the_time_left():
