@@ -2,6 +2,7 @@
 import argparse
 import json
 import os
+import re
 import signal
 import sys
 
@@ -13,28 +14,105 @@ from ..sim.files import OutputError, guarded_stdout, write_text
 from ..sim.pool import Terminated, terminate_as_interrupt
 from ..sim.run import SIMULATORS, SimRequest, run_simulation
 from ..sim.toolchain import ToolFailed, ToolMissing
-from ..sim.vectors import VectorSet
+from ..sim.vectors import VectorSet, check_seed
+from .error_analysis import check_samples
 
 
 class UsageError(Exception):
     """Bad input from the user: reported in one line, exit status 2."""
 
 
-def parse_params(variant: str, items: list[str] | None) -> dict:
-    """``--param NAME=VALUE`` options of ``variant`` as a dict, each value parsed as its
-    parameter declares (unknown names are left to :class:`Design` to reject)."""
+class Parser(argparse.ArgumentParser):
+    """argparse with its errors on one line, as every other error (argparse prints the usage
+    block first), and unrecognised options reported by the subcommand they were given to."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+    def add_subparsers(self, **kwargs):
+        self.commands = super().add_subparsers(**kwargs)
+        return self.commands
+
+    def parse_args(self, args=None, namespace=None) -> argparse.Namespace:
+        namespace, extras = self.parse_known_args(args, namespace)
+        if extras:
+            commands = getattr(self, "commands", None)
+            command = commands.choices[getattr(namespace, commands.dest)] if commands else self
+            command.error(f"unrecognized arguments: {' '.join(extras)}")
+        return namespace
+
+
+_DECIMAL = re.compile(r"-?[0-9]+")
+
+
+def integer(check=None):
+    """The type of an integer option: ASCII decimal digits (``int()`` also takes '١٦', '+8',
+    ' 8' and '1_0'), then the library's ``check`` of its range where the run would not check it
+    before starting work."""
+    def parse(text: str) -> int:
+        if not _DECIMAL.fullmatch(text):
+            raise argparse.ArgumentTypeError(f"expected an integer in decimal digits, not {text!r}")
+        value = int(text)
+        if check is not None:
+            try:
+                check(value)
+            except (TypeError, ValueError) as error:
+                raise argparse.ArgumentTypeError(str(error)) from None
+        return value
+    return parse
+
+
+def text(value: str) -> str:
+    """The type of a string option: not empty (an empty name, folder or vector set is a mistake,
+    not a request for the default)."""
+    if not value:
+        raise argparse.ArgumentTypeError("expected a value, not ''")
+    return value
+
+
+def output_file(value: str) -> str:
+    """The type of an output file option: a path ending in / (or . or ..) names a folder."""
+    text(value)
+    if value.endswith(("/", os.sep)) or os.path.basename(value) in (".", ".."):
+        raise argparse.ArgumentTypeError(f"{value!r} names a folder; give a file name")
+    return value
+
+
+def parameter(value: str) -> tuple[str, str]:
+    """The type of ``--param NAME=VALUE``: a name and the text of its value, which
+    :func:`parse_params` reads as the design declares the parameter."""
+    name, equals, text_value = value.partition("=")
+    if not (equals and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) and text_value):
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE (for example w=6), not {value!r}")
+    return name, text_value
+
+
+class ParameterAction(argparse.Action):
+    """Collects ``--param`` options into a dict; a name given twice is an error rather than the
+    last value silently winning."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        name, value = values
+        params = dict(getattr(namespace, self.dest) or {})
+        if name in params:
+            raise argparse.ArgumentError(self, f"{name} is given twice ({name}={params[name]} and "
+                                               f"{name}={value}); give it once")
+        params[name] = value
+        setattr(namespace, self.dest, params)
+
+
+def parse_params(variant: str, params: dict[str, str] | None) -> dict:
+    """``--param`` options of ``variant`` as a dict, each value read as its parameter declares
+    (unknown names are left to :class:`Design` to reject, naming the ones allowed)."""
     declared = {parameter.name: parameter for parameter in CATALOGUE[variant].parameters} \
         if variant in CATALOGUE else {}
-    params = {}
-    for item in items or []:
-        name, equals, value = item.partition("=")
-        if not equals or not name or not value:
-            raise UsageError(f"Parameters are NAME=VALUE (for example w=6), not {item!r}")
+    values = {}
+    for name, value in (params or {}).items():
         try:
-            params[name] = declared[name].parse(value) if name in declared else value
+            values[name] = declared[name].parse(value) if name in declared else value
         except ValueError as error:
-            raise UsageError(str(error)) from None
-    return params
+            raise UsageError(f"{error} (in --param {name}={value})") from None
+    return values
 
 
 def make_design(**fields) -> Design:
@@ -57,30 +135,32 @@ def variant_help() -> str:
 
 
 def add_design_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--width", type=int, required=True, help="operand width in bits, 2 to 64")
-    parser.add_argument("--variant", default="mitchell",
+    parser.add_argument("--width", type=integer(), required=True, help="operand width in bits, 2 to 64")
+    parser.add_argument("--variant", type=text, default="mitchell",
                         help=f"the design (default mitchell). {variant_help()}")
-    parser.add_argument("--frac-bits", type=int, default=None,
+    parser.add_argument("--frac-bits", type=integer(), default=None,
                         help="mantissa fraction bits, 0 to width-1 (default width-1); for a "
                              "divider, quotient fraction bits, 0 to width (default width)")
-    parser.add_argument("--stages", type=int, default=0, help="pipeline registers (default 0)")
+    parser.add_argument("--stages", type=integer(), default=0,
+                        help="pipeline registers, 0 to 64 (default 0)")
     add_variant_options(parser)
 
 
 def add_variant_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--signed", action="store_true",
                         help="two's-complement operands and product (sign-magnitude around the core)")
-    parser.add_argument("--param", action="append", metavar="NAME=VALUE",
+    parser.add_argument("--param", type=parameter, action=ParameterAction, metavar="NAME=VALUE",
                         help=f"design parameter, repeatable: {parameter_help()}")
 
 
 def add_folder_options(parser: argparse.ArgumentParser) -> None:
     """The options of the commands that write a folder of results (report, sweep)."""
-    parser.add_argument("--samples", type=int, default=None,
+    parser.add_argument("--samples", type=integer(check_samples), default=None,
                         help="random pairs where no exhaustive set is cheap (default 10,000,000)")
-    parser.add_argument("--seed", type=int, default=1, help="seed of the random pairs (default 1)")
+    parser.add_argument("--seed", type=integer(check_seed), default=1,
+                        help="seed of the random pairs (default 1)")
     parser.add_argument("--no-area", action="store_true", help="skip synthesis")
-    parser.add_argument("--out", required=True, help="output folder")
+    parser.add_argument("--out", type=text, required=True, help="output folder")
 
 
 def run_verilog(args: argparse.Namespace) -> int:
@@ -252,7 +332,7 @@ def run_sweep(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(
+    root = Parser(
         prog="mitchell", description="Mitchell's logarithmic multiplier as a real circuit.")
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -260,9 +340,10 @@ def parser() -> argparse.ArgumentParser:
                                   description="Write the Verilog of a multiplier, ports a, b, p "
                                               "(and clk, rst when pipelined).")
     add_design_options(verilog)
-    verilog.add_argument("--name", default=None,
+    verilog.add_argument("--name", type=text, default=None,
                          help="module name (default mitchell_mul or exact_mul)")
-    verilog.add_argument("-o", "--output", default=None, help="output file (default stdout)")
+    verilog.add_argument("-o", "--output", type=output_file, default=None,
+                         help="output file (default stdout)")
     verilog.set_defaults(run=run_verilog)
 
     sim = commands.add_parser("sim", help="simulate a design against the golden model",
@@ -270,18 +351,19 @@ def parser() -> argparse.ArgumentParser:
                                           "golden model. Exit 0 only if all match, 1 on a mismatch.")
     add_design_options(sim)
     sim.add_argument("--simulator", default="amaranth", help=f"one of {', '.join(SIMULATORS)}")
-    sim.add_argument("--vectors", default=None,
+    sim.add_argument("--vectors", type=text, default=None,
                      help="exhaustive (up to 16 bits), random:N, corners, or several joined with + "
                           "(default: exhaustive up to 8 bits, else random:100000+corners)")
-    sim.add_argument("--seed", type=int, default=1, help="seed of the random vectors (default 1)")
-    sim.add_argument("--vcd", type=Path, default=None, help="write a waveform to this file")
-    sim.add_argument("--verilog", type=Path, default=None,
+    sim.add_argument("--seed", type=integer(check_seed), default=1,
+                     help="seed of the random vectors (default 1)")
+    sim.add_argument("--vcd", type=output_file, default=None, help="write a waveform to this file")
+    sim.add_argument("--verilog", type=text, default=None,
                      help="simulate this Verilog file instead (ports a, b, p; clk, rst if --stages)")
-    sim.add_argument("--top", default=None, help="module to simulate in --verilog")
+    sim.add_argument("--top", type=text, default=None, help="module to simulate in --verilog")
     sim.add_argument("--netlist", action="store_true",
                      help="simulate the design's Yosys gate-level netlist (generic synth, with "
                           "Yosys's cell models) instead of its RTL: a post-synthesis check")
-    sim.add_argument("--build-dir", default="build/mitchell-sim",
+    sim.add_argument("--build-dir", type=text, default="build/mitchell-sim",
                      help="where simulator builds go (default build/mitchell-sim)")
     sim.set_defaults(run=run_sim)
 
@@ -292,9 +374,10 @@ def parser() -> argparse.ArgumentParser:
     error.add_argument("--exhaustive", action="store_true",
                        help="all pairs (default up to 12 bits; up to 16 bits, or 24 for plain "
                             "Mitchell, which is computed analytically)")
-    error.add_argument("--samples", type=int, default=None,
-                       help="random pairs instead (default 10,000,000 above 12 bits)")
-    error.add_argument("--seed", type=int, default=1, help="seed of the random pairs (default 1)")
+    error.add_argument("--samples", type=integer(check_samples), default=None,
+                       help="random pairs instead, up to 2**32 (default 10,000,000 above 12 bits)")
+    error.add_argument("--seed", type=integer(check_seed), default=1,
+                       help="seed of the random pairs (default 1)")
     error.add_argument("--method", default="auto", choices=["auto", "analytic", "enumerate"],
                        help="analytic sums (plain Mitchell only) or enumeration (default: auto)")
     error.add_argument("--json", action="store_true", help="print JSON")
@@ -308,21 +391,21 @@ def parser() -> argparse.ArgumentParser:
     area.set_defaults(run=run_area)
 
     report = commands.add_parser("report", help="error and area report: JSON, Markdown, HTML, plots")
-    report.add_argument("--width", type=int, action="append",
+    report.add_argument("--width", type=integer(), action="append",
                         help="operand width, repeatable (default 8 and 16)")
-    report.add_argument("--variant", action="append", default=None,
+    report.add_argument("--variant", type=text, action="append", default=None,
                         help=f"design(s) to compare with their exact baseline, repeatable "
                              f"(default mitchell); one of "
                              f"{', '.join(v for v in CATALOGUE if v not in BASELINES)}")
-    report.add_argument("--frac-bits", type=int, default=None)
-    report.add_argument("--stages", type=int, default=0)
+    report.add_argument("--frac-bits", type=integer(), default=None)
+    report.add_argument("--stages", type=integer(), default=0)
     add_variant_options(report)
     add_folder_options(report)
     report.set_defaults(run=run_report)
 
     sweep = commands.add_parser("sweep", help="every variant at every width: error, area, Pareto plot")
-    sweep.add_argument("--width", type=int, action="append", help="repeatable (default 8 and 16)")
-    sweep.add_argument("--variant", action="append", default=None,
+    sweep.add_argument("--width", type=integer(), action="append", help="repeatable (default 8 and 16)")
+    sweep.add_argument("--variant", type=text, action="append", default=None,
                        help="repeatable, or 'all' (default: every design of the catalogue, "
                             "with its default parameters)")
     sweep.add_argument("--signed", action="store_true",

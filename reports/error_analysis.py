@@ -5,6 +5,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from ..rtl.params import check_int
 from ..sim.design import Design
 from ..sim.pool import ProcessPool
 from ..sim.vectors import BLOCK, VectorSet, exhaustive_block
@@ -14,6 +15,8 @@ from .metrics import ErrorSums, error_sums, relative_errors
 EXHAUSTIVE_DEFAULT_MAX_WIDTH = 12
 EXHAUSTIVE_MAX_WIDTH = 16
 DEFAULT_SAMPLES = 10_000_000
+# As many pairs as enumerating 16 bits: minutes, with the progress bar's estimate.
+MAX_SAMPLES = 1 << 32
 METHODS = ("auto", "analytic", "enumerate")
 
 
@@ -76,6 +79,10 @@ def _parallel(jobs: Iterable[tuple], count: int, function,
     return total
 
 
+def check_samples(samples) -> int:
+    return check_int(samples, name="Samples", minimum=1, maximum=MAX_SAMPLES)
+
+
 def analytic_applies(design: Design) -> bool:
     return (design.variant == "mitchell" and not design.signed
             and design.frac_bits == design.width - 1 and design.width <= analytic.MAX_WIDTH)
@@ -99,7 +106,7 @@ def measure(design: Design, *, exhaustive: bool | None = None, samples: int | No
         exhaustive = samples is None and (design.width <= EXHAUSTIVE_DEFAULT_MAX_WIDTH or
                                           (analytic_ok and method != "enumerate"))
     if exhaustive and samples is not None:
-        raise ValueError("Choose either an exhaustive set or --samples, not both")
+        raise ValueError("Choose either an exhaustive set or samples, not both")
     if method == "analytic" and not (analytic_ok and exhaustive):
         raise ValueError("The analytic method covers exhaustive sets of plain Mitchell "
                          f"(all fraction bits, widths up to {analytic.MAX_WIDTH}) only")
@@ -108,7 +115,7 @@ def measure(design: Design, *, exhaustive: bool | None = None, samples: int | No
             raise ValueError(
                 f"Exhaustive metrics are limited to widths up to {EXHAUSTIVE_MAX_WIDTH} "
                 f"(up to {analytic.MAX_WIDTH} for plain Mitchell, computed analytically), not "
-                f"{design.width}; use --samples N")
+                f"{design.width}; use random samples")
         if analytic_ok and method != "enumerate":
             sums = analytic.mitchell_error_sums(design.width, progress=progress)
         elif design.width > EXHAUSTIVE_MAX_WIDTH:
@@ -121,9 +128,7 @@ def measure(design: Design, *, exhaustive: bool | None = None, samples: int | No
             sums = _parallel(jobs, -(-total // step), _chunk_sums, progress)
         return sums.metrics(normaliser=design.output_range, exhaustive=True, seed=None)
 
-    count = DEFAULT_SAMPLES if samples is None else samples
-    if not isinstance(count, int) or count <= 0:
-        raise ValueError(f"Samples must be a positive integer, not {samples!r}")
+    count = DEFAULT_SAMPLES if samples is None else check_samples(samples)
     vectors = VectorSet(f"random:{count}", design.width, seed)
     jobs = ((design, a, b) for a, b in vectors.chunks())
     sums = _parallel(jobs, -(-count // BLOCK), pair_sums, progress)

@@ -4,8 +4,8 @@ from typing import Callable
 
 MIN_WIDTH = 2
 MAX_WIDTH = 64
-# Beyond a few registers per datapath cut nothing is gained; the bound keeps a typo such as
-# stages=99999999999 from elaborating for ever.
+# Deeper pipelines only add product registers (and elaboration time); this keeps a typo such as
+# 99999999999 from elaborating for ever.
 MAX_STAGES = 64
 
 

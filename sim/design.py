@@ -160,7 +160,7 @@ class Design:
         return baseline.output_values(baseline.golden(a, b))
 
     def verilog(self, name: str | None = None) -> str:
-        return to_verilog(self.component(), name=name or self.default_name)
+        return to_verilog(self.component(), name=self.default_name if name is None else name)
 
 
 def _having(attribute: str) -> str:

@@ -15,10 +15,21 @@ from .check import SimResult, compare
 from .design import Design
 from .files import atomic_file, make_folder
 from .pool import ProcessPool
+from .ports import check_bench_ports, module_ports
 from .simulators import SIMULATORS, Simulator, lookup
 from .vectors import VectorSet
 
 __all__ = ["SIMULATORS", "SimRequest", "run_simulation"]
+
+# Amaranth's simulator steps each pair in Python (thousands to tens of thousands a second) and
+# holds every pair in memory; beyond this many, Verilator is hours faster.
+AMARANTH_MAX_VECTORS = 1 << 20
+
+
+def check_amaranth_count(vectors: VectorSet) -> None:
+    if vectors.count > AMARANTH_MAX_VECTORS:
+        raise ValueError(f"The amaranth simulator takes up to {AMARANTH_MAX_VECTORS:,} vectors, not "
+                         f"{vectors.count:,} ({vectors.spec}); simulate them with verilator")
 
 
 @dataclass
@@ -47,12 +58,19 @@ class SimRequest:
         if self.netlist is not None and (self.verilog is not None or self.simulator == "amaranth"):
             raise ValueError("A netlist is simulated with icarus or verilator (not amaranth), "
                              "and not together with a Verilog file")
+        if self.simulator == "amaranth":
+            check_amaranth_count(self.vectors)
         if self.verilog is not None:
             if self.simulator == "amaranth":
                 raise ValueError("The amaranth simulator runs the Amaranth design; "
                                  "simulate Verilog with icarus or verilator")
+            if Path(self.verilog).is_dir():
+                raise ValueError(f"Verilog file {str(self.verilog)!r} is a folder, not a file")
             if not Path(self.verilog).is_file():
                 raise ValueError(f"Verilog file {str(self.verilog)!r} does not exist")
+            check_bench_ports(module_ports(self.verilog, self.top), top=self.top,
+                              width=self.design.width, out_width=self.design.out_width,
+                              stages=self.design.stages)
 
 
 def run_simulation(request: SimRequest, *, dut: wiring.Component | None = None) -> SimResult:

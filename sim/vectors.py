@@ -4,12 +4,19 @@ from typing import Iterator
 
 import numpy as np
 
+from ..rtl.params import check_int
 from .arrays import NATIVE_MAX_WIDTH, dtype_for
 
 EXHAUSTIVE_MAX_WIDTH = 16
+# The most random pairs in one part of a set: as many as the largest exhaustive set.
+MAX_RANDOM = 1 << (2 * EXHAUSTIVE_MAX_WIDTH)
 
 
 BLOCK = 1 << 18
+
+
+def check_seed(seed) -> int:
+    return check_int(seed, name="Seed", minimum=0)
 
 
 def check_exhaustive(width: int) -> None:
@@ -72,17 +79,20 @@ class VectorSet:
     seed: int = 1
 
     def __post_init__(self):
+        check_seed(self.seed)
         for part in self.parts:
             kind, _, count = part.partition(":")
             if kind == "exhaustive" and not count:
                 check_exhaustive(self.width)
             elif kind == "corners" and not count:
                 pass
-            elif kind == "random" and count.isdigit() and int(count) > 0:
+            # ASCII digits only: str.isdigit() and int() also take other scripts' digits.
+            elif kind == "random" and count.isascii() and count.isdigit() and \
+                    0 < int(count) <= MAX_RANDOM:
                 pass
             else:
-                raise ValueError(f"Vectors must be exhaustive, random:N (N > 0) or corners, joined "
-                                 f"with '+', not {part!r}")
+                raise ValueError(f"Vectors must be exhaustive, random:N (N from 1 to "
+                                 f"{MAX_RANDOM:,}) or corners, joined with '+', not {part!r}")
 
     @classmethod
     def default(cls, width: int, seed: int = 1) -> "VectorSet":

@@ -125,7 +125,7 @@ def test_builds_go_under_the_current_folder_and_parallel_runs_do_not_collide(tmp
     (["--width", "32", "--vectors", "exhaustive"], "Exhaustive vectors are limited to widths up to 16"),
     (["--width", "8", "--vectors", "random:0"], "Vectors must be exhaustive, random:N"),
     (["--width", "8", "--simulator", "modelsim"], "Simulator must be one of"),
-    (["--width", "8", "--simulator", "icarus", "--top", "x"], "--verilog and --top go together"),
+    (["--width", "8", "--simulator", "icarus", "--top", "x"], "verilog and top go together"),
     (["--width", "8", "--simulator", "icarus", "--verilog", "missing.v", "--top", "x"], "does not exist"),
     (["--width", "8", "--verilog", "missing.v", "--top", "x"], "simulate Verilog with icarus or verilator"),
 ])
