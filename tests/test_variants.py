@@ -125,7 +125,7 @@ def test_signed_metrics_use_the_signed_range():
 @pytest.mark.parametrize("args, message", [
     (["--variant", "ilm", "--param", "w=3"], "Unknown parameter 'w' for 'ilm'"),
     (["--variant", "mitch-w", "--param", "w=9"], "Parameter w must be an integer from 1 to 7, not 9"),
-    (["--variant", "ilm", "--param", "corrections"], "Parameters are NAME=INTEGER"),
+    (["--variant", "ilm", "--param", "corrections"], "expected NAME=INTEGER"),
     (["--variant", "ilm", "--frac-bits", "3"], "Fraction bits apply to mitchell, mbm, not to 'ilm'"),
 ])
 def test_bad_variant_parameters(args, message):
