@@ -42,17 +42,23 @@ class Parser(argparse.ArgumentParser):
         return namespace
 
 
-_DECIMAL = re.compile(r"-?[0-9]+")
+def decimal(text: str) -> int:
+    """``text`` as an integer if it is ASCII decimal digits with an optional minus sign: ``int()``
+    also takes '١٦', '+8', ' 8' and '1_0'."""
+    if not re.fullmatch(r"-?[0-9]+", text):
+        raise argparse.ArgumentTypeError(f"expected an integer in decimal digits, not {text!r}")
+    try:
+        return int(text)
+    except ValueError:  # more digits than sys.get_int_max_str_digits() allows
+        raise argparse.ArgumentTypeError(f"expected an integer, not one of {len(text):,} digits") \
+            from None
 
 
 def integer(check=None):
-    """The type of an integer option: ASCII decimal digits (``int()`` also takes '١٦', '+8',
-    ' 8' and '1_0'), then the library's ``check`` of its range where the run would not check it
-    before starting work."""
+    """The type of an integer option: :func:`decimal`, then the library's ``check`` of its range
+    where the run would not check it before starting work."""
     def parse(text: str) -> int:
-        if not _DECIMAL.fullmatch(text):
-            raise argparse.ArgumentTypeError(f"expected an integer in decimal digits, not {text!r}")
-        value = int(text)
+        value = decimal(text)
         if check is not None:
             try:
                 check(value)
@@ -62,7 +68,7 @@ def integer(check=None):
     return parse
 
 
-def text(value: str) -> str:
+def nonempty(value: str) -> str:
     """The type of a string option: not empty (an empty name, folder or vector set is a mistake,
     not a request for the default)."""
     if not value:
@@ -72,7 +78,7 @@ def text(value: str) -> str:
 
 def output_file(value: str) -> str:
     """The type of an output file option: a path ending in / (or . or ..) names a folder."""
-    text(value)
+    nonempty(value)
     if value.endswith(("/", os.sep)) or os.path.basename(value) in (".", ".."):
         raise argparse.ArgumentTypeError(f"{value!r} names a folder; give a file name")
     return value
@@ -136,7 +142,7 @@ def variant_help() -> str:
 
 def add_design_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--width", type=integer(), required=True, help="operand width in bits, 2 to 64")
-    parser.add_argument("--variant", type=text, default="mitchell",
+    parser.add_argument("--variant", type=nonempty, default="mitchell",
                         help=f"the design (default mitchell). {variant_help()}")
     parser.add_argument("--frac-bits", type=integer(), default=None,
                         help="mantissa fraction bits, 0 to width-1 (default width-1); for a "
@@ -160,7 +166,7 @@ def add_folder_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=integer(check_seed), default=1,
                         help="seed of the random pairs (default 1)")
     parser.add_argument("--no-area", action="store_true", help="skip synthesis")
-    parser.add_argument("--out", type=text, required=True, help="output folder")
+    parser.add_argument("--out", type=nonempty, required=True, help="output folder")
 
 
 def run_verilog(args: argparse.Namespace) -> int:
@@ -273,8 +279,6 @@ def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str
     if out.exists() and any(out.iterdir()) and not (out / marker).exists():
         raise UsageError(f"Output folder {str(out)!r} exists and holds something other than a "
                          f"mitchell {what}; choose another --out")
-    if args.samples is not None and args.samples <= 0:
-        raise UsageError(f"Samples must be a positive integer, not {args.samples}")
     progress = Progress(f"{what} of {len(designs)} designs")
     try:
         entries = collect(designs, samples=args.samples, seed=args.seed,
@@ -340,7 +344,7 @@ def parser() -> argparse.ArgumentParser:
                                   description="Write the Verilog of a multiplier, ports a, b, p "
                                               "(and clk, rst when pipelined).")
     add_design_options(verilog)
-    verilog.add_argument("--name", type=text, default=None,
+    verilog.add_argument("--name", type=nonempty, default=None,
                          help="module name (default mitchell_mul or exact_mul)")
     verilog.add_argument("-o", "--output", type=output_file, default=None,
                          help="output file (default stdout)")
@@ -351,19 +355,19 @@ def parser() -> argparse.ArgumentParser:
                                           "golden model. Exit 0 only if all match, 1 on a mismatch.")
     add_design_options(sim)
     sim.add_argument("--simulator", default="amaranth", help=f"one of {', '.join(SIMULATORS)}")
-    sim.add_argument("--vectors", type=text, default=None,
+    sim.add_argument("--vectors", type=nonempty, default=None,
                      help="exhaustive (up to 16 bits), random:N, corners, or several joined with + "
                           "(default: exhaustive up to 8 bits, else random:100000+corners)")
     sim.add_argument("--seed", type=integer(check_seed), default=1,
                      help="seed of the random vectors (default 1)")
     sim.add_argument("--vcd", type=output_file, default=None, help="write a waveform to this file")
-    sim.add_argument("--verilog", type=text, default=None,
+    sim.add_argument("--verilog", type=nonempty, default=None,
                      help="simulate this Verilog file instead (ports a, b, p; clk, rst if --stages)")
-    sim.add_argument("--top", type=text, default=None, help="module to simulate in --verilog")
+    sim.add_argument("--top", type=nonempty, default=None, help="module to simulate in --verilog")
     sim.add_argument("--netlist", action="store_true",
                      help="simulate the design's Yosys gate-level netlist (generic synth, with "
                           "Yosys's cell models) instead of its RTL: a post-synthesis check")
-    sim.add_argument("--build-dir", type=text, default="build/mitchell-sim",
+    sim.add_argument("--build-dir", type=nonempty, default="build/mitchell-sim",
                      help="where simulator builds go (default build/mitchell-sim)")
     sim.set_defaults(run=run_sim)
 
@@ -393,7 +397,7 @@ def parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="error and area report: JSON, Markdown, HTML, plots")
     report.add_argument("--width", type=integer(), action="append",
                         help="operand width, repeatable (default 8 and 16)")
-    report.add_argument("--variant", type=text, action="append", default=None,
+    report.add_argument("--variant", type=nonempty, action="append", default=None,
                         help=f"design(s) to compare with their exact baseline, repeatable "
                              f"(default mitchell); one of "
                              f"{', '.join(v for v in CATALOGUE if v not in BASELINES)}")
@@ -405,7 +409,7 @@ def parser() -> argparse.ArgumentParser:
 
     sweep = commands.add_parser("sweep", help="every variant at every width: error, area, Pareto plot")
     sweep.add_argument("--width", type=integer(), action="append", help="repeatable (default 8 and 16)")
-    sweep.add_argument("--variant", type=text, action="append", default=None,
+    sweep.add_argument("--variant", type=nonempty, action="append", default=None,
                        help="repeatable, or 'all' (default: every design of the catalogue, "
                             "with its default parameters)")
     sweep.add_argument("--signed", action="store_true",

@@ -91,8 +91,9 @@ class VectorSet:
                     0 < int(count) <= MAX_RANDOM:
                 pass
             else:
+                where = "" if part == self.spec else f" in {self.spec!r}"
                 raise ValueError(f"Vectors must be exhaustive, random:N (N from 1 to "
-                                 f"{MAX_RANDOM:,}) or corners, joined with '+', not {part!r}")
+                                 f"{MAX_RANDOM:,}) or corners, joined with '+', not {part!r}{where}")
 
     @classmethod
     def default(cls, width: int, seed: int = 1) -> "VectorSet":

@@ -176,6 +176,16 @@ def test_integer_options_take_only_ascii_decimal(option, command, value, capsys,
     nothing_written(tmp_path)
 
 
+def test_an_empty_part_of_a_vector_set_is_named_with_the_set(capsys):
+    status, _, err = run_cli(capsys, "sim", "--width", "8", "--vectors", "random:10+")
+    one_line_error(status, err, "sim", "not '' in 'random:10+'")
+
+
+def test_more_digits_than_python_converts(capsys):
+    status, _, err = run_cli(capsys, "verilog", "--width", "9" * 5000)
+    one_line_error(status, err, "verilog", "--width", "5,000 digits")
+
+
 def test_vector_counts_take_only_ascii_digits():
     with pytest.raises(ValueError, match="Vectors must be"):
         VectorSet("random:١٦", 8)

@@ -111,7 +111,7 @@ def test_signed_metrics_use_the_signed_range():
 @pytest.mark.parametrize("args, message", [
     (["--variant", "ilm", "--param", "w=3"], "Unknown parameter 'w' for 'ilm'"),
     (["--variant", "mitch-w", "--param", "w=9"], "Parameter w must be an integer from 1 to 7, not 9"),
-    (["--variant", "ilm", "--param", "corrections"], "Parameters are NAME=VALUE"),
+    (["--variant", "ilm", "--param", "corrections"], "expected NAME=VALUE"),
     (["--variant", "ilm", "--param", "corrections=x"], "Parameter corrections must be an integer, not 'x'"),
     (["--variant", "ilm", "--frac-bits", "3"], "Fraction bits apply to mitchell, mbm, mitchell-div, exact-div, not to 'ilm'"),
 ])

@@ -40,9 +40,9 @@ def test_stdout_without_output_file(cli):
 @pytest.mark.parametrize("args, message", [
     (["--width", "0"], "Width must be an integer from 2 to 64, not 0"),
     (["--width", "65"], "Width must be an integer from 2 to 64, not 65"),
-    (["--width", "8.5"], "invalid int value: '8.5'"),
+    (["--width", "8.5"], "expected an integer in decimal digits, not '8.5'"),
     (["--width", "8", "--frac-bits", "8"], "Fraction bits must be an integer from 0 to 7, not 8"),
-    (["--width", "8", "--stages", "-1"], "Pipeline stages must be an integer of at least 0, not -1"),
+    (["--width", "8", "--stages", "-1"], "Pipeline stages must be an integer from 0 to 64, not -1"),
     (["--width", "8", "--variant", "booth"], "Variant must be one of"),
     (["--width", "8", "--name", "1st"], "Module name must be a Verilog identifier"),
 ])
