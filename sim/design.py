@@ -9,6 +9,7 @@ from ..rtl import (ExactMultiplier, IterativeLogMultiplier, MinimallyBiasedMulti
 from ..rtl.iterative import check_corrections
 from ..rtl.log_variants import check_w, default_mitch_w, default_soa_w
 from ..rtl.params import check_frac_bits, check_stages, check_width
+from ..rtl.verilog import check_module_name
 from . import golden
 
 # Each variant: its parameters as name: (default for a width, check from the RTL), whether
@@ -150,7 +151,10 @@ class Design:
         return values_a * values_b
 
     def verilog(self, name: str | None = None) -> str:
-        return to_verilog(self.component(), name=name or self.default_name)
+        # The name is checked before the component is built, so that a bad name leaves no
+        # component behind unelaborated (Amaranth warns about those).
+        name = check_module_name(name or self.default_name)
+        return to_verilog(self.component(), name=name)
 
 
 def _as_signed(values, width: int) -> np.ndarray:

@@ -17,7 +17,7 @@ from mitchell.sim.scalar import mitchell_quotient_scalar
 from mitchell.sim.run import run_divider_simulation
 from mitchell.sim.vectors import VectorSet, corners, exhaustive, random_pairs
 
-from .conftest import require_tool
+from .conftest import COCOTB_SIMULATORS
 from .mutants import WrongDivider
 
 
@@ -98,6 +98,7 @@ def test_divide_command_simulates_and_writes_verilog(tmp_path):
     assert "module mitchell_div(" in (tmp_path / "d.v").read_text()
 
 
+@pytest.mark.slow
 def test_divider_area_against_the_exact_divider(tmp_path, monkeypatch):
     monkeypatch.setenv("MITCHELL_CACHE_DIR", str(tmp_path / "cache"))
     result = subprocess.run([sys.executable, "-m", "mitchell.reports.cli", "divide", "--width", "8",
@@ -110,10 +111,8 @@ def test_divider_area_against_the_exact_divider(tmp_path, monkeypatch):
     assert 0 < mine["transistors"] < exact["transistors"] and mine["depth"] < exact["depth"]
 
 
-@pytest.mark.parametrize("simulator", ["icarus", "verilator"])
+@pytest.mark.parametrize("simulator", COCOTB_SIMULATORS)
 def test_divider_on_cocotb_simulators_and_a_wrong_one_fails(simulator, tmp_path):
-    if simulator == "icarus":
-        require_tool("iverilog", "apt-get install -y iverilog")
     good = subprocess.run([sys.executable, "-m", "mitchell.reports.cli", "divide", "--width", "8",
                            "--simulate", "exhaustive", "--simulator", simulator, "--build-dir",
                            str(tmp_path / "build"), "--samples", "1000"],
