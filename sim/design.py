@@ -6,6 +6,7 @@ from amaranth.lib import wiring
 
 from ..rtl import SignedMultiplier, to_verilog
 from ..rtl.params import check_stages, check_width
+from ..rtl.verilog import check_module_name
 from .catalogue import CATALOGUE, Entry, lookup
 
 
@@ -160,7 +161,10 @@ class Design:
         return baseline.output_values(baseline.golden(a, b))
 
     def verilog(self, name: str | None = None) -> str:
-        return to_verilog(self.component(), name=self.default_name if name is None else name)
+        # The name is checked before the component is built, so that a bad name leaves no
+        # component behind unelaborated (Amaranth warns about those).
+        name = check_module_name(self.default_name if name is None else name)
+        return to_verilog(self.component(), name=name)
 
 
 def _having(attribute: str) -> str:

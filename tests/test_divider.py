@@ -17,7 +17,7 @@ from mitchell.sim.scalar import mitchell_quotient_scalar
 from mitchell.sim.run import SimRequest, run_simulation
 from mitchell.sim.vectors import VectorSet, corners, exhaustive, random_pairs
 
-from .conftest import require_tool
+from .conftest import COCOTB_SIMULATORS
 from .mutants import WrongDivider
 
 
@@ -133,6 +133,7 @@ def test_divider_verilog_has_the_common_ports(tmp_path):
     assert "module mitchell_div(" in text and "output [12:0] p;" in text
 
 
+@pytest.mark.slow
 def test_divider_area_against_the_exact_divider(tmp_path, monkeypatch):
     monkeypatch.setenv("MITCHELL_CACHE_DIR", str(tmp_path / "cache"))
     result = mitchell("area", "--variant", "mitchell-div", "--width", "8", "--json")
@@ -144,10 +145,8 @@ def test_divider_area_against_the_exact_divider(tmp_path, monkeypatch):
     assert 0 < mine["transistors"] < exact["transistors"] and mine["depth"] < exact["depth"]
 
 
-@pytest.mark.parametrize("simulator", ["icarus", "verilator"])
+@pytest.mark.parametrize("simulator", COCOTB_SIMULATORS)
 def test_divider_on_cocotb_simulators_and_a_wrong_one_fails(simulator, tmp_path):
-    if simulator == "icarus":
-        require_tool("iverilog", "apt-get install -y iverilog")
     good = mitchell("sim", "--variant", "mitchell-div", "--width", "8", "--vectors", "exhaustive",
                     "--simulator", simulator, "--build-dir", str(tmp_path / "build"))
     assert good.returncode == 0, good.stdout + good.stderr

@@ -1,3 +1,5 @@
+# amaranth: UnusedElaboratable=no
+# (these tests build components to check their parameters and attributes, not to elaborate them)
 import pytest
 
 from mitchell.rtl import BarrelShifter, ExactMultiplier, LeadingOneDetector, MitchellMultiplier

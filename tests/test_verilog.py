@@ -59,6 +59,7 @@ def test_unwritable_output_folder(tmp_path, cli):
     assert status == 2 and "does not exist" in err
 
 
+@pytest.mark.needs_iverilog
 @pytest.mark.parametrize("width, stages", [(8, 0), (32, 0), (32, 2)])
 @pytest.mark.parametrize("variant", ["mitchell", "exact"])
 def test_icarus_accepts_generated_verilog(tmp_path, variant, width, stages):
