@@ -56,7 +56,7 @@ def add_variant_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--signed", action="store_true",
                         help="two's-complement operands and product (sign-magnitude around the core)")
     parser.add_argument("--param", action="append", metavar="NAME=VALUE",
-                        help="variant parameter, repeatable: w=N for mitch-w (default 6) and "
+                        help="variant parameter, repeatable: w=N for mitch-w (default 8) and "
                              "alm-soa (default (width-1)//2), corrections=N for ilm (default 1)")
 
 

@@ -7,7 +7,7 @@ from ..rtl import (ExactMultiplier, IterativeLogMultiplier, MinimallyBiasedMulti
                    MitchellMultiplier, MitchW, Multiplier, NearestOneMultiplier,
                    SetOneAdderMultiplier, SignedMultiplier, to_verilog)
 from ..rtl.iterative import check_corrections
-from ..rtl.log_variants import check_w, default_mitch_w, default_soa_w
+from ..rtl.log_variants import check_mitch_w, check_w, default_mitch_w, default_soa_w
 from ..rtl.params import check_frac_bits, check_stages, check_width
 from . import golden
 
@@ -24,7 +24,7 @@ VARIANTS = {
         rtl=lambda w, s, f, p: ExactMultiplier(width=w, stages=s),
         golden=lambda a, b, w, f, p: golden.exact_product(a, b, width=w)),
     "mitch-w": dict(
-        params={"w": (default_mitch_w, check_w)}, frac_bits=False,
+        params={"w": (default_mitch_w, check_mitch_w)}, frac_bits=False,
         rtl=lambda w, s, f, p: MitchW(width=w, w=p["w"], stages=s),
         golden=lambda a, b, w, f, p: golden.mitch_w_product(a, b, width=w, w=p["w"])),
     "mbm": dict(
