@@ -126,7 +126,8 @@ class MinimallyBiasedMultiplier(LogMultiplier):
                                   Mux(fraction_sum[frac_bits], carry_constant, no_carry_constant))),
         ]
         fraction = Mux(corrected[frac_bits], fraction_sum[:frac_bits], corrected[:frac_bits])
-        characteristic = self.sum(m, word_a[frac_bits:], word_b[frac_bits:], fraction_sum[frac_bits])
+        characteristic = self.sum(m, word_a[frac_bits:], word_b[frac_bits:],
+                                  fraction_sum[frac_bits])
         return Cat(fraction, characteristic)
 
 

@@ -9,7 +9,7 @@ from .shifter import BarrelShifter, OneHotShifter
 
 __all__ = ["Logarithm"]
 
-DETECTORS = ("tree", "onehot", "tree-msb")
+DETECTORS = ("tree", "tree-msb-first", "onehot")
 
 
 class Logarithm(wiring.Component):
@@ -22,16 +22,19 @@ class Logarithm(wiring.Component):
     zero, so ``x`` never grows).
 
     ``detector`` picks the circuit: ``"tree"`` is a :class:`LeadingOneDetector` (a mux tree giving
-    ``k`` in binary) feeding a :class:`BarrelShifter`, whose stages wait for the bits of
-    ``width - 1 - k``; ``"onehot"`` is a :class:`OneHotLeadingOneDetector` whose one-hot word
-    drives a :class:`OneHotShifter` directly, while ``k`` is encoded in parallel for the adder.
+    ``k`` in binary, its top bit first) feeding a :class:`BarrelShifter` by ``width - 1 - k``
+    whose stages run from the bottom bit of the amount up, so the data waits for the last bit
+    the tree produces; ``"tree-msb-first"`` runs the stages from the top bit down, in the order
+    the tree produces them; ``"onehot"`` is a :class:`OneHotLeadingOneDetector` whose one-hot
+    word drives a :class:`OneHotShifter` directly, while ``k`` is encoded in parallel for the
+    adder.
 
     Parameters
     ----------
     width : int
     frac_bits : int
         Fraction bits kept, 0 to ``width - 1``.
-    detector : "tree" or "onehot"
+    detector : "tree", "tree-msb-first" or "onehot"
 
     Members
     -------
@@ -61,11 +64,11 @@ class Logarithm(wiring.Component):
         m = Module()
         width, frac_bits = self._width, self._frac_bits
 
-        if self._detector in ("tree", "tree-msb"):
+        if self._detector != "onehot":
             m.submodules.lod = lod = LeadingOneDetector(width=width)
             m.submodules.normaliser = normaliser = BarrelShifter(
                 width=width, amount_width=lod.position_width, direction="left",
-                msb_first=self._detector == "tree-msb")
+                msb_first=self._detector == "tree-msb-first")
             normalise_by = Signal(lod.position_width)
             m.d.comb += [
                 lod.value.eq(self.operand),

@@ -16,18 +16,23 @@ __all__ = ["ARCHITECTURES", "LogMultiplier", "MitchellMultiplier"]
 
 
 class Parts(NamedTuple):
-    """What an architecture is made of."""
-    detector: str       # the logarithms' front end: "tree", "tree-msb" or "onehot" (Logarithm)
-    adder: str          # "ripple" (Yosys's own ``+``) or "prefix" (PrefixAdder)
-    back_end: str       # "serial", "carry-select" or "residue"
+    """What a datapath architecture is made of."""
+    #: The logarithms' front end, a :class:`Logarithm` ``detector`` (unused by the residue form).
+    detector: str
+    #: ``"plain"`` (``+``, which Yosys maps to a Brent-Kung tree and ABC folds into a ripple
+    #: chain) or ``"prefix"`` (:class:`PrefixAdder`).
+    adder: str
+    #: ``"serial"``, ``"carry-select"`` or ``"residue"``.
+    back_end: str
 
 
 #: Every datapath architecture, by name.
 ARCHITECTURES = {
-    "serial":       Parts("tree", "ripple", "serial"),
-    "onehot":       Parts("onehot", "ripple", "serial"),
-    "carry-select": Parts("onehot", "ripple", "carry-select"),
-    "residue":      Parts("onehot", "ripple", "residue"),
+    "serial":       Parts("tree", "plain", "serial"),
+    "msb-first":    Parts("tree-msb-first", "prefix", "serial"),
+    "onehot":       Parts("onehot", "prefix", "serial"),
+    "carry-select": Parts("onehot", "prefix", "carry-select"),
+    "residue":      Parts("onehot", "prefix", "residue"),
 }
 
 
@@ -40,28 +45,34 @@ class LogMultiplier(Multiplier):
     either operand is 0. Descendants of Mitchell's design change one step each: the fraction
     fed to the adder (:meth:`fraction`) or the adder (:meth:`add`).
 
-    ``arch`` picks the circuit; every one gives the same ``p``, bit for bit:
+    ``arch`` picks the circuit (:data:`ARCHITECTURES` lists what each is made of); every one
+    gives the same ``p``, bit for bit:
 
-    - ``"serial"``: a mux-tree leading-one detector, a barrel shifter driven by its encoded output,
-      one adder over the words ``{k, x}``, then the antilogarithm's shifter, whose control is the
-      last thing the adder produces;
+    - ``"serial"``: a mux-tree leading-one detector, a barrel shifter driven by its encoded output
+      (bottom bit first), one adder over the words ``{k, x}``, then the antilogarithm's shifter,
+      whose control is the last thing the adder produces;
+    - ``"msb-first"``: serial, with the normalising shifter's stages in the order the detector
+      produces the bits of ``k`` (top bit first) and a Kogge-Stone adder (:class:`PrefixAdder`);
     - ``"onehot"``: the detectors' one-hot words drive the normalising shifters directly as AND-OR
-      (:class:`OneHotShifter`), and ``k`` is encoded in parallel for the adder; the rest is serial;
-    - ``"carry-select"``: the onehot front end; ``k1 + k2`` is added straight from the detectors,
-      the antilogarithm's shifter is driven by it while the fractions are still being added, and
-      the fraction's carry is applied last, as one shift-by-one mux;
+      (:class:`OneHotShifter`), ``k`` is encoded in parallel for the adder, a Kogge-Stone adder,
+      and the serial antilogarithm;
+    - ``"carry-select"``: the onehot front end and adder; ``k1 + k2`` is added straight from the
+      detectors, the antilogarithm's shifter is driven by it while the fractions are still being
+      added, and the fraction's carry is applied last, as one shift-by-one mux;
     - ``"residue"``: no shifter on the fraction path at all:
       ``P' = (S < T) ? (S | T) : (S << 1)`` with ``S = (r1 << k2) + (r2 << k1)``,
       ``T = 2**(k1 + k2)`` and ``r = N - 2**k`` (see :class:`Residue` for the proof, and for
-      how truncated mantissas become masked residues). Variants whose step has no meaning
-      there (a constant added to the fraction sum, an approximate log adder) reject it.
+      how truncated mantissas become masked residues), ``S`` through a Kogge-Stone adder.
+      Variants whose step has no meaning there (a constant added to the fraction sum, an
+      approximate logarithm adder) reject it.
 
     Pipeline registers go, in this order, after the logarithms (with the zero flag), after the
     adder, and on the product; more than three stages add registers on the product. In the
     carry-select datapath the first cut holds ``k1 + k2`` instead of ``k1`` and ``k2``, and the
     second holds ``k1 + k2``, the fraction and its carry apart. In the residue datapath the first
     cut holds the residues and characteristics (the operands' "logarithms" before
-    normalisation), the second holds ``S`` and ``T``; the comparison and the final mux come after it.
+    normalisation), the second holds ``S`` and ``T``; the comparison and the final mux come
+    after it.
 
     Members
     -------
@@ -73,7 +84,9 @@ class LogMultiplier(Multiplier):
     """
 
     CUTS = ("logarithms", "sum", "product")
-    #: The architecture built when none is given.
+    #: The architecture built when none is given: the only one that stays within 10 % of its
+    #: area in the standard-cell flow at 16 and 32 bits and on the iCE40 (README, "Datapath
+    #: architectures").
     DEFAULT_ARCH = "serial"
     #: Architectures that do not fit the design, each with the reason.
     UNFIT: dict[str, str] = {}
@@ -147,7 +160,7 @@ class LogMultiplier(Multiplier):
     def sum(self, m: Module, a: Value, b: Value, carry_in: Value | None = None) -> Value:
         """``a + b (+ carry_in)``, one bit wider than the wider operand, through the
         architecture's adder."""
-        if self.parts.adder == "ripple":
+        if self.parts.adder == "plain":
             return a + b if carry_in is None else a + b + carry_in
         adder = PrefixAdder(width=max(len(a), len(b)))
         m.submodules += adder

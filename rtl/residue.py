@@ -21,7 +21,8 @@ class Residue(wiring.Component):
 
     Proof. Mitchell's mantissas are ``x = r / 2**k``, in ``[0, 1)``, and his two cases are
 
-    - ``x1 + x2 < 1``: ``P' = 2**(k1+k2) * (1 + x1 + x2) = 2**(k1+k2) + r1*2**k2 + r2*2**k1 = T + S``;
+    - ``x1 + x2 < 1``:
+      ``P' = 2**(k1+k2) * (1 + x1 + x2) = 2**(k1+k2) + r1*2**k2 + r2*2**k1 = T + S``;
     - ``x1 + x2 >= 1``: the carry raises the characteristic to ``k1 + k2 + 1`` and leaves the
       fraction ``x1 + x2 - 1``, so ``P' = 2**(k1+k2+1) * (x1 + x2) = 2 * S``.
 

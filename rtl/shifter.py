@@ -12,7 +12,10 @@ class BarrelShifter(wiring.Component):
 
     Stage ``j`` shifts by ``2**j`` when bit ``j`` of ``amount`` is set, so the depth is
     ``amount_width`` muxes whatever the shift amount is. Bits shifted past either end are lost and
-    zeros are shifted in.
+    zeros are shifted in. The stages run from bit 0 of ``amount`` up, or with ``msb_first`` from
+    the top bit down: the right order when the top bit of ``amount`` is known first, as from a
+    :class:`~mitchell.rtl.lod.LeadingOneDetector`, so that each stage's data and select arrive
+    together instead of the data waiting at the first stage for the last bit.
 
     Parameters
     ----------
@@ -24,6 +27,7 @@ class BarrelShifter(wiring.Component):
     result_width : int
         Width of ``result``; defaults to ``width``. A left shift into a wider result keeps the bits
         that move past ``width``.
+    msb_first : bool
 
     Members
     -------
@@ -34,7 +38,6 @@ class BarrelShifter(wiring.Component):
 
     def __init__(self, *, width: int, amount_width: int, direction: str = "left",
                  result_width: int | None = None, msb_first: bool = False):
-        self._msb_first = msb_first
         if direction not in ("left", "right"):
             raise ValueError(f"Direction must be 'left' or 'right', not {direction!r}")
         self._width = check_int(width, name="Width", minimum=1)
@@ -43,6 +46,9 @@ class BarrelShifter(wiring.Component):
         if result_width is None:
             result_width = width
         self._result_width = check_int(result_width, name="Result width", minimum=1)
+        if not isinstance(msb_first, bool):
+            raise TypeError(f"MSB first must be True or False, not {msb_first!r}")
+        self._msb_first = msb_first
         super().__init__({
             "value":  In(width),
             "amount": In(amount_width),
@@ -63,7 +69,7 @@ class BarrelShifter(wiring.Component):
         stage = Signal(self.working_width, name="stage0")
         m.d.comb += stage.eq(self.value)
         order = range(self._amount_width)
-        for index in (reversed(order) if self._msb_first else order):
+        for index in reversed(order) if self._msb_first else order:
             if self._direction == "left":
                 shifted = stage << (1 << index)
             else:
