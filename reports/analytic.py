@@ -13,6 +13,7 @@ from typing import Callable
 
 import numpy as np
 
+from ..rtl.params import check_int
 from .metrics import ErrorSums
 
 # Above 24 bits the largest errors pass 2**53 and float64 would round WCE; the time also grows 16x
@@ -20,6 +21,7 @@ from .metrics import ErrorSums
 MAX_WIDTH = 24
 _TABLE_SIZE = 1 << 10
 _HARMONIC = np.concatenate([[0.0], np.cumsum(1.0 / np.arange(1, _TABLE_SIZE + 1, dtype=np.float64))])
+# r1 values per vector: bounds the memory of one step at 24 bits (blocks of up to 2**23 values).
 _CHUNK = 1 << 20
 
 
@@ -65,8 +67,9 @@ def _block_sums(k1: int, k2: int, r1: np.ndarray) -> ErrorSums:
 
     sum_ed = float((sum_e0 + sum_e1).sum())
     sum_red = float((red0 + red1).sum())
+    # Both error forms are products of non-negative factors: P' never exceeds P, so over = 0.
     return ErrorSums(
-        pairs=int(len(r1) * B), nonzero=int(len(r1) * B), errors=int((errors0 + U).sum()),
+        pairs=int(len(r1) * B), nonzero=int(len(r1) * B), errors=int((errors0 + U).sum()), over=0,
         sum_ed=sum_ed, sum_signed=-sum_ed, sum_sq_ed=float((sum_sq0 + sum_sq1).sum()),
         max_ed=int(max(max_e0.max(), max_e1.max())),
         sum_red=sum_red, sum_signed_red=-sum_red,
@@ -74,10 +77,15 @@ def _block_sums(k1: int, k2: int, r1: np.ndarray) -> ErrorSums:
     )
 
 
-def mitchell_error_sums(width: int, *, progress: Callable[[float], None] | None = None) -> ErrorSums:
-    """Exhaustive error sums of ``width``-bit Mitchell multiplication with all fraction bits kept."""
+def mitchell_error_sums(width: int, *, progress: Callable[[float], None] | None = None,
+                        chunk: int = _CHUNK) -> ErrorSums:
+    """Exhaustive error sums of ``width``-bit Mitchell multiplication with all fraction bits kept.
+
+    Each block's ``r1`` values are taken ``chunk`` at a time, which bounds the memory used.
+    """
     if not 2 <= width <= MAX_WIDTH:
         raise ValueError(f"The analytic method covers widths 2 to {MAX_WIDTH}, not {width}")
+    check_int(chunk, name="Chunk", minimum=1)
     total = ErrorSums()
     # Pairs with a zero operand: P = P' = 0, no error, no relative error.
     total.pairs = 2 * (1 << width) - 1
@@ -86,8 +94,8 @@ def mitchell_error_sums(width: int, *, progress: Callable[[float], None] | None 
     for k1 in range(width):
         for k2 in range(k1, width):
             mirror = 1 if k1 == k2 else 2
-            for start in range(0, 1 << k1, _CHUNK):
-                r1 = np.arange(start, min(start + _CHUNK, 1 << k1), dtype=np.float64)
+            for start in range(0, 1 << k1, chunk):
+                r1 = np.arange(start, min(start + chunk, 1 << k1), dtype=np.float64)
                 block = _block_sums(k1, k2, r1)
                 for _ in range(mirror):
                     total = total + block

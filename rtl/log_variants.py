@@ -1,11 +1,29 @@
 """Descendants of Mitchell's multiplier that change one step of its logarithmic datapath."""
 from amaranth.hdl import C, Cat, Module, Mux, Signal, Value
 
-from .mitchell import LogMultiplier
-from .params import check_int, check_width
+from .mitchell import LogMultiplier, architecture_parameter
+from .params import Parameter, check_int, check_width
 
 __all__ = ["MitchW", "MinimallyBiasedMultiplier", "SetOneAdderMultiplier", "check_mitch_w",
            "check_w"]
+
+
+def default_mitch_w(width: int) -> int:
+    return min(8, width + 1)
+
+
+def check_mitch_w(w, *, width: int) -> int:
+    """The ``w`` of Mitch-w: 2 to ``width + 1`` bits, leading one and appended 1 included."""
+    return check_int(w, name="Parameter w", minimum=2, maximum=check_width(width) + 1)
+
+
+def default_soa_w(width: int) -> int:
+    return max(1, (width - 1) // 2)
+
+
+def check_w(w, *, width: int) -> int:
+    """The ``w`` of ALM-SOA: 1 to ``width - 1`` bits."""
+    return check_int(w, name="Parameter w", minimum=1, maximum=check_width(width) - 1)
 
 
 class MitchW(LogMultiplier):
@@ -47,11 +65,15 @@ class MitchW(LogMultiplier):
     p : Out(2 * width)
     """
 
+    PARAMETERS = (Parameter("w", default=default_mitch_w, check=check_mitch_w,
+                            help="operand bits kept from the leading one, the last set to 1, "
+                                 "as in the paper (default 8)"),
+                  architecture_parameter())
+
     def __init__(self, *, width: int, w: int | None = None, stages: int = 0,
                  arch: str | None = None):
-        w = default_mitch_w(check_width(width)) if w is None else check_mitch_w(w, width=width)
-        self._w = w
-        super().__init__(width=width, frac_bits=w - 2, stages=stages, arch=arch)
+        self._w = self.PARAMETERS[0].resolve(w, width=check_width(width))
+        super().__init__(width=width, frac_bits=self._w - 2, stages=stages, arch=arch)
 
     @property
     def w(self) -> int:
@@ -71,20 +93,6 @@ class MitchW(LogMultiplier):
     def residue(self, m: Module, residue: Value, onehot: Value) -> Value:
         # x * 2**(k + F + 1) = r' * 2**(F + 1) + 2**k; r' has no bit below k - F, so no carry.
         return (residue << self.residue_scale_bits) | onehot
-
-
-def default_mitch_w(width: int) -> int:
-    return min(8, width + 1)
-
-
-def check_mitch_w(w, *, width: int) -> int:
-    """The ``w`` of Mitch-w: 2 to ``width + 1`` bits, leading one and appended 1 included."""
-    return check_int(w, name="Parameter w", minimum=2, maximum=check_width(width) + 1)
-
-
-def check_w(w, *, width: int) -> int:
-    """The ``w`` of ALM-SOA: 1 to ``width - 1`` bits."""
-    return check_int(w, name="Parameter w", minimum=1, maximum=check_width(width) - 1)
 
 
 class MinimallyBiasedMultiplier(LogMultiplier):
@@ -109,6 +117,7 @@ class MinimallyBiasedMultiplier(LogMultiplier):
 
     UNFIT = {"residue": "its constant is added to the fraction sum, which the residue datapath "
                         "never forms"}
+    PARAMETERS = (architecture_parameter(UNFIT, design="MinimallyBiasedMultiplier"),)
 
     @property
     def corrections(self) -> tuple[int, int]:
@@ -150,10 +159,13 @@ class SetOneAdderMultiplier(LogMultiplier):
 
     UNFIT = {"residue": "its set-one adder approximates the logarithm adder, which the residue "
                         "datapath does not have"}
+    PARAMETERS = (Parameter("w", default=default_soa_w, check=check_w,
+                            help="low adder bits set to one (default (width-1)//2)"),
+                  architecture_parameter(UNFIT, design="SetOneAdderMultiplier"))
 
     def __init__(self, *, width: int, w: int | None = None, stages: int = 0,
                  arch: str | None = None):
-        self._w = default_soa_w(check_width(width)) if w is None else check_w(w, width=width)
+        self._w = self.PARAMETERS[0].resolve(w, width=check_width(width))
         super().__init__(width=width, stages=stages, arch=arch)
 
     @property
@@ -165,7 +177,3 @@ class SetOneAdderMultiplier(LogMultiplier):
         carry_in = word_a[w - 1] & word_b[w - 1]
         upper = self.sum(m, word_a[w:], word_b[w:], carry_in)
         return Cat(C((1 << w) - 1, w), upper)
-
-
-def default_soa_w(width: int) -> int:
-    return max(1, (width - 1) // 2)

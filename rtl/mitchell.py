@@ -7,12 +7,13 @@ from .adder import PrefixAdder
 from .antilogarithm import Antilogarithm
 from .logarithm import Logarithm
 from .multiplier import Multiplier
-from .params import check_frac_bits
+from .params import Parameter, check_frac_bits
 from .pipeline import delay, plan_cuts
 from .residue import Residue
 from .shifter import BarrelShifter
 
-__all__ = ["ARCHITECTURES", "LogMultiplier", "MitchellMultiplier"]
+__all__ = ["ARCHITECTURES", "LogMultiplier", "MitchellMultiplier", "architecture_parameter",
+           "check_arch"]
 
 
 class Parts(NamedTuple):
@@ -34,6 +35,28 @@ ARCHITECTURES = {
     "carry-select": Parts("onehot", "prefix", "carry-select"),
     "residue":      Parts("onehot", "prefix", "residue"),
 }
+
+
+def check_arch(arch, *, unfit: dict[str, str] | None = None, design: str = "") -> str:
+    """``arch`` if it names one of :data:`ARCHITECTURES` and is not in ``unfit`` (architecture:
+    why it does not fit ``design``), else raise."""
+    if not isinstance(arch, str) or arch not in ARCHITECTURES:
+        error = ValueError if isinstance(arch, str) else TypeError
+        raise error(f"Architecture must be one of {', '.join(ARCHITECTURES)}, not {arch!r}")
+    if unfit and arch in unfit:
+        fitting = ", ".join(name for name in ARCHITECTURES if name not in unfit)
+        raise ValueError(f"Architecture {arch!r} does not fit {design}: {unfit[arch]}; "
+                         f"use one of {fitting}")
+    return arch
+
+
+def architecture_parameter(unfit: dict[str, str] | None = None, *,
+                           design: str = "LogMultiplier") -> Parameter:
+    """The ``arch`` parameter of a log-domain design that cannot be built as ``unfit``."""
+    return Parameter("arch", default=lambda width: LogMultiplier.DEFAULT_ARCH,
+                     check=lambda arch, *, width: check_arch(arch, unfit=unfit, design=design),
+                     help="datapath architecture, the same outputs (default serial)",
+                     choices=tuple(ARCHITECTURES), output=False)
 
 
 class LogMultiplier(Multiplier):
@@ -88,28 +111,21 @@ class LogMultiplier(Multiplier):
     #: area in the standard-cell flow at 16 and 32 bits and on the iCE40 (README, "Datapath
     #: architectures").
     DEFAULT_ARCH = "serial"
-    #: Architectures that do not fit the design, each with the reason.
+    #: Architectures that do not fit the design, each with the reason; a design that has any
+    #: declares them in its ``arch`` parameter too (:func:`architecture_parameter`).
     UNFIT: dict[str, str] = {}
+    PARAMETERS = (architecture_parameter(),)
 
     def __init__(self, *, width: int, frac_bits: int | None = None, stages: int = 0,
                  arch: str | None = None):
         super().__init__(width=width, stages=stages)
         self._frac_bits = check_frac_bits(frac_bits, width=width)
-        self._arch = self.check_arch(arch)
+        self._arch = self.arch_parameter().resolve(arch, width=width)
 
     @classmethod
-    def check_arch(cls, arch) -> str:
-        """``arch``, or :attr:`DEFAULT_ARCH` for ``None``, if this design can be built with it."""
-        if arch is None:
-            return cls.DEFAULT_ARCH
-        if not isinstance(arch, str) or arch not in ARCHITECTURES:
-            error = ValueError if isinstance(arch, str) else TypeError
-            raise error(f"Architecture must be one of {', '.join(ARCHITECTURES)}, not {arch!r}")
-        if arch in cls.UNFIT:
-            fitting = ", ".join(name for name in ARCHITECTURES if name not in cls.UNFIT)
-            raise ValueError(f"Architecture {arch!r} does not fit {cls.__name__}: "
-                             f"{cls.UNFIT[arch]}; use one of {fitting}")
-        return arch
+    def arch_parameter(cls) -> Parameter:
+        """This design's ``arch`` parameter, which knows the architectures that do not fit it."""
+        return next(parameter for parameter in cls.PARAMETERS if parameter.name == "arch")
 
     @property
     def arch(self) -> str:

@@ -2,7 +2,7 @@
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
-from .params import check_stages, check_width
+from .params import Parameter, check_stages, check_width
 
 
 class Multiplier(wiring.Component):
@@ -16,6 +16,9 @@ class Multiplier(wiring.Component):
         The product of the operands presented ``stages`` rising edges earlier (combinational when
         ``stages`` is 0; ``clk`` and ``rst`` of the ``sync`` domain appear only when it is not).
     """
+
+    # The parameters this design takes beyond width and stages, each declared once.
+    PARAMETERS: tuple[Parameter, ...] = ()
 
     def __init__(self, *, width: int, stages: int = 0):
         self._width = check_width(width)

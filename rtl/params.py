@@ -1,7 +1,12 @@
-"""Up-front validation of the parameters shared by every component."""
+"""Up-front validation of component parameters, and the declaration of a design parameter."""
+from dataclasses import dataclass
+from typing import Callable
 
 MIN_WIDTH = 2
 MAX_WIDTH = 64
+# Beyond a few registers per datapath cut nothing is gained; the bound keeps a typo such as
+# stages=99999999999 from elaborating for ever.
+MAX_STAGES = 64
 
 
 def check_int(value, *, name: str, minimum: int, maximum: int | None = None) -> int:
@@ -32,4 +37,36 @@ def check_frac_bits(frac_bits, *, width: int) -> int:
 
 
 def check_stages(stages) -> int:
-    return check_int(stages, name="Pipeline stages", minimum=0)
+    return check_int(stages, name="Pipeline stages", minimum=0, maximum=MAX_STAGES)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter of a design beyond width, stages and fraction bits, declared once beside the
+    component that takes it: its name, its default for a width, its check, and its help text.
+
+    ``check(value, width=...)`` returns the value or raises ``TypeError``/``ValueError`` naming it;
+    ``default(width)`` gives the value used when none is given. ``output`` is False for parameters
+    that change the circuit but not its outputs (such as a datapath architecture), which the golden
+    models therefore do not take.
+    """
+
+    name: str
+    default: Callable[[int], object]
+    check: Callable[..., object]
+    help: str
+    choices: tuple[str, ...] = ()
+    output: bool = True
+
+    def resolve(self, value, *, width: int):
+        """``value`` checked, or the default for ``width`` when it is ``None``."""
+        return self.default(width) if value is None else self.check(value, width=width)
+
+    def parse(self, text: str):
+        """A value from command-line text: a choice, or a decimal integer in ASCII digits."""
+        if self.choices:
+            return text
+        digits = text[1:] if text[:1] == "-" else text
+        if not (digits.isascii() and digits.isdigit()):
+            raise ValueError(f"Parameter {self.name} must be an integer, not {text!r}")
+        return int(text)

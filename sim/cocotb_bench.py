@@ -1,7 +1,7 @@
 """cocotb bench for ``hdl/batch_tb.v``: loads vectors and golden results, chunk by chunk.
 
 Run by :mod:`mitchell.sim.cocotb_runner` inside Icarus Verilog or Verilator; reads its
-:class:`BenchSpec` from the environment and writes a :class:`BenchResult` file.
+:class:`BenchSpec` from the environment and writes a :class:`~.check.SimResult` file.
 """
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -10,36 +10,25 @@ from pathlib import Path
 import cocotb
 from cocotb.triggers import ClockCycles, FallingEdge, RisingEdge
 
-from .bench_spec import BenchResult, BenchSpec
-from .golden import mitchell_divider_output
+from .bench_spec import BenchSpec
+from .check import Mismatch, SimResult
+from .design import Design
 from .vectorfile import vector_bytes
 
 VECTOR_FILE = "vectors.bin"
 KEEP = 8
 
 
-class GoldenModel:
-    """Expected outputs of what the bench checks: a multiplier design's products, or Mitchell's
-    divider's ``{dz, q}``."""
-
-    def __init__(self, spec: BenchSpec):
-        self.width = spec.design["width"]
-        self.out_width = spec.out_width
-        self.divider_frac_bits = spec.divider_frac_bits
-        self.design = spec.to_design() if self.divider_frac_bits is None else None
-
-    def __call__(self, a, b):
-        if self.design is not None:
-            return self.design.golden(a, b)
-        return mitchell_divider_output(a, b, width=self.width, frac_bits=self.divider_frac_bits)
-
-
-async def check_reset(dut, golden: GoldenModel, stages: int) -> list[str]:
+async def check_reset(dut, design: Design) -> list[str]:
     """``p`` reads 0 during reset and until the first operands after it reach the output."""
     problems = []
-    width = golden.width
-    lane0 = (1 << golden.out_width) - 1
-    # Two non-zero pairs that fit any width from 2 bits up.
+    width, stages, golden = design.width, design.stages, design.golden
+    lane0 = (1 << design.out_width) - 1
+    # Non-zero pairs that fit any width from 2 bits up. Icarus runs an `always @*` block only
+    # when one of its inputs changes, so logic after a register that never leaves its initial
+    # value stays unknown: a warm-up pair of the other sign (signed) makes every register move
+    # before the pair that is checked.
+    warm_up = (1, (1 << width) - 1)
     first = ((1 << width) - 1, (1 << width) - 2)
     second = ((1 << (width - 1)) + 1, 3)
 
@@ -47,9 +36,10 @@ async def check_reset(dut, golden: GoldenModel, stages: int) -> list[str]:
         value = dut.p_all.value
         return int(value) & lane0 if value.is_resolvable else str(value)
 
-    dut.a_all.value, dut.b_all.value = first
-    for _ in range(stages + 1):
-        await FallingEdge(dut.clk)
+    for pair in (warm_up, first):
+        dut.a_all.value, dut.b_all.value = pair
+        for _ in range(stages + 1):
+            await FallingEdge(dut.clk)
     full = int(golden([first[0]], [first[1]])[0])
     if p() != full:
         problems.append(f"before reset p={p()}, expected {full}")
@@ -71,11 +61,11 @@ async def check_reset(dut, golden: GoldenModel, stages: int) -> list[str]:
 @cocotb.test()
 async def every_vector_matches_the_golden_model(dut):
     spec = BenchSpec.from_environment()
-    golden = GoldenModel(spec)
-    width, out_width, stages = golden.width, golden.out_width, spec.design["stages"]
-    result = BenchResult()
-    if spec.check_reset and stages:
-        result.reset_problems = await check_reset(dut, golden, stages)
+    design = spec.to_design()
+    width, out_width = design.width, design.out_width
+    result = SimResult()
+    if spec.check_reset and design.stages:
+        result.reset_problems = await check_reset(dut, design)
 
     started = time.perf_counter()
     chunks = spec.vector_set().chunks()
@@ -86,7 +76,7 @@ async def every_vector_matches_the_golden_model(dut):
         if chunk is None:
             return None
         a, b = chunk
-        expected = golden(a, b)
+        expected = design.golden(a, b)
         return a, b, expected, vector_bytes(a, b, expected, width=width, out_width=out_width)
 
     # The simulator runs with the GIL released, so the next chunk is prepared while this one runs.
@@ -106,12 +96,12 @@ async def every_vector_matches_the_golden_model(dut):
                 index = (bad_index >> (32 * slot)) & 0xFFFF_FFFF
                 bits = bad_value[len(bad_value) - out_width * (slot + 1):][:out_width]
                 got = int(bits, 2) if set(bits) <= {"0", "1"} else bits
-                result.first.append([int(a[index]), int(b[index]), int(expected[index]), got])
+                result.first.append(Mismatch(int(a[index]), int(b[index]), int(expected[index]), got))
             result.checked += len(a)
             result.mismatches += mismatches
             dut.start.value = 0
             await ClockCycles(dut.clk, 2)
-    result.seconds = time.perf_counter() - started
+    result.sim_seconds = time.perf_counter() - started
     result.save(Path(spec.result_path))
     assert result.mismatches == 0 and not result.reset_problems, \
         f"{result.mismatches} mismatches, reset: {result.reset_problems}"

@@ -1,57 +1,22 @@
-"""A design point: which multiplier, at which width, with which options; its RTL and golden model."""
-from dataclasses import dataclass, field
+"""A design point: which catalogue design, at which width, with which options; its RTL and models."""
+from dataclasses import dataclass, field, replace
 
 import numpy as np
+from amaranth.lib import wiring
 
-from ..rtl import (ExactMultiplier, IterativeLogMultiplier, MinimallyBiasedMultiplier,
-                   MitchellMultiplier, MitchW, Multiplier, NearestOneMultiplier,
-                   SetOneAdderMultiplier, SignedMultiplier, to_verilog)
-from ..rtl.iterative import check_corrections
-from ..rtl.log_variants import check_mitch_w, check_w, default_mitch_w, default_soa_w
-from ..rtl.params import check_frac_bits, check_stages, check_width
-from . import golden
-
-# Each variant: its parameters as name: (default for a width, check from the RTL), whether
-# frac_bits applies, the RTL built from (width, stages, frac_bits, params) and the golden model
-# of unsigned operands.
-VARIANTS = {
-    "mitchell": dict(
-        params={}, frac_bits=True,
-        rtl=lambda w, s, f, p: MitchellMultiplier(width=w, frac_bits=f, stages=s),
-        golden=lambda a, b, w, f, p: golden.mitchell_product(a, b, width=w, frac_bits=f)),
-    "exact": dict(
-        params={}, frac_bits=False,
-        rtl=lambda w, s, f, p: ExactMultiplier(width=w, stages=s),
-        golden=lambda a, b, w, f, p: golden.exact_product(a, b, width=w)),
-    "mitch-w": dict(
-        params={"w": (default_mitch_w, check_mitch_w)}, frac_bits=False,
-        rtl=lambda w, s, f, p: MitchW(width=w, w=p["w"], stages=s),
-        golden=lambda a, b, w, f, p: golden.mitch_w_product(a, b, width=w, w=p["w"])),
-    "mbm": dict(
-        params={}, frac_bits=True,
-        rtl=lambda w, s, f, p: MinimallyBiasedMultiplier(width=w, frac_bits=f, stages=s),
-        golden=lambda a, b, w, f, p: golden.mbm_product(a, b, width=w, frac_bits=f)),
-    "ilm": dict(
-        params={"corrections": (lambda width: 1, check_corrections)}, frac_bits=False,
-        rtl=lambda w, s, f, p: IterativeLogMultiplier(width=w, corrections=p["corrections"], stages=s),
-        golden=lambda a, b, w, f, p: golden.ilm_product(a, b, width=w, corrections=p["corrections"])),
-    "alm-soa": dict(
-        params={"w": (default_soa_w, check_w)}, frac_bits=False,
-        rtl=lambda w, s, f, p: SetOneAdderMultiplier(width=w, w=p["w"], stages=s),
-        golden=lambda a, b, w, f, p: golden.alm_soa_product(a, b, width=w, w=p["w"])),
-    "nearest-one": dict(
-        params={}, frac_bits=False,
-        rtl=lambda w, s, f, p: NearestOneMultiplier(width=w, stages=s),
-        golden=lambda a, b, w, f, p: golden.nearest_one_product(a, b, width=w)),
-}
+from ..rtl import SignedMultiplier, to_verilog
+from ..rtl.params import check_stages, check_width
+from .catalogue import CATALOGUE, Entry, lookup
 
 
 @dataclass(frozen=True)
 class Design:
-    """One multiplier configuration. Construction validates every field and fills in defaults.
+    """One design configuration. Construction validates every field and fills in defaults, all
+    from the design's :class:`~.catalogue.Entry`.
 
-    ``params`` holds variant parameters (``w`` for mitch-w and alm-soa, ``corrections`` for ilm)
-    as a dict or as (name, value) pairs; it is stored as sorted pairs.
+    ``params`` holds the design's parameters (``w`` for mitch-w and alm-soa, ``corrections`` for
+    ilm, ...) as a dict or as (name, value) pairs; it is stored as sorted pairs with every
+    default filled in.
     """
 
     variant: str = "mitchell"
@@ -62,37 +27,55 @@ class Design:
     params: tuple = field(default=())
 
     def __post_init__(self):
-        if self.variant not in VARIANTS:
-            raise ValueError(f"Variant must be one of {', '.join(VARIANTS)}, not {self.variant!r}")
-        spec = VARIANTS[self.variant]
+        entry = lookup(self.variant)
         check_width(self.width)
         check_stages(self.stages)
         if not isinstance(self.signed, bool):
             raise TypeError(f"Signed must be True or False, not {self.signed!r}")
-        if spec["frac_bits"]:
-            object.__setattr__(self, "frac_bits", check_frac_bits(self.frac_bits, width=self.width))
+        if self.stages and not entry.pipelined:
+            raise ValueError(f"Pipeline stages apply to {_having('pipelined')}, "
+                             f"not to {self.variant!r}")
+        if self.signed and not entry.signable:
+            raise ValueError(f"Signed operands apply to {_having('signable')}, "
+                             f"not to {self.variant!r}")
+        if entry.frac_bits is not None:
+            object.__setattr__(self, "frac_bits", entry.frac_bits(self.frac_bits, width=self.width))
         elif self.frac_bits is not None:
-            with_frac = ", ".join(name for name, s in VARIANTS.items() if s["frac_bits"])
-            raise ValueError(f"Fraction bits apply to {with_frac}, not to {self.variant!r}")
+            raise ValueError(f"Fraction bits apply to {_having('frac_bits')}, "
+                             f"not to {self.variant!r}")
         given = dict(self.params)
-        unknown = set(given) - set(spec["params"])
+        known = {parameter.name: parameter for parameter in entry.parameters}
+        unknown = sorted(set(given) - set(known))
         if unknown:
-            allowed = ", ".join(spec["params"]) or "none"
-            raise ValueError(f"Unknown parameter {sorted(unknown)[0]!r} for {self.variant!r} "
-                             f"(allowed: {allowed})")
-        values = {}
-        for name, (default, check) in spec["params"].items():
-            values[name] = check(given[name], width=self.width) if name in given \
-                else default(self.width)
+            raise ValueError(f"Unknown parameter {unknown[0]!r} for {self.variant!r} "
+                             f"(allowed: {', '.join(known) or 'none'})")
+        values = {name: parameter.resolve(given.get(name), width=self.width)
+                  for name, parameter in known.items()}
         object.__setattr__(self, "params", tuple(sorted(values.items())))
+
+    @property
+    def entry(self) -> Entry:
+        return CATALOGUE[self.variant]
 
     @property
     def options(self) -> dict:
         return dict(self.params)
 
     @property
+    def baseline(self) -> "Design":
+        """The exact design this one is measured against: same width, stages and signedness."""
+        baseline = CATALOGUE[self.entry.kind.baseline]
+        return Design(variant=baseline.name, width=self.width, stages=self.stages,
+                      signed=self.signed,
+                      frac_bits=self.frac_bits if baseline.frac_bits is not None else None)
+
+    def at_width(self, width: int) -> "Design":
+        """The same design at another width, every option kept."""
+        return replace(self, width=width)
+
+    @property
     def default_name(self) -> str:
-        return f"{self.variant.replace('-', '_')}_mul"
+        return self.entry.module_name
 
     @property
     def label(self) -> str:
@@ -100,57 +83,89 @@ class Design:
         if self.frac_bits is not None:
             options.append(f"frac_bits={self.frac_bits}")
         options += [f"{name}={value}" for name, value in self.params]
-        options.append(f"stages={self.stages}")
+        if self.entry.pipelined:
+            options.append(f"stages={self.stages}")
         if self.signed:
             options.append("signed")
         return f"{self.variant}({', '.join(options)})"
 
     @property
-    def product_range(self) -> int:
-        """The largest exact product magnitude: NMED's normaliser."""
-        if self.signed:
-            return 1 << (2 * self.width - 2)
-        return ((1 << self.width) - 1) ** 2
+    def out_width(self) -> int:
+        """Width of the output port ``p``."""
+        return self.entry.kind.out_width(width=self.width, frac_bits=self.frac_bits)
 
-    def component(self) -> Multiplier:
-        core = VARIANTS[self.variant]["rtl"](self.width, self.stages, self.frac_bits, self.options)
+    @property
+    def output_range(self) -> int:
+        """The largest exact result magnitude: NMED's normaliser."""
+        return self.entry.kind.output_range(width=self.width, frac_bits=self.frac_bits,
+                                            signed=self.signed)
+
+    def _arguments(self, *, model: bool) -> dict:
+        """Keyword arguments of the RTL class (``model=False``) or of the golden and scalar models."""
+        arguments = {"width": self.width}
+        if self.entry.frac_bits is not None:
+            arguments["frac_bits"] = self.frac_bits
+        if self.entry.pipelined and not model:
+            arguments["stages"] = self.stages
+        outputs = {parameter.name for parameter in self.entry.parameters if parameter.output}
+        arguments.update((name, value) for name, value in self.params
+                         if not model or name in outputs)
+        return arguments
+
+    def component(self) -> wiring.Component:
+        core = self.entry.component(**self._arguments(model=False))
         return SignedMultiplier(core) if self.signed else core
-
-    def _unsigned_golden(self, a, b) -> np.ndarray:
-        return VARIANTS[self.variant]["golden"](a, b, self.width, self.frac_bits, self.options)
 
     def golden(self, a, b) -> np.ndarray:
         """Expected ``p`` for operand bit patterns ``a``, ``b``, as a bit pattern (two's complement
         when signed)."""
+        model = self.entry.golden
         if not self.signed:
-            return self._unsigned_golden(a, b)
+            return model(a, b, **self._arguments(model=True))
         values_a, values_b = self.to_signed(a), self.to_signed(b)
-        magnitude = self._unsigned_golden(np.abs(values_a), np.abs(values_b))
+        magnitude = model(np.abs(values_a), np.abs(values_b), **self._arguments(model=True))
         negative = (values_a < 0) ^ (values_b < 0)
         # Two's complement of the magnitude; uint64 negation wraps, Python ints go negative,
         # and the mask brings both to 2 * width bits.
         return np.where(negative, (-magnitude) & ((1 << (2 * self.width)) - 1), magnitude
                         ).astype(magnitude.dtype)
 
+    def scalar(self, a: int, b: int) -> int:
+        """The independent scalar model's result for one pair, as a number (signed when signed)."""
+        from .scalar import signed_scalar
+
+        arguments = self._arguments(model=True)
+        if self.signed:
+            return signed_scalar(self.entry.scalar, a, b, **arguments)
+        return self.entry.scalar(a, b, **arguments)
+
     def to_signed(self, values) -> np.ndarray:
-        """Two's-complement bit patterns of ``width`` bits as signed values (int64 up to 31 bits)."""
+        """Two's-complement bit patterns of ``width`` bits as signed values (int64 up to 62 bits)."""
         return _as_signed(values, self.width)
 
-    def product_values(self, p) -> np.ndarray:
-        """Products as numbers: ``p`` itself, or its two's-complement value when signed."""
-        return _as_signed(p, 2 * self.width) if self.signed else p
+    def defined(self, a, b) -> np.ndarray:
+        """Which pairs have a defined exact result (all, for a multiplier; ``b != 0`` for a divider)."""
+        return self.entry.kind.defined(np.asarray(a), np.asarray(b))
+
+    def output_values(self, p) -> np.ndarray:
+        """Port values as numbers: the product (its two's-complement value when signed), or the
+        quotient without its flag."""
+        if self.signed:
+            return _as_signed(p, 2 * self.width)
+        return self.entry.kind.values(np.asarray(p), width=self.width, frac_bits=self.frac_bits)
 
     def exact_values(self, a, b) -> np.ndarray:
-        """The exact products of the operands, as numbers."""
-        if not self.signed:
-            return golden.exact_product(a, b, width=self.width)
-        values_a, values_b = self.to_signed(a), self.to_signed(b)
-        if 2 * self.width > 62:
-            values_a, values_b = values_a.astype(object), values_b.astype(object)
-        return values_a * values_b
+        """The baseline's (exact) results for the operands, as numbers."""
+        baseline = self.baseline
+        return baseline.output_values(baseline.golden(a, b))
 
     def verilog(self, name: str | None = None) -> str:
         return to_verilog(self.component(), name=name or self.default_name)
+
+
+def _having(attribute: str) -> str:
+    """The catalogue's designs for which ``attribute`` is set, as a list in words."""
+    return ", ".join(name for name, entry in CATALOGUE.items() if getattr(entry, attribute))
 
 
 def _as_signed(values, width: int) -> np.ndarray:

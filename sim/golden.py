@@ -158,10 +158,32 @@ def mitchell_quotient(a, b, *, width: int, frac_bits: int) -> np.ndarray:
     return np.where(b == 0, all_ones, np.where(a == 0, 0, quotient)).astype(a.dtype)
 
 
-def mitchell_divider_output(a, b, *, width: int, frac_bits: int) -> np.ndarray:
-    """The divider's outputs packed as ``{dz, q}``: ``q | (b == 0) << (width + frac_bits)``."""
-    quotient = mitchell_quotient(a, b, width=width, frac_bits=frac_bits)
+def exact_quotient(a, b, *, width: int, frac_bits: int) -> np.ndarray:
+    """The exact divider: ``floor(a * 2**frac_bits / b)``, all ones for ``b = 0``."""
+    a, b = operand_array(a, width=width), operand_array(b, width=width)
+    if width + frac_bits > 64:
+        a, b = a.astype(object), b.astype(object)
+    scaled = shift_left(a, np.full(len(a), frac_bits))
+    quotient = scaled // np.where(b == 0, b.dtype.type(1), b)
+    all_ones = (1 << (width + frac_bits)) - 1
+    return np.where(b == 0, all_ones, quotient).astype(a.dtype)
+
+
+def _packed(quotient: np.ndarray, b, *, width: int, frac_bits: int) -> np.ndarray:
+    """A divider's port ``p = {dz, q}``: ``q | (b == 0) << (width + frac_bits)``."""
     flag = (operand_array(b, width=width) == 0).astype(quotient.dtype)
     if width + frac_bits + 1 > 64:
         quotient, flag = quotient.astype(object), flag.astype(object)
     return quotient | shift_left(flag, np.full(len(flag), width + frac_bits))
+
+
+def mitchell_divider_output(a, b, *, width: int, frac_bits: int) -> np.ndarray:
+    """Mitchell's divider's port ``p = {dz, q}``."""
+    return _packed(mitchell_quotient(a, b, width=width, frac_bits=frac_bits), b, width=width,
+                   frac_bits=frac_bits)
+
+
+def exact_divider_output(a, b, *, width: int, frac_bits: int) -> np.ndarray:
+    """The exact divider's port ``p = {dz, q}``."""
+    return _packed(exact_quotient(a, b, width=width, frac_bits=frac_bits), b, width=width,
+                   frac_bits=frac_bits)

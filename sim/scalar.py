@@ -7,7 +7,7 @@ from fractions import Fraction
 from math import floor
 
 
-def exact_scalar(a: int, b: int) -> int:
+def exact_scalar(a: int, b: int, *, width: int) -> int:
     return a * b
 
 
@@ -129,3 +129,16 @@ def mitchell_quotient_scalar(a: int, b: int, *, width: int, frac_bits: int) -> i
     else:
         quotient = Fraction(2) ** (k1 - k2 - 1) * (2 + x1 - x2)
     return floor(quotient * 2 ** frac_bits)
+
+
+def exact_quotient_scalar(a: int, b: int, *, width: int, frac_bits: int) -> int:
+    """``floor(a / b)`` scaled by ``2**frac_bits``, from exact fractions; all ones for ``b = 0``."""
+    if b == 0:
+        return 2 ** (width + frac_bits) - 1
+    return floor(Fraction(a, b) * 2 ** frac_bits)
+
+
+def divider_port_scalar(quotient_model, a: int, b: int, *, width: int, frac_bits: int) -> int:
+    """A divider's port ``{dz, q}`` as one number: ``q + 2**(width + frac_bits)`` when ``b = 0``."""
+    flag = 2 ** (width + frac_bits) if b == 0 else 0
+    return quotient_model(a, b, width=width, frac_bits=frac_bits) + flag

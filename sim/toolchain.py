@@ -10,6 +10,11 @@ class ToolMissing(Exception):
     """A tool needed for the run is absent or too old; the message says how to install it."""
 
 
+class ToolFailed(Exception):
+    """An external tool (a simulator build, Yosys, nextpnr, OpenSTA) ran and failed; the message
+    carries the tool's own words."""
+
+
 ICARUS_MIN_VERSION = 11
 
 

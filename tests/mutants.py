@@ -42,6 +42,8 @@ class ExtraLatency(Multiplier):
 class WrongDivider(wiring.Component):
     """Mitchell's divider with the lowest quotient bit inverted when ``a`` is odd."""
 
+    stages = 0
+
     def __init__(self, *, width: int, frac_bits: int):
         self.inner = MitchellDivider(width=width, frac_bits=frac_bits)
         super().__init__(self.inner.signature)
@@ -52,7 +54,7 @@ class WrongDivider(wiring.Component):
         m.d.comb += [
             inner.a.eq(self.a),
             inner.b.eq(self.b),
-            self.q.eq(inner.q ^ self.a[0]),
-            self.dz.eq(inner.dz),
+            self.p.q.eq(inner.p.q ^ self.a[0]),
+            self.p.dz.eq(inner.p.dz),
         ]
         return m

@@ -16,11 +16,12 @@ from mitchell.rtl.adder import PrefixAdder
 from mitchell.rtl.antilogarithm import Antilogarithm
 from mitchell.rtl.lod import OneHotLeadingOneDetector
 from mitchell.rtl.log_variants import check_mitch_w, default_soa_w
-from mitchell.rtl.mitchell import ARCHITECTURES, LogMultiplier
+from mitchell.rtl.mitchell import ARCHITECTURES, LogMultiplier, check_arch
 from mitchell.rtl.pipeline import delay
 from mitchell.rtl.residue import Residue
 from mitchell.rtl.shifter import OneHotShifter
 from mitchell.sim import golden, vectors
+from mitchell.sim.design import Design
 from mitchell.sim.amaranth_sim import simulate
 from mitchell.sim.scalar import mitch_w_scalar, mitchell_scalar
 
@@ -165,7 +166,8 @@ def test_one_hot_shifter():
 def test_prefix_adder_exhaustive(width):
     dut = PrefixAdder(width=width)
     cases = [(x, y, c) for x in range(1 << width) for y in range(1 << width) for c in (0, 1)]
-    got = run_comb(dut, [[(dut.a, x), (dut.b, y), (dut.carry_in, c)] for x, y, c in cases], [dut.sum])
+    got = run_comb(dut, [[(dut.a, x), (dut.b, y), (dut.carry_in, c)] for x, y, c in cases],
+                   [dut.sum])
     assert [total for (total,) in got] == [x + y + c for x, y, c in cases]
 
 
@@ -173,7 +175,8 @@ def test_prefix_adder_random_wide():
     rng = random.Random(3)
     dut = PrefixAdder(width=47)
     cases = [(rng.getrandbits(47), rng.getrandbits(47), rng.getrandbits(1)) for _ in range(2000)]
-    got = run_comb(dut, [[(dut.a, x), (dut.b, y), (dut.carry_in, c)] for x, y, c in cases], [dut.sum])
+    got = run_comb(dut, [[(dut.a, x), (dut.b, y), (dut.carry_in, c)] for x, y, c in cases],
+                   [dut.sum])
     assert [total for (total,) in got] == [x + y + c for x, y, c in cases]
 
 
@@ -296,7 +299,8 @@ def test_pipelined_reset_shows_zero(arch):
     sim.add_clock(1e-6)
     sim.add_testbench(bench)
     sim.run()
-    full, after = (int(golden.mitchell_product([x], [y], width=8)[0]) for x, y in [(200, 100), (7, 9)])
+    full, after = (int(golden.mitchell_product([x], [y], width=8)[0])
+                   for x, y in [(200, 100), (7, 9)])
     assert full != 0 and after != 0
     assert seen == [full, 0, 0] + [0] * (stages - 1) + [after]
 
@@ -312,12 +316,15 @@ def test_every_log_design_builds_its_default_architecture(cls):
 
 @pytest.mark.parametrize("arch, error, message", [
     ("fast", ValueError,
-     "Architecture must be one of serial, onehot, carry-select, residue, not 'fast'"),
-    (3, TypeError, "Architecture must be one of serial, onehot, carry-select, residue, not 3"),
+     "Architecture must be one of serial, msb-first, onehot, carry-select, residue, not 'fast'"),
+    (3, TypeError,
+     "Architecture must be one of serial, msb-first, onehot, carry-select, residue, not 3"),
 ])
 def test_unknown_architecture_is_rejected(arch, error, message):
     with pytest.raises(error, match=f"^{message}$"):
-        LogMultiplier.check_arch(arch)
+        check_arch(arch)
+    with pytest.raises(error, match=f"^{message}$"):
+        LogMultiplier.arch_parameter().resolve(arch, width=8)
 
 
 @pytest.mark.parametrize("cls, reason", [
@@ -325,9 +332,28 @@ def test_unknown_architecture_is_rejected(arch, error, message):
     (SetOneAdderMultiplier, "its set-one adder approximates the logarithm adder"),
 ])
 def test_residue_is_rejected_where_it_does_not_fit(cls, reason):
-    with pytest.raises(ValueError, match=f"Architecture 'residue' does not fit {cls.__name__}: "
-                                         f"{reason}.*; use one of serial, onehot, carry-select$"):
-        cls.check_arch("residue")
+    with pytest.raises(ValueError, match=f"^Architecture 'residue' does not fit {cls.__name__}: "
+                                         f"{reason}.*; use one of serial, msb-first, onehot, "
+                                         f"carry-select$"):
+        cls.arch_parameter().check("residue", width=8)
+    assert cls.arch_parameter().check("carry-select", width=8) == "carry-select"
+
+
+@pytest.mark.parametrize("variant", ["mitchell", "mitch-w", "mbm", "alm-soa"])
+def test_architecture_is_a_design_parameter_that_leaves_the_outputs_alone(variant):
+    design = Design(variant=variant, width=6, params={"arch": "carry-select"})
+    assert design.component().arch == "carry-select"
+    a, b = vectors.exhaustive(6)
+    serial = Design(variant=variant, width=6)
+    assert dict(serial.params)["arch"] == "serial"
+    assert (design.golden(a, b) == serial.golden(a, b)).all()
+    assert mismatches(design.component(), lambda x, y, width: design.golden(x, y), a, b) == 0
+
+
+def test_unfit_architecture_is_a_bad_design_parameter():
+    with pytest.raises(ValueError, match="^Architecture 'residue' does not fit "
+                                         "MinimallyBiasedMultiplier"):
+        Design(variant="mbm", width=8, params={"arch": "residue"})
 
 
 def test_mitch_w_counts_the_leading_one_and_the_appended_one():
@@ -343,7 +369,7 @@ def test_mitch_w_counts_the_leading_one_and_the_appended_one():
         MitchW(width=8, w=10)
 
 
-# --- The checks fail where they must ---------------------------------------------------------------
+# --- The checks fail where they must -----------------------------------------------------------
 
 class WrongResidueComparison(MitchellMultiplier):
     """The residue datapath with ``S <= T`` for ``S < T``: wrong where ``x1 + x2 = 1``."""

@@ -70,7 +70,7 @@ def test_one_ninth_at_three_times_powers_of_two(width):
 
 def test_exact_model_is_exact():
     a, b = vectors.exhaustive(6)
-    assert as_ints(golden.exact_product(a, b, width=6)) == [exact_scalar(x, y) for x, y in zip(as_ints(a), as_ints(b))]
+    assert as_ints(golden.exact_product(a, b, width=6)) == [exact_scalar(x, y, width=6) for x, y in zip(as_ints(a), as_ints(b))]
 
 
 def test_operands_out_of_range_are_rejected():

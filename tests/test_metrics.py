@@ -78,6 +78,19 @@ def test_analytic_equals_enumeration(width):
         assert getattr(exact_sums, name) == pytest.approx(getattr(brute, name), rel=1e-11), name
 
 
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 7, 32, 100, 128, 1000])
+def test_analytic_chunks_add_up_to_enumeration(chunk):
+    """Blocks are taken ``chunk`` values of r1 at a time; 8-bit blocks hold up to 128 of them, so
+    small chunks (dividing 128 or not) split every block and the largest take each one whole."""
+    a, b = exhaustive(8)
+    brute = error_sums(exact_product(a, b, width=8), mitchell_product(a, b, width=8))
+    sums = analytic.mitchell_error_sums(8, chunk=chunk)
+    for name in ("pairs", "nonzero", "errors", "max_ed"):
+        assert getattr(sums, name) == getattr(brute, name), name
+    for name in ("sum_ed", "sum_sq_ed", "sum_red", "sum_signed_red", "max_red"):
+        assert getattr(sums, name) == pytest.approx(getattr(brute, name), rel=1e-11), name
+
+
 @pytest.mark.parametrize("k1, k2", [(15, 15), (9, 15), (15, 9), (12, 13), (0, 15)])
 def test_analytic_blocks_at_16_bits_equal_enumeration(k1, k2):
     """Whole blocks of fixed characteristics at 16 bits, enumerated pair by pair."""

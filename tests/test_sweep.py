@@ -1,12 +1,16 @@
 import csv
 import json
-import subprocess
-import sys
+from fractions import Fraction
 
 import pytest
 
 from mitchell.reports.sweep import pareto_front
-from mitchell.sim.design import VARIANTS
+from mitchell.sim import vectors
+from mitchell.sim.catalogue import CATALOGUE
+from mitchell.sim.design import Design
+
+FIELDS = {"variant", "width", "signed", "frac_bits", "stages", "params", "error"}
+AREA = {"cells", "transistors", "depth", "ice40_lut4", "ice40_carry", "ice40_dff", "fmax_mhz"}
 
 
 def test_pareto_front_by_definition():
@@ -20,20 +24,57 @@ def private_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("MITCHELL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
 
 
-def test_sweep_writes_every_variant_with_the_report_schema(tmp_path):
+def metrics_by_definition(design: Design) -> dict:
+    """ER over the pairs with a defined result; MRED, WCRE and bias over those with a non-zero
+    exact result; from the scalar models of the design and of its exact baseline and exact
+    fractions, pair by pair."""
+    a, b = vectors.exhaustive(design.width)
+    defined = design.defined(a, b)
+    relative = []
+    wrong = 0
+    for x, y in zip(a[defined].tolist(), b[defined].tolist()):
+        exact, approximate = design.baseline.scalar(x, y), design.scalar(x, y)
+        wrong += approximate != exact
+        if exact:
+            relative.append(Fraction(approximate - exact, exact))
+    return {"er": Fraction(wrong, int(defined.sum())),
+            "mred": sum(map(abs, relative)) / len(relative),
+            "wcre": max(map(abs, relative)), "bias": sum(relative) / len(relative)}
+
+
+def test_sweep_has_every_variant_with_its_own_error_figures(tmp_path, cli):
     out = tmp_path / "sweep"
-    result = subprocess.run([sys.executable, "-m", "mitchell.reports.cli", "sweep", "--width", "6",
-                             "--width", "8", "--variant", "all", "--out", str(out)],
-                            capture_output=True, text=True, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    status, stdout, stderr = cli("sweep", "--width", 6, "--variant", "all", "--no-area", "--out", out)
+    assert status == 0, stderr
     sweep = json.loads((out / "sweep.json").read_text())
-    pairs = [(d["variant"], d["width"]) for d in sweep["designs"]]
-    assert pairs == [(v, w) for w in (6, 8) for v in VARIANTS]
-    for entry in sweep["designs"]:
-        assert {"variant", "width", "signed", "frac_bits", "stages", "params", "error", "area"} == set(entry)
-        assert entry["error"]["exhaustive"] and entry["area"]["transistors"] > 0
+    assert [(d["variant"], d["width"]) for d in sweep["designs"]] == [(v, 6) for v in CATALOGUE]
     with open(out / "sweep.csv") as stream:
         rows = list(csv.DictReader(stream))
-    assert len(rows) == len(pairs) and float(rows[0]["mred"]) == sweep["designs"][0]["error"]["mred"]
+    assert len(rows) == len(CATALOGUE)
+    for entry, row in zip(sweep["designs"], rows):
+        assert set(entry) == FIELDS and entry["error"]["exhaustive"]
+        design = Design(variant=entry["variant"], width=6)
+        assert entry["params"] == design.options and entry["frac_bits"] == design.frac_bits
+        for key, value in metrics_by_definition(design).items():
+            assert entry["error"][key] == pytest.approx(float(value), rel=1e-12, abs=1e-15), \
+                (design.label, key)
+            assert float(row[key]) == entry["error"][key]
+        assert f"{design.label:42} {100 * entry['error']['mred']:9.4f} " in stdout
+    assert not (out / "pareto.png").exists()
+
+
+@pytest.mark.slow
+def test_sweep_with_area_draws_the_pareto_plot(tmp_path, cli):
+    out = tmp_path / "sweep"
+    status, stdout, stderr = cli("sweep", "--width", 6, "--variant", "mitchell", "--out", out)
+    assert status == 0, stderr
+    designs = json.loads((out / "sweep.json").read_text())["designs"]
+    assert [d["variant"] for d in designs] == ["mitchell", "exact"]
+    for entry in designs:
+        assert set(entry) == FIELDS | {"area"} and set(entry["area"]) == AREA
+        assert entry["area"]["transistors"] > 0
+    with open(out / "sweep.csv") as stream:
+        assert [int(row["transistors"]) for row in csv.DictReader(stream)] == \
+            [d["area"]["transistors"] for d in designs]
     assert (out / "pareto.png").stat().st_size > 10_000 and (out / "pareto.svg").exists()
-    assert "mbm(width=8, frac_bits=7, stages=0)" in result.stdout
+    assert "mitchell(width=6, frac_bits=5, stages=0)" in stdout

@@ -1,17 +1,11 @@
 import re
 import subprocess
-import sys
 
 import pytest
 
 from mitchell.sim.design import Design
 
-from .conftest import require_tool
-
-
-def mitchell(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "mitchell.reports.cli", *args],
-                          capture_output=True, text=True, cwd=cwd)
+from .conftest import IVERILOG_INSTALL, require_tool
 
 
 def module_ports(text: str, name: str) -> set[str]:
@@ -28,18 +22,19 @@ def test_ports_and_default_names():
     assert re.search(r"output \[63:0\] p;", staged)
 
 
-def test_output_is_reproducible_and_free_of_paths(tmp_path):
-    first = mitchell("verilog", "--width", "16", "-o", str(tmp_path / "a.v"))
-    second = mitchell("verilog", "--width", "16", "-o", str(tmp_path / "b.v"), cwd=tmp_path)
-    assert first.returncode == second.returncode == 0
+def test_output_is_reproducible_and_free_of_paths(tmp_path, cli, monkeypatch):
+    first = cli("verilog", "--width", 16, "-o", tmp_path / "a.v")
+    monkeypatch.chdir(tmp_path.parent)
+    second = cli("verilog", "--width", 16, "-o", tmp_path / "b.v")
+    assert first.status == second.status == 0
     text = (tmp_path / "a.v").read_bytes()
     assert text == (tmp_path / "b.v").read_bytes()
     assert b"/work" not in text and b".py" not in text and b"src =" not in text
 
 
-def test_stdout_without_output_file():
-    result = mitchell("verilog", "--width", "4", "--variant", "exact")
-    assert result.returncode == 0 and "module exact_mul(" in result.stdout
+def test_stdout_without_output_file(cli):
+    status, out, _ = cli("verilog", "--width", 4, "--variant", "exact")
+    assert status == 0 and "module exact_mul(" in out
 
 
 @pytest.mark.parametrize("args, message", [
@@ -51,23 +46,23 @@ def test_stdout_without_output_file():
     (["--width", "8", "--variant", "booth"], "Variant must be one of"),
     (["--width", "8", "--name", "1st"], "Module name must be a Verilog identifier"),
 ])
-def test_bad_input_is_one_line_exit_2_and_no_file(tmp_path, args, message):
+def test_bad_input_is_one_line_exit_2_and_no_file(tmp_path, args, message, cli):
     out = tmp_path / "out.v"
-    result = mitchell("verilog", *args, "-o", str(out))
-    assert result.returncode == 2
-    assert message in result.stderr and "Traceback" not in result.stderr
+    status, _, err = cli("verilog", *args, "-o", out)
+    assert status == 2
+    assert message in err and "Traceback" not in err
     assert not out.exists() and list(tmp_path.iterdir()) == []
 
 
-def test_unwritable_output_folder(tmp_path):
-    result = mitchell("verilog", "--width", "8", "-o", str(tmp_path / "missing" / "x.v"))
-    assert result.returncode == 2 and "does not exist" in result.stderr
+def test_unwritable_output_folder(tmp_path, cli):
+    status, _, err = cli("verilog", "--width", 8, "-o", tmp_path / "missing" / "x.v")
+    assert status == 2 and "does not exist" in err
 
 
 @pytest.mark.parametrize("width, stages", [(8, 0), (32, 0), (32, 2)])
 @pytest.mark.parametrize("variant", ["mitchell", "exact"])
 def test_icarus_accepts_generated_verilog(tmp_path, variant, width, stages):
-    iverilog = require_tool("iverilog", "apt-get install -y iverilog")
+    iverilog = require_tool("iverilog", IVERILOG_INSTALL)
     source = tmp_path / "dut.v"
     source.write_text(Design(variant=variant, width=width, stages=stages).verilog())
     result = subprocess.run([iverilog, "-g2012", "-o", str(tmp_path / "dut.vvp"), str(source)],

@@ -1,0 +1,137 @@
+"""The catalogue of designs: one declaration per design.
+
+Each :class:`Entry` names a design's RTL class, its vectorised golden model (:mod:`.golden`), its
+independent scalar model (:mod:`.scalar`), its kind (what its output means and which exact design
+it is measured against) and a one-line summary. Parameters are declared once, on the RTL class
+(``PARAMETERS``, see :class:`mitchell.rtl.params.Parameter`). :class:`~.design.Design`, the
+command line's choices and help, and the tests' parametrisation are all derived from here, so a
+new design is one entry in :data:`CATALOGUE` plus its RTL class and models.
+"""
+from dataclasses import dataclass
+from functools import partial
+from typing import Callable
+
+import numpy as np
+
+from ..rtl import (ExactDivider, ExactMultiplier, IterativeLogMultiplier,
+                   MinimallyBiasedMultiplier, MitchellDivider, MitchellMultiplier, MitchW,
+                   NearestOneMultiplier, SetOneAdderMultiplier)
+from ..rtl.divider import check_quotient_frac_bits
+from ..rtl.params import Parameter, check_frac_bits
+from . import golden, scalar
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What the output port ``p`` of a family of designs holds, and how it is measured.
+
+    ``baseline`` is the catalogue name of the exact design of the family: every design is measured
+    against it, and ``mitchell area`` synthesizes it alongside.
+    """
+
+    name: str
+    baseline: str
+    # The pairs whose result is defined, in words.
+    defined_pairs: str = "pairs"
+
+    def out_width(self, *, width: int, frac_bits: int | None) -> int:
+        return 2 * width if self.name == "multiplier" else width + frac_bits + 1
+
+    def defined(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Which pairs have a defined result: all products; quotients with ``b != 0``."""
+        if self.name == "multiplier":
+            return np.ones(len(a), dtype=bool)
+        return b != 0
+
+    def values(self, p: np.ndarray, *, width: int, frac_bits: int | None) -> np.ndarray:
+        """The number a port value stands for: the product, or the quotient without ``dz``."""
+        if self.name == "multiplier":
+            return p
+        return p & ((1 << (width + frac_bits)) - 1)
+
+    def output_range(self, *, width: int, frac_bits: int | None, signed: bool) -> int:
+        """The largest exact result magnitude: NMED's normaliser."""
+        if self.name == "divider":
+            return ((1 << width) - 1) << frac_bits
+        return 1 << (2 * width - 2) if signed else ((1 << width) - 1) ** 2
+
+
+MULTIPLIER = Kind("multiplier", baseline="exact")
+DIVIDER = Kind("divider", baseline="exact-div", defined_pairs="pairs with b != 0")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One design of the catalogue.
+
+    ``frac_bits`` is the check of the design's ``frac_bits`` option (``check(value, width=...)``
+    resolving ``None`` to its default), or ``None`` when the design takes none. ``golden`` and
+    ``scalar`` take ``(a, b, *, width, [frac_bits], **params)`` with the parameters whose
+    ``output`` flag is set; ``golden`` takes arrays, ``scalar`` one pair of ints.
+    """
+
+    name: str
+    component: type
+    golden: Callable
+    scalar: Callable
+    summary: str
+    kind: Kind = MULTIPLIER
+    frac_bits: Callable | None = None
+    pipelined: bool = True
+    signable: bool = True
+
+    @property
+    def parameters(self) -> tuple[Parameter, ...]:
+        return self.component.PARAMETERS
+
+    @property
+    def module_name(self) -> str:
+        """The Verilog module name used when none is given."""
+        name = self.name.replace("-", "_")
+        return f"{name}_mul" if self.kind is MULTIPLIER else name
+
+
+CATALOGUE: dict[str, Entry] = {entry.name: entry for entry in [
+    Entry("mitchell", MitchellMultiplier, golden.mitchell_product, scalar.mitchell_scalar,
+          "Mitchell 1962; --frac-bits truncates the mantissas", frac_bits=check_frac_bits),
+    Entry("exact", ExactMultiplier, golden.exact_product, scalar.exact_scalar,
+          "a * b, the baseline of the multipliers"),
+    Entry("mitch-w", MitchW, golden.mitch_w_product, scalar.mitch_w_scalar,
+          "Kim et al. 2019: operands cut to w bits from the leading one, the last set to 1"),
+    Entry("mbm", MinimallyBiasedMultiplier, golden.mbm_product, scalar.mbm_scalar,
+          "Saadat et al. 2018: 1/12 (1/24 with carry) added to the fraction sum",
+          frac_bits=check_frac_bits),
+    Entry("ilm", IterativeLogMultiplier, golden.ilm_product, scalar.ilm_scalar,
+          "Babic et al. 2011: power-of-two block repeated on the residues"),
+    Entry("alm-soa", SetOneAdderMultiplier, golden.alm_soa_product, scalar.alm_soa_scalar,
+          "Liu et al. 2018: low log-adder bits set to one"),
+    Entry("nearest-one", NearestOneMultiplier, golden.nearest_one_product,
+          scalar.nearest_one_scalar,
+          "after Ansari et al. 2021: operands rounded to the nearest power of two"),
+    Entry("mitchell-div", MitchellDivider, golden.mitchell_divider_output,
+          partial(scalar.divider_port_scalar, scalar.mitchell_quotient_scalar),
+          "Mitchell's divider: p = {dz, q}, q = a/b with --frac-bits fraction bits",
+          kind=DIVIDER, frac_bits=check_quotient_frac_bits, pipelined=False, signable=False),
+    Entry("exact-div", ExactDivider, golden.exact_divider_output,
+          partial(scalar.divider_port_scalar, scalar.exact_quotient_scalar),
+          "floor(a * 2^F / b), the baseline of the dividers",
+          kind=DIVIDER, frac_bits=check_quotient_frac_bits, pipelined=False, signable=False),
+]}
+
+BASELINES = frozenset(entry.kind.baseline for entry in CATALOGUE.values())
+
+
+def lookup(name: str) -> Entry:
+    if name not in CATALOGUE:
+        raise ValueError(f"Variant must be one of {', '.join(CATALOGUE)}, not {name!r}")
+    return CATALOGUE[name]
+
+
+def parameter_help() -> str:
+    """Every design parameter, for the command line's help."""
+    items = []
+    for entry in CATALOGUE.values():
+        for parameter in entry.parameters:
+            value = "|".join(parameter.choices) if parameter.choices else "N"
+            items.append(f"{parameter.name}={value} for {entry.name}: {parameter.help}")
+    return "; ".join(items)

@@ -1,0 +1,54 @@
+"""The simulators a design can run on, one record each.
+
+A record says how to find the simulator (with the install hint when it is missing), how to build
+and run a design on it, and how many copies of the design the batch testbench drives at once.
+"""
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .toolchain import icarus, verilator_bin
+
+
+@dataclass(frozen=True)
+class Simulator:
+    """One simulator.
+
+    ``cocotb`` is False for Amaranth's own simulator, which runs the Amaranth design in Python;
+    the others run the cocotb batch bench (``sim/hdl/batch_tb.v``) on the design's Verilog.
+    ``find`` raises :class:`~.toolchain.ToolMissing` with the install command. ``lanes`` is the
+    number of design copies the testbench checks side by side; ``build_args`` go to the
+    simulator's compiler. ``build_edits`` and ``test_edits`` change the arguments of the cocotb
+    runner's build and test commands: each maps an argument to its replacement, or to ``None`` to
+    drop it; an argument that is not found is an error (see :mod:`.cocotb_runner`).
+    ``waves_in_build``: the simulator must be built with tracing to write a waveform.
+    """
+
+    name: str
+    cocotb: bool
+    find: Callable[[], object]
+    lanes: int = 1
+    build_args: tuple[str, ...] = ()
+    build_edits: dict = field(default_factory=dict)
+    test_edits: dict = field(default_factory=dict)
+    waves_in_build: bool = False
+
+
+SIMULATORS: dict[str, Simulator] = {simulator.name: simulator for simulator in [
+    Simulator("amaranth", cocotb=False, find=lambda: None),
+    # The testbench writes its own VCD; cocotb's Icarus runner passes vvp -none (no waves) unless
+    # it records its own FST dump, so -none becomes -vcd.
+    Simulator("icarus", cocotb=True, find=icarus, lanes=1, test_edits={"-none": "-vcd"}),
+    # Verilator's cost is mostly per clock, not per copy: 8 lanes. cocotb's runner makes every
+    # signal visible to VPI (--public-flat-rw), which keeps Verilator from optimising the design
+    # and halves the speed; the bench touches only the testbench's signals, marked public in its
+    # source.
+    Simulator("verilator", cocotb=True, find=verilator_bin, lanes=8,
+              build_args=("--timing", "-Wno-fatal", "-Wno-lint", "-Wno-style"),
+              build_edits={"--public-flat-rw": None}, waves_in_build=True),
+]}
+
+
+def lookup(name: str) -> Simulator:
+    if name not in SIMULATORS:
+        raise ValueError(f"Simulator must be one of {', '.join(SIMULATORS)}, not {name!r}")
+    return SIMULATORS[name]

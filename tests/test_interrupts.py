@@ -1,0 +1,152 @@
+"""Ctrl-C and SIGTERM during real runs: a prompt exit with one line, and nothing left behind.
+
+Each run gets a fresh synthesis cache and its own temporary folder, so that synthesis really runs
+(in the report's worker processes, as YoWASP subprocesses) and its temporary folders can be seen.
+The interrupt comes once synthesis is under way, at a different moment each time: the hang this
+guards against came about one time in four.
+"""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+# From the signal to the exit: the workers get GRACE_SECONDS (2 s) before they are killed, and
+# none should need them.
+EXIT_SECONDS = 3.0
+
+
+def start(args: list[str], tmp_path: Path, round_: int) -> tuple[subprocess.Popen, Path]:
+    temporary = tmp_path / f"tmp{round_}"
+    temporary.mkdir()
+    env = dict(os.environ, MITCHELL_CACHE_DIR=str(tmp_path / f"cache{round_}"),
+               TMPDIR=str(temporary))
+    # A session of its own, like a shell's job: its process group can be signalled as Ctrl-C in a
+    # terminal does, and whatever the run started and left running can be found afterwards.
+    process = subprocess.Popen([sys.executable, "-m", "mitchell.reports.cli", *args], cwd=tmp_path,
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    return process, temporary
+
+
+def wait_for(condition, timeout: float, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the run never got there"
+        time.sleep(0.05)
+
+
+def still_running(session: int) -> list[str]:
+    """The processes of a session that are still running (not zombies, which are only waiting
+    to be reaped: a container's init may never do that)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            text = (entry / "stat").read_text()
+        except OSError:
+            continue
+        state, _, _, process_session = text[text.rindex(")") + 2:].split()[:4]
+        if int(process_session) == session and state != "Z":
+            found.append(text[:text.rindex(")") + 1])
+    return found
+
+
+def interrupt(process: subprocess.Popen, how: str) -> tuple[int, str, float]:
+    """Sends the signal; returns the exit status, stderr and the seconds the exit took."""
+    sent = time.monotonic()
+    if how == "ctrl-c":
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        process.send_signal(signal.SIGTERM if how == "sigterm" else signal.SIGINT)
+    try:
+        _, stderr = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail(f"{how}: no exit within 30 s")
+    return process.returncode, stderr, time.monotonic() - sent
+
+
+def check_clean_exit(status: int, stderr: str, seconds: float, how: str, command: str) -> None:
+    expected = 128 + (signal.SIGTERM if how == "sigterm" else signal.SIGINT)
+    word = "terminated" if how == "sigterm" else "interrupted"
+    assert "Traceback" not in stderr, stderr
+    assert stderr.splitlines() == [f"mitchell {command}: {word}"], stderr
+    assert status == expected, (status, stderr)
+    assert seconds < EXIT_SECONDS, f"{how}: took {seconds:.1f} s to exit"
+
+
+# Ctrl-C from a terminal reaches every process of the group; a signal to the main process alone
+# (kill PID) must do as well.
+HOW = ["ctrl-c", "ctrl-c", "ctrl-c", "ctrl-c", "sigint", "sigint", "sigterm", "sigterm"]
+
+
+@pytest.mark.parametrize("round_, how", list(enumerate(HOW)))
+def test_report_stops_at_once_and_leaves_nothing(tmp_path, round_, how):
+    process, temporary = start(["report", "--width", "8", "--width", "16", "--out", "out"],
+                               tmp_path, round_)
+    try:
+        wait_for(lambda: any(entry.name.startswith("mitchell-synth-")
+                             for entry in temporary.iterdir()), 120, process)
+        # A different moment of the synthesis each round.
+        time.sleep(0.4 * round_)
+        status, stderr, seconds = interrupt(process, how)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+    check_clean_exit(status, stderr, seconds, how, "report")
+    assert still_running(process.pid) == [], "processes of the run outlived it"
+    assert list(temporary.iterdir()) == []
+    assert sorted(entry.name for entry in tmp_path.iterdir()
+                  if entry.name.startswith(("out", ".out"))) == []
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_area_in_one_process_stops_at_once(tmp_path, how):
+    # Synthesis in the main process itself, without a pool.
+    process, temporary = start(["area", "--width", "8"], tmp_path, 0)
+    try:
+        wait_for(lambda: any(temporary.iterdir()), 120, process)
+        time.sleep(1)
+        status, stderr, seconds = interrupt(process, how)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+    check_clean_exit(status, stderr, seconds, how, "area")
+    assert still_running(process.pid) == []
+    assert list(temporary.iterdir()) == []
+
+
+@pytest.mark.parametrize("command, how", [
+    # The error pool: 14-bit enumeration runs for about 15 s on two cores.
+    (["error", "--width", "14", "--variant", "ilm", "--exhaustive"], "sigint"),
+    # The Amaranth simulation pool: about 60 s on two cores.
+    (["sim", "--width", "16", "--vectors", "random:200000"], "sigint"),
+    # The C++ compilers of a Verilator build (about 10 s) and an Icarus simulation (about 40 s).
+    (["sim", "--width", "8", "--simulator", "verilator"], "sigterm"),
+    (["sim", "--width", "16", "--simulator", "icarus", "--vectors", "random:1000000"], "sigterm"),
+    (["sim", "--width", "16", "--simulator", "icarus", "--vectors", "random:1000000"], "ctrl-c"),
+])
+def test_workers_and_tools_stop_at_once(tmp_path, command, how):
+    process, _ = start(command, tmp_path, 0)
+    try:
+        time.sleep(6)
+        status, stderr, seconds = interrupt(process, how)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+    check_clean_exit(status, stderr, seconds, how, command[0])
+    assert still_running(process.pid) == []
+    runs = tmp_path / "build" / "mitchell-sim" / "runs"
+    assert not runs.exists() or list(runs.iterdir()) == []
