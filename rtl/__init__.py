@@ -1,20 +1,23 @@
 """Amaranth components of Mitchell's logarithmic multiplier and its exact baseline."""
+from .adder import PrefixAdder
 from .antilogarithm import Antilogarithm
 from .divider import ExactDivider, MitchellDivider
 from .exact import ExactMultiplier
-from .lod import LeadingOneDetector
+from .lod import LeadingOneDetector, OneHotLeadingOneDetector
 from .logarithm import Logarithm
 from .iterative import IterativeLogMultiplier, NearestOneMultiplier
 from .log_variants import MinimallyBiasedMultiplier, MitchW, SetOneAdderMultiplier
-from .mitchell import LogMultiplier, MitchellMultiplier
+from .mitchell import ARCHITECTURES, LogMultiplier, MitchellMultiplier
+from .residue import Residue
 from .signed import SignedMultiplier
 from .multiplier import Multiplier
-from .shifter import BarrelShifter
+from .shifter import BarrelShifter, OneHotShifter
 from .verilog import to_verilog
 
 __all__ = [
-    "Antilogarithm", "BarrelShifter", "ExactDivider", "ExactMultiplier", "IterativeLogMultiplier",
-    "LeadingOneDetector", "LogMultiplier", "Logarithm", "MinimallyBiasedMultiplier",
-    "MitchW", "MitchellDivider", "MitchellMultiplier", "Multiplier", "NearestOneMultiplier",
+    "ARCHITECTURES", "Antilogarithm", "BarrelShifter", "ExactDivider", "ExactMultiplier",
+    "IterativeLogMultiplier", "LeadingOneDetector", "LogMultiplier", "Logarithm",
+    "MinimallyBiasedMultiplier", "MitchW", "MitchellDivider", "MitchellMultiplier", "Multiplier",
+    "NearestOneMultiplier", "OneHotLeadingOneDetector", "OneHotShifter", "PrefixAdder", "Residue",
     "SetOneAdderMultiplier", "SignedMultiplier", "to_verilog",
 ]

@@ -1,4 +1,4 @@
-from amaranth.hdl import Cat, Module
+from amaranth.hdl import C, Cat, Module, Mux
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
@@ -16,30 +16,45 @@ class Antilogarithm(wiring.Component):
     ``k >= frac_bits``, else right shift" done with one left shifter; the dropped bits truncate
     toward zero.
 
+    With ``carry_select``, the shift is ``k + carry``: the shifter is driven by ``k`` alone, which
+    can be ready long before the fraction and its carry (``k1 + k2`` straight from the leading-one
+    detectors), and ``carry`` then picks, as one final 2:1 mux, between the shifted word and the
+    same word shifted by one more place.
+
     Parameters
     ----------
     characteristic_width : int
     frac_bits : int
     width : int
         Width of ``result``; bits above it are lost.
+    carry_select : bool
 
     Members
     -------
     characteristic : In(characteristic_width)
     fraction : In(frac_bits)
+    carry : In(1)
+        Only with ``carry_select``: one more place of shift.
     result : Out(width)
     """
 
-    def __init__(self, *, characteristic_width: int, frac_bits: int, width: int):
+    def __init__(self, *, characteristic_width: int, frac_bits: int, width: int,
+                 carry_select: bool = False):
         self._characteristic_width = check_int(
             characteristic_width, name="Characteristic width", minimum=0)
         self._frac_bits = check_int(frac_bits, name="Fraction bits", minimum=0)
         self._width = check_int(width, name="Width", minimum=1)
-        super().__init__({
+        if not isinstance(carry_select, bool):
+            raise TypeError(f"Carry select must be True or False, not {carry_select!r}")
+        self._carry_select = carry_select
+        members = {
             "characteristic": In(characteristic_width),
             "fraction":       In(frac_bits),
             "result":         Out(width),
-        })
+        }
+        if carry_select:
+            members["carry"] = In(1)
+        super().__init__(members)
 
     def elaborate(self, platform):
         m = Module()
@@ -50,6 +65,9 @@ class Antilogarithm(wiring.Component):
         m.d.comb += [
             shifter.value.eq(Cat(self.fraction, 1)),
             shifter.amount.eq(self.characteristic),
-            self.result.eq(shifter.result[self._frac_bits:]),
         ]
+        shifted = shifter.result
+        if self._carry_select:
+            shifted = Mux(self.carry, Cat(C(0, 1), shifted), shifted)
+        m.d.comb += self.result.eq(shifted[self._frac_bits:self._frac_bits + self._width])
         return m

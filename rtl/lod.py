@@ -5,7 +5,7 @@ from amaranth.utils import ceil_log2
 
 from .params import check_int
 
-__all__ = ["LeadingOneDetector"]
+__all__ = ["LeadingOneDetector", "OneHotLeadingOneDetector"]
 
 
 class LeadingOneDetector(wiring.Component):
@@ -74,5 +74,83 @@ class LeadingOneDetector(wiring.Component):
         m.d.comb += [
             self.position.eq(root_position),
             self.zero.eq(root_zero),
+        ]
+        return m
+
+
+class OneHotLeadingOneDetector(wiring.Component):
+    """The most significant set bit of ``value`` as a one-hot word, its index encoded in parallel.
+
+    A parallel-prefix OR from the top (Sklansky: ``log2(width)`` levels of 2-input ORs) gives
+    ``seen``, whose bit ``i`` is set when ``value`` has a one at ``i`` or above. The leading one is
+    where ``seen`` starts: ``onehot[i] = value[i] & ~seen[i + 1]``, one gate after the prefix. No
+    mux chain lies between the operand and the one-hot word, so a shifter driven by it (see
+    :class:`~mitchell.rtl.shifter.OneHotShifter`) starts early; the binary ``position`` comes
+    from one OR tree per bit of the index, in parallel with whatever the one-hot word drives.
+
+    Parameters
+    ----------
+    width : int
+        Width of ``value``, at least 1.
+
+    Members
+    -------
+    value : In(width)
+        The operand.
+    onehot : Out(width)
+        Bit ``floor(log2(value))`` set, every other bit clear; 0 when ``value`` is zero.
+    seen : Out(width)
+        Bit ``i`` set when any bit of ``value`` at ``i`` or above is set: ones from the leading
+        one down to bit 0.
+    position : Out(ceil_log2(width))
+        ``floor(log2(value))``; 0 when ``value`` is zero.
+    zero : Out(1)
+        Set when ``value`` is zero.
+    """
+
+    def __init__(self, *, width: int):
+        self._width = check_int(width, name="Width", minimum=1)
+        super().__init__({
+            "value":    In(width),
+            "onehot":   Out(width),
+            "seen":     Out(width),
+            "position": Out(self.position_width),
+            "zero":     Out(1),
+        })
+
+    @property
+    def width(self) -> int:
+        return self._width
+
+    @property
+    def position_width(self) -> int:
+        return ceil_log2(self._width)
+
+    def elaborate(self, platform):
+        m = Module()
+        width = self._width
+
+        # Sklansky's prefix, from the top: at level j every block of 2**(j+1) bits ORs the lowest
+        # bit of its upper half (the OR of that whole half by then) into each bit of its lower half.
+        seen = [self.value[bit] for bit in range(width)]
+        span = 1
+        while span < width:
+            for bit in range(width):
+                upper_half_start = (bit // (2 * span)) * 2 * span + span
+                if bit < upper_half_start < width:
+                    node = Signal(name=f"seen_l{span}_b{bit}")
+                    m.d.comb += node.eq(seen[bit] | seen[upper_half_start])
+                    seen[bit] = node
+            span *= 2
+        seen_above = seen[1:] + [C(0, 1)]
+
+        onehot = Cat(self.value[bit] & ~seen_above[bit] for bit in range(width))
+        m.d.comb += [
+            self.seen.eq(Cat(seen)),
+            self.onehot.eq(onehot),
+            self.position.eq(Cat(
+                Cat(onehot[bit] for bit in range(width) if bit >> index & 1).any()
+                for index in range(self.position_width))),
+            self.zero.eq(~seen[0]),
         ]
         return m

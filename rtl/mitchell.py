@@ -1,13 +1,62 @@
-from amaranth.hdl import Cat, Module, Mux, Signal, Value
+from typing import NamedTuple
+
+from amaranth.hdl import C, Cat, Module, Mux, Signal, Value
 from amaranth.utils import ceil_log2
 
+from .adder import PrefixAdder
 from .antilogarithm import Antilogarithm
 from .logarithm import Logarithm
 from .multiplier import Multiplier
-from .params import check_frac_bits
+from .params import Parameter, check_frac_bits
 from .pipeline import delay, plan_cuts
+from .residue import Residue
+from .shifter import BarrelShifter
 
-__all__ = ["LogMultiplier", "MitchellMultiplier"]
+__all__ = ["ARCHITECTURES", "LogMultiplier", "MitchellMultiplier", "architecture_parameter",
+           "check_arch"]
+
+
+class Parts(NamedTuple):
+    """What a datapath architecture is made of."""
+    #: The logarithms' front end, a :class:`Logarithm` ``detector`` (unused by the residue form).
+    detector: str
+    #: ``"plain"`` (``+``, which Yosys maps to a Brent-Kung tree and ABC folds into a ripple
+    #: chain) or ``"prefix"`` (:class:`PrefixAdder`).
+    adder: str
+    #: ``"serial"``, ``"carry-select"`` or ``"residue"``.
+    back_end: str
+
+
+#: Every datapath architecture, by name.
+ARCHITECTURES = {
+    "serial":       Parts("tree", "plain", "serial"),
+    "msb-first":    Parts("tree-msb-first", "prefix", "serial"),
+    "onehot":       Parts("onehot", "prefix", "serial"),
+    "carry-select": Parts("onehot", "prefix", "carry-select"),
+    "residue":      Parts("onehot", "prefix", "residue"),
+}
+
+
+def check_arch(arch, *, unfit: dict[str, str] | None = None, design: str = "") -> str:
+    """``arch`` if it names one of :data:`ARCHITECTURES` and is not in ``unfit`` (architecture:
+    why it does not fit ``design``), else raise."""
+    if not isinstance(arch, str) or arch not in ARCHITECTURES:
+        error = ValueError if isinstance(arch, str) else TypeError
+        raise error(f"Architecture must be one of {', '.join(ARCHITECTURES)}, not {arch!r}")
+    if unfit and arch in unfit:
+        fitting = ", ".join(name for name in ARCHITECTURES if name not in unfit)
+        raise ValueError(f"Architecture {arch!r} does not fit {design}: {unfit[arch]}; "
+                         f"use one of {fitting}")
+    return arch
+
+
+def architecture_parameter(unfit: dict[str, str] | None = None, *,
+                           design: str = "LogMultiplier") -> Parameter:
+    """The ``arch`` parameter of a log-domain design that cannot be built as ``unfit``."""
+    return Parameter("arch", default=lambda width: LogMultiplier.DEFAULT_ARCH,
+                     check=lambda arch, *, width: check_arch(arch, unfit=unfit, design=design),
+                     help="datapath architecture, the same outputs (default serial)",
+                     choices=tuple(ARCHITECTURES), output=False)
 
 
 class LogMultiplier(Multiplier):
@@ -19,8 +68,34 @@ class LogMultiplier(Multiplier):
     either operand is 0. Descendants of Mitchell's design change one step each: the fraction
     fed to the adder (:meth:`fraction`) or the adder (:meth:`add`).
 
+    ``arch`` picks the circuit (:data:`ARCHITECTURES` lists what each is made of); every one
+    gives the same ``p``, bit for bit:
+
+    - ``"serial"``: a mux-tree leading-one detector, a barrel shifter driven by its encoded output
+      (bottom bit first), one adder over the words ``{k, x}``, then the antilogarithm's shifter,
+      whose control is the last thing the adder produces;
+    - ``"msb-first"``: serial, with the normalising shifter's stages in the order the detector
+      produces the bits of ``k`` (top bit first) and a Kogge-Stone adder (:class:`PrefixAdder`);
+    - ``"onehot"``: the detectors' one-hot words drive the normalising shifters directly as AND-OR
+      (:class:`OneHotShifter`), ``k`` is encoded in parallel for the adder, a Kogge-Stone adder,
+      and the serial antilogarithm;
+    - ``"carry-select"``: the onehot front end and adder; ``k1 + k2`` is added straight from the
+      detectors, the antilogarithm's shifter is driven by it while the fractions are still being
+      added, and the fraction's carry is applied last, as one shift-by-one mux;
+    - ``"residue"``: no shifter on the fraction path at all:
+      ``P' = (S < T) ? (S | T) : (S << 1)`` with ``S = (r1 << k2) + (r2 << k1)``,
+      ``T = 2**(k1 + k2)`` and ``r = N - 2**k`` (see :class:`Residue` for the proof, and for
+      how truncated mantissas become masked residues), ``S`` through a Kogge-Stone adder.
+      Variants whose step has no meaning there (a constant added to the fraction sum, an
+      approximate logarithm adder) reject it.
+
     Pipeline registers go, in this order, after the logarithms (with the zero flag), after the
-    adder, and on the product; more than three stages add registers on the product.
+    adder, and on the product; more than three stages add registers on the product. In the
+    carry-select datapath the first cut holds ``k1 + k2`` instead of ``k1`` and ``k2``, and the
+    second holds ``k1 + k2``, the fraction and its carry apart. In the residue datapath the first
+    cut holds the residues and characteristics (the operands' "logarithms" before
+    normalisation), the second holds ``S`` and ``T``; the comparison and the final mux come
+    after it.
 
     Members
     -------
@@ -32,10 +107,34 @@ class LogMultiplier(Multiplier):
     """
 
     CUTS = ("logarithms", "sum", "product")
+    #: The architecture built when none is given: the only one that stays within 10 % of its
+    #: area in the standard-cell flow at 16 and 32 bits and on the iCE40 (README, "Datapath
+    #: architectures").
+    DEFAULT_ARCH = "serial"
+    #: Architectures that do not fit the design, each with the reason; a design that has any
+    #: declares them in its ``arch`` parameter too (:func:`architecture_parameter`).
+    UNFIT: dict[str, str] = {}
+    PARAMETERS = (architecture_parameter(),)
 
-    def __init__(self, *, width: int, frac_bits: int | None = None, stages: int = 0):
+    def __init__(self, *, width: int, frac_bits: int | None = None, stages: int = 0,
+                 arch: str | None = None):
         super().__init__(width=width, stages=stages)
         self._frac_bits = check_frac_bits(frac_bits, width=width)
+        self._arch = self.arch_parameter().resolve(arch, width=width)
+
+    @classmethod
+    def arch_parameter(cls) -> Parameter:
+        """This design's ``arch`` parameter, which knows the architectures that do not fit it."""
+        return next(parameter for parameter in cls.PARAMETERS if parameter.name == "arch")
+
+    @property
+    def arch(self) -> str:
+        """The datapath architecture: one of :data:`ARCHITECTURES`."""
+        return self._arch
+
+    @property
+    def parts(self) -> Parts:
+        return ARCHITECTURES[self._arch]
 
     @property
     def frac_bits(self) -> int:
@@ -52,51 +151,149 @@ class LogMultiplier(Multiplier):
         """Width of the summed characteristic: one more bit than an operand's, for the carry."""
         return ceil_log2(self.width) + 1
 
+    @property
+    def residue_scale_bits(self) -> int:
+        """How many places the residue datapath scales ``r`` up so that it stays an integer."""
+        return 0
+
     def fraction(self, m: Module, fraction: Value) -> Value:
         """The fraction bits the adder sees for one operand."""
         return fraction
 
+    def residue(self, m: Module, residue: Value, onehot: Value) -> Value:
+        """The residue datapath's counterpart of :meth:`fraction`: ``x * 2**(k + scale)`` for one
+        operand, from its masked residue ``r'`` and its leading one ``2**k``."""
+        return residue
+
     def add(self, m: Module, word_a: Value, word_b: Value) -> Value:
-        """The sum of the two logarithm words, ``sum_frac_bits + characteristic_width`` bits."""
-        return word_a + word_b
+        """The sum of the two logarithm words, ``sum_frac_bits + characteristic_width`` bits.
+
+        Its fraction must not depend on the characteristics, and its characteristic must be
+        ``k1 + k2`` plus a carry out of the fraction: the carry-select datapath adds words whose
+        characteristics are 0 and takes the characteristic of the sum as that carry."""
+        return self.sum(m, word_a, word_b)
+
+    def sum(self, m: Module, a: Value, b: Value, carry_in: Value | None = None) -> Value:
+        """``a + b (+ carry_in)``, one bit wider than the wider operand, through the
+        architecture's adder."""
+        if self.parts.adder == "plain":
+            return a + b if carry_in is None else a + b + carry_in
+        adder = PrefixAdder(width=max(len(a), len(b)))
+        m.submodules += adder
+        m.d.comb += [
+            adder.a.eq(a),
+            adder.b.eq(b),
+            adder.carry_in.eq(0 if carry_in is None else carry_in),
+        ]
+        return adder.sum
 
     def elaborate(self, platform):
         m = Module()
-        width, frac_bits = self.width, self.sum_frac_bits
         plan = plan_cuts(self.stages, self.CUTS)
 
-        m.submodules.log_a = log_a = Logarithm(width=width, frac_bits=self.frac_bits)
-        m.submodules.log_b = log_b = Logarithm(width=width, frac_bits=self.frac_bits)
+        if self.parts.back_end == "residue":
+            either_zero, product = self._residue_datapath(m, plan)
+        else:
+            either_zero, product = self._logarithmic_datapath(m, plan)
+        product = delay(m, Mux(either_zero, 0, product), count=plan["product"], name="product")
+        m.d.comb += self.p.eq(product)
+        return m
+
+    @staticmethod
+    def _either_zero(m: Module, zero: Value, plan: dict) -> Value:
+        """The flag of an operand of 0, which has no logarithm: it travels with the data to the
+        product mux, which forces p to 0. Its registers reset to 1, so that p reads 0, not 1,
+        during reset."""
+        return delay(m, zero, count=plan["logarithms"] + plan["sum"], name="either_zero", init=1)
+
+    def _logarithmic_datapath(self, m: Module, plan: dict) -> tuple[Value, Value]:
+        """Serial, onehot and carry-select: the delayed zero flag, and the product before its
+        registers."""
+        width, frac_bits = self.width, self.sum_frac_bits
+        carry_select = self.parts.back_end == "carry-select"
+        detector = self.parts.detector
+
+        m.submodules.log_a = log_a = Logarithm(width=width, frac_bits=self.frac_bits,
+                                               detector=detector)
+        m.submodules.log_b = log_b = Logarithm(width=width, frac_bits=self.frac_bits,
+                                               detector=detector)
         m.d.comb += [
             log_a.operand.eq(self.a),
             log_b.operand.eq(self.b),
         ]
+        either_zero = self._either_zero(m, log_a.zero | log_b.zero, plan)
 
-        # An operand of 0 has no logarithm; the flag travels with the data and forces p to 0.
-        # Its registers reset to 1 so that p reads 0, not 1, during reset.
-        either_zero = delay(m, log_a.zero | log_b.zero,
-                            count=plan["logarithms"] + plan["sum"], name="either_zero", init=1)
-        log_word_a = delay(m, Cat(self.fraction(m, log_a.fraction), log_a.characteristic),
+        if carry_select:
+            # k1 + k2 straight from the detectors, in parallel with the fractions; the words
+            # added get a characteristic of 0, so the characteristic of their sum is the carry.
+            characteristic = delay(m, log_a.characteristic + log_b.characteristic,
+                                   count=plan["logarithms"], name="characteristic")
+            characteristic_a = characteristic_b = C(0, 1)
+        else:
+            characteristic_a, characteristic_b = log_a.characteristic, log_b.characteristic
+        log_word_a = delay(m, Cat(self.fraction(m, log_a.fraction), characteristic_a),
                            count=plan["logarithms"], name="log_a")
-        log_word_b = delay(m, Cat(self.fraction(m, log_b.fraction), log_b.characteristic),
+        log_word_b = delay(m, Cat(self.fraction(m, log_b.fraction), characteristic_b),
                            count=plan["logarithms"], name="log_b")
 
         log_sum = Signal(frac_bits + self.characteristic_width)
         m.d.comb += log_sum.eq(self.add(m, log_word_a, log_word_b))
+        if carry_select:
+            log_sum = Cat(log_sum[:frac_bits + 1], characteristic)
         log_sum = delay(m, log_sum, count=plan["sum"], name="log_sum")
 
         m.submodules.antilog = antilog = Antilogarithm(
             characteristic_width=self.characteristic_width, frac_bits=frac_bits,
-            width=2 * width)
+            width=2 * width, carry_select=carry_select)
         m.d.comb += [
-            antilog.characteristic.eq(log_sum[frac_bits:]),
+            antilog.characteristic.eq(log_sum[-self.characteristic_width:]),
             antilog.fraction.eq(log_sum[:frac_bits]),
         ]
+        if carry_select:
+            m.d.comb += antilog.carry.eq(log_sum[frac_bits])
+        return either_zero, antilog.result
 
-        product = delay(m, Mux(either_zero, 0, antilog.result),
-                        count=plan["product"], name="product")
-        m.d.comb += self.p.eq(product)
-        return m
+    def _residue_datapath(self, m: Module, plan: dict) -> tuple[Value, Value]:
+        """The residue form: the delayed zero flag, and the product before its registers."""
+        width, scale = self.width, self.residue_scale_bits
+
+        m.submodules.residue_a = residue_a = Residue(width=width, frac_bits=self.frac_bits)
+        m.submodules.residue_b = residue_b = Residue(width=width, frac_bits=self.frac_bits)
+        m.d.comb += [
+            residue_a.operand.eq(self.a),
+            residue_b.operand.eq(self.b),
+        ]
+        either_zero = self._either_zero(m, residue_a.zero | residue_b.zero, plan)
+        r_a = delay(m, self.residue(m, residue_a.residue, residue_a.onehot),
+                    count=plan["logarithms"], name="residue_a")
+        r_b = delay(m, self.residue(m, residue_b.residue, residue_b.onehot),
+                    count=plan["logarithms"], name="residue_b")
+        k_a = delay(m, residue_a.characteristic, count=plan["logarithms"], name="characteristic_a")
+        k_b = delay(m, residue_b.characteristic, count=plan["logarithms"], name="characteristic_b")
+
+        # S and T at scale 2**scale: S < 2**(2*width - 1 + scale), T = 2**(k1 + k2 + scale).
+        sum_width = 2 * width + scale
+        m.submodules.shift_a = shift_a = BarrelShifter(
+            width=len(r_a), amount_width=len(k_b), result_width=sum_width)
+        m.submodules.shift_b = shift_b = BarrelShifter(
+            width=len(r_b), amount_width=len(k_a), result_width=sum_width)
+        s, t = Signal(sum_width), Signal(sum_width)
+        m.d.comb += [
+            shift_a.value.eq(r_a), shift_a.amount.eq(k_b),
+            shift_b.value.eq(r_b), shift_b.amount.eq(k_a),
+            s.eq(self.sum(m, shift_a.result, shift_b.result)),
+            t.eq(Cat(C(0, scale), *(k_a + k_b == place for place in range(sum_width - scale)))),
+        ]
+        s = delay(m, s, count=plan["sum"], name="s")
+        t = delay(m, t, count=plan["sum"], name="t")
+
+        return either_zero, self._residue_select(s, t)[scale:scale + 2 * width]
+
+    @staticmethod
+    def _residue_select(s: Value, t: Value) -> Value:
+        """Mitchell's two cases in the residue form: ``S | T`` when ``S < T``, else ``S << 1``.
+        As ``S < 2T``, ``S >= T`` exactly when ``S`` has the one bit of ``T`` set."""
+        return Mux((s & t).any(), s << 1, s | t)
 
 
 class MitchellMultiplier(LogMultiplier):
@@ -115,6 +312,9 @@ class MitchellMultiplier(LogMultiplier):
         Mantissa fraction bits, 0 to ``width - 1``; ``None`` (default) keeps all ``width - 1``.
     stages : int
         Pipeline registers, 0 or more.
+    arch : str or None
+        Datapath architecture, one of :data:`ARCHITECTURES` (see :class:`LogMultiplier`);
+        ``None`` (default) builds :attr:`DEFAULT_ARCH`.
 
     Members
     -------

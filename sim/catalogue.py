@@ -97,7 +97,7 @@ CATALOGUE: dict[str, Entry] = {entry.name: entry for entry in [
     Entry("exact", ExactMultiplier, golden.exact_product, scalar.exact_scalar,
           "a * b, the baseline of the multipliers"),
     Entry("mitch-w", MitchW, golden.mitch_w_product, scalar.mitch_w_scalar,
-          "Kim et al. 2019: truncated mantissas with a 1 appended below"),
+          "Kim et al. 2019: operands cut to w bits from the leading one, the last set to 1"),
     Entry("mbm", MinimallyBiasedMultiplier, golden.mbm_product, scalar.mbm_scalar,
           "Saadat et al. 2018: 1/12 (1/24 with carry) added to the fraction sum",
           frac_bits=check_frac_bits),

@@ -83,7 +83,12 @@ class Design:
         options = [f"width={self.width}"]
         if self.frac_bits is not None:
             options.append(f"frac_bits={self.frac_bits}")
-        options += [f"{name}={value}" for name, value in self.params]
+        # A parameter that leaves the outputs alone (the datapath architecture) is named only when
+        # it is not the default, so that labels and report keys stay as they were without it.
+        quiet = {parameter.name: parameter.default(self.width)
+                 for parameter in self.entry.parameters if not parameter.output}
+        options += [f"{name}={value}" for name, value in self.params
+                    if name not in quiet or value != quiet[name]]
         if self.entry.pipelined:
             options.append(f"stages={self.stages}")
         if self.signed:

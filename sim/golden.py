@@ -5,6 +5,7 @@ Each model takes two 1-D operand arrays and returns the products as an array of 
 """
 import numpy as np
 
+from ..rtl.log_variants import check_mitch_w
 from ..rtl.params import check_frac_bits, check_width
 from .arrays import floor_log2, operand_array, power_of_two, shift_left, shift_right
 
@@ -65,13 +66,16 @@ def mitchell_product(a, b, *, width: int, frac_bits: int | None = None) -> np.nd
 
 
 def mitch_w_product(a, b, *, width: int, w: int) -> np.ndarray:
-    """Mitch-w: mantissas truncated to ``w`` bits with a 1 appended below, then Mitchell."""
+    """Mitch-w: each operand truncated to ``w`` bits from its leading one, the last of them set
+    to 1 (``w - 2`` mantissa bits kept, then a 1), then Mitchell."""
+    kept = check_mitch_w(w, width=width) - 2
+
     def add(k_a, x_a, k_b, x_b):
         one = x_a.dtype.type(1)
-        carry, fraction = _split((x_a << one) + one + (x_b << one) + one, w + 1)
+        carry, fraction = _split((x_a << one) + one + (x_b << one) + one, kept + 1)
         return k_a + k_b + carry, fraction
 
-    return _log_product(a, b, width=width, frac_bits=w, add=add, sum_frac_bits=w + 1)
+    return _log_product(a, b, width=width, frac_bits=kept, add=add, sum_frac_bits=kept + 1)
 
 
 def mbm_product(a, b, *, width: int, frac_bits: int | None = None) -> np.ndarray:

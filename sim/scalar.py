@@ -43,11 +43,12 @@ def _antilog(k: int, x: Fraction) -> int:
 
 
 def mitch_w_scalar(a: int, b: int, *, width: int, w: int) -> int:
-    """Mitch-w: each mantissa truncated to w bits, plus half a unit of its last place."""
+    """Mitch-w: each operand cut to its top ``w`` bits, leading one included, the last of them
+    replaced by a 1: the mantissa truncated to ``w - 2`` bits, plus half a unit of its last place."""
     if a == 0 or b == 0:
         return 0
-    half = Fraction(1, 2 ** (w + 1))
-    x1, x2 = _mantissa(a, w) + half, _mantissa(b, w) + half
+    half = Fraction(1, 2 ** (w - 1))
+    x1, x2 = _mantissa(a, w - 2) + half, _mantissa(b, w - 2) + half
     return _antilog(a.bit_length() + b.bit_length() - 2, x1 + x2)
 
 

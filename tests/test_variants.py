@@ -91,8 +91,9 @@ def test_nearest_one_errs_both_ways_with_small_bias():
 
 
 def test_mitch_w_unbiasing_bit_beats_plain_truncation():
-    for w in (3, 5, 6):
-        truncated = measure(Design(width=8, frac_bits=w))
+    # Mitch-w's w counts the leading one and the appended 1: it keeps w - 2 mantissa bits.
+    for w in (5, 7, 8):
+        truncated = measure(Design(width=8, frac_bits=w - 2))
         unbiased = measure(Design(variant="mitch-w", width=8, params={"w": w}))
         assert abs(unbiased["bias"]) < abs(truncated["bias"])
 
@@ -110,7 +111,7 @@ def test_signed_metrics_use_the_signed_range():
 
 @pytest.mark.parametrize("args, message", [
     (["--variant", "ilm", "--param", "w=3"], "Unknown parameter 'w' for 'ilm'"),
-    (["--variant", "mitch-w", "--param", "w=9"], "Parameter w must be an integer from 1 to 7, not 9"),
+    (["--variant", "mitch-w", "--param", "w=10"], "Parameter w must be an integer from 2 to 9, not 10"),
     (["--variant", "ilm", "--param", "corrections"], "expected NAME=VALUE"),
     (["--variant", "ilm", "--param", "corrections=x"], "Parameter corrections must be an integer, not 'x'"),
     (["--variant", "ilm", "--frac-bits", "3"], "Fraction bits apply to mitchell, mbm, mitchell-div, exact-div, not to 'ilm'"),
