@@ -67,6 +67,11 @@ PERIOD_NS = 10.0
 OUTPUT_LOAD_PF = 0.01
 PAIRS = 4000
 SEED = 1
+# The figures ``mitchell area --flow asic`` prints: field, label, format.
+ROWS = (("asic_area_um2", "area um2", "{:,.0f}"), ("asic_cells", "cells", "{:,}"),
+        ("asic_delay_ns", "delay ns", "{:.3f}"), ("asic_dynamic_mw", "dynamic mW", "{:.4f}"),
+        ("asic_leakage_mw", "leakage mW", "{:.3g}"), ("asic_total_mw", "total mW", "{:.4f}"),
+        ("asic_energy_pj", "energy pJ/op", "{:.3f}"))
 CONSTRAINTS = (f"OSU 0.18 um typical (1.8 V, 25 C); clock {PERIOD_NS:g} ns (virtual when "
                f"combinational), ideal; inputs at 0 ns, ideal edges; outputs required at 0 ns, "
                f"{OUTPUT_LOAD_PF:g} pF load; no wire load")
@@ -339,11 +344,16 @@ def measure_activity(netlist: Netlist, library: Library, a, b, *, width: int, st
                            f"not {(operations + 1) * phases * (columns + 1)}")
     nibbles = _HEX[raw.reshape(-1, columns + 1)[:, :columns]]
     if (nibbles == 255).any():
-        row, column = np.argwhere(nibbles == 255)[0]
-        first = max(0, 4 * column - (4 * columns - bits))
-        names = ["p"] * (2 * width) + nets
-        raise NetlistError(f"the netlist of {netlist.top} does not simulate: {names[first]} is "
-                           f"undefined (x or z) at operation {row // phases}")
+        names = [f"p[{index}]" for index in reversed(range(2 * width))] + nets
+        pad = 4 * columns - bits
+        # Name the nets themselves where they are undefined, rather than the product port.
+        undefined = np.argwhere(nibbles == 255)
+        in_nets = undefined[4 * undefined[:, 1] + 3 - pad >= 2 * width]
+        row, column = (in_nets if len(in_nets) else undefined)[0]
+        suspects = names[max(0, 4 * column - pad):4 * column + 4 - pad]
+        raise NetlistError(f"the netlist of {netlist.top} does not simulate: "
+                           f"{' or '.join(suspects)} is undefined (x or z) at operation "
+                           f"{row // phases}")
     samples = np.unpackbits(nibbles[:, :, None] << 4, axis=2, count=4).reshape(len(nibbles), -1)
     samples = samples[:, 4 * columns - bits:]
     _check_products(netlist.top, samples[:, :2 * width], expected, stages=stages, phases=phases)
