@@ -31,9 +31,9 @@ The flow, for each design:
    ``cell_leakage_power``; energy per operation is total power times the clock period (one
    operation per cycle), in pJ.
 
-Limits: the activity comes from a zero-delay simulation, so glitches (transitions that
-settle within a cycle) are not counted and dynamic power is a lower bound; there is no
-placement or routing, so no wire capacitance. Results are cached by a hash of the Verilog, the
+Limits: the activity comes from a zero-delay simulation, so only settled transitions count:
+glitches (transitions that settle within a cycle) are not, which understates dynamic power where
+they are frequent; there is no placement or routing, so no wire capacitance. Results are cached by a hash of the Verilog, the
 operand stream, the library files, the flow version and the tool versions.
 """
 import functools
