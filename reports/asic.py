@@ -221,11 +221,11 @@ class Netlist:
 
 
 def _reference(net: str) -> str:
-    """A hierarchical Verilog reference to ``net`` in instance ``dut``."""
-    match = re.fullmatch(r"([A-Za-z_][\w$]*)(\[\d+\])?", net)
-    if match:
-        return f"dut.{net}"
-    return f"dut.\\{net} "
+    """A hierarchical Verilog reference to ``net`` (a name, perhaps with a bit) in ``dut``."""
+    name, bit = re.fullmatch(r"(.*?)(\[\d+\])?", net).groups()
+    if not re.fullmatch(r"[A-Za-z_][\w$]*", name):
+        name = f"\\{name} "   # an escaped identifier ends at a space
+    return f"dut.{name}{bit or ''}"
 
 
 def map_design(verilog: str, top: str, library: Library, work: Path) -> tuple[Netlist, dict]:
