@@ -18,8 +18,18 @@ class LibertyError(Exception):
 
 @dataclass
 class Group:
-    """``kind (args) { items }``; items are :class:`Group`, or ``(name, value)`` for a simple
-    attribute, or ``(name, [args])`` for a complex one."""
+    """A Liberty group, ``kind (args) { items }``.
+
+    Members
+    -------
+    kind : str
+        ``library``, ``cell``, ``pin``, ``internal_power``, ...
+    args : list[str]
+        its arguments, as written (quoted strings keep their quotes).
+    items : list
+        its statements in order: a :class:`Group`, ``(name, value)`` for a simple attribute
+        (value as written), or ``(name, [args])`` for a complex one.
+    """
 
     kind: str
     args: list[str]
