@@ -212,7 +212,7 @@ def print_asic(results: dict[str, dict]) -> None:
         print(f"{name:16}" + "".join(f"{style.format(value):>{column}}" for value in values)
               + ratio)
     first = results[labels[0]]
-    print(f"critical paths: " + ", ".join(f"{label} {results[label]['asic_critical_path']}"
+    print("critical paths: " + ", ".join(f"{label} {results[label]['asic_critical_path']}"
                                           for label in labels))
     print(f"conditions: {first['asic_constraints']}")
     print(f"activity: {first['asic_activity']}")
