@@ -280,7 +280,8 @@ for _digit in "0123456789abcdef":
 
 def _testbench(netlist: Netlist, nets: list[str], width: int, operations: int, clocked: bool) -> str:
     half = PERIOD_NS / 2
-    sample = "        $fwrite(fd, \"%h\\n\", {p, " + ", ".join(_reference(n) for n in nets) + "});\n"
+    # Every sample: the product, then each net, as one hexadecimal number per line.
+    sample = '            $fwrite(fd, "%h\\n", {p, ' + ", ".join(_reference(n) for n in nets) + "});"
     ports = [".a(a)", ".b(b)", ".p(p)"] + ([".clk(clk)", ".rst(rst)"] if clocked else [])
     lines = ["`timescale 1ns/1ps", "module mitchell_activity_tb;",
              f"    reg [{width - 1}:0] a = 0, b = 0;", f"    wire [{2 * width - 1}:0] p;",
@@ -298,15 +299,15 @@ def _testbench(netlist: Netlist, nets: list[str], width: int, operations: int, c
     lines.append(f"        for (i = 0; i <= {operations}; i = i + 1) begin")
     lines.append("            a = stream_a[i]; b = stream_b[i];")
     if clocked:
-        lines += [f"            #{half};", "    " + sample.rstrip("\n"), "            clk = 1;",
-                  f"            #{half};", "    " + sample.rstrip("\n"), "            clk = 0;"]
+        lines += [f"            #{half};", sample, "            clk = 1;",
+                  f"            #{half};", sample, "            clk = 0;"]
     else:
-        lines += [f"            #{PERIOD_NS};", "    " + sample.rstrip("\n")]
+        lines += [f"            #{PERIOD_NS};", sample]
     lines += ["        end", "        $fclose(fd);", "        $finish;", "    end", "endmodule", ""]
     return "\n".join(lines)
 
 
-def _run(command: list[str], *, cwd: Path, what: str) -> str:
+def _run_tool(command: list[str], *, cwd: Path, what: str) -> str:
     completed = subprocess.run(command, cwd=cwd, capture_output=True, text=True,
                                stdin=subprocess.DEVNULL, env={**os.environ, "HOME": str(cwd)})
     output = completed.stdout + completed.stderr
@@ -331,9 +332,9 @@ def measure_activity(netlist: Netlist, library: Library, a, b, *, width: int, st
     (work / "b.hex").write_text("".join(f"{int(v):0{digits}x}\n" for v in b))
     (work / "netlist.v").write_text(netlist.text)
     (work / "activity_tb.v").write_text(_testbench(netlist, nets, width, operations, clocked))
-    _run([str(iverilog), "-g2005", "-o", "activity.vvp", "activity_tb.v", "netlist.v",
+    _run_tool([str(iverilog), "-g2005", "-o", "activity.vvp", "activity_tb.v", "netlist.v",
           str(library.models)], cwd=work, what=f"iverilog on the netlist of {netlist.top}")
-    _run([str(iverilog.with_name("vvp")), "-n", "activity.vvp"], cwd=work,
+    _run_tool([str(iverilog.with_name("vvp")), "-n", "activity.vvp"], cwd=work,
          what=f"simulation of the netlist of {netlist.top}")
     phases = PHASES[clocked]
     bits = 2 * width + len(nets)
