@@ -166,7 +166,18 @@ def add_folder_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=integer(check_seed), default=1,
                         help="seed of the random pairs (default 1)")
     parser.add_argument("--no-area", action="store_true", help="skip synthesis")
+    add_flow_option(parser)
     parser.add_argument("--out", type=nonempty, required=True, help="output folder")
+
+
+FLOWS = ("generic", "asic", "all")
+
+
+def add_flow_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--flow", default="generic", choices=FLOWS,
+                        help="generic: Yosys generic gates and iCE40 with nextpnr (default); "
+                             "asic: OSU 0.18 um standard cells, OpenSTA delay and power "
+                             "(apt-get install -y opensta qflow-tech-osu018); all: both")
 
 
 def run_verilog(args: argparse.Namespace) -> int:
@@ -236,17 +247,26 @@ def run_error(args: argparse.Namespace) -> int:
 
 
 def run_area(args: argparse.Namespace) -> int:
-    from .synthesis import synthesize
-
     design = design_from(args)
-    results = {design.label: synthesize(design)}
-    if design != design.baseline:
-        results[design.baseline.label] = synthesize(design.baseline)
+    results = {d.label: flow_results(d, args.flow) for d in dict.fromkeys([design, design.baseline])}
     if args.json:
         print(json.dumps(results, indent=2))
-    else:
+        return 0
+    if args.flow in ("generic", "all"):
         print_area(results)
+    if args.flow in ("asic", "all"):
+        print_asic(results)
     return 0
+
+
+def flow_results(design: Design, flow: str) -> dict:
+    """The figures of one design from the synthesis ``flow``: ``generic`` (Yosys generic gates
+    and iCE40), ``asic`` (OSU 0.18 um standard cells, OpenSTA) or ``all``."""
+    from .asic import synthesize_asic
+    from .synthesis import synthesize
+
+    return {**(synthesize(design) if flow != "asic" else {}),
+            **(synthesize_asic(design) if flow != "generic" else {})}
 
 
 def print_area(results: dict[str, dict]) -> None:
@@ -261,6 +281,26 @@ def print_area(results: dict[str, dict]) -> None:
         values = [results[label][field] for label in labels]
         ratio = f"{values[0] / values[1]:10.2f}" if len(values) == 2 and values[1] else ""
         print(f"{field:14}" + "".join(f"{value:>{column},}" for value in values) + ratio)
+
+
+def print_asic(results: dict[str, dict]) -> None:
+    """Standard-cell figures side by side, with the ratio of the first two and the conditions."""
+    from .asic import ROWS
+
+    labels = list(results)
+    column = max(14, *(len(label) + 2 for label in labels))
+    print(f"{'standard cells':16}" + "".join(f"{label:>{column}}" for label in labels)
+          + (f"{'ratio':>10}" if len(labels) == 2 else ""))
+    for field, name, style in ROWS:
+        values = [results[label][field] for label in labels]
+        ratio = f"{values[0] / values[1]:10.2f}" if len(values) == 2 and values[1] else ""
+        print(f"{name:16}" + "".join(f"{style.format(value):>{column}}" for value in values)
+              + ratio)
+    first = results[labels[0]]
+    print("critical paths: " + ", ".join(f"{label} {results[label]['asic_critical_path']}"
+                                          for label in labels))
+    print(f"conditions: {first['asic_constraints']}")
+    print(f"activity: {first['asic_activity']}")
 
 
 def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str, what: str,
@@ -279,14 +319,23 @@ def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str
     if out.exists() and any(out.iterdir()) and not (out / marker).exists():
         raise UsageError(f"Output folder {str(out)!r} exists and holds something other than a "
                          f"mitchell {what}; choose another --out")
+    asic = not args.no_area and args.flow != "generic"
+    if asic:
+        from .asic import Library, tool_versions
+        Library.find()
+        tool_versions()
     progress = Progress(f"{what} of {len(designs)} designs")
     try:
         entries = collect(designs, samples=args.samples, seed=args.seed,
-                          area=not args.no_area, progress=progress)
+                          area=not args.no_area and args.flow != "asic",
+                          asic=asic, progress=progress)
     finally:
         progress.close()
+    tool = tool_info()
+    if asic:
+        tool.update(tool_versions())
     with atomic_folder(out) as folder:
-        write({"tool": tool_info(), "designs": entries}, folder)
+        write({"tool": tool, "designs": entries}, folder)
     return 0
 
 
@@ -325,13 +374,18 @@ def run_sweep(args: argparse.Namespace) -> int:
     status = build_folder(args, designs, marker="sweep.json", what="sweep", write=write)
     if status:
         return status
-    print(f"{'design':42} {'MRED %':>9} {'bias %':>9} {'transistors':>12} {'LUT4':>7} {'Fmax':>7}")
+    asic = any("asic" in entry for entry in entries)
+    print(f"{'design':42} {'MRED %':>9} {'bias %':>9} {'transistors':>12} {'LUT4':>7} {'Fmax':>7}"
+          + (f" {'um2':>9} {'ns':>6} {'dyn mW':>7}" if asic else ""))
     for design, entry in zip(designs, entries):
-        area = entry.get("area", {})
+        area, cells = entry.get("area", {}), entry.get("asic")
         print(f"{design.label:42} {100 * entry['error']['mred']:9.4f} "
               f"{100 * entry['error']['bias']:9.4f} {area.get('transistors', '-'):>12} "
-              f"{area.get('ice40_lut4', '-'):>7} {area.get('fmax_mhz', '-'):>7}")
-    print(f"wrote {args.out}/sweep.csv, sweep.json and pareto.png/svg")
+              f"{area.get('ice40_lut4', '-'):>7} {area.get('fmax_mhz', '-'):>7}"
+              + (f" {cells['asic_area_um2']:9,.0f} {cells['asic_delay_ns']:6.2f} "
+                 f"{cells['asic_dynamic_mw']:7.3f}" if cells else ""))
+    pictures = " and pareto.png/svg" if all("area" in entry for entry in entries) else ""
+    print(f"wrote {args.out}/sweep.csv, sweep.json{pictures}")
     return 0
 
 
@@ -387,10 +441,14 @@ def parser() -> argparse.ArgumentParser:
     error.add_argument("--json", action="store_true", help="print JSON")
     error.set_defaults(run=run_error)
 
-    area = commands.add_parser("area", help="synthesis: cells, transistors, depth, iCE40 LUTs, Fmax",
+    area = commands.add_parser("area", help="synthesis: cells, transistors, depth, iCE40 LUTs, Fmax; "
+                                            "standard-cell area, delay and power",
                                description="Synthesize the design and the exact multiplier of the "
-                                           "same width with Yosys and nextpnr-ice40.")
+                                           "same width with Yosys and nextpnr-ice40 (--flow "
+                                           "generic), or onto OSU 0.18 um standard cells with "
+                                           "OpenSTA delay and power (--flow asic).")
     add_design_options(area)
+    add_flow_option(area)
     area.add_argument("--json", action="store_true", help="print JSON")
     area.set_defaults(run=run_area)
 

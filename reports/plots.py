@@ -8,7 +8,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 import numpy as np  # noqa: E402
 
-from ..sim.catalogue import BASELINES  # noqa: E402
+from ..sim.catalogue import BASELINES, CATALOGUE  # noqa: E402
 from ..sim.design import Design  # noqa: E402
 from ..sim.vectors import random_pairs  # noqa: E402
 from .error_analysis import relative_error  # noqa: E402
@@ -219,6 +219,43 @@ def area_growth(entries: list[dict], folder: Path) -> list[str]:
         axis.set_title(f"{title} against width")
         axis.legend(fontsize=7)
     return _save(figure, folder, "area_growth")
+
+
+ASIC_FIELDS = [("asic_area_um2", "standard-cell area, um2"), ("asic_delay_ns", "critical path, ns"),
+               ("asic_dynamic_mw", "dynamic power, mW"), ("asic_energy_pj", "energy, pJ/operation")]
+
+
+def asic_bars(entries: list[dict], folder: Path) -> list[str]:
+    """Area, delay and power of every design on OSU 0.18 um cells, as fractions of the exact
+    multiplier of the same width (absolute values printed on the bars)."""
+    widths = sorted({entry["width"] for entry in entries})
+    variants = list(dict.fromkeys(entry["variant"] for entry in entries))
+    figure, axes = plt.subplots(1, len(ASIC_FIELDS), figsize=(4 * len(ASIC_FIELDS), 3.8))
+    bar = 0.8 / len(variants)
+    for axis, (field, title) in zip(axes, ASIC_FIELDS):
+        for index, variant in enumerate(variants):
+            values, fractions = [], []
+            for width in widths:
+                entry = next((e for e in entries if e["width"] == width and e["variant"] == variant), None)
+                baseline = CATALOGUE[variant].kind.baseline
+                exact = next((e for e in entries
+                              if e["width"] == width and e["variant"] == baseline), None)
+                value = entry["asic"][field] if entry else 0.0
+                values.append(value)
+                fractions.append(value / exact["asic"][field] if exact and exact["asic"][field] else 0.0)
+            positions = np.arange(len(widths)) + index * bar
+            axis.bar(positions, fractions, bar, label=variant)
+            for x, y, value in zip(positions, fractions, values):
+                if value:
+                    axis.annotate(f"{value:,.0f}" if value >= 100 else f"{value:.3g}", (x, y),
+                                  fontsize=6, ha="center", va="bottom")
+        axis.axhline(1.0, color="k", lw=0.6, ls=":")
+        axis.set_xticks(np.arange(len(widths)) + bar * (len(variants) - 1) / 2,
+                        [f"{w} bits" for w in widths])
+        axis.set_ylabel("fraction of exact")
+        axis.set_title(title, fontsize=9)
+    axes[0].legend(fontsize=7)
+    return _save(figure, folder, "asic_area_delay_power")
 
 
 def pareto(entries: list[dict], folder: Path, front) -> list[str]:

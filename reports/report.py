@@ -10,7 +10,14 @@ report.json schema (stable; fractions, not percent)::
                             "mred", "wce", "wcre", "bias", "mse", "mean_error"
                             [, "ci95": {"mred", "bias"}]},
                   "area": {"cells", "transistors", "depth", "ice40_lut4", "ice40_carry",
-                           "ice40_dff", "fmax_mhz"}}, ...]}
+                           "ice40_dff", "fmax_mhz"},
+                  "asic": {"asic_area_um2", "asic_cells", "asic_delay_ns", "asic_critical_path",
+                           "asic_internal_mw", "asic_switching_mw", "asic_dynamic_mw",
+                           "asic_leakage_mw", "asic_total_mw", "asic_energy_pj",
+                           "asic_toggles_per_op", "asic_constraints", "asic_activity"}}, ...]}
+
+``area`` is there with the generic flow, ``asic`` with the standard-cell flow (``--flow``), and
+then ``tool`` also holds the ``opensta`` and ``iverilog`` versions.
 
 Only ``tool`` changes between two runs of the same command.
 """
@@ -29,25 +36,30 @@ from ..sim.pool import ProcessPool
 from . import plots
 from .error_analysis import measure
 from .metrics import METRIC_LABELS, describe_pairs, format_metric
+from .asic import ROWS, synthesize_asic
 from .synthesis import FIELDS, check_cache, synthesize, tool_versions
 
 
-def design_entry(design: Design, *, samples: int | None, seed: int, area: bool) -> dict:
+def design_entry(design: Design, *, samples: int | None, seed: int, area: bool,
+                 asic: bool = False) -> dict:
     entry = {"variant": design.variant, "width": design.width, "signed": design.signed,
              "frac_bits": design.frac_bits, "stages": design.stages, "params": design.options,
              "error": measure(design, samples=samples, seed=seed)}
     if area:
         entry["area"] = synthesize(design)
+    if asic:
+        entry["asic"] = synthesize_asic(design)
     return entry
 
 
 def collect(designs: list[Design], *, samples: int | None, seed: int, area: bool = True,
-            progress: Callable[[float], None] | None = None) -> list[dict]:
+            asic: bool = False, progress: Callable[[float], None] | None = None) -> list[dict]:
     """One entry per design, computed in parallel processes, in the order given."""
     if area:
         check_cache()  # here, so that the workers do not each warn of an unusable cache
     with ProcessPool() as pool:
-        futures = [pool.submit(design_entry, design, samples=samples, seed=seed, area=area)
+        futures = [pool.submit(design_entry, design, samples=samples, seed=seed, area=area,
+                               asic=asic)
                    for design in designs]
         entries = []
         for done, future in enumerate(futures, 1):
@@ -95,8 +107,36 @@ def markdown(report: dict, images: list[str]) -> str:
                       for f in ("transistors", "ice40_lut4")]
             lines.append(f"| {_design_name(entry)} | " + " | ".join(
                 format_metric(area[f], "") for f in FIELDS) + " | " + " | ".join(ratios) + " |")
+    if any("asic" in entry for entry in report["designs"]):
+        lines += asic_markdown(report["designs"])
     lines += ["", "## Pictures", ""] + [f"![{name}]({name})" for name in images if name.endswith(".png")]
     return "\n".join(lines) + "\n"
+
+
+def asic_markdown(entries: list[dict]) -> list[str]:
+    """The standard-cell table, with ratios to the exact multiplier of the same width."""
+    first = next(entry["asic"] for entry in entries if "asic" in entry)
+    ratios = ("asic_area_um2", "asic_delay_ns", "asic_dynamic_mw")
+    lines = ["", "## Standard cells (OSU 0.18 um, OpenSTA)", "",
+             f"Conditions: {first['asic_constraints']}. Activity: {first['asic_activity']}; "
+             f"dynamic power is internal plus switching, energy is total power times the clock "
+             f"period (one operation per cycle).", "",
+             "| design | " + " | ".join(name for _, name, _ in ROWS)
+             + " | area vs exact | delay vs exact | dynamic vs exact | critical path |",
+             "|---|" + "---|" * (len(ROWS) + 4)]
+    for entry in entries:
+        if "asic" not in entry:
+            continue
+        asic = entry["asic"]
+        baseline = CATALOGUE[entry["variant"]].kind.baseline
+        exact = next((e["asic"] for e in entries if "asic" in e and e["variant"] == baseline
+                      and e["width"] == entry["width"] and e["signed"] == entry["signed"]), None)
+        lines.append(f"| {_design_name(entry)} | "
+                     + " | ".join(style.format(asic[field]) for field, _, style in ROWS) + " | "
+                     + " | ".join(f"{asic[f] / exact[f]:.2f}" if exact and exact[f] else "-"
+                                  for f in ratios)
+                     + f" | {asic['asic_critical_path']} |")
+    return lines
 
 
 def html_page(markdown_text: str, folder: Path) -> str:
@@ -144,6 +184,8 @@ def write_report(report: dict, designs: list[Design], folder: Path) -> None:
     if all("area" in entry for entry in entries):
         images += plots.area_bars(entries, folder)
         images += plots.area_growth(entries, folder)
+    if all("asic" in entry for entry in entries):
+        images += plots.asic_bars(entries, folder)
     (folder / "report.json").write_text(json.dumps(report, indent=2) + "\n")
     text = markdown(report, images)
     (folder / "report.md").write_text(text)

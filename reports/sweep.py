@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 from . import plots
+from .asic import FIELDS
 
 CSV_COLUMNS = ["variant", "width", "signed", "frac_bits", "stages", "params",
                "pairs", "relative_pairs", "exhaustive", "seed", "er", "med", "nmed", "mred", "wce",
@@ -28,6 +29,7 @@ def csv_rows(entries: list[dict]) -> list[dict]:
         row["params"] = " ".join(f"{k}={v}" for k, v in entry["params"].items())
         row.update({key: value for key, value in entry["error"].items() if key in CSV_COLUMNS})
         row.update(entry.get("area", {}))
+        row.update({key: value for key, value in entry.get("asic", {}).items() if key in FIELDS})
         rows.append(row)
     return rows
 
@@ -36,7 +38,9 @@ def write_sweep(sweep: dict, folder: Path) -> list[str]:
     entries = sweep["designs"]
     (folder / "sweep.json").write_text(json.dumps(sweep, indent=2) + "\n")
     with open(folder / "sweep.csv", "w", newline="") as stream:
-        writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS)
+        # The standard-cell columns come when that flow ran.
+        asic = any("asic" in entry for entry in entries)
+        writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS + (list(FIELDS) if asic else []))
         writer.writeheader()
         writer.writerows(csv_rows(entries))
     if all("area" in entry for entry in entries):

