@@ -24,6 +24,7 @@ import sys
 import tempfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Callable, Iterable
 
 from ..sim.design import Design
 from ..sim.toolchain import ToolFailed, ToolMissing
@@ -90,7 +91,7 @@ def check_cache(kind: str = "area") -> bool:
     return True
 
 
-def read_cache(kind: str, key: str, fields) -> dict | None:
+def read_cache(kind: str, key: str, fields: Iterable[str]) -> dict | None:
     """The result stored under ``key`` in the ``kind`` cache, or None for a miss. An entry counts
     only if it is a JSON object with a finite number for each name in ``fields``: a truncated,
     empty or foreign entry is a miss, which the next :func:`write_cache` overwrites."""
@@ -129,7 +130,8 @@ def write_cache(kind: str, key: str, result: dict) -> None:
                 os.unlink(temporary)
 
 
-def cached(kind: str, key: str, fields, compute, *, use_cache: bool = True) -> dict:
+def cached(kind: str, key: str, fields: Iterable[str], compute: Callable[[], dict], *,
+           use_cache: bool = True) -> dict:
     """``compute()``, or the result stored under ``key`` in the ``kind`` cache by an earlier call
     (unless ``use_cache`` is false); a computed result is stored for the next call."""
     if use_cache and (entry := read_cache(kind, key, fields)) is not None:
