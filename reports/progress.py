@@ -17,12 +17,13 @@ class Progress:
     """Call with the fraction done (0 to 1); draws after ``delay`` seconds so quick jobs stay quiet,
     with the time left at the rate so far, so that a long run says how long it will take."""
 
-    def __init__(self, label: str, *, delay: float = 2.0, stream=sys.stderr):
+    def __init__(self, label: str, *, delay: float = 2.0, stream=None):
         self.label = label
         self.delay = delay
-        self.stream = stream
+        # Looked up now, not when the module was imported: sys.stderr may have been replaced since.
+        self.stream = sys.stderr if stream is None else stream
         self.started = time.perf_counter()
-        self.enabled = stream.isatty()
+        self.enabled = self.stream.isatty()
         self.drawn = 0
 
     def __call__(self, fraction: float) -> None:
