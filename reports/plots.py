@@ -49,11 +49,29 @@ def plane_design(design: Design) -> tuple[Design, list[str]]:
         notes.append(f"frac_bits {frac_bits} clamped to {top}")
         frac_bits = top
     params = {}
-    for name, value in design.params:
-        if value > top:
-            notes.append(f"{name}={value} clamped to {top}")
-        params[name] = min(value, top)
+    for parameter in design.entry.parameters:
+        value = design.options[parameter.name]
+        if not parameter.choices and value != parameter.default(design.width):
+            # The largest value the parameter allows at PLANE_WIDTH bits, if this one is above it.
+            fitting = value
+            while fitting > 0 and not _fits(parameter, fitting):
+                fitting -= 1
+            if fitting != value:
+                notes.append(f"{parameter.name}={value} clamped to {fitting}")
+            value = fitting
+        elif not parameter.choices:
+            value = None  # the default at PLANE_WIDTH bits
+        params[parameter.name] = value
+    params = {name: value for name, value in params.items() if value is not None}
     return replace(design, width=PLANE_WIDTH, frac_bits=frac_bits, params=params), notes
+
+
+def _fits(parameter, value) -> bool:
+    try:
+        parameter.check(value, width=PLANE_WIDTH)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _operand_values(design: Design) -> np.ndarray:

@@ -150,11 +150,12 @@ def test_frac_bits_truncation_shows(drawn, width):
 
 
 def test_options_that_do_not_fit_8_bits_are_clamped_and_said(drawn):
-    figure = drawn([Design(variant="mitch-w", width=16, params={"w": 10})])["operand_plane_mitch-w"]
+    # Mitch-w's w runs from 2 to width + 1 (the leading one and the appended 1 counted).
+    figure = drawn([Design(variant="mitch-w", width=16, params={"w": 12})])["operand_plane_mitch-w"]
     plane, _ = image_of(figure)
-    assert_same(plane, plane_expected(mitch_w_scalar, w=7))
+    assert_same(plane, plane_expected(mitch_w_scalar, w=9))
     title = figure.axes[0].get_title()
-    assert "w=7" in title and "w=10 clamped to 7" in title
+    assert "w=9" in title and "w=12 clamped to 9" in title
 
     small, notes = plots.plane_design(Design(width=16, frac_bits=10, signed=True, stages=2))
     assert small == Design(width=8, frac_bits=7, signed=True, stages=2)
