@@ -25,14 +25,15 @@ How the work is cut:
   digit.
 
 Exactness: every per-row integer sum is exact in 64 bits, and the rows are added as Python
-ints. Absolute errors are split into their high and low 32 bits: a row holds at most
-``2**16 + 1`` magnitude pairs (exhaustive, widths up to 16) or :data:`CHUNK` = ``2**16`` pairs
-(sampled), each weighted at most 8 (4 sign patterns, twice for symmetry), so a row's sum of
-32-bit halves stays below ``8 * 2**32 * (2**16 + 1) < 2**52``; counts are smaller still. The
-floating-point sums (squares, relative errors) are summed in float64 within a row, at most
-``2**17`` terms (relative error below ``2**-36`` even in the worst order), and the rows are
-added with :func:`math.fsum` (exactly rounded), so the result does not depend on how the rows
-were scheduled.
+ints. In exhaustive sets (widths up to 16) every product, quotient and distance is below
+``2**32``; a row holds at most ``2**16 + 1`` magnitude pairs, each weighted at most 8 (4 sign
+patterns, twice for symmetry), so a row's sum of distances stays below
+``8 * 2**32 * (2**16 + 1) < 2**52``. Sampled sets (up to 32 bits, distances up to ``2**64``)
+split each distance into its high and low 32 bits; a row of :data:`CHUNK` = ``2**16`` pairs
+sums each half below ``2**48``. Counts are smaller still. The floating-point sums (squares,
+relative errors) are summed in float64 within a row, at most ``2**17`` terms (relative error
+below ``2**-36`` even in the worst order), and the rows are added with :func:`math.fsum`
+(exactly rounded), so the result does not depend on how the rows were scheduled.
 
 Widths above :data:`MAX_WIDTH` = 32 have products above ``2**64``, and numba has no 128-bit
 integers: :mod:`.error_analysis` measures those with the NumPy path and says so in its result.
@@ -345,10 +346,30 @@ def _empty():
     return ((ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO), (0.0, 0.0, 0.0, 0.0, 0.0))
 
 
+@njit(**_JIT)
+def _narrow_parts(value):
+    """A value below ``2**32`` as (high half, low half, float64): the high half is the constant
+    0, so that its sums vanish from the loop."""
+    return ZERO, value, float(value)
+
+
+@njit(**_JIT)
+def _wide_parts(value):
+    """Any uint64 as (high 32 bits, low 32 bits, float64)."""
+    return value >> U(32), value & _LOW32, float(value)
+
+
+parts = _static_dispatch(
+    {"narrow": _narrow_parts, "wide": _wide_parts}.__getitem__, "parts",
+    "``parts(mode, value)``: a result or distance as (high half, low half, float64); mode "
+    "'narrow' for values below 2**32 (every exhaustive set, widths up to 16), else 'wide'.")
+
+
 @njit(**_LOOP)
-def _step(ints, floats, exact_value, approx, positive, negative):
+def _step(ints, floats, exact_value, approx, positive, negative, mode):
     """Add one magnitude pair standing for ``positive`` bit-pattern pairs with a positive exact
-    result and ``negative`` with a negative one (the error changes direction with the sign)."""
+    result and ``negative`` with a negative one (the error changes direction with the sign);
+    ``mode`` as for :func:`parts`."""
     pairs, nonzero, errors, over, up_high, up_low, down_high, down_low, max_ed = ints
     sum_sq_ed, red_grown, red_shrunk, sum_sq_red, max_red = floats
     weight = positive + negative
@@ -366,14 +387,15 @@ def _step(ints, floats, exact_value, approx, positive, negative):
     counted = weight != ZERO
     # Selects, not branches, so that the loops vectorise: maxima over counted pairs only, and
     # relative errors over the pairs with a non-zero exact result only.
-    distance_f, exact_f = float(distance), float(exact_value)
+    high, low, distance_f = parts(mode, distance)
+    exact_f = parts(mode, exact_value)[2]
     quotient = distance_f / (exact_f if defined else 1.0)
     red = quotient if defined and counted else 0.0
     largest = distance if counted else ZERO
     ints = (pairs + weight, nonzero + (weight if defined else ZERO), errors + weight * wrong,
             over + up * wrong,
-            up_high + up * (distance >> U(32)), up_low + up * (distance & _LOW32),
-            down_high + down * (distance >> U(32)), down_low + down * (distance & _LOW32),
+            up_high + up * high, up_low + up * low, down_high + down * high,
+            down_low + down * low,
             largest if largest > max_ed else max_ed)
     floats = (sum_sq_ed + float(weight) * distance_f * distance_f,
               red_grown + float(grown) * red, red_shrunk + float(weight - grown) * red,
@@ -444,7 +466,7 @@ def _row(name, baseline, a, first, stop, width, params, base_params, kind):
         ints, floats = _step(ints, floats, evaluate(baseline, a, b, width, base_params),
                              evaluate(name, a, b, width, params),
                              a_positive * b_positive + a_negative * b_negative,
-                             a_positive * b_negative + a_negative * b_positive)
+                             a_positive * b_negative + a_negative * b_positive, "narrow")
     return ints, floats
 
 
@@ -535,7 +557,8 @@ def _sampled_rows(name, baseline, signed, first_b, width, params, base_params, k
             negative = a_negative != b_negative
             ints, floats = _step(ints, floats, evaluate(baseline, a, b, width, base_params),
                                  evaluate(name, a, b, width, params),
-                                 ZERO if negative else defined, defined if negative else ZERO)
+                                 ZERO if negative else defined, defined if negative else ZERO,
+                                 "wide")
         _store((ints, floats), int_rows, float_rows, row - start)
 
 
