@@ -15,7 +15,7 @@ from ..sim.pool import Terminated, terminate_as_interrupt
 from ..sim.run import SIMULATORS, SimRequest, run_simulation
 from ..sim.toolchain import ToolFailed, ToolMissing
 from ..sim.vectors import VectorSet, check_seed
-from .error_analysis import check_samples
+from .error_analysis import METHODS, check_samples
 
 
 class UsageError(Exception):
@@ -430,14 +430,15 @@ def parser() -> argparse.ArgumentParser:
                                             "MSE) against the exact product.")
     add_design_options(error)
     error.add_argument("--exhaustive", action="store_true",
-                       help="all pairs (default up to 12 bits; up to 16 bits, or 24 for plain "
+                       help="all pairs (default up to 16 bits; at most 16 bits, or 24 for plain "
                             "Mitchell, which is computed analytically)")
     error.add_argument("--samples", type=integer(check_samples), default=None,
-                       help="random pairs instead, up to 2**32 (default 10,000,000 above 12 bits)")
+                       help="random pairs instead, up to 2**32 (default 10,000,000 above 16 bits)")
     error.add_argument("--seed", type=integer(check_seed), default=1,
                        help="seed of the random pairs (default 1)")
-    error.add_argument("--method", default="auto", choices=["auto", "analytic", "enumerate"],
-                       help="analytic sums (plain Mitchell only) or enumeration (default: auto)")
+    error.add_argument("--method", default="auto", choices=METHODS,
+                       help="analytic sums (plain Mitchell only), the compiled kernel (up to 32 "
+                            "bits) or NumPy enumeration (default auto: the first that applies)")
     error.add_argument("--json", action="store_true", help="print JSON")
     error.set_defaults(run=run_error)
 
