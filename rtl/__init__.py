@@ -1,5 +1,6 @@
 """Amaranth components of Mitchell's logarithmic multiplier and its exact baseline."""
 from .antilogarithm import Antilogarithm
+from .dadda import DaddaMultiplier
 from .divider import ExactDivider, MitchellDivider
 from .exact import ExactMultiplier
 from .lod import LeadingOneDetector
@@ -13,7 +14,7 @@ from .shifter import BarrelShifter
 from .verilog import to_verilog
 
 __all__ = [
-    "Antilogarithm", "BarrelShifter", "ExactDivider", "ExactMultiplier", "IterativeLogMultiplier",
+    "Antilogarithm", "BarrelShifter", "DaddaMultiplier", "ExactDivider", "ExactMultiplier", "IterativeLogMultiplier",
     "LeadingOneDetector", "LogMultiplier", "Logarithm", "MinimallyBiasedMultiplier",
     "MitchW", "MitchellDivider", "MitchellMultiplier", "Multiplier", "NearestOneMultiplier",
     "SetOneAdderMultiplier", "SignedMultiplier", "to_verilog",
