@@ -78,7 +78,14 @@ def add_folder_options(parser: argparse.ArgumentParser) -> None:
                         help="random pairs where no exhaustive set is cheap (default 10,000,000)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the random pairs (default 1)")
     parser.add_argument("--no-area", action="store_true", help="skip synthesis")
+    add_retime_option(parser)
     parser.add_argument("--out", required=True, help="output folder")
+
+
+def add_retime_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--retime", action="store_true",
+                        help="retime registers in the iCE40 flow (abc -dff -D 1, what synth_ice40 "
+                             "-retime did), for every design and its baseline alike")
 
 
 def run_verilog(args: argparse.Namespace) -> int:
@@ -150,14 +157,18 @@ def run_error(args: argparse.Namespace) -> int:
 def run_area(args: argparse.Namespace) -> int:
     from .synthesis import synthesize
 
+    from .comparison import comparison, describe
+
     design = design_from(args)
-    results = {design.label: synthesize(design)}
+    results = {design.label: synthesize(design, retime=args.retime)}
     if design != design.baseline:
-        results[design.baseline.label] = synthesize(design.baseline)
+        results[design.baseline.label] = synthesize(design.baseline, retime=args.retime)
+    same = comparison([design], retime=args.retime)
     if args.json:
-        print(json.dumps(results, indent=2))
+        print(json.dumps({**results, "comparison": same}, indent=2))
     else:
         print_area(results)
+        print(describe(same))
     return 0
 
 
@@ -183,6 +194,7 @@ def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str
     complete; an existing ``args.out`` is replaced only if it holds an earlier ``marker`` file.
     """
     from ..sim.files import atomic_folder, check_folder
+    from .comparison import comparison
     from .progress import Progress
     from .report import collect, tool_info
 
@@ -196,11 +208,12 @@ def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str
     progress = Progress(f"{what} of {len(designs)} designs")
     try:
         entries = collect(designs, samples=args.samples, seed=args.seed,
-                          area=not args.no_area, progress=progress)
+                          area=not args.no_area, retime=args.retime, progress=progress)
     finally:
         progress.close()
     with atomic_folder(out) as folder:
-        write({"tool": tool_info(), "designs": entries}, folder)
+        write({"tool": tool_info(), "comparison": comparison(designs, retime=args.retime),
+               "designs": entries}, folder)
     return 0
 
 
@@ -225,9 +238,11 @@ def run_report(args: argparse.Namespace) -> int:
 def run_sweep(args: argparse.Namespace) -> int:
     from .sweep import write_sweep
 
-    variants = list(CATALOGUE) if args.variant in (None, ["all"]) else args.variant
+    # With pipeline stages, "all" means every design that takes them.
+    variants = [name for name, entry in CATALOGUE.items() if entry.pipelined or not args.stages] \
+        if args.variant in (None, ["all"]) else args.variant
     designs = with_baselines([
-        make_design(variant=variant, width=width,
+        make_design(variant=variant, width=width, stages=args.stages,
                     signed=args.signed and CATALOGUE.get(variant, CATALOGUE["exact"]).signable)
         for width in args.width or [8, 16] for variant in variants])
     entries = []
@@ -299,9 +314,10 @@ def parser() -> argparse.ArgumentParser:
     error.set_defaults(run=run_error)
 
     area = commands.add_parser("area", help="synthesis: cells, transistors, depth, iCE40 LUTs, Fmax",
-                               description="Synthesize the design and the exact multiplier of the "
-                                           "same width with Yosys and nextpnr-ice40.")
+                               description="Synthesize the design and its exact baseline at the "
+                                           "same width and stages with Yosys and nextpnr-ice40.")
     add_design_options(area)
+    add_retime_option(area)
     area.add_argument("--json", action="store_true", help="print JSON")
     area.set_defaults(run=run_area)
 
@@ -325,6 +341,8 @@ def parser() -> argparse.ArgumentParser:
                             "with its default parameters)")
     sweep.add_argument("--signed", action="store_true",
                        help="two's-complement operands, for the designs that take them")
+    sweep.add_argument("--stages", type=int, default=0,
+                       help="pipeline registers (default 0); above 0, 'all' is every pipelined design")
     add_folder_options(sweep)
     sweep.set_defaults(run=run_sweep)
 

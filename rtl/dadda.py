@@ -11,14 +11,14 @@ from .pipeline import delay
 
 __all__ = ["ADDERS", "DaddaMultiplier", "DaddaPlan", "Gate", "dadda_plan"]
 
-# Depth of each gate, in the levels of two-input NAND/NOR gates that Yosys's ``abc -g cmos2``
-# makes of it: an AND is a NAND and an inverter, an XOR three NAND levels, a majority and an
-# AND-OR about three. A full adder's sum is two XORs, its third input entering the second. The cut
-# planner balances these sums; the depths Yosys measures on the pipelined designs check it (README,
-# tests/benchmarks/bench_pipeline.py).
-GATE_DEPTH = {"operand": 0, "and": 2, "xor": 3, "maj": 3, "andor": 3}
+# Depth of each gate, in the levels of two-input NAND/NOR gates of Yosys's generic flow
+# (``synth -flatten``, ``abc -g cmos2``, ``ltp``): an AND is a NAND and an inverter, an XOR three
+# NAND levels, a majority three, a carry step ``g | (p & c)`` two. A full adder's sum is two XORs,
+# its third input entering the second. The cut planner balances these sums (:class:`DaddaPlan`);
+# the depths Yosys measures on the pipelined designs check it (tests/benchmarks/bench_pipeline.py).
+GATE_DEPTH = {"operand": 0, "and": 2, "xor": 3, "maj": 3, "andor": 2}
 
-ADDERS = ("alu", "kogge-stone")
+ADDERS = ("auto", "alu", "kogge-stone")
 
 
 def _arrival(op: str, inputs: list[int]) -> int:
@@ -124,45 +124,54 @@ def _reduce(netlist: _Netlist, columns: list[list], arrival) -> list[list]:
     return columns
 
 
-def _add(netlist: _Netlist, rows: list[tuple], low: int, adder: str) -> list:
-    """The sum of two rows of bits (the columns from ``low`` up), carry out dropped, by a prefix
-    adder: Kogge-Stone (one step per prefix level) or, standing for the ``alu`` adder, the
-    Brent-Kung adder Yosys makes of ``+`` (one step, the depth model of ``add``)."""
+@dataclass(frozen=True)
+class _Adder:
+    """Where the final adder's carries come from, for the depth model: ``spans[l][k]`` is the
+    (generate, propagate) pair of the span ending at position ``k`` after ``l`` prefix levels
+    (level 0: the bits themselves), and ``sums`` the (sum, propagate) nodes of the positions."""
+
+    first_step: int
+    spans: tuple
+    sums: tuple
+
+    def renumbered(self, number: dict) -> "_Adder":
+        node = lambda x: number.get(x)  # noqa: E731  (a pruned node is never read)
+        return _Adder(self.first_step,
+                      tuple(tuple((node(g), node(p)) for g, p in level) for level in self.spans),
+                      tuple((node(s), node(p)) for s, p in self.sums))
+
+
+def _add(netlist: _Netlist, rows: list[tuple], low: int, adder: str) -> tuple[list, _Adder]:
+    """The sum of two rows of bits (the columns from ``low`` up), carry out dropped: a ripple-carry
+    adder in one step ``add`` (what synthesis makes of ``+`` stands there), or a Kogge-Stone
+    prefix adder, one step per prefix level."""
     columns = range(low, low + len(rows))
+    first_step = len(netlist.steps)
     netlist.begin("propagate" if adder == "kogge-stone" else "add")
     propagate = [netlist.xor(x, y, column=c) for c, (x, y) in zip(columns, rows)]
     generate = [netlist.and_(x, y, column=c) for c, (x, y) in zip(columns, rows)]
     spans_g, spans_p = list(generate), list(propagate)
-
-    def combine(k: int, distance: int) -> None:
-        """Position ``k`` absorbs the span ending ``distance`` positions below it."""
-        spans_g[k], spans_p[k] = (
-            netlist.andor(spans_g[k], spans_p[k], spans_g[k - distance], column=columns[k]),
-            netlist.and_(spans_p[k], spans_p[k - distance], column=columns[k]))
-
-    # Every position k below the top needs the generate of its whole span 0..k: the carry into k+1.
+    levels = [tuple(zip(spans_g, spans_p))]
+    # Every position below the top needs the generate of its whole span 0..k: the carry into k+1.
     needed = len(rows) - 1
     if adder == "kogge-stone":
         distance = 1
         while distance < needed:
             netlist.begin(f"prefix{distance.bit_length()}")
-            # Every position reads the spans of the previous level, so combine from the top down.
+            # Each position reads the spans of the level before, so the top ones change first.
             for k in reversed(range(distance, needed)):
-                combine(k, distance)
+                spans_g[k], spans_p[k] = (
+                    netlist.andor(spans_g[k], spans_p[k], spans_g[k - distance], column=columns[k]),
+                    netlist.and_(spans_p[k], spans_p[k - distance], column=columns[k]))
+            levels.append(tuple(zip(spans_g, spans_p)))
             distance *= 2
         netlist.begin("sum")
     else:
-        distance = 1
-        while distance < needed:
-            for k in range(2 * distance - 1, needed, 2 * distance):
-                combine(k, distance)
-            distance *= 2
-        while distance > 1:
-            distance //= 2
-            for k in range(3 * distance - 1, needed, 2 * distance):
-                combine(k, distance)
-    return [propagate[0]] + [netlist.xor(p, carry, column=c)
+        for k in range(1, needed):
+            spans_g[k] = netlist.andor(spans_g[k], spans_p[k], spans_g[k - 1], column=columns[k])
+    sums = [propagate[0]] + [netlist.xor(p, carry, column=c)
                              for c, p, carry in zip(columns[1:], propagate[1:], spans_g)]
+    return sums, _Adder(first_step, tuple(levels), tuple(zip(sums, propagate)))
 
 
 @dataclass(frozen=True)
@@ -197,6 +206,12 @@ class DaddaPlan:
         cuts = self._most_even(inner, limit=self._least_worst(inner))
         return cuts + (len(self.steps) - 1,) * (stages - inner)
 
+    def deepest(self, stages: int) -> int:
+        """The modelled depth of the deepest segment with the registers at :meth:`cuts`."""
+        bounds = [0, *(cut + 1 for cut in self.cuts(stages)), len(self.steps)]
+        return max(self.depth(first, end - 1) for first, end in zip(bounds, bounds[1:])
+                   if end > first)
+
     def _least_worst(self, count: int) -> int:
         """The shallowest possible deepest segment with ``count`` cuts."""
         steps = len(self.steps)
@@ -223,9 +238,9 @@ class DaddaPlan:
 
 
 @lru_cache(maxsize=None)
-def dadda_plan(width: int, adder: str = "alu") -> DaddaPlan:
-    """The gates and depth table of the ``width``-bit multiplier with ``adder`` (cached: they
-    depend on nothing else)."""
+def dadda_plan(width: int, adder: str) -> DaddaPlan:
+    """The gates and depth table of the ``width``-bit multiplier with the ``alu`` or
+    ``kogge-stone`` adder (cached: they depend on nothing else)."""
     netlist = _Netlist()
     netlist.begin("products")
     a = [netlist.gate("operand", ("a", j), column=j) for j in range(width)]
@@ -248,14 +263,15 @@ def dadda_plan(width: int, adder: str = "alu") -> DaddaPlan:
     # Column 1 holds two partial products, and no level brings a column below two bits.
     low = next(c for c, bits in enumerate(columns) if len(bits) == 2)
     rows = [tuple(bits) + (None,) * (2 - len(bits)) for bits in columns[low:]]
-    outputs = [bits[0] if bits else None for bits in columns[:low]] + \
-        _add(netlist, rows, low, adder)
+    sums, adder_spans = _add(netlist, rows, low, adder)
+    outputs = [bits[0] if bits else None for bits in columns[:low]] + sums
 
     gates, number = _pruned(netlist.gates, outputs)
     renumber = lambda nodes: tuple(None if x is None else number[x] for x in nodes)  # noqa: E731
     return DaddaPlan(width=width, adder=adder, gates=gates, steps=tuple(netlist.steps), low=low,
                      rows=tuple(renumber(row) for row in rows), outputs=renumber(outputs),
-                     segment_depths=_segment_depths(gates, len(netlist.steps)))
+                     segment_depths=_segment_depths(gates, len(netlist.steps),
+                                                    adder_spans.renumbered(number)))
 
 
 def _pruned(gates: list[Gate], outputs: list) -> tuple[tuple[Gate, ...], dict]:
@@ -275,18 +291,35 @@ def _pruned(gates: list[Gate], outputs: list) -> tuple[tuple[Gate, ...], dict]:
     return kept, number
 
 
-def _segment_depths(gates: tuple[Gate, ...], steps: int) -> tuple:
+def _segment_depths(gates: tuple[Gate, ...], steps: int, adder: _Adder) -> tuple:
     """``depths[i][j - i]``: the deepest path through steps ``i`` to ``j`` when a register cuts
-    every path into step ``i``."""
+    every path into step ``i``.
+
+    A segment that ends with the sum is modelled as the generic flow maps it: whatever prefix
+    levels it holds, ABC makes a ripple of its carries across the spans it starts from (a 16-bit
+    Kogge-Stone adder from registers measures 59 levels deep, two per bit; cut after three prefix
+    levels, 8 spans and 19 levels). Elsewhere, the gates' own depths add up.
+    """
     depths = []
     for first in range(steps):
         arrival = {}
+        ready = lambda node: 0 if node is None else arrival.get(node, 0)  # noqa: E731
         deepest = [0] * (steps - first)
         for node, gate in enumerate(gates):
             if gate.step >= first:
                 arrival[node] = _arrival(gate.op, [] if gate.op == "operand" else
-                                         [arrival.get(x, 0) for x in gate.inputs])
+                                         [ready(x) for x in gate.inputs])
                 deepest[gate.step - first] = max(deepest[gate.step - first], arrival[node])
+        # The prefix levels done before the segment, and the ripple across their spans.
+        level = min(max(first - adder.first_step - 1, 0), len(adder.spans) - 1)
+        stride, spans = 1 << level, adder.spans[level]
+        carry = [0] * len(adder.sums)
+        for k in range(1, len(adder.sums)):
+            generate, propagate = spans[k - 1]
+            carry[k] = ready(generate) if k <= stride else \
+                max(ready(generate), ready(propagate), carry[k - stride]) + GATE_DEPTH["andor"]
+        ripple = max(_arrival("xor", [ready(p), c]) for (_, p), c in zip(adder.sums, carry))
+        deepest[-1] = max(deepest[-1], ripple)
         for index in range(1, len(deepest)):
             deepest[index] = max(deepest[index], deepest[index - 1])
         depths.append(tuple(deepest))
@@ -308,25 +341,27 @@ class DaddaMultiplier(Multiplier):
     the heights ..., 13, 9, 6, 4, 3, 2 with as few adders as possible (``width**2 - 4*width + 3``
     full and ``width - 1`` half adders), each adder taking the earliest-ready bits of its column.
     A final adder adds the two rows from the first column holding two bits: ``adder="alu"`` writes
-    it as ``+``, which synthesis maps as it maps the adder of its own ``$mul`` (a Brent-Kung
-    carry-lookahead adder in Yosys's generic flow, the carry chain on the iCE40);
-    ``adder="kogge-stone"`` writes out a Kogge-Stone prefix adder in gates.
+    it as ``+``, which synthesis maps as it maps the adder of its own ``$mul`` (the carry chain on
+    the iCE40); ``adder="kogge-stone"`` writes out a Kogge-Stone prefix adder in gates, which
+    registers can cut between its levels. ``adder="auto"`` (the default) takes Kogge-Stone where
+    its cuts make the deepest pipeline segment shallower in the depth model, else ``+``: ``+``
+    when ``stages`` is 0, Kogge-Stone at any ``stages`` above 0 from 2 to 64 bits.
 
     Pipelining: the datapath is a sequence of steps (:class:`DaddaPlan`): ``products``,
     ``level1`` ... ``levelL``, then ``add`` or the Kogge-Stone ``propagate``, ``prefix1`` ...,
-    ``sum``. Each register goes between two steps and cuts every path there, so the registers
-    cut the tree between reduction levels and before the final adder (and, Kogge-Stone, between
-    its levels). The cuts are those that make the deepest segment as shallow as possible in the
-    depth model (:data:`GATE_DEPTH`), then the segments as even as possible (:attr:`cuts` names
-    them; the README lists them at 16 bits). Registers beyond one per boundary go on the product.
-    The gates are the same whatever ``stages`` is: only the registers differ.
+    ``sum``. Each register goes between two steps and cuts every path there: between reduction
+    levels, before the final adder, or between its prefix levels. The cuts make the deepest segment
+    as shallow as possible in the depth model (:data:`GATE_DEPTH`; a segment that ends in the sum
+    is modelled as the ripple Yosys's generic flow makes of its carries), then the segments as even
+    as possible; :attr:`cuts` names them (at 16 bits: ``prefix1``; ``level4``, ``prefix2``;
+    ``level3``, ``level5``, ``prefix3``). Registers beyond one per boundary go on the product.
 
     Parameters
     ----------
     width : int
         Operand width, 2 to 64.
     adder : str
-        The final adder: ``"alu"`` (default) or ``"kogge-stone"``.
+        The final adder: ``"auto"`` (default), ``"alu"`` or ``"kogge-stone"``.
     stages : int
         Pipeline registers, 0 or more.
 
@@ -340,12 +375,13 @@ class DaddaMultiplier(Multiplier):
         0, and bits that are all 0 add up to 0.
     """
 
-    PARAMETERS = (Parameter("adder", default=lambda width: "alu", check=check_adder,
-                            help="the final adder, alu (+, as synthesis maps it) or kogge-stone "
-                                 "(written out, pipelined inside)",
+    PARAMETERS = (Parameter("adder", default=lambda width: "auto", check=check_adder,
+                            help="the final adder: alu (+, as synthesis maps it), kogge-stone "
+                                 "(written out, registers may cut it) or auto (default: "
+                                 "kogge-stone where that pipelines shallower, else alu)",
                             choices=ADDERS, output=False),)
 
-    def __init__(self, *, width: int, adder: str = "alu", stages: int = 0):
+    def __init__(self, *, width: int, adder: str = "auto", stages: int = 0):
         super().__init__(width=width, stages=stages)
         self._adder = check_adder(adder, width=width)
 
@@ -355,7 +391,12 @@ class DaddaMultiplier(Multiplier):
 
     @property
     def plan(self) -> DaddaPlan:
-        return dadda_plan(self.width, self.adder)
+        """The gates and cuts; with ``adder="auto"``, Kogge-Stone where its cuts are shallower,
+        else ``+``."""
+        if self.adder != "auto":
+            return dadda_plan(self.width, self.adder)
+        alu, prefix = (dadda_plan(self.width, adder) for adder in ("alu", "kogge-stone"))
+        return prefix if prefix.deepest(self.stages) < alu.deepest(self.stages) else alu
 
     @property
     def cuts(self) -> tuple[str, ...]:
