@@ -236,6 +236,7 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def run_sweep(args: argparse.Namespace) -> int:
+    from .comparison import comparison, describe
     from .sweep import write_sweep
 
     # With pipeline stages, "all" means every design that takes them.
@@ -260,6 +261,7 @@ def run_sweep(args: argparse.Namespace) -> int:
         print(f"{design.label:42} {100 * entry['error']['mred']:9.4f} "
               f"{100 * entry['error']['bias']:9.4f} {area.get('transistors', '-'):>12} "
               f"{area.get('ice40_lut4', '-'):>7} {area.get('fmax_mhz', '-'):>7}")
+    print(describe(comparison(designs, retime=args.retime)))
     print(f"wrote {args.out}/sweep.csv, sweep.json and pareto.png/svg")
     return 0
 

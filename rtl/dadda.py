@@ -9,7 +9,7 @@ from .multiplier import Multiplier
 from .params import Parameter, check_width
 from .pipeline import delay
 
-__all__ = ["ADDERS", "DaddaMultiplier", "DaddaPlan", "Gate", "dadda_plan"]
+__all__ = ["ADDERS", "DaddaMultiplier", "DaddaPlan", "Gate", "choose_plan", "dadda_plan"]
 
 # Depth of each gate, in the levels of two-input NAND/NOR gates of Yosys's generic flow
 # (``synth -flatten``, ``abc -g cmos2``, ``ltp``): an AND is a NAND and an inverter, an XOR three
@@ -326,6 +326,15 @@ def _segment_depths(gates: tuple[Gate, ...], steps: int, adder: _Adder) -> tuple
     return tuple(depths)
 
 
+def choose_plan(width: int, adder: str, stages: int) -> DaddaPlan:
+    """The plan of a multiplier: ``adder="auto"`` takes Kogge-Stone where its cuts make the deepest
+    segment shallower, else ``+`` (``alu``)."""
+    if adder != "auto":
+        return dadda_plan(width, adder)
+    alu, prefix = (dadda_plan(width, choice) for choice in ("alu", "kogge-stone"))
+    return prefix if prefix.deepest(stages) < alu.deepest(stages) else alu
+
+
 def check_adder(adder, *, width: int) -> str:
     if adder not in ADDERS:
         raise ValueError(f"Parameter adder must be one of {', '.join(ADDERS)}, not {adder!r}")
@@ -391,12 +400,7 @@ class DaddaMultiplier(Multiplier):
 
     @property
     def plan(self) -> DaddaPlan:
-        """The gates and cuts; with ``adder="auto"``, Kogge-Stone where its cuts are shallower,
-        else ``+``."""
-        if self.adder != "auto":
-            return dadda_plan(self.width, self.adder)
-        alu, prefix = (dadda_plan(self.width, adder) for adder in ("alu", "kogge-stone"))
-        return prefix if prefix.deepest(self.stages) < alu.deepest(self.stages) else alu
+        return choose_plan(self.width, self.adder, self.stages)
 
     @property
     def cuts(self) -> tuple[str, ...]:

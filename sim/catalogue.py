@@ -95,8 +95,8 @@ CATALOGUE: dict[str, Entry] = {entry.name: entry for entry in [
     Entry("mitchell", MitchellMultiplier, golden.mitchell_product, scalar.mitchell_scalar,
           "Mitchell 1962; --frac-bits truncates the mantissas", frac_bits=check_frac_bits),
     Entry("exact", DaddaMultiplier, golden.exact_product, scalar.exact_scalar,
-          "a * b as a Dadda tree and a Kogge-Stone adder, which pipeline registers cut; "
-          "the baseline of the multipliers"),
+          "a * b as partial products, a Dadda tree and a final adder (+ unpipelined, "
+          "Kogge-Stone when registers cut it); the baseline of the multipliers"),
     Entry("exact-yosys", ExactMultiplier, golden.exact_product, scalar.exact_scalar,
           "a * b as Yosys maps $mul; pipeline registers on the operands, then the product"),
     Entry("mitch-w", MitchW, golden.mitch_w_product, scalar.mitch_w_scalar,

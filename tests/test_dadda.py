@@ -9,7 +9,7 @@ from amaranth.hdl import ClockDomain, Module
 from amaranth.sim import Simulator
 
 from mitchell.rtl import DaddaMultiplier
-from mitchell.rtl.dadda import dadda_plan
+from mitchell.rtl.dadda import choose_plan, dadda_plan
 from mitchell.sim.design import Design
 from mitchell.sim.run import SimRequest, run_simulation
 from mitchell.sim.vectors import VectorSet
@@ -92,8 +92,9 @@ def test_auto_adder_and_cuts_at_16_bits_are_the_documented_ones():
                   2: ("kogge-stone", ("level4", "prefix2")),
                   3: ("kogge-stone", ("level3", "level5", "prefix3"))}
     for stages, (adder, cuts) in documented.items():
-        dut = DaddaMultiplier(width=16, stages=stages)
-        assert (dut.plan.adder, dut.cuts) == (adder, cuts), stages
+        plan = choose_plan(16, "auto", stages)
+        assert (plan.adder, tuple(plan.steps[cut] for cut in plan.cuts(stages))) == \
+            (adder, cuts), stages
         # auto takes Kogge-Stone only where its deepest modelled segment is shallower.
         alu, prefix = dadda_plan(16, "alu"), dadda_plan(16, "kogge-stone")
         assert (prefix.deepest(stages) < alu.deepest(stages)) == (adder == "kogge-stone")
@@ -128,7 +129,7 @@ def test_random_wide(simulator, width, spec, adder, stages, build_dir):
 def test_pipelined_latency_throughput_and_reset_on_the_cocotb_bench(simulator, stages, build_dir):
     # One pair per clock, each output checked stages cycles later, and p = 0 through reset.
     design = Design(variant="exact", width=8, stages=stages)  # Kogge-Stone, cut inside too
-    assert design.component().plan.adder == "kogge-stone"
+    assert choose_plan(8, "auto", stages).adder == "kogge-stone"
     result = run_simulation(SimRequest(design, simulator, VectorSet("random:3000+corners", 8),
                                        build_dir=build_dir))
     assert result.passed and not result.reset_problems, (result.first, result.reset_problems)
