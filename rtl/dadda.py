@@ -3,10 +3,10 @@ adder, with pipeline registers that cut it where they balance its depth."""
 from dataclasses import dataclass
 from functools import lru_cache
 
-from amaranth.hdl import Cat, Module, Signal
+from amaranth.hdl import Cat, Module, Signal, Value
 
 from .multiplier import Multiplier
-from .params import Parameter, check_width
+from .params import Parameter
 from .pipeline import delay
 
 __all__ = ["ADDERS", "DaddaMultiplier", "DaddaPlan", "Gate", "choose_plan", "dadda_plan"]
@@ -296,9 +296,9 @@ def _segment_depths(gates: tuple[Gate, ...], steps: int, adder: _Adder) -> tuple
     every path into step ``i``.
 
     A segment that ends with the sum is modelled as the generic flow maps it: whatever prefix
-    levels it holds, ABC makes a ripple of its carries across the spans it starts from (a 16-bit
-    Kogge-Stone adder from registers measures 59 levels deep, two per bit; cut after three prefix
-    levels, 8 spans and 19 levels). Elsewhere, the gates' own depths add up.
+    levels it holds, ABC makes a ripple of its carries across the spans it starts from (the
+    Kogge-Stone adder of the 16-bit multiplier, at most 14 gates deep before ABC, measures 59
+    levels when registers feed it: two per bit). Elsewhere, the gates' own depths add up.
     """
     depths = []
     for first in range(steps):
@@ -333,6 +333,15 @@ def choose_plan(width: int, adder: str, stages: int) -> DaddaPlan:
         return dadda_plan(width, adder)
     alu, prefix = (dadda_plan(width, choice) for choice in ("alu", "kogge-stone"))
     return prefix if prefix.deepest(stages) < alu.deepest(stages) else alu
+
+
+def _cat(bits, *, run: int = 128) -> Value:
+    """``Cat(bits)`` as a Cat of Cats of at most ``run`` bits: Amaranth's simulator compiles a Cat
+    into one nested Python expression, which Python refuses past a thousand or so parts."""
+    bits = list(bits)
+    if len(bits) <= run:
+        return Cat(bits)
+    return Cat(_cat(bits[start:start + run], run=run) for start in range(0, len(bits), run))
 
 
 def check_adder(adder, *, width: int) -> str:
@@ -442,13 +451,13 @@ class DaddaMultiplier(Multiplier):
             order = [node for nodes in groups.values() for node in nodes]
             computed = Signal(len(order), name=name)
             m.d.comb += computed.eq(Cat(
-                _OPERATORS[op](*(Cat(values[x] for x in inputs) for inputs in
+                _OPERATORS[op](*(_cat(values[x] for x in inputs) for inputs in
                                  zip(*(plan.gates[node].inputs for node in nodes))))
                 for op, nodes in groups.items()))
             values.update((node, computed[index]) for index, node in enumerate(order))
             if registers[step] and step < last:
                 live = [node for node in values if last_use[node] > step]
-                held = delay(m, Cat(values[node] for node in live), count=registers[step],
+                held = delay(m, _cat(values[node] for node in live), count=registers[step],
                              name=f"after_{name}")
                 values.update((node, held[index]) for index, node in enumerate(live))
 
