@@ -298,6 +298,7 @@ class Kernel:
 KERNELS: dict[str, Kernel] = {
     "mitchell": Kernel(mitchell, symmetric=True),
     "exact": Kernel(exact, symmetric=True),
+    "exact-yosys": Kernel(exact, symmetric=True),
     "mitch-w": Kernel(mitch_w, symmetric=True),
     "mbm": Kernel(mbm, symmetric=True),
     "ilm": Kernel(ilm, symmetric=True),
