@@ -389,6 +389,26 @@ def run_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_export(args: argparse.Namespace) -> int:
+    from .error_analysis import measure
+    from .export import check_export, default_output, export
+
+    design = design_from(args)
+    try:
+        check_export(design, args.layout)
+        if args.area and args.layout != "c":
+            raise ValueError(f"--area goes into a C model's header, not into layout {args.layout}")
+        metrics = measure(design, samples=args.samples, seed=args.seed) \
+            if args.layout == "c" else None
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    area = flow_results(design, "generic") if args.area else None
+    written = export(design, args.layout, args.output or default_output(design, args.layout),
+                     metrics=metrics, area=area)
+    print(f"wrote {' and '.join(written)} ({args.layout}, {design.label})")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = Parser(
         prog="mitchell", description="Mitchell's logarithmic multiplier as a real circuit.")
@@ -451,6 +471,29 @@ def parser() -> argparse.ArgumentParser:
     add_flow_option(area)
     area.add_argument("--json", action="store_true", help="print JSON")
     area.set_defaults(run=run_area)
+
+    export = commands.add_parser(
+        "export", help="lookup table (TFApprox, TorchApprox, AdaPT, .npy) or C model of a design",
+        description="Write a design as an approximate-DNN tool's lookup table (8 bits) or as a "
+                    "self-contained C model (.c and .h, widths up to 32).")
+    add_design_options(export)
+    export.add_argument("--layout", required=True,
+                        choices=["tfapprox", "torchapprox", "adapt", "npy", "c"],
+                        help="tfapprox: raw uint16[65536], index a*256+b, unsigned; torchapprox: "
+                             ".npy int16[256][256] by two's-complement pattern, signed; adapt: "
+                             "C header const int16_t lut[256][256], signed; npy: int32 table "
+                             "row a, column b, up to 8 bits; c: NAME.c and NAME.h")
+    export.add_argument("-o", "--output", type=output_file, default=None,
+                        help="output file (for c, NAME.c or NAME.h names both; default: a name "
+                             "from the design, such as mitchell8u.c, in the current folder)")
+    export.add_argument("--samples", type=integer(check_samples), default=None,
+                        help="c: random pairs for the header's metrics where no exhaustive set "
+                             "is cheap (default 10,000,000)")
+    export.add_argument("--seed", type=integer(check_seed), default=1,
+                        help="seed of those pairs (default 1)")
+    export.add_argument("--area", action="store_true",
+                        help="c: synthesize the design (Yosys, nextpnr) for the header's area")
+    export.set_defaults(run=run_export)
 
     report = commands.add_parser("report", help="error and area report: JSON, Markdown, HTML, plots")
     report.add_argument("--width", type=integer(), action="append",
