@@ -133,18 +133,27 @@ def _accumulator(design, depth: int) -> np.dtype:
 
 
 def _table_matmul(A: np.ndarray, B: np.ndarray, design: Design, total: np.ndarray) -> None:
-    """``total += A @ B`` through the table of all products: for each ``k``, the table rows of
-    ``A[:, k]`` and, from them, the columns of ``B[k, :]``; rows in blocks of at most
-    :data:`BLOCK_PRODUCTS` table entries and products."""
+    """``total += A @ B`` through the table of all products, in blocks of rows of at most
+    :data:`BLOCK_PRODUCTS` entries. With many columns, for each ``k`` the table rows of
+    ``A[:, k]`` are taken and from them the columns of ``B[k, :]``; with fewer columns than a
+    table row has, each product is looked up on its own."""
     size = 1 << design.width
-    table = _table(design).reshape(size, size)
+    flat = _table(design)
     rows_a = _patterns(A, design).reshape(A.shape).astype(np.intp)
     columns_b = _patterns(B, design).reshape(B.shape).astype(np.intp)
-    rows = max(BLOCK_PRODUCTS // (size + B.shape[1]), 1)
-    for i in range(0, A.shape[0], rows):
-        block = total[i:i + rows]
-        for k in range(A.shape[1]):
-            block += table.take(rows_a[i:i + rows, k], axis=0).take(columns_b[k], axis=1)
+    (M, K), N = A.shape, B.shape[1]
+    if N >= size:
+        table = flat.reshape(size, size)
+        rows = max(BLOCK_PRODUCTS // (size + N), 1)
+        for i in range(0, M, rows):
+            block = total[i:i + rows]
+            for k in range(K):
+                block += table.take(rows_a[i:i + rows, k], axis=0).take(columns_b[k], axis=1)
+        return
+    rows = max(BLOCK_PRODUCTS // max(K * N, 1), 1)
+    for i in range(0, M, rows):
+        index = (rows_a[i:i + rows, :, None] << design.width) + columns_b[None]
+        total[i:i + rows] += flat.take(index).sum(axis=1, dtype=np.int64)
 
 
 def _block_matmul(A: np.ndarray, B: np.ndarray, design, total: np.ndarray) -> None:

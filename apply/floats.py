@@ -25,16 +25,17 @@ def mitchell_fp32_product(a, b) -> np.ndarray:
     infinity; an infinite or NaN operand gives the IEEE product.
     """
     a, b = np.broadcast_arrays(np.asarray(a, dtype=np.float32), np.asarray(b, dtype=np.float32))
-    bits_a = a.view(np.uint32).astype(np.int64)
-    bits_b = b.view(np.uint32).astype(np.int64)
+    bits_a, bits_b = a.view(np.uint32), b.view(np.uint32)
     magnitude_a, magnitude_b = bits_a & 0x7FFFFFFF, bits_b & 0x7FFFFFFF
-    sign = (bits_a ^ bits_b) & 0x80000000
-    magnitude = magnitude_a + magnitude_b - ONE
+    # Below 2**31 each, so their sum fits uint32; the bias comes off after the range checks.
+    total = magnitude_a + magnitude_b
     zero = (magnitude_a < SMALLEST_NORMAL) | (magnitude_b < SMALLEST_NORMAL) | \
-        (magnitude < SMALLEST_NORMAL)
-    magnitude = np.where(zero, 0, np.minimum(magnitude, INFINITY))
-    product = (sign | magnitude).astype(np.uint32).view(np.float32)
+        (total < ONE + SMALLEST_NORMAL)
+    magnitude = np.where(zero, np.uint32(ONE), np.minimum(total, np.uint32(ONE + INFINITY))) - ONE
+    product = (((bits_a ^ bits_b) & 0x80000000) | magnitude).astype(np.uint32).view(np.float32)
     finite = (magnitude_a < INFINITY) & (magnitude_b < INFINITY)
+    if finite.all():
+        return product
     with np.errstate(over="ignore", invalid="ignore"):  # only the non-finite operands' are taken
         exact = a * b
     return np.where(finite, product, exact)

@@ -15,6 +15,7 @@ from ..sim.pool import Terminated, terminate_as_interrupt
 from ..sim.run import SIMULATORS, SimRequest, run_simulation
 from ..sim.toolchain import ToolFailed, ToolMissing
 from ..sim.vectors import VectorSet, check_seed
+from .application import check_epochs
 from .error_analysis import check_samples
 
 
@@ -409,6 +410,59 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def multiplier_variants(args: argparse.Namespace) -> list[str]:
+    """``--variant`` as given, or every multiplier of the catalogue other than the baselines."""
+    return args.variant or [name for name, entry in CATALOGUE.items()
+                            if entry.kind.name == "multiplier" and name not in BASELINES]
+
+
+def run_apply(args: argparse.Namespace) -> int:
+    from . import application as app
+    from ..apply.images import check_design
+
+    if args.task == "digits-train":
+        if args.variant or args.param or args.frac_bits is not None or args.signed:
+            raise UsageError("digits-train trains with fp32 products (exact, and Mitchell's "
+                             "fp32 bit-pattern product); design options apply to digits-infer "
+                             "and image")
+        result, _ = app.digits_train(epochs=args.epochs, seed=args.seed)
+        print(f"{app.describe_train(result)}.")
+        print(app.text_table(app.TRAIN_HEADER, app.train_lines(result)))
+        print(f"seconds: exact {result['seconds'][0]:.1f}, Mitchell {result['seconds'][1]:.1f}")
+        return 0
+    if args.task == "digits-infer":
+        designs = [design_from(args, variant=variant, signed=True)
+                   for variant in dict.fromkeys(["exact", *multiplier_variants(args)])]
+        try:
+            app.check_infer_width(args.width)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+        result = app.digits_infer(designs, width=args.width, epochs=args.epochs, seed=args.seed)
+        print(f"{app.describe_infer(result)}.")
+        print(app.text_table(app.INFER_HEADER, app.infer_lines(result)))
+        return 0
+    from ..apply import images
+    from ..sim.files import check_file
+
+    designs = [design_from(args, variant=variant) for variant in multiplier_variants(args)]
+    try:
+        for design in designs:
+            check_design(design)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    if args.output:
+        check_file(args.output)
+    result, outputs = images.run(designs)
+    print(f"{app.describe_image(result)}.")
+    print(app.text_table(app.IMAGE_HEADER, app.image_lines(result)))
+    if args.output:
+        from ..sim.files import atomic_file
+        with atomic_file(args.output) as writable:
+            images.strip(outputs, writable)
+        print(f"wrote {args.output}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = Parser(
         prog="mitchell", description="Mitchell's logarithmic multiplier as a real circuit.")
@@ -494,6 +548,26 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--area", action="store_true",
                         help="c: synthesize the design (Yosys, nextpnr) for the header's area")
     export.set_defaults(run=run_export)
+
+    apply = commands.add_parser(
+        "apply", help="the designs on real work: digits MLP inference and training, image filters",
+        description="digits-infer: an MLP on scikit-learn's digits, quantised to signed --width "
+                    "bits, with each design's products; digits-train: trained with exact and "
+                    "with Mitchell's fp32 products, accuracy per epoch; image: Gaussian blur and "
+                    "Sobel on china.jpg, PSNR and SSIM against the exact filters.")
+    apply.add_argument("--task", required=True, choices=["digits-infer", "digits-train", "image"])
+    apply.add_argument("--variant", type=nonempty, action="append", default=None,
+                       help="design, repeatable (default: every multiplier variant)")
+    apply.add_argument("--width", type=integer(), default=8, help="operand width (default 8)")
+    apply.add_argument("--frac-bits", type=integer(), default=None)
+    add_variant_options(apply)
+    apply.add_argument("--seed", type=integer(check_seed), default=0,
+                       help="seed of the split, initial weights and batches (default 0)")
+    apply.add_argument("--epochs", type=integer(check_epochs), default=10,
+                       help="training epochs, 1 to 100 (default 10)")
+    apply.add_argument("-o", "--output", type=output_file, default=None,
+                       help="image: write the output images side by side to this PNG")
+    apply.set_defaults(run=run_apply, stages=0)
 
     report = commands.add_parser("report", help="error and area report: JSON, Markdown, HTML, plots")
     report.add_argument("--width", type=integer(), action="append",
