@@ -76,7 +76,8 @@ def ssim(reference: np.ndarray, image: np.ndarray) -> float:
 
 
 def run(designs: list[Design]) -> tuple[dict, dict[str, dict[str, np.ndarray]]]:
-    """PSNR and SSIM of each design's filters against the exact ones, and every output image
+    """PSNR (None where identical) and SSIM of each design's filters against the exact ones,
+    and every output image
     (``images[filter]["exact"]`` and ``images[filter][label]``)."""
     for design in designs:
         check_design(design)
@@ -87,9 +88,10 @@ def run(designs: list[Design]) -> tuple[dict, dict[str, dict[str, np.ndarray]]]:
         row = {"design": design.label, "variant": design.variant}
         for name in FILTERS:
             out = images[name][design.label] = apply_filter(image, name, design)
-            row[name] = {"psnr": psnr(images[name]["exact"], out),
-                         "ssim": ssim(images[name]["exact"], out),
-                         "identical": bool((out == images[name]["exact"]).all())}
+            identical = bool((out == images[name]["exact"]).all())
+            # JSON has no infinity: identical images, whose PSNR is infinite, get None.
+            row[name] = {"psnr": None if identical else psnr(images[name]["exact"], out),
+                         "ssim": ssim(images[name]["exact"], out), "identical": identical}
         rows.append(row)
     return {"shape": list(image.shape), "rows": rows}, images
 

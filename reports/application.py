@@ -1,7 +1,6 @@
 """What the error does to real work: the digits MLP and the image filters of
 :mod:`mitchell.apply`, as tables for ``mitchell apply`` and as the Application section of
 ``mitchell report --app``."""
-import math
 import time
 from pathlib import Path
 
@@ -58,8 +57,8 @@ def _percent(value: float) -> str:
     return f"{100 * value:.2f} %"
 
 
-def _decibels(value: float) -> str:
-    return "inf (identical)" if math.isinf(value) else f"{value:.2f} dB"
+def _decibels(value: float | None) -> str:
+    return "inf (identical)" if value is None else f"{value:.2f} dB"
 
 
 def infer_lines(result: dict) -> list[list[str]]:

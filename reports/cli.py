@@ -351,8 +351,19 @@ def run_report(args: argparse.Namespace) -> int:
     designs = with_baselines([
         design_from(args, width=width, variant=variant)
         for width in args.width or [8, 16] for variant in args.variant or ["mitchell"]])
+    application = None
+    if args.app:
+        from .application import collect
+        # The workloads' operands are 8-bit: the network signed, the images' pixels unsigned.
+        variants = args.variant or ["mitchell"]
+        network = [design_from(args, width=8, variant=v, signed=True) for v in variants]
+        application = collect(
+            list(dict.fromkeys([network[0].baseline, *network])),
+            [design_from(args, width=8, variant=v, signed=False) for v in variants],
+            seed=0, epochs=10)
     status = build_folder(args, designs, marker="report.json", what="report",
-                          write=lambda report, folder: write_report(report, designs, folder))
+                          write=lambda report, folder: write_report(report, designs, folder,
+                                                                    application))
     if status == 0:
         print(f"wrote {args.out}/report.json, report.md, report.html and the plots")
     return status
@@ -416,6 +427,16 @@ def multiplier_variants(args: argparse.Namespace) -> list[str]:
                             if entry.kind.name == "multiplier" and name not in BASELINES]
 
 
+def apply_designs(args: argparse.Namespace, **fields) -> list[Design]:
+    """The multipliers ``mitchell apply`` runs: each variant with the design options and
+    ``fields``."""
+    designs = [design_from(args, variant=variant, **fields) for variant in multiplier_variants(args)]
+    for design in designs:
+        if design.entry.kind.name != "multiplier":
+            raise UsageError(f"apply takes multipliers, not {design.variant!r}")
+    return designs
+
+
 def run_apply(args: argparse.Namespace) -> int:
     from . import application as app
     from ..apply.images import check_design
@@ -431,8 +452,8 @@ def run_apply(args: argparse.Namespace) -> int:
         print(f"seconds: exact {result['seconds'][0]:.1f}, Mitchell {result['seconds'][1]:.1f}")
         return 0
     if args.task == "digits-infer":
-        designs = [design_from(args, variant=variant, signed=True)
-                   for variant in dict.fromkeys(["exact", *multiplier_variants(args)])]
+        designs = apply_designs(args, signed=True)
+        designs = list(dict.fromkeys([designs[0].baseline, *designs]))
         try:
             app.check_infer_width(args.width)
         except ValueError as error:
@@ -444,7 +465,7 @@ def run_apply(args: argparse.Namespace) -> int:
     from ..apply import images
     from ..sim.files import check_file
 
-    designs = [design_from(args, variant=variant) for variant in multiplier_variants(args)]
+    designs = apply_designs(args)
     try:
         for design in designs:
             check_design(design)
@@ -579,6 +600,9 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--frac-bits", type=integer(), default=None)
     report.add_argument("--stages", type=integer(), default=0)
     add_variant_options(report)
+    report.add_argument("--app", action="store_true",
+                        help="add the Application section: digits MLP accuracy (8-bit, each "
+                             "variant), training curves, image filters with PSNR/SSIM")
     add_folder_options(report)
     report.set_defaults(run=run_report)
 
