@@ -297,6 +297,7 @@ def header_comment(design: Design, *, metrics: dict | None, area: dict | None) -
                   f"WCRE% = {100 * metrics['wcre']:.4f}", f"bias% = {100 * metrics['bias']:.4f}",
                   f"NMED% = {100 * metrics['nmed']:.6f}", f"WCE = {metrics['wce']}"]
     if area is not None:
+        lines.append("Area (Yosys synth -flatten, abc -g cmos2; iCE40 HX8K with nextpnr-ice40):")
         lines += [f"{key} = {value}" for key, value in area.items()]
     else:
         lines.append("Area: not measured here (mitchell export --area runs Yosys and nextpnr)")
