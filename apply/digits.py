@@ -155,6 +155,6 @@ def infer(split: Split, net: Network, designs: list[Design], *, width: int) -> d
         predicted = quantised.predict(split.test_x, design)
         rows.append({"design": design.label, "variant": design.variant,
                      "accuracy": float((predicted == split.test_y).mean())})
-    return {"width": width, "test_pairs": len(split.test_y),
+    return {"width": width, "test_images": len(split.test_y),
             "float_accuracy": net.accuracy(split.test_x, split.test_y, np.multiply),
             "rows": rows}

@@ -86,7 +86,7 @@ def describe_infer(result: dict) -> str:
     return (f"digits MLP 64-64-10, seed {result['seed']} (split, initial weights, batches), "
             f"trained {result['epochs']} epochs with exact fp32 products, then weights and "
             f"activations quantised to signed {result['width']}-bit; every product of the "
-            f"quantised network is the design's (int64 sums); {result['test_pairs']} test images")
+            f"quantised network is the design's (int64 sums); {result['test_images']} test images")
 
 
 def describe_train(result: dict) -> str:

@@ -84,13 +84,21 @@ def test_vectors_as_in_numpy():
     assert same(apply.matmul(b, A.T, design), loop_matmul(design, b[None], A.T)[0])
 
 
-@pytest.mark.parametrize("width", [8, 16])
-def test_multiply_broadcasts(width):
+@pytest.mark.parametrize("width, dtype", [(8, np.int64), (16, np.int64), (40, object)])
+def test_multiply_broadcasts(width, dtype):
     design = Design(variant="mitch-w", width=width, signed=True)
     a, b = operands(design, (3, 1), 7), operands(design, (4,), 8)
     result = apply.multiply(a, b, design)
     expected = np.array([[product(design, int(x), int(y)) for y in b] for x in a[:, 0]])
-    assert result.dtype == np.int64 and same(result, expected)
+    assert result.dtype == dtype and same(result, expected)
+
+
+def test_unsigned_32_bit_products_are_uint64():
+    design = Design(variant="mitchell", width=32)
+    a, b = operands(design, (6,), 15), operands(design, (6,), 16)
+    result = apply.multiply(a, b, design)
+    assert result.dtype == np.uint64
+    assert same(result, np.array([product(design, int(x), int(y)) for x, y in zip(a, b)]))
 
 
 def test_wide_products_accumulate_exactly():

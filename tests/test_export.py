@@ -217,6 +217,7 @@ def test_c_output_names_both_files(name, cli, tmp_path):
     (["--layout", "c", "--width", "8", "--variant", "exact-div"], "multipliers"),
     (["--layout", "npy", "--width", "8", "--area"], "--area"),
     (["--layout", "c", "--width", "8", "-o", "missing/model.c"], "does not exist"),
+    (["--layout", "c", "--width", "8", "-o", "/dev/null"], "not the device or FIFO"),
 ])
 def test_bad_input(args, named, cli, tmp_path):
     status = cli("export", *args)
@@ -230,3 +231,19 @@ def test_a_failed_c_export_leaves_neither_file(cli, tmp_path):
     status = cli("export", "--layout", "c", "--width", "8", "-o", "model.c")
     assert status.status == 2 and "folder" in status.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["model.h"]
+
+
+def test_tables_go_to_a_device(cli, tmp_path):
+    assert cli("export", "--layout", "tfapprox", "--width", "8", "-o", "/dev/null").status == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_c_header_carries_the_area(cli, tmp_path):
+    from mitchell.reports.synthesis import synthesize
+
+    assert cli("export", "--layout", "c", "--width", "8", "--area", "-o", "m.c").status == 0
+    header = (tmp_path / "m.h").read_text()
+    area = synthesize(Design(width=8))
+    assert f"// transistors = {area['transistors']}\n" in header
+    assert f"// fmax_mhz = {area['fmax_mhz']}\n" in header
