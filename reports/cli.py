@@ -422,9 +422,12 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def multiplier_variants(args: argparse.Namespace) -> list[str]:
-    """``--variant`` as given, or every multiplier of the catalogue other than the baselines."""
-    return args.variant or [name for name, entry in CATALOGUE.items()
-                            if entry.kind.name == "multiplier" and name not in BASELINES]
+    """``--variant`` as given, or every approximate multiplier of the catalogue (those whose
+    golden model is not their baseline's: an exact circuit of another structure adds a row
+    equal to the baseline's)."""
+    return args.variant or [
+        name for name, entry in CATALOGUE.items() if entry.kind.name == "multiplier"
+        and entry.golden is not CATALOGUE[entry.kind.baseline].golden]
 
 
 def apply_designs(args: argparse.Namespace, **fields) -> list[Design]:
