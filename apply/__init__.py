@@ -150,10 +150,13 @@ def _table_matmul(A: np.ndarray, B: np.ndarray, design: Design, total: np.ndarra
             for k in range(K):
                 block += table.take(rows_a[i:i + rows, k], axis=0).take(columns_b[k], axis=1)
         return
-    rows = max(BLOCK_PRODUCTS // max(K * N, 1), 1)
-    for i in range(0, M, rows):
-        index = (rows_a[i:i + rows, :, None] << design.width) + columns_b[None]
-        total[i:i + rows] += flat.take(index).sum(axis=1, dtype=np.int64)
+    depth = max(min(K, BLOCK_PRODUCTS // max(N, 1)), 1)
+    rows = max(BLOCK_PRODUCTS // (depth * max(N, 1)), 1)
+    for k in range(0, K, depth):
+        for i in range(0, M, rows):
+            index = (rows_a[i:i + rows, k:k + depth, None] << design.width) + \
+                columns_b[None, k:k + depth]
+            total[i:i + rows] += flat.take(index).sum(axis=1, dtype=np.int64)
 
 
 def _block_matmul(A: np.ndarray, B: np.ndarray, design, total: np.ndarray) -> None:

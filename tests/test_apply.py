@@ -46,9 +46,11 @@ def same(result, expected) -> bool:
 @pytest.mark.parametrize("variant", MULTIPLIERS)
 @pytest.mark.parametrize("signed", [False, True])
 @pytest.mark.parametrize("width", [4, 8, 12])
-def test_matmul_against_a_triple_loop(variant, signed, width, monkeypatch):
+# Fewer columns than a table row (products looked up one by one) and, at 4 bits, more.
+@pytest.mark.parametrize("M, K, N", [(5, 7, 4), (3, 6, 20)])
+def test_matmul_against_a_triple_loop(variant, signed, width, M, K, N, monkeypatch):
     design = Design(variant=variant, width=width, signed=signed)
-    A, B = operands(design, (5, 7), 1), operands(design, (7, 4), 2)
+    A, B = operands(design, (M, K), 1), operands(design, (K, N), 2)
     # Small blocks, so that the block boundaries fall inside the shapes.
     monkeypatch.setattr(apply, "BLOCK_PRODUCTS", 9)
     assert same(apply.matmul(A, B, design), loop_matmul(design, A, B))
