@@ -162,6 +162,8 @@ def test_the_data_needs_no_network(monkeypatch):
     """Both data sets come from inside scikit-learn's wheel: with sockets refused they load."""
     import socket
 
+    import sklearn.datasets  # noqa: F401 -- imported first: ssl subclasses socket.socket
+
     def refuse(*args, **kwargs):
         raise OSError("network refused by the test")
 
