@@ -1,20 +1,20 @@
 """What the error does to real work: the digits MLP and the image filters of
-:mod:`mitchell.apply`, as tables for ``mitchell apply`` and as the Application section of
+:mod:`mitchell.sim.apply`, as tables for ``mitchell apply`` and as the Application section of
 ``mitchell report --app``."""
 import time
 from pathlib import Path
 
 import numpy as np
 
-from ..apply import digits, images
-from ..apply.floats import mitchell_fp32_product
+from . import digits, images
+from ..sim.fp32_standin import mitchell_fp32_product
 from ..rtl.params import check_int
 from ..sim.design import Design
 
 TASKS = ("digits-infer", "digits-train", "image")
 INFER_MAX_WIDTH = 16
 MAX_EPOCHS = 100
-TRAINING_PRODUCT = "Mitchell's fp32 bit-pattern product (mitchell.apply.floats.mitchell_fp32_product)"
+TRAINING_PRODUCT = "Mitchell's fp32 bit-pattern product (mitchell.sim.fp32_standin.mitchell_fp32_product)"
 
 
 def check_epochs(epochs) -> int:

@@ -442,7 +442,7 @@ def apply_designs(args: argparse.Namespace, **fields) -> list[Design]:
 
 def run_apply(args: argparse.Namespace) -> int:
     from . import application as app
-    from ..apply.images import check_design
+    from .images import check_design
 
     if args.task == "digits-train":
         if args.variant or args.param or args.frac_bits is not None or args.signed:
@@ -465,7 +465,7 @@ def run_apply(args: argparse.Namespace) -> int:
         print(f"{app.describe_infer(result)}.")
         print(app.text_table(app.INFER_HEADER, app.infer_lines(result)))
         return 0
-    from ..apply import images
+    from . import images
     from ..sim.files import check_file
 
     designs = apply_designs(args)

@@ -4,9 +4,9 @@ import json
 import numpy as np
 import pytest
 
-from mitchell import apply
-from mitchell.apply import digits, images
-from mitchell.apply.floats import mitchell_fp32_product
+from mitchell.sim import apply
+from mitchell.reports import digits, images
+from mitchell.sim.fp32_standin import mitchell_fp32_product
 from mitchell.sim.design import Design
 
 

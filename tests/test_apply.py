@@ -1,4 +1,4 @@
-"""mitchell.apply against explicit loops over the golden model, one pair at a time."""
+"""mitchell.sim.apply against explicit loops over the golden model, one pair at a time."""
 import doctest
 import math
 from fractions import Fraction
@@ -6,8 +6,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-import mitchell.apply as apply
-from mitchell.apply.floats import mitchell_fp32_product
+import mitchell.sim.apply as apply
+from mitchell.sim.fp32_standin import mitchell_fp32_product
 from mitchell.sim.catalogue import CATALOGUE
 from mitchell.sim.design import Design
 

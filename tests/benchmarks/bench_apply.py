@@ -1,4 +1,4 @@
-"""Speed of mitchell.apply.matmul: products per second for 256x256 by 256x256 against numpy.matmul.
+"""Speed of mitchell.sim.apply.matmul: products per second for 256x256 by 256x256 against numpy.matmul.
 
 Run: python tests/benchmarks/bench_apply.py [--repeat 5] [--size 256]
 Prints medians (the table of an 8-bit design is built before timing, as any first call does)
@@ -11,8 +11,8 @@ import tracemalloc
 
 import numpy as np
 
-from mitchell import apply
-from mitchell.apply.floats import mitchell_fp32_product
+from mitchell.sim import apply
+from mitchell.sim.fp32_standin import mitchell_fp32_product
 from mitchell.sim.design import Design
 
 

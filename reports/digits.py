@@ -3,12 +3,12 @@ quantised inference with the integer designs, and training with Mitchell's fp32 
 
 - :func:`train`: minibatch SGD from a fixed seed where every product of the forward and the
   backward pass, and of the weight update, goes through a product function (``numpy.multiply``
-  for exact fp32, :func:`~mitchell.apply.floats.mitchell_fp32_product` for Mitchell's);
-  matmuls through :func:`mitchell.apply.matmul` (float64 sums). What is not a product stays
+  for exact fp32, :func:`~mitchell.sim.fp32_standin.mitchell_fp32_product` for Mitchell's);
+  matmuls through :func:`mitchell.sim.apply.matmul` (float64 sums). What is not a product stays
   exact: additions, ReLU (a select), softmax (exponentials and one division per sample).
 - :func:`infer`: the exactly trained network quantised to signed ``width``-bit weights and
   activations (symmetric, one scale per tensor, activations calibrated on the training set),
-  run with each design's products through :func:`mitchell.apply.matmul` (int64 sums); biases
+  run with each design's products through :func:`mitchell.sim.apply.matmul` (int64 sums); biases
   and requantisation between the layers are exact.
 """
 from dataclasses import dataclass
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..sim.design import Design
-from . import matmul, multiply
+from ..sim.apply import matmul, multiply
 
 HIDDEN = 64
 CLASSES = 10

@@ -8,7 +8,7 @@
   as a number, bit for bit the golden model's (:meth:`Design.golden`). Results are ``int64``
   where every value fits (``uint64`` for unsigned 32-bit products, Python ints above).
 - or an elementwise product function ``f(a, b)`` of float arrays, such as
-  :func:`mitchell.apply.floats.mitchell_fp32_product` or ``numpy.multiply`` for the exact one.
+  :func:`mitchell.sim.fp32_standin.mitchell_fp32_product` or ``numpy.multiply`` for the exact one.
 
 ``matmul`` approximates every product ``A[i, k] * B[k, j]`` and adds them exactly: in ``int64``
 for a design (Python ints where ``K * 2**(2 * width)`` could pass ``2**63``), in ``float64`` for a
@@ -22,7 +22,7 @@ block at a time: 43 MiB traced for a 16-bit signed design and 18 MiB for the fp3
 Example::
 
     >>> import numpy as np
-    >>> from mitchell import apply
+    >>> from mitchell.sim import apply
     >>> from mitchell.sim.design import Design
     >>> mitchell8 = Design(variant="mitchell", width=8, signed=True)
     >>> apply.multiply(np.array([100, -3]), 7, mitchell8)        # exact: 700, -21
@@ -37,8 +37,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..sim.design import Design
-from ..sim.vectors import exhaustive
+from .design import Design
+from .vectors import exhaustive
 
 __all__ = ["BLOCK_PRODUCTS", "LUT_MAX_WIDTH", "multiply", "matmul", "conv2d", "im2col",
            "operand_range"]
