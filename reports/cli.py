@@ -15,6 +15,7 @@ from ..sim.pool import Terminated, terminate_as_interrupt
 from ..sim.run import SIMULATORS, SimRequest, run_simulation
 from ..sim.toolchain import ToolFailed, ToolMissing
 from ..sim.vectors import VectorSet, check_seed
+from .application import check_epochs
 from .error_analysis import METHODS, check_samples
 
 
@@ -365,8 +366,19 @@ def run_report(args: argparse.Namespace) -> int:
     designs = with_baselines([
         design_from(args, width=width, variant=variant)
         for width in args.width or [8, 16] for variant in args.variant or ["mitchell"]])
+    application = None
+    if args.app:
+        from .application import collect
+        # The workloads' operands are 8-bit: the network signed, the images' pixels unsigned.
+        variants = args.variant or ["mitchell"]
+        network = [design_from(args, width=8, variant=v, signed=True) for v in variants]
+        application = collect(
+            list(dict.fromkeys([network[0].baseline, *network])),
+            [design_from(args, width=8, variant=v, signed=False) for v in variants],
+            seed=0, epochs=10)
     status = build_folder(args, designs, marker="report.json", what="report",
-                          write=lambda report, folder: write_report(report, designs, folder))
+                          write=lambda report, folder: write_report(report, designs, folder,
+                                                                    application))
     if status == 0:
         print(f"wrote {args.out}/report.json, report.md, report.html and the plots")
     return status
@@ -405,6 +417,92 @@ def run_sweep(args: argparse.Namespace) -> int:
     print(describe(comparison(designs, retime=args.retime)))
     pictures = " and pareto.png/svg" if all("area" in entry for entry in entries) else ""
     print(f"wrote {args.out}/sweep.csv, sweep.json{pictures}")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from .error_analysis import measure
+    from .export import check_export, default_output, export
+
+    design = design_from(args)
+    try:
+        check_export(design, args.layout)
+        if args.area and args.layout != "c":
+            raise ValueError(f"--area goes into a C model's header, not into layout {args.layout}")
+        metrics = measure(design, samples=args.samples, seed=args.seed) \
+            if args.layout == "c" else None
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    area = flow_results(design, "generic") if args.area else None
+    written = export(design, args.layout, args.output or default_output(design, args.layout),
+                     metrics=metrics, area=area)
+    print(f"wrote {' and '.join(written)} ({args.layout}, {design.label})")
+    return 0
+
+
+def multiplier_variants(args: argparse.Namespace) -> list[str]:
+    """``--variant`` as given, or every approximate multiplier of the catalogue (those whose
+    golden model is not their baseline's: an exact circuit of another structure adds a row
+    equal to the baseline's)."""
+    return args.variant or [
+        name for name, entry in CATALOGUE.items() if entry.kind.name == "multiplier"
+        and entry.golden is not CATALOGUE[entry.kind.baseline].golden]
+
+
+def apply_designs(args: argparse.Namespace, **fields) -> list[Design]:
+    """The multipliers ``mitchell apply`` runs: each variant with the design options and
+    ``fields``."""
+    designs = [design_from(args, variant=variant, **fields) for variant in multiplier_variants(args)]
+    for design in designs:
+        if design.entry.kind.name != "multiplier":
+            raise UsageError(f"apply takes multipliers, not {design.variant!r}")
+    return designs
+
+
+def run_apply(args: argparse.Namespace) -> int:
+    from . import application as app
+    from .images import check_design
+
+    if args.task == "digits-train":
+        if args.variant or args.param or args.frac_bits is not None or args.signed:
+            raise UsageError("digits-train trains with fp32 products (exact, and Mitchell's "
+                             "fp32 bit-pattern product); design options apply to digits-infer "
+                             "and image")
+        result, _ = app.digits_train(epochs=args.epochs, seed=args.seed)
+        print(f"{app.describe_train(result)}.")
+        print(app.text_table(app.TRAIN_HEADER, app.train_lines(result)))
+        print(f"seconds: exact {result['seconds'][0]:.1f}, Mitchell {result['seconds'][1]:.1f}")
+        return 0
+    if args.task == "digits-infer":
+        designs = apply_designs(args, signed=True)
+        designs = list(dict.fromkeys([designs[0].baseline, *designs]))
+        try:
+            app.check_infer_width(args.width)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+        result = app.digits_infer(designs, width=args.width, epochs=args.epochs, seed=args.seed)
+        print(f"{app.describe_infer(result)}.")
+        print(app.text_table(app.INFER_HEADER, app.infer_lines(result)))
+        return 0
+    from . import images
+    from ..sim.files import check_file
+
+    designs = apply_designs(args)
+    try:
+        for design in designs:
+            check_design(design)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    if args.output:
+        check_file(args.output)
+    result, outputs = images.run(designs)
+    print(f"{app.describe_image(result)}.")
+    print(app.text_table(app.IMAGE_HEADER, app.image_lines(result)))
+    if args.output:
+        from ..sim.files import atomic_file
+        with atomic_file(args.output) as writable:
+            images.strip(outputs, writable)
+        print(f"wrote {args.output}")
     return 0
 
 
@@ -473,6 +571,49 @@ def parser() -> argparse.ArgumentParser:
     area.add_argument("--json", action="store_true", help="print JSON")
     area.set_defaults(run=run_area)
 
+    export = commands.add_parser(
+        "export", help="lookup table (TFApprox, TorchApprox, AdaPT, .npy) or C model of a design",
+        description="Write a design as an approximate-DNN tool's lookup table (8 bits) or as a "
+                    "self-contained C model (.c and .h, widths up to 32).")
+    add_design_options(export)
+    export.add_argument("--layout", required=True,
+                        choices=["tfapprox", "torchapprox", "adapt", "npy", "c"],
+                        help="tfapprox: raw uint16[65536], index a*256+b, unsigned; torchapprox: "
+                             ".npy int16[256][256] by two's-complement pattern, signed; adapt: "
+                             "C header const int16_t lut[256][256], signed; npy: int32 table "
+                             "row a, column b, up to 8 bits; c: NAME.c and NAME.h")
+    export.add_argument("-o", "--output", type=output_file, default=None,
+                        help="output file (for c, NAME.c or NAME.h names both; default: a name "
+                             "from the design, such as mitchell8u.c, in the current folder)")
+    export.add_argument("--samples", type=integer(check_samples), default=None,
+                        help="c: random pairs for the header's metrics where no exhaustive set "
+                             "is cheap (default 10,000,000)")
+    export.add_argument("--seed", type=integer(check_seed), default=1,
+                        help="seed of those pairs (default 1)")
+    export.add_argument("--area", action="store_true",
+                        help="c: synthesize the design (Yosys, nextpnr) for the header's area")
+    export.set_defaults(run=run_export)
+
+    apply = commands.add_parser(
+        "apply", help="the designs on real work: digits MLP inference and training, image filters",
+        description="digits-infer: an MLP on scikit-learn's digits, quantised to signed --width "
+                    "bits, with each design's products; digits-train: trained with exact and "
+                    "with Mitchell's fp32 products, accuracy per epoch; image: Gaussian blur and "
+                    "Sobel on china.jpg, PSNR and SSIM against the exact filters.")
+    apply.add_argument("--task", required=True, choices=["digits-infer", "digits-train", "image"])
+    apply.add_argument("--variant", type=nonempty, action="append", default=None,
+                       help="design, repeatable (default: every multiplier variant)")
+    apply.add_argument("--width", type=integer(), default=8, help="operand width (default 8)")
+    apply.add_argument("--frac-bits", type=integer(), default=None)
+    add_variant_options(apply)
+    apply.add_argument("--seed", type=integer(check_seed), default=0,
+                       help="seed of the split, initial weights and batches (default 0)")
+    apply.add_argument("--epochs", type=integer(check_epochs), default=10,
+                       help="training epochs, 1 to 100 (default 10)")
+    apply.add_argument("-o", "--output", type=output_file, default=None,
+                       help="image: write the output images side by side to this PNG")
+    apply.set_defaults(run=run_apply, stages=0)
+
     report = commands.add_parser("report", help="error and area report: JSON, Markdown, HTML, plots")
     report.add_argument("--width", type=integer(), action="append",
                         help="operand width, repeatable (default 8 and 16)")
@@ -483,6 +624,9 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--frac-bits", type=integer(), default=None)
     report.add_argument("--stages", type=integer(), default=0)
     add_variant_options(report)
+    report.add_argument("--app", action="store_true",
+                        help="add the Application section: digits MLP accuracy (8-bit, each "
+                             "variant), training curves, image filters with PSNR/SSIM")
     add_folder_options(report)
     report.set_defaults(run=run_report)
 

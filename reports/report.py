@@ -17,10 +17,19 @@ report.json schema (stable; fractions, not percent)::
                   "asic": {"asic_area_um2", "asic_cells", "asic_delay_ns", "asic_critical_path",
                            "asic_internal_mw", "asic_switching_mw", "asic_dynamic_mw",
                            "asic_leakage_mw", "asic_total_mw", "asic_energy_pj",
-                           "asic_toggles_per_op", "asic_constraints", "asic_activity"}}, ...]}
+                           "asic_toggles_per_op", "asic_constraints", "asic_activity"}}, ...]
+     [, "application": {"digits_infer": {"width", "seed", "epochs", "test_images",
+                                         "float_accuracy", "rows": [{"design", "variant",
+                                                                     "accuracy"}]},
+                        "digits_train": {"seed", "epochs", "batch", "learning_rate",
+                                         "train_images", "test_images", "product",
+                                         "exact": [accuracy per epoch], "mitchell": [...]},
+                        "image": {"shape", "rows": [{"design", "variant",
+                                  "blur": {"psnr", "ssim", "identical"}, "sobel": {...}}]}}]}
 
 ``area`` is there with the generic flow, ``asic`` with the standard-cell flow (``--flow``), and
-then ``tool`` also holds the ``opensta`` and ``iverilog`` versions.
+then ``tool`` also holds the ``opensta`` and ``iverilog`` versions. ``application`` is there with
+``--app`` (see :mod:`mitchell.reports.application`; PSNR is null for identical images).
 
 Only ``tool`` changes between two runs of the same command.
 """
@@ -120,6 +129,9 @@ def markdown(report: dict, images: list[str]) -> str:
                 + " | ".join(ratios) + " |")
     if any("asic" in entry for entry in report["designs"]):
         lines += asic_markdown(report["designs"])
+    if "application" in report:
+        from .application import markdown_section
+        lines += markdown_section(report["application"])
     lines += ["", "## Pictures", ""] + [f"![{name}]({name})" for name in images if name.endswith(".png")]
     return "\n".join(lines) + "\n"
 
@@ -189,8 +201,15 @@ def html_page(markdown_text: str, folder: Path) -> str:
             f"</title><style>{style}</style></head><body>{''.join(body)}</body></html>\n")
 
 
-def write_report(report: dict, designs: list[Design], folder: Path) -> None:
+def write_report(report: dict, designs: list[Design], folder: Path,
+                 application: tuple[dict, dict] | None = None) -> None:
+    """``application``: the results and output images of :func:`.application.collect`, for
+    ``--app``."""
     entries = report["designs"]
+    if application is not None:
+        from .application import write_pictures
+        report["application"] = application[0]
+        write_pictures(*application, folder)
     images = plots.error_plots(designs, folder)
     if all("area" in entry for entry in entries):
         images += plots.area_bars(entries, folder)
