@@ -122,7 +122,7 @@ def measure(design: Design, *, exhaustive: bool | None = None, samples: int | No
         raise ValueError(f"Method must be one of {', '.join(METHODS)}, not {method!r}")
     analytic_ok = analytic_applies(design)
     if method == "kernel" and not kernel.applies(design):
-        raise ValueError(f"{kernel.refusal(design)}; use --method enumerate")
+        raise ValueError(f"{kernel.refusal(design)}; use the enumerate method")
     if exhaustive is None:
         exhaustive = samples is None and _default_exhaustive(design, method)
     chosen = method
@@ -130,7 +130,7 @@ def measure(design: Design, *, exhaustive: bool | None = None, samples: int | No
         chosen = "analytic" if exhaustive and analytic_ok else \
             "kernel" if kernel.applies(design) else "enumerate"
     if exhaustive and samples is not None:
-        raise ValueError("Choose either an exhaustive set or --samples, not both")
+        raise ValueError("Choose either an exhaustive set or samples, not both")
     if chosen == "analytic" and not (analytic_ok and exhaustive):
         raise ValueError("The analytic method covers exhaustive sets of plain Mitchell "
                          f"(all fraction bits, widths up to {analytic.MAX_WIDTH}) only")
@@ -143,7 +143,7 @@ def measure(design: Design, *, exhaustive: bool | None = None, samples: int | No
         if chosen == "analytic":
             sums = analytic.mitchell_error_sums(design.width, progress=progress)
         elif design.width > EXHAUSTIVE_MAX_WIDTH:
-            raise ValueError(f"Exhaustive sets through --method {chosen} are limited to widths "
+            raise ValueError(f"Exhaustive sets through method {chosen!r} are limited to widths "
                              f"up to {EXHAUSTIVE_MAX_WIDTH}, not {design.width}")
         elif chosen == "kernel":
             sums = kernel.exhaustive_sums(design, progress=progress)
