@@ -119,9 +119,7 @@ def markdown(report: dict, images: list[str]) -> str:
         for entry in report["designs"]:
             area = entry["area"]
             baseline = CATALOGUE[entry["variant"]].kind.baseline
-            exact = next((e["area"] for e in report["designs"] if e["variant"] == baseline
-                          and all(e[key] == entry[key] for key in ("width", "stages", "signed"))),
-                         None)
+            exact = baseline_figures(entry, report["designs"], "area")
             ratios = [f"{area[f] / exact[f]:.2f}" if exact and exact[f] else "-"
                       for f in ("transistors", "ice40_lut4")]
             lines.append(f"| {_design_name(entry)} | " + " | ".join(
@@ -136,8 +134,16 @@ def markdown(report: dict, images: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def baseline_figures(entry: dict, entries: list[dict], flow: str) -> dict | None:
+    """The ``flow`` figures ("area" or "asic") of ``entry``'s exact baseline among ``entries``:
+    the one with the same width, stages and signedness (see :mod:`.comparison`)."""
+    baseline = CATALOGUE[entry["variant"]].kind.baseline
+    return next((e[flow] for e in entries if flow in e and e["variant"] == baseline
+                 and all(e[key] == entry[key] for key in ("width", "stages", "signed"))), None)
+
+
 def asic_markdown(entries: list[dict]) -> list[str]:
-    """The standard-cell table, with ratios to the exact multiplier of the same width."""
+    """The standard-cell table, with ratios to each design's exact baseline."""
     first = next(entry["asic"] for entry in entries if "asic" in entry)
     ratios = ("asic_area_um2", "asic_delay_ns", "asic_dynamic_mw")
     lines = ["", "## Standard cells (OSU 0.18 um, OpenSTA)", "",
@@ -151,9 +157,7 @@ def asic_markdown(entries: list[dict]) -> list[str]:
         if "asic" not in entry:
             continue
         asic = entry["asic"]
-        baseline = CATALOGUE[entry["variant"]].kind.baseline
-        exact = next((e["asic"] for e in entries if "asic" in e and e["variant"] == baseline
-                      and e["width"] == entry["width"] and e["signed"] == entry["signed"]), None)
+        exact = baseline_figures(entry, entries, "asic")
         lines.append(f"| {_design_name(entry)} | "
                      + " | ".join(style.format(asic[field]) for field, _, style in ROWS) + " | "
                      + " | ".join(f"{asic[f] / exact[f]:.2f}" if exact and exact[f] else "-"
