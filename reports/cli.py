@@ -16,6 +16,7 @@ from ..sim.run import SIMULATORS, SimRequest, run_simulation
 from ..sim.toolchain import ToolFailed, ToolMissing
 from ..sim.vectors import VectorSet, check_seed
 from .error_analysis import check_samples
+from .prove import DEFAULT_TIMEOUT
 
 
 class UsageError(Exception):
@@ -389,6 +390,77 @@ def run_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_prove(args: argparse.Namespace) -> int:
+    from ..sim.simulators import lookup
+    from .prove import prove, replay
+
+    design = design_from(args)
+    simulator = args.simulator or ("icarus" if args.netlist else "amaranth")
+    try:
+        lookup(simulator)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    if args.netlist and simulator == "amaranth":
+        raise UsageError("A netlist counterexample is replayed on icarus or verilator, not "
+                         "amaranth (--simulator)")
+    try:
+        result = prove(design, netlist=args.netlist, timeout=args.timeout)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    cycles = f" over {design.stages + 2} cycles from reset" if design.stages else ""
+    if result.proved:
+        print(f"proved: {result.design} equals {result.against} for every input{cycles} "
+              f"({result.seconds:.1f} s)")
+        return 0
+    print(f"counterexample: {result.design} differs from {result.against}{cycles} "
+          f"({result.seconds:.1f} s)")
+    digits, operand_digits = (design.out_width + 3) // 4, (design.width + 3) // 4
+
+    def number(value, count):
+        return f"0x{value:0{count}x} ({value})" if isinstance(value, int) else f"0b{value}"
+
+    if design.stages:
+        for index, step in enumerate(result.trace):
+            mark = "  <- differs" if index == result.failing else ""
+            print(f"  cycle {index + 1}: rst={step.rst} a={number(step.a, operand_digits)} "
+                  f"b={number(step.b, operand_digits)} expected p={number(step.expected, digits)} "
+                  f"seen p={number(step.seen, digits)}{mark}")
+    pair = result.pair
+    if pair is None:
+        print(f"  p differs {result.failing + 1} cycles after the reset, before any operands "
+              f"reach it")
+    else:
+        print(f"  a={number(pair.a, operand_digits)} b={number(pair.b, operand_digits)} "
+              f"expected={number(pair.expected, digits)} seen={number(pair.seen, digits)}")
+    replayed = replay(result, design, simulator=simulator, build_dir=Path(args.build_dir))
+    if pair is None:
+        verdict = "confirms" if replayed.confirms(None) else "does not confirm"
+        print(f"simulation ({replayed.simulator}) {verdict} it: "
+              f"{'; '.join(replayed.reset_problems) or 'no reset problem seen'}")
+    elif replayed.confirms(pair):
+        print(f"simulation ({replayed.simulator}, --vectors {replayed.vectors}) confirms it: "
+              f"p={number(replayed.got, digits)} where the golden model expects "
+              f"{number(replayed.golden, digits)}")
+    else:
+        print(f"simulation ({replayed.simulator}, --vectors {replayed.vectors}) does not confirm "
+              f"it: p={number(replayed.got, digits)}, golden model "
+              f"{number(replayed.golden, digits)}; the proof's "
+              f"{'netlist' if args.netlist else 'reference'} disagrees with the simulated circuit "
+              f"or the golden model")
+    return 1
+
+
+def seconds(text: str) -> float:
+    """The type of ``--timeout``: a positive number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not (0 < value < float("inf")):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, not {text!r}")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     root = Parser(
         prog="mitchell", description="Mitchell's logarithmic multiplier as a real circuit.")
@@ -424,6 +496,26 @@ def parser() -> argparse.ArgumentParser:
     sim.add_argument("--build-dir", type=nonempty, default="build/mitchell-sim",
                      help="where simulator builds go (default build/mitchell-sim)")
     sim.set_defaults(run=run_sim)
+
+    prove = commands.add_parser(
+        "prove", help="prove a design equal to its behavioural reference for every input",
+        description="Prove with Yosys (miter, SAT) that the design's Verilog equals its "
+                    "behavioural reference (sim/hdl/reference.v) for every input pair, or, "
+                    "pipelined, every run from reset; or, with --netlist, that it equals its own "
+                    "synthesised netlist. Exit 0 when proved, 1 on a counterexample (printed and "
+                    "replayed in simulation), 3 when the time runs out.")
+    add_design_options(prove)
+    prove.add_argument("--netlist", action="store_true",
+                       help="prove the RTL equal to its netlist from the generic synthesis flow "
+                            "(synth -flatten, abc -g cmos2) instead")
+    prove.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT,
+                       help="give up after this many seconds (default 600); exit status 3")
+    prove.add_argument("--simulator", default=None,
+                       help=f"where a counterexample is replayed: one of {', '.join(SIMULATORS)} "
+                            f"(default amaranth; icarus with --netlist)")
+    prove.add_argument("--build-dir", type=nonempty, default="build/mitchell-sim",
+                       help="where simulator builds for the replay go (default build/mitchell-sim)")
+    prove.set_defaults(run=run_prove)
 
     error = commands.add_parser("error", help="error metrics against the exact product",
                                 description="Error metrics (ER, MED, NMED, MRED, WCE, WCRE, bias, "

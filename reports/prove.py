@@ -39,7 +39,7 @@ from ..sim.vectors import VectorSet
 from .synthesis import SynthesisError, _yosys, generic_flow, tool_versions
 
 #: Seconds a proof may take before it is given up (``--timeout``).
-DEFAULT_TIMEOUT = 600
+DEFAULT_TIMEOUT = 600.0
 
 
 class ProofTimeout(ToolFailed):
@@ -115,30 +115,37 @@ class ProofResult:
         return dataclasses.replace(step, a=inputs.a, b=inputs.b)
 
 
-def _bits(text: str) -> int | str:
-    """A WaveJSON value: an int, or the bits as text when some are unknown."""
+def _bits(text: str) -> int | str | None:
+    """A WaveJSON value: an int, the bits as text when some are unknown, None when empty."""
+    if not text:
+        return None
     return int(text, 2) if set(text) <= {"0", "1"} else text
 
 
 def _read_trace(path: Path, steps: int) -> list[Step]:
-    """The counterexample from ``sat -dump_json`` (WaveJSON: per signal a ``wave`` of one
-    character per step, ``=`` taking the next ``data`` value, ``.`` repeating the last, ``0``
-    and ``1`` single bits)."""
-    values = {}
+    """The counterexample from ``sat -dump_json``: WaveJSON, one column per time step, with a
+    column for the registers' initial values before the steps of a sequential problem and an
+    empty one after those of a combinational one. In a ``wave``, ``=`` and the digits 2 to 9 take
+    the next ``data`` item, ``.`` repeats the column before, ``0`` and ``1`` are single bits. The
+    steps are the columns in which ``in_a`` (an input, defined at every step) has a value."""
+    columns = {}
     for signal in json.loads(path.read_text())["signal"]:
-        data, found, last = iter(signal.get("data", [])), [], None
-        for character in signal["wave"][:steps]:
-            if character == "=":
-                last = _bits(next(data))
+        data, values, last = iter(signal.get("data", [])), [], None
+        for character in signal["wave"]:
+            if character == "=" or character in "23456789":
+                last = _bits(next(data, ""))
             elif character in "01":
                 last = int(character)
             elif character != ".":
-                last = character
-            found.append(last)
-        values[signal["name"]] = found
-    return [Step(a=values["in_a"][i], b=values["in_b"][i], expected=values["gold_p"][i],
-                 seen=values["gate_p"][i], rst=values.get("in_rst", [0] * steps)[i])
-            for i in range(steps)]
+                last = None
+            values.append(last)
+        columns[signal["name"]] = values
+    used = [index for index, value in enumerate(columns["in_a"]) if value is not None]
+    if len(used) != steps:
+        raise ToolFailed(f"yosys's counterexample has {len(used)} time steps, not {steps}")
+    rst = columns.get("in_rst", [0] * len(columns["in_a"]))
+    return [Step(a=columns["in_a"][i], b=columns["in_b"][i], expected=columns["gold_p"][i],
+                 seen=columns["gate_p"][i], rst=rst[i]) for i in used]
 
 
 def _sat_command(stages: int) -> tuple[str, int]:
