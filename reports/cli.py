@@ -395,16 +395,19 @@ def run_prove(args: argparse.Namespace) -> int:
     from .prove import prove, replay
 
     design = design_from(args)
-    simulator = args.simulator or ("icarus" if args.netlist else "amaranth")
+    simulator = args.simulator or ("icarus" if args.netlist or args.verilog else "amaranth")
     try:
         lookup(simulator)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    if args.netlist and simulator == "amaranth":
-        raise UsageError("A netlist counterexample is replayed on icarus or verilator, not "
-                         "amaranth (--simulator)")
+    if (args.netlist or args.verilog) and simulator == "amaranth":
+        raise UsageError("A counterexample of a netlist or a Verilog file is replayed on icarus "
+                         "or verilator, not amaranth (--simulator)")
+    if (args.verilog is None) != (args.top is None):
+        raise UsageError("--verilog and --top go together: the file and the module in it to prove")
     try:
-        result = prove(design, netlist=args.netlist, timeout=args.timeout)
+        result = prove(design, netlist=args.netlist, verilog=args.verilog, top=args.top,
+                       timeout=args.timeout)
     except ValueError as error:
         raise UsageError(str(error)) from None
     cycles = f" over {design.stages + 2} cycles from reset" if design.stages else ""
@@ -420,7 +423,9 @@ def run_prove(args: argparse.Namespace) -> int:
         return f"0x{value:0{count}x} ({value})" if isinstance(value, int) else f"0b{value}"
 
     if design.stages:
-        for index, step in enumerate(result.trace):
+        print(f"  cycle 1: rst={result.trace[0].rst} (the reset; p is not compared, the "
+              f"registers' first values being unknown)")
+        for index, step in enumerate(result.trace[1:], start=1):
             mark = "  <- differs" if index == result.failing else ""
             print(f"  cycle {index + 1}: rst={step.rst} a={number(step.a, operand_digits)} "
                   f"b={number(step.b, operand_digits)} expected p={number(step.expected, digits)} "
@@ -432,7 +437,8 @@ def run_prove(args: argparse.Namespace) -> int:
     else:
         print(f"  a={number(pair.a, operand_digits)} b={number(pair.b, operand_digits)} "
               f"expected={number(pair.expected, digits)} seen={number(pair.seen, digits)}")
-    replayed = replay(result, design, simulator=simulator, build_dir=Path(args.build_dir))
+    replayed = replay(result, design, simulator=simulator, build_dir=Path(args.build_dir),
+                      verilog=args.verilog, top=args.top)
     if pair is None:
         verdict = "confirms" if replayed.confirms(None) else "does not confirm"
         print(f"simulation ({replayed.simulator}) {verdict} it: "
@@ -508,11 +514,14 @@ def parser() -> argparse.ArgumentParser:
     prove.add_argument("--netlist", action="store_true",
                        help="prove the RTL equal to its netlist from the generic synthesis flow "
                             "(synth -flatten, abc -g cmos2) instead")
+    prove.add_argument("--verilog", type=nonempty, default=None,
+                       help="prove this Verilog file instead (ports a, b, p; clk, rst if --stages)")
+    prove.add_argument("--top", type=nonempty, default=None, help="module to prove in --verilog")
     prove.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT,
                        help="give up after this many seconds (default 600); exit status 3")
     prove.add_argument("--simulator", default=None,
                        help=f"where a counterexample is replayed: one of {', '.join(SIMULATORS)} "
-                            f"(default amaranth; icarus with --netlist)")
+                            f"(default amaranth; icarus with --netlist or --verilog)")
     prove.add_argument("--build-dir", type=nonempty, default="build/mitchell-sim",
                        help="where simulator builds for the replay go (default build/mitchell-sim)")
     prove.set_defaults(run=run_prove)

@@ -21,7 +21,6 @@ confirm that the circuit really gives the value seen where the golden model expe
 """
 import dataclasses
 import json
-import shutil
 import subprocess
 import tempfile
 import time
@@ -160,52 +159,70 @@ def _sat_command(stages: int) -> tuple[str, int]:
     return f"{command} -seq {steps} {resets} -prove-skip 1 miter", steps
 
 
-def prove(design: Design, *, netlist: bool = False, dut: wiring.Component | None = None,
-          timeout: float = DEFAULT_TIMEOUT) -> ProofResult:
-    """Proves ``design``'s Verilog equal to its reference (or, ``netlist``, to its generic
-    netlist) for every input (and, pipelined, every run from reset). ``dut`` replaces the design's
-    own RTL under its ports (the tests prove that a wrong design fails). Raises
-    :class:`ProofTimeout` after ``timeout`` seconds."""
+def equivalence_trace(sources: dict[str, str], *, gold: str, gate: str, stages: int,
+                      timeout: float, what: str, limit: float | None = None) -> list[Step]:
+    """Proves module ``gate`` equal to module ``gold`` (ports ``a``, ``b``, ``p``, and ``clk``,
+    ``rst`` when ``stages`` is above 0), both in the Verilog ``sources`` (file name: text).
+    Returns ``[]`` when proved, else the counterexample. Raises :class:`ProofTimeout`, naming
+    ``what`` was being proved and the time ``limit`` (by default ``timeout``), after ``timeout``
+    seconds."""
     check_timeout(timeout)
-    tool_versions()  # a missing Yosys is a one-line error before any work
-    top = design.default_name
-    rtl = to_verilog(dut, name=top) if dut is not None else design.verilog()
-    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="mitchell-prove-") as work:
         work = Path(work)
-        (work / "design.v").write_text(rtl)
-        if netlist:
-            _yosys(f"read_verilog design.v; {generic_flow(top)}; write_verilog -noattr mapped.v; "
-                   f"rename {top} netlist; write_verilog -noattr netlist.v", cwd=work,
-                   log="netlist.log", timeout=timeout)
-            mapped = (work / "mapped.v").read_text()
-            gold, gate, sources = top, "netlist", "read_verilog design.v; read_verilog netlist.v"
-            against = "its generic netlist"
-        else:
-            shutil.copyfile(REFERENCE_FILE, work / "reference.v")
-            (work / "top.v").write_text(reference_verilog(design, name="reference"))
-            gold, gate, against = "reference", top, "its behavioural reference"
-            mapped = None
-            sources = "read_verilog reference.v top.v; read_verilog design.v"
-        sat, steps = _sat_command(design.stages)
-        script = (f"{sources}; hierarchy -check; proc; flatten; opt_clean; "
-                  f"miter -equiv -flatten -make_assert -make_outputs {gold} {gate} miter; "
-                  f"hierarchy -top miter; techmap; opt -fast; abc -g AND; opt_clean; {sat}")
-        left = max(timeout - (time.perf_counter() - started), 0.001)
+        for name, text in sources.items():
+            (work / name).write_text(text)
+        sat, steps = _sat_command(stages)
+        script = (f"read_verilog {' '.join(sources)}; hierarchy -check; proc; flatten; "
+                  f"opt_clean; miter -equiv -flatten -make_assert -make_outputs {gold} {gate} "
+                  f"miter; hierarchy -top miter; techmap; opt -fast; abc -g AND; opt_clean; {sat}")
         try:
-            _yosys(script, cwd=work, log="prove.log", timeout=left)
-            trace = []
+            _yosys(script, cwd=work, log="prove.log", timeout=timeout)
+            return []
         except subprocess.TimeoutExpired:
-            raise ProofTimeout(f"no proof and no counterexample for {design.label} against "
-                               f"{against} within {timeout:g} s (raise --timeout)") from None
+            raise ProofTimeout(f"no proof and no counterexample for {what} within "
+                               f"{timeout if limit is None else limit:g} s (raise --timeout)"
+                               ) from None
         except SynthesisError:
             log = (work / "prove.log").read_text(errors="replace")
             if "model found: FAIL" not in log or not (work / "cex.json").exists():
                 raise
-            trace = _read_trace(work / "cex.json", steps)
-    seconds = time.perf_counter() - started
-    result = ProofResult(design=design.label, against=against, stages=design.stages,
-                         seconds=seconds, trace=trace, netlist=mapped)
+            return _read_trace(work / "cex.json", steps)
+
+
+def prove(design: Design, *, netlist: bool = False, dut: wiring.Component | None = None,
+          verilog: Path | None = None, top: str | None = None,
+          timeout: float = DEFAULT_TIMEOUT) -> ProofResult:
+    """Proves ``design``'s Verilog equal to its reference (or, ``netlist``, to its generic
+    netlist) for every input (and, pipelined, every run from reset). ``dut``, or module ``top``
+    of the file ``verilog`` (ports checked as the simulation bench checks them), replaces the
+    design's own RTL under its ports. Raises :class:`ProofTimeout` after ``timeout`` seconds."""
+    check_timeout(timeout)
+    tool_versions()  # a missing Yosys is a one-line error before any work
+    if verilog is not None:
+        # The same checks as a simulation of the file: it exists, and its ports fit.
+        SimRequest(design=design, simulator="icarus", vectors=VectorSet("corners", design.width),
+                   verilog=verilog, top=top)
+        rtl = Path(verilog).read_text()
+    else:
+        top = design.default_name
+        rtl = to_verilog(dut, name=top) if dut is not None else design.verilog()
+    started = time.perf_counter()
+    mapped = None
+    if netlist:
+        against = "its generic netlist"
+        mapped, renamed = _netlists(rtl, top, timeout=timeout, what=f"{design.label}'s netlist")
+        sources, gold, gate = {"design.v": rtl, "netlist.v": renamed}, top, "netlist"
+    else:
+        against = "its behavioural reference"
+        sources = {"reference.v": REFERENCE_FILE.read_text(),
+                   "top.v": reference_verilog(design, name="reference"), "design.v": rtl}
+        gold, gate = "reference", top
+    left = max(timeout - (time.perf_counter() - started), 0.001)
+    trace = equivalence_trace(sources, gold=gold, gate=gate, stages=design.stages, timeout=left,
+                              what=f"{design.label} against {against}", limit=timeout)
+    label = design.label if verilog is None else f"{top} from {verilog} as {design.label}"
+    result = ProofResult(design=label, against=against, stages=design.stages,
+                         seconds=time.perf_counter() - started, trace=trace, netlist=mapped)
     if trace:
         skip = 1 if design.stages else 0
         result.failing = next((index for index, step in enumerate(trace)
@@ -216,8 +233,25 @@ def prove(design: Design, *, netlist: bool = False, dut: wiring.Component | None
     return result
 
 
+def _netlists(rtl: str, top: str, *, timeout: float, what: str) -> tuple[str, str]:
+    """The generic flow's netlist of module ``top`` of ``rtl``, as Verilog: under its own name
+    (to simulate), and renamed ``netlist`` (to read beside the RTL)."""
+    with tempfile.TemporaryDirectory(prefix="mitchell-prove-") as work:
+        work = Path(work)
+        (work / "design.v").write_text(rtl)
+        try:
+            _yosys(f"read_verilog design.v; {generic_flow(top)}; write_verilog -noattr mapped.v; "
+                   f"rename {top} netlist; write_verilog -noattr netlist.v", cwd=work,
+                   log="netlist.log", timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise ProofTimeout(f"no proof and no counterexample for {what}: its synthesis took "
+                               f"more than {timeout:g} s (raise --timeout)") from None
+        return (work / "mapped.v").read_text(), (work / "netlist.v").read_text()
+
+
 def replay(result: ProofResult, design: Design, *, simulator: str, build_dir: Path,
-           dut: wiring.Component | None = None) -> Replay:
+           dut: wiring.Component | None = None, verilog: Path | None = None,
+           top: str | None = None) -> Replay:
     """Simulates the counterexample of ``result`` on ``simulator`` (the operands of every step
     after the reset, one per clock) and records what the design (or the netlist the proof was
     against) gave for the failing pair."""
@@ -225,7 +259,7 @@ def replay(result: ProofResult, design: Design, *, simulator: str, build_dir: Pa
     spec = "+".join(f"pair:{step.a},{step.b}" for step in steps)
     vectors = VectorSet(spec, design.width)
     request = SimRequest(design=design, simulator=simulator, vectors=vectors, build_dir=build_dir,
-                         netlist=result.netlist)
+                         netlist=result.netlist, verilog=verilog, top=top)
     simulated = run_simulation(request, dut=dut)
     pair = result.pair
     if pair is None:

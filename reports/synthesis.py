@@ -156,7 +156,8 @@ def _run(module: str, function: str, args: list[str], *, cwd: Path, log: str,
         try:
             stdout, stderr = process.communicate(timeout=timeout)
         except BaseException:
-            # Interrupted or out of time: unlike subprocess.run, wait for the tool to be gone before ``cwd`` is.
+            # Interrupted or out of time: unlike subprocess.run, wait for the tool to be gone
+            # before ``cwd`` is.
             process.kill()
             process.wait()
             raise
