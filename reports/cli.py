@@ -488,7 +488,8 @@ def parser() -> argparse.ArgumentParser:
     add_design_options(sim)
     sim.add_argument("--simulator", default="amaranth", help=f"one of {', '.join(SIMULATORS)}")
     sim.add_argument("--vectors", type=nonempty, default=None,
-                     help="exhaustive (up to 16 bits), random:N, corners, or several joined with + "
+                     help="exhaustive (up to 16 bits), random:N, corners, pair:A,B (decimal), "
+                          "or several joined with + "
                           "(default: exhaustive up to 8 bits, else random:100000+corners)")
     sim.add_argument("--seed", type=integer(check_seed), default=1,
                      help="seed of the random vectors (default 1)")

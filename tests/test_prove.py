@@ -209,3 +209,13 @@ def test_the_timeout_is_checked(monkeypatch):
         prove(Design(width=8), timeout=0)
     with pytest.raises(ProofTimeout):
         prove(Design(width=16, variant="exact", stages=1), timeout=0.5)
+
+
+def test_a_pair_of_operands_is_a_vector_set():
+    from mitchell.sim.vectors import VectorSet
+
+    a, b = VectorSet("pair:3,5+corners+pair:255,0", 8).arrays()
+    assert (a[0], b[0], a[-1], b[-1]) == (3, 5, 255, 0) and VectorSet("pair:3,5", 8).count == 1
+    for spec in ("pair:256,0", "pair:1", "pair:1,2,3", "pair:-1,2", "pair:0x3,1"):
+        with pytest.raises(ValueError, match="pair:A,B"):
+            VectorSet(spec, 8)
