@@ -1,5 +1,6 @@
 """The ``mitchell`` command line."""
 import argparse
+import itertools
 import json
 import os
 import re
@@ -16,6 +17,7 @@ from ..sim.run import SIMULATORS, SimRequest, run_simulation
 from ..sim.toolchain import ToolFailed, ToolMissing
 from ..sim.vectors import VectorSet, check_seed
 from .error_analysis import check_samples
+from .jobs import SchedulerUnreachable, check_jobs
 from .prove import DEFAULT_TIMEOUT
 
 
@@ -305,11 +307,13 @@ def print_asic(results: dict[str, dict]) -> None:
 
 
 def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str, what: str,
-                 write) -> int:
+                 write, failures: dict[Design, str] | None = None) -> int:
     """Computes every design's entry, then writes the folder ``args.out`` in one move.
 
     ``write(result, folder)`` fills a temporary folder that replaces ``args.out`` only when it is
     complete; an existing ``args.out`` is replaced only if it holds an earlier ``marker`` file.
+    With ``failures``, a design whose tool fails is recorded there and left out (see
+    :func:`~.report.collect`); ``--jobs`` and ``--scheduler`` say where the jobs run.
     """
     from ..sim.files import atomic_folder, check_folder
     from .progress import Progress
@@ -329,7 +333,10 @@ def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str
     try:
         entries = collect(designs, samples=args.samples, seed=args.seed,
                           area=not args.no_area and args.flow != "asic",
-                          asic=asic, progress=progress)
+                          asic=asic, progress=progress, jobs=getattr(args, "jobs", None),
+                          scheduler=getattr(args, "scheduler", None), failures=failures)
+    except SchedulerUnreachable as error:
+        raise UsageError(str(error)) from None
     finally:
         progress.close()
     tool = tool_info()
@@ -358,23 +365,73 @@ def run_report(args: argparse.Namespace) -> int:
     return status
 
 
+def grid(text: str, *, option: str) -> list[str]:
+    """The values of a sweep's grid option: ``A..B`` (integers, both ends included), ``X,Y,...``
+    or one value, as texts for the parameter to read."""
+    low, dots, high = text.partition("..")
+    if dots:
+        if not (re.fullmatch(r"-?[0-9]{1,9}", low) and re.fullmatch(r"-?[0-9]{1,9}", high)
+                and int(low) <= int(high)):
+            raise UsageError(f"{option} {text!r}: a range is two integers, the first not above "
+                             f"the second, such as 4..8")
+        return [str(value) for value in range(int(low), int(high) + 1)]
+    values = text.split(",")
+    if not all(values):
+        raise UsageError(f"{option} {text!r}: give values separated by commas, such as 0,1,2")
+    return values
+
+
+def sweep_designs(args: argparse.Namespace, variants: list[str]) -> list[Design]:
+    """Every point of the sweep's grid: each width, variant, stage count (for the pipelined
+    designs) and combination of the ``--param`` values that the variant declares."""
+    grids = {name: grid(text, option=f"--param {name}=") for name, text in
+             (args.param or {}).items()}
+    declared = {parameter.name for variant in variants if variant in CATALOGUE
+                for parameter in CATALOGUE[variant].parameters}
+    for name in grids:
+        if name not in declared:
+            raise UsageError(f"No design of the sweep takes parameter {name!r} (they take: "
+                             f"{', '.join(sorted(declared)) or 'none'})")
+    stages = []
+    for value in grid(args.stages, option="--stages"):
+        if not re.fullmatch(r"[0-9]{1,9}", value):
+            raise UsageError(f"--stages: expected integers from 0 to 64, not {value!r}")
+        stages.append(int(value))
+    points = []
+    for width in args.width or [8, 16]:
+        for variant in variants:
+            entry = CATALOGUE.get(variant, CATALOGUE["exact"])
+            names = [name for name in grids if name in {p.name for p in entry.parameters}]
+            for values in itertools.product(*(grids[name] for name in names)):
+                for stage_count in stages if entry.pipelined else [0]:
+                    points.append(make_design(
+                        variant=variant, width=width, stages=stage_count,
+                        signed=args.signed and entry.signable,
+                        params=parse_params(variant, dict(zip(names, values)))))
+    return with_baselines(points)
+
+
 def run_sweep(args: argparse.Namespace) -> int:
     from .sweep import write_sweep
 
+    if args.jobs is not None and args.scheduler is not None:
+        raise UsageError("--jobs counts local processes; a Dask cluster (--scheduler) runs as "
+                         "many jobs as it has workers")
     variants = list(CATALOGUE) if args.variant in (None, ["all"]) else args.variant
-    designs = with_baselines([
-        make_design(variant=variant, width=width,
-                    signed=args.signed and CATALOGUE.get(variant, CATALOGUE["exact"]).signable)
-        for width in args.width or [8, 16] for variant in variants])
-    entries = []
+    designs = sweep_designs(args, variants)
+    entries, failures = [], {}
 
     def write(sweep: dict, folder: Path) -> None:
         entries.extend(sweep["designs"])
         write_sweep(sweep, folder)
 
-    status = build_folder(args, designs, marker="sweep.json", what="sweep", write=write)
+    status = build_folder(args, designs, marker="sweep.json", what="sweep", write=write,
+                          failures=failures)
     if status:
         return status
+    for design, message in failures.items():
+        print(f"mitchell sweep: {design.label} failed: {message}", file=sys.stderr)
+    designs = [design for design in designs if design not in failures]
     asic = any("asic" in entry for entry in entries)
     print(f"{'design':42} {'MRED %':>9} {'bias %':>9} {'transistors':>12} {'LUT4':>7} {'Fmax':>7}"
           + (f" {'um2':>9} {'ns':>6} {'dyn mW':>7}" if asic else ""))
@@ -387,7 +444,8 @@ def run_sweep(args: argparse.Namespace) -> int:
                  f"{cells['asic_dynamic_mw']:7.3f}" if cells else ""))
     pictures = " and pareto.png/svg" if all("area" in entry for entry in entries) else ""
     print(f"wrote {args.out}/sweep.csv, sweep.json{pictures}")
-    return 0
+    # A failed tool's status, once the others' results are written.
+    return 3 if failures else 0
 
 
 def run_prove(args: argparse.Namespace) -> int:
@@ -574,6 +632,17 @@ def parser() -> argparse.ArgumentParser:
                             "with its default parameters)")
     sweep.add_argument("--signed", action="store_true",
                        help="two's-complement operands, for the designs that take them")
+    sweep.add_argument("--param", type=parameter, action=ParameterAction, metavar="NAME=VALUES",
+                       help="a grid of a design parameter, repeatable: A..B (integers), X,Y,... "
+                            "or one value, for the designs that take it (for example w=4..8)")
+    sweep.add_argument("--stages", type=nonempty, default="0",
+                       help="pipeline stages of the pipelined designs: A..B, X,Y,... or one "
+                            "(default 0)")
+    sweep.add_argument("--jobs", type=integer(check_jobs), default=None,
+                       help="local worker processes (default one per core)")
+    sweep.add_argument("--scheduler", type=nonempty, default=None, metavar="ADDRESS",
+                       help="run the jobs on the Dask cluster whose scheduler is at ADDRESS "
+                            "(such as tcp://10.0.0.5:8786) instead")
     add_folder_options(sweep)
     sweep.set_defaults(run=run_sweep)
 

@@ -78,3 +78,44 @@ def test_sweep_with_area_draws_the_pareto_plot(tmp_path, cli):
             [d["area"]["transistors"] for d in designs]
     assert (out / "pareto.png").stat().st_size > 10_000 and (out / "pareto.svg").exists()
     assert "mitchell(width=6, frac_bits=5, stages=0)" in stdout
+
+
+def sweep_json(cli, out, *options) -> list[dict]:
+    status, _, stderr = cli("sweep", "--width", 5, "--variant", "mitch-w", "--variant", "ilm",
+                            "--param", "w=3..5", "--stages", "0,2", "--no-area", "--out", out,
+                            *options)
+    assert status == 0, stderr
+    return json.loads((out / "sweep.json").read_text())["designs"]
+
+
+def test_a_grid_sweep_on_a_dask_cluster_equals_the_local_run(tmp_path, cli):
+    from distributed import LocalCluster
+
+    local = sweep_json(cli, tmp_path / "local", "--jobs", 2)
+    # Every point of the grid, each with its baseline once: mitch-w's w from 3 to 5 and ilm,
+    # at 0 and 2 stages.
+    assert [(d["variant"], d["params"].get("w"), d["stages"]) for d in local] == [
+        ("mitch-w", 3, 0), ("exact", None, 0), ("mitch-w", 3, 2), ("exact", None, 2),
+        ("mitch-w", 4, 0), ("mitch-w", 4, 2), ("mitch-w", 5, 0), ("mitch-w", 5, 2),
+        ("ilm", None, 0), ("ilm", None, 2)]
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster:
+        remote = sweep_json(cli, tmp_path / "remote", "--scheduler", cluster.scheduler_address)
+    assert remote == local
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--param", "w=5..3"], "--param w= '5..3': a range is two integers"),
+    (["--param", "w=3,,4"], "give values separated by commas"),
+    (["--param", "corrections=1"], "No design of the sweep takes parameter 'corrections'"),
+    (["--stages", "0,x"], "--stages: expected integers from 0 to 64, not 'x'"),
+    (["--stages", "65"], "Pipeline stages must be an integer from 0 to 64, not 65"),
+    (["--jobs", "0"], "Jobs must be a positive integer, not 0"),
+    (["--jobs", "2", "--scheduler", "tcp://127.0.0.1:1"], "--jobs counts local processes"),
+    (["--scheduler", "tcp://127.0.0.1:1"], "Cannot reach the Dask scheduler at"),
+])
+def test_bad_sweep_grids_are_one_line(tmp_path, cli, args, message):
+    status, stdout, stderr = cli("sweep", "--width", 5, "--variant", "mitch-w", "--no-area",
+                                 "--out", tmp_path / "out", *args)
+    assert status == 2 and len(stderr.splitlines()) == 1 and message in stderr, stderr
+    assert not (tmp_path / "out").exists()
