@@ -17,7 +17,7 @@ from ..sim.run import SIMULATORS, SimRequest, run_simulation
 from ..sim.toolchain import ToolFailed, ToolMissing
 from ..sim.vectors import VectorSet, check_seed
 from .error_analysis import check_samples
-from .jobs import SchedulerUnreachable, check_jobs
+from .jobs import ClusterUnusable, check_jobs
 from .prove import DEFAULT_TIMEOUT
 
 
@@ -335,7 +335,7 @@ def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str
                           area=not args.no_area and args.flow != "asic",
                           asic=asic, progress=progress, jobs=getattr(args, "jobs", None),
                           scheduler=getattr(args, "scheduler", None), failures=failures)
-    except SchedulerUnreachable as error:
+    except ClusterUnusable as error:
         raise UsageError(str(error)) from None
     finally:
         progress.close()

@@ -9,6 +9,7 @@ Verilog, is shared by every job that can see the cache folder.
 """
 import concurrent.futures
 import contextlib
+import multiprocessing
 from typing import Callable, Iterator
 
 from ..sim.pool import ProcessPool
@@ -18,8 +19,12 @@ from ..sim.toolchain import ToolMissing
 DISTRIBUTED_INSTALL = "pip install 'mitchell[cluster]' (distributed 2026.8.0)"
 
 
-class SchedulerUnreachable(ValueError):
-    """The Dask scheduler given does not answer."""
+class ClusterUnusable(ValueError):
+    """The Dask scheduler given does not answer, or its workers cannot run the jobs."""
+
+
+def _is_daemon() -> bool:
+    return multiprocessing.current_process().daemon
 
 
 class Jobs:
@@ -52,11 +57,20 @@ def runner(*, jobs: int | None = None, scheduler: str | None = None) -> Iterator
     try:
         client = Client(scheduler, timeout="10s")
     except (OSError, TimeoutError, ValueError) as error:
-        raise SchedulerUnreachable(f"Cannot reach the Dask scheduler at {scheduler!r}: "
+        raise ClusterUnusable(f"Cannot reach the Dask scheduler at {scheduler!r}: "
                                    f"{str(error).splitlines()[0] if str(error) else error!r}"
                                    ) from None
-    # Closing the client (on Ctrl-C too) releases its futures: the scheduler drops the jobs no
-    # client waits for. Every job is a computation of its own (pure=False: no sharing by key).
     with client:
+        # A job starts processes of its own (the error metrics' pool), which a daemonic process
+        # may not: Dask's nanny starts its workers so unless told otherwise.
+        daemonic = [address for address, daemon in client.run(_is_daemon).items() if daemon]
+        if daemonic:
+            raise ClusterUnusable(
+                f"The Dask workers {', '.join(sorted(daemonic))} are daemonic processes, which "
+                f"cannot start the processes a job needs; start them with "
+                f"DASK_DISTRIBUTED__WORKER__DAEMON=False")
+        # Closing the client (on Ctrl-C too) releases its futures: the scheduler drops the jobs
+        # no client waits for. Every job is a computation of its own (pure=False: no sharing by
+        # key).
         yield Jobs(lambda function, *args, **kwargs: client.submit(function, *args, pure=False,
                                                                     **kwargs), as_completed)

@@ -157,3 +157,21 @@ def test_a_failed_job_is_reported_with_its_design_while_the_others_go_on(tmp_pat
     designs = json.loads((out / "sweep.json").read_text())["designs"]
     assert [(d["variant"], d["stages"]) for d in designs] == [("mitchell", 0), ("exact", 0)]
     assert all(d["asic"]["asic_area_um2"] > 0 for d in designs)
+
+
+def test_daemonic_dask_workers_are_refused_before_any_job(tmp_path, cli):
+    import dask
+    from distributed import LocalCluster
+
+    # Dask's default: worker processes that may not start processes of their own.
+    with dask.config.set({"distributed.worker.daemon": True}), \
+            LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                         dashboard_address=None) as cluster:
+        status, stdout, stderr = cli("sweep", "--width", 5, "--variant", "mitchell", "--no-area",
+                                     "--out", tmp_path / "out", "--scheduler",
+                                     cluster.scheduler_address)
+    assert status == 2 and stdout == ""
+    assert stderr.startswith("mitchell sweep: error: The Dask workers tcp://") and \
+        stderr.endswith("are daemonic processes, which cannot start the processes a job needs; "
+                        "start them with DASK_DISTRIBUTED__WORKER__DAEMON=False\n")
+    assert not (tmp_path / "out").exists()
