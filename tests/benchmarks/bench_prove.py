@@ -38,7 +38,8 @@ def main() -> None:
                     break
                 assert result.proved, f"{design.label}: counterexample {result.pair}"
                 times.append(result.seconds)
-            median = f"{statistics.median(times):9.1f}" if times else f"{'>' + str(args.timeout):>9}"
+            median = f"{statistics.median(times):9.1f}" if times else \
+                f"{'>' + str(args.timeout):>9}"
             print(f"{design.label:44} {outcome:>8} {median} {len(times):5}", flush=True)
             if fields == dict(variant="mitchell") and times:
                 mitchell[width] = statistics.median(times)
