@@ -21,6 +21,7 @@ confirm that the circuit really gives the value seen where the golden model expe
 """
 import dataclasses
 import json
+import math
 import subprocess
 import tempfile
 import time
@@ -46,7 +47,8 @@ class ProofTimeout(ToolFailed):
 
 
 def check_timeout(seconds) -> float:
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or \
+            not 0 < seconds < math.inf:
         raise ValueError(f"Timeout must be a positive number of seconds, not {seconds!r}")
     return seconds
 
@@ -121,12 +123,13 @@ def _bits(text: str) -> int | str | None:
     return int(text, 2) if set(text) <= {"0", "1"} else text
 
 
-def _read_trace(path: Path, steps: int) -> list[Step]:
-    """The counterexample from ``sat -dump_json``: WaveJSON, one column per time step, with a
-    column for the registers' initial values before the steps of a sequential problem and an
-    empty one after those of a combinational one. In a ``wave``, ``=`` and the digits 2 to 9 take
-    the next ``data`` item, ``.`` repeats the column before, ``0`` and ``1`` are single bits. The
-    steps are the columns in which ``in_a`` (an input, defined at every step) has a value."""
+def _read_columns(path: Path, steps: int) -> dict[str, list]:
+    """The signals of a ``sat -dump_json`` model, by name, one value per time step. WaveJSON has
+    one column per step, with a column for the registers' initial values before those of a
+    sequential problem and an empty one after those of a combinational one. In a ``wave``, ``=``
+    and the digits 2 to 9 take the next ``data`` item, ``.`` repeats the column before, ``0`` and
+    ``1`` are single bits. The steps are the columns in which ``in_a`` (an input, defined at
+    every step) has a value."""
     columns = {}
     for signal in json.loads(path.read_text())["signal"]:
         data, values, last = iter(signal.get("data", [])), [], None
@@ -142,51 +145,75 @@ def _read_trace(path: Path, steps: int) -> list[Step]:
     used = [index for index, value in enumerate(columns["in_a"]) if value is not None]
     if len(used) != steps:
         raise ToolFailed(f"yosys's counterexample has {len(used)} time steps, not {steps}")
-    rst = columns.get("in_rst", [0] * len(columns["in_a"]))
-    return [Step(a=columns["in_a"][i], b=columns["in_b"][i], expected=columns["gold_p"][i],
-                 seen=columns["gate_p"][i], rst=rst[i]) for i in used]
+    return {name: [values[index] for index in used] for name, values in columns.items()}
 
 
-def _sat_command(stages: int) -> tuple[str, int]:
-    """The ``sat`` command for a combinational or a pipelined miter, and its number of steps."""
-    command = "sat -verify -prove-asserts -set-def-inputs -show-ports -dump_json cex.json"
+#: ABC's part: structural hashing, then SAT sweeping (``&fraig -x``), which merges every pair of
+#: nodes it proves equal, so that the miter's output is left as a constant when the two circuits
+#: are equal. ``abc -g AND`` with its default script also does this, at about twice the time.
+ABC_SCRIPT = "+strash;&get,-n;&fraig,-x;&put"
+
+
+def _sequence(stages: int) -> tuple[str, int]:
+    """The ``sat`` options of a combinational or a pipelined miter, and its number of steps."""
     if not stages:
-        return f"{command} miter", 1
+        return "", 1
     steps = stages + 2
     # The reset in step 1 (whose outputs depend on the registers' unknown first values, so
     # they are not compared), then stages + 1 steps of operation.
     resets = " ".join(f"-set-at {step} in_rst {int(step == 1)}" for step in range(1, steps + 1))
-    return f"{command} -seq {steps} {resets} -prove-skip 1 miter", steps
+    return f"-seq {steps} {resets} -prove-skip 1", steps
 
 
-def equivalence_trace(sources: dict[str, str], *, gold: str, gate: str, stages: int,
+def equivalence_trace(sources: dict[str, str], *, gold: str, gate: str, width: int, stages: int,
                       timeout: float, what: str, limit: float | None = None) -> list[Step]:
-    """Proves module ``gate`` equal to module ``gold`` (ports ``a``, ``b``, ``p``, and ``clk``,
-    ``rst`` when ``stages`` is above 0), both in the Verilog ``sources`` (file name: text).
+    """Proves module ``gate`` equal to module ``gold`` (ports ``a``, ``b`` of ``width`` bits,
+    ``p``, and ``clk``, ``rst`` when ``stages`` is above 0), both in the Verilog ``sources`` (file
+    name: text).
     Returns ``[]`` when proved, else the counterexample. Raises :class:`ProofTimeout`, naming
     ``what`` was being proved and the time ``limit`` (by default ``timeout``), after ``timeout``
     seconds."""
     check_timeout(timeout)
+    started = time.perf_counter()
+    read = (f"read_verilog {' '.join(sources)}; hierarchy -check; proc; flatten; opt_clean; "
+            f"miter -equiv -flatten -make_assert {{outputs}} {gold} {gate} miter; "
+            f"hierarchy -top miter")
+    sequence, steps = _sequence(stages)
     with tempfile.TemporaryDirectory(prefix="mitchell-prove-") as work:
         work = Path(work)
         for name, text in sources.items():
             (work / name).write_text(text)
-        sat, steps = _sat_command(stages)
-        script = (f"read_verilog {' '.join(sources)}; hierarchy -check; proc; flatten; "
-                  f"opt_clean; miter -equiv -flatten -make_assert -make_outputs {gold} {gate} "
-                  f"miter; hierarchy -top miter; techmap; opt -fast; abc -g AND; opt_clean; {sat}")
         try:
-            _yosys(script, cwd=work, log="prove.log", timeout=timeout)
-            return []
+            try:
+                # The miter's only output is its trigger: kept as outputs, the two circuits'
+                # p would have to stay apart through ABC, which then takes several times as long.
+                _yosys(f"{read.format(outputs='')}; techmap; opt -fast; "
+                       f"abc -g AND -script {ABC_SCRIPT}; opt_clean; sat -verify -prove-asserts "
+                       f"-set-def-inputs -show-inputs -dump_json cex.json {sequence} miter",
+                       cwd=work, log="prove.log", timeout=timeout)
+                return []
+            except SynthesisError:
+                log = (work / "prove.log").read_text(errors="replace")
+                if "model found: FAIL" not in log or not (work / "cex.json").exists():
+                    raise
+            # The counterexample's inputs, then both circuits' p for them: the same miter with
+            # its outputs, every input set, which the solver only has to propagate.
+            inputs = _read_columns(work / "cex.json", steps)
+            values = " ".join(
+                (f"-set-at {step + 1}" if stages else "-set") + f" in_{name} {width}'d{value}"
+                for name in "ab" for step, value in enumerate(inputs[f"in_{name}"]))
+            left = max(timeout - (time.perf_counter() - started), 0.001)
+            _yosys(f"{read.format(outputs='-make_outputs')}; sat -set-def-inputs -show-ports "
+                   f"-dump_json trace.json {values} {sequence.replace(' -prove-skip 1', '')} "
+                   f"miter", cwd=work, log="trace.log", timeout=left)
+            columns = _read_columns(work / "trace.json", steps)
         except subprocess.TimeoutExpired:
             raise ProofTimeout(f"no proof and no counterexample for {what} within "
                                f"{timeout if limit is None else limit:g} s (raise --timeout)"
                                ) from None
-        except SynthesisError:
-            log = (work / "prove.log").read_text(errors="replace")
-            if "model found: FAIL" not in log or not (work / "cex.json").exists():
-                raise
-            return _read_trace(work / "cex.json", steps)
+    rst = columns.get("in_rst", [0] * steps)
+    return [Step(a=columns["in_a"][i], b=columns["in_b"][i], expected=columns["gold_p"][i],
+                 seen=columns["gate_p"][i], rst=rst[i]) for i in range(steps)]
 
 
 def prove(design: Design, *, netlist: bool = False, dut: wiring.Component | None = None,
@@ -218,7 +245,8 @@ def prove(design: Design, *, netlist: bool = False, dut: wiring.Component | None
                    "top.v": reference_verilog(design, name="reference"), "design.v": rtl}
         gold, gate = "reference", top
     left = max(timeout - (time.perf_counter() - started), 0.001)
-    trace = equivalence_trace(sources, gold=gold, gate=gate, stages=design.stages, timeout=left,
+    trace = equivalence_trace(sources, gold=gold, gate=gate, width=design.width,
+                              stages=design.stages, timeout=left,
                               what=f"{design.label} against {against}", limit=timeout)
     label = design.label if verilog is None else f"{top} from {verilog} as {design.label}"
     result = ProofResult(design=label, against=against, stages=design.stages,

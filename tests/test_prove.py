@@ -101,8 +101,8 @@ def test_the_two_mitchell_references_are_equal():
         sources[f"{form}.v"] = (
             f"module {form}_form(input [15:0] a, input [15:0] b, output [31:0] p);\n"
             f"    {module} #(.W(16)) core (.a(a), .b(b), .p(p));\nendmodule\n")
-    assert equivalence_trace(sources, gold="integer_form", gate="residue_form", stages=0,
-                             timeout=300, what="the two forms") == []
+    assert equivalence_trace(sources, gold="integer_form", gate="residue_form", width=16,
+                             stages=0, timeout=300, what="the two forms") == []
 
 
 @pytest.mark.parametrize("bit", [0, 15], ids=["lowest-bit", "top-bit"])

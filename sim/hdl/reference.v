@@ -65,8 +65,11 @@ module ref_mitchell #(parameter W = 8, parameter F = W - 1) (
     always @* begin
         t1 = r1;
         t2 = r2;
-        if (k1 > F) t1 = (t1 >> (k1 - F)) << (k1 - F);
-        if (k2 > F) t2 = (t2 >> (k2 - F)) << (k2 - F);
+        // (A constant condition: with every fraction bit kept, no masking logic is built.)
+        if (F < W - 1) begin
+            if (k1 > F) t1 = (t1 >> (k1 - F)) << (k1 - F);
+            if (k2 > F) t2 = (t2 >> (k2 - F)) << (k2 - F);
+        end
         s = (t1 << k2) + (t2 << k1);
         base = 1;
         base = base << (k1 + k2);
