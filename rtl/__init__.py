@@ -1,6 +1,7 @@
 """Amaranth components of Mitchell's logarithmic multiplier and its exact baseline."""
 from .adder import PrefixAdder
 from .antilogarithm import Antilogarithm
+from .dadda import DaddaMultiplier
 from .divider import ExactDivider, MitchellDivider
 from .exact import ExactMultiplier
 from .lod import LeadingOneDetector, OneHotLeadingOneDetector
@@ -15,9 +16,10 @@ from .shifter import BarrelShifter, OneHotShifter
 from .verilog import to_verilog
 
 __all__ = [
-    "ARCHITECTURES", "Antilogarithm", "BarrelShifter", "ExactDivider", "ExactMultiplier",
-    "IterativeLogMultiplier", "LeadingOneDetector", "LogMultiplier", "Logarithm",
-    "MinimallyBiasedMultiplier", "MitchW", "MitchellDivider", "MitchellMultiplier", "Multiplier",
-    "NearestOneMultiplier", "OneHotLeadingOneDetector", "OneHotShifter", "PrefixAdder", "Residue",
+    "ARCHITECTURES", "Antilogarithm", "BarrelShifter", "DaddaMultiplier", "ExactDivider",
+    "ExactMultiplier", "IterativeLogMultiplier", "LeadingOneDetector", "LogMultiplier",
+    "Logarithm", "MinimallyBiasedMultiplier", "MitchW", "MitchellDivider", "MitchellMultiplier",
+    "Multiplier", "NearestOneMultiplier", "OneHotLeadingOneDetector", "OneHotShifter",
+    "PrefixAdder", "Residue",
     "SetOneAdderMultiplier", "SignedMultiplier", "to_verilog",
 ]

@@ -30,6 +30,7 @@ class Reference:
 REFERENCES: dict[str, Reference] = {
     "mitchell": Reference("ref_mitchell", {"frac_bits": "F"}),
     "exact": Reference("ref_exact"),
+    "exact-yosys": Reference("ref_exact"),
     "mitch-w": Reference("ref_mitch_w", {"w": "WT"}),
     "mbm": Reference("ref_mbm", {"frac_bits": "F"}),
     "ilm": Reference("ref_ilm", {"corrections": "C"}),
