@@ -31,7 +31,11 @@ def test_every_design_has_a_reference_taking_its_output_parameters():
 
 # Every design at 8 bits with its defaults, and the options that change the reference: fewer
 # fraction bits, other parameters, signed operands, pipelines.
-EIGHT_BITS = [dict(variant=name) for name in CATALOGUE] + [
+# The Dadda tree against `a * b` is a multiplier-equivalence problem, hard for SAT: over a
+# minute at 8 bits, no end in sight at 16.
+HARD = {"exact"}
+EIGHT_BITS = [pytest.param(dict(variant=name), marks=[pytest.mark.slow] if name in HARD else [])
+              for name in CATALOGUE] + [
     dict(variant="mitchell", frac_bits=3),
     dict(variant="mitchell", params={"arch": "residue"}),
     dict(variant="mitchell", params={"arch": "carry-select"}),
@@ -59,7 +63,8 @@ def test_mitchell_proves_at_16_bits():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("variant", [name for name in CATALOGUE if name != "exact-div"])
+@pytest.mark.parametrize("variant", [name for name in CATALOGUE
+                                     if name not in HARD | {"exact-div"}])
 def test_every_variant_proves_at_16_bits(variant):
     assert prove(Design(variant=variant, width=16), timeout=600).proved
 

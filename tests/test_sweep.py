@@ -99,8 +99,14 @@ def test_a_grid_sweep_on_a_dask_cluster_equals_the_local_run(tmp_path, cli):
         ("mitch-w", 3, 0), ("exact", None, 0), ("mitch-w", 3, 2), ("exact", None, 2),
         ("mitch-w", 4, 0), ("mitch-w", 4, 2), ("mitch-w", 5, 0), ("mitch-w", 5, 2),
         ("ilm", None, 0), ("ilm", None, 2)]
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                      dashboard_address=None) as cluster:
+    import dask
+
+    # Worker processes as on a real cluster (in threads of one process, two jobs' compiled
+    # error kernels would run their thread pools at once, which numba's default threading layer
+    # aborts on); not daemonic, as the README says to start them.
+    with dask.config.set({"distributed.worker.daemon": False}), \
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                         dashboard_address=None) as cluster:
         remote = sweep_json(cli, tmp_path / "remote", "--scheduler", cluster.scheduler_address)
     assert remote == local
 
