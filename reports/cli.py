@@ -121,19 +121,59 @@ def parse_params(variant: str, params: dict[str, str] | None) -> dict:
     return values
 
 
-def make_design(**fields) -> Design:
+def make_design(*, kind=Design, **fields) -> Design:
     try:
-        return Design(**fields)
+        return kind(**fields)
     except (TypeError, ValueError) as error:
         raise UsageError(str(error)) from None
 
 
 def design_from(args: argparse.Namespace, **overrides) -> Design:
     variant = overrides.get("variant", args.variant)
+    if args.format != "int":
+        return float_design_from(args, variant)
+    if overrides.get("width", args.width) is None:
+        raise UsageError("--width is required for integer designs (or give --format)")
     fields = dict(variant=variant, width=args.width, frac_bits=args.frac_bits,
                   stages=args.stages, signed=args.signed, params=parse_params(variant, args.param))
     fields.update(overrides)
     return make_design(**fields)
+
+
+def float_design_from(args: argparse.Namespace, variant: str):
+    """The floating-point design the options name; integer-only options are refused."""
+    from ..sim.float_design import FloatDesign
+
+    for option, given in (("--width", args.width is not None),
+                          ("--frac-bits", getattr(args, "frac_bits", None) is not None),
+                          ("--signed", args.signed), ("--param", bool(args.param))):
+        if given:
+            raise UsageError(f"{option} applies to integer designs, not with --format {args.format} "
+                             f"(whose width is the format's)")
+    return make_design(format=args.format, variant=variant,
+                       stages=getattr(args, "stages", 0), kind=FloatDesign)
+
+
+def check_format_name(value: str) -> str:
+    """The type of ``--format``: ``int`` or a floating-point format's name."""
+    from ..rtl.float_format import lookup_format
+
+    if value != "int":
+        try:
+            lookup_format(value)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+    return value
+
+
+def add_format_option(parser: argparse.ArgumentParser) -> None:
+    from ..rtl.float_format import FORMATS
+    from ..sim.float_design import FLOAT_DESIGNS
+
+    parser.add_argument("--format", type=check_format_name, default="int",
+                        help=f"int (default: integer operands of --width bits) or a "
+                             f"floating-point format: {', '.join(FORMATS)}; its variants: "
+                             + "; ".join(f"{name}: {text}" for name, text in FLOAT_DESIGNS.items()))
 
 
 def variant_help() -> str:
@@ -141,7 +181,9 @@ def variant_help() -> str:
 
 
 def add_design_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--width", type=integer(), required=True, help="operand width in bits, 2 to 64")
+    parser.add_argument("--width", type=integer(), default=None,
+                        help="operand width in bits, 2 to 64 (required without --format)")
+    add_format_option(parser)
     parser.add_argument("--variant", type=nonempty, default="mitchell",
                         help=f"the design (default mitchell). {variant_help()}")
     parser.add_argument("--frac-bits", type=integer(), default=None,
@@ -196,8 +238,8 @@ def run_verilog(args: argparse.Namespace) -> int:
 def run_sim(args: argparse.Namespace) -> int:
     design = design_from(args)
     try:
-        vectors = VectorSet(args.vectors, design.width, args.seed) if args.vectors else \
-            VectorSet.default(design.width, args.seed)
+        vectors = VectorSet(args.vectors, design.width, args.seed, design.format) \
+            if args.vectors else VectorSet.default(design.width, args.seed, design.format)
         request = SimRequest(design=design, simulator=args.simulator, vectors=vectors,
                              build_dir=Path(args.build_dir), verilog=args.verilog, top=args.top,
                              vcd=args.vcd, netlist="" if args.netlist else None)
@@ -221,6 +263,8 @@ def run_error(args: argparse.Namespace) -> int:
     from .metrics import METRIC_LABELS, describe_pairs, format_metric
 
     design = design_from(args)
+    if design.format != "int":
+        return run_float_error(args, design)
     progress = Progress(f"error {design.label}")
     try:
         metrics = measure(design, exhaustive=True if args.exhaustive else None,
@@ -243,6 +287,38 @@ def run_error(args: argparse.Namespace) -> int:
             line += f"   95 % CI [{format_metric(low, unit)}, {format_metric(high, unit)}]"
         print(line)
     print(f"  {'mean':6} {format_metric(metrics['mean_error'], ''):>24}   (mean of P' - P)")
+    return 0
+
+
+def run_float_error(args: argparse.Namespace, design) -> int:
+    from .float_error import measure_float
+    from .metrics import format_metric
+    from .progress import Progress
+
+    if args.method != "auto":
+        raise UsageError(f"--method {args.method} applies to integer designs, not with --format")
+    progress = Progress(f"error {design.label}")
+    try:
+        metrics = measure_float(design, exhaustive=True if args.exhaustive else None,
+                                samples=args.samples, seed=args.seed, progress=progress)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    finally:
+        progress.close()
+    if args.json:
+        print(json.dumps({"design": design.label, "error": metrics}, indent=2))
+        return 0
+    pairs = "pairs, all of them" if metrics["exhaustive"] else f"random pairs (seed {metrics['seed']})"
+    print(f"{design.label} against {design.baseline.label}, {metrics['pairs']:,} {pairs}; "
+          f"MRED, WCRE and bias over the {metrics['relative_pairs']:,} with both results normal")
+    for key, label in (("mred", "MRED"), ("wcre", "WCRE"), ("bias", "bias")):
+        line = f"  {label:6} {format_metric(metrics[key], '%'):>16}"
+        if key in metrics.get("ci95", {}):
+            low, high = metrics["ci95"][key]
+            line += f"   95 % CI [{format_metric(low, '%')}, {format_metric(high, '%')}]"
+        print(line)
+    print(f"  classes differ in {metrics['class_mismatches']:,} pairs, all at the edges of the "
+          f"normal range but {metrics['class_mismatches_inside']:,}")
     return 0
 
 
