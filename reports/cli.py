@@ -146,7 +146,8 @@ def float_design_from(args: argparse.Namespace, variant: str):
 
     for option, given in (("--width", args.width is not None),
                           ("--frac-bits", getattr(args, "frac_bits", None) is not None),
-                          ("--signed", args.signed), ("--param", bool(args.param))):
+                          ("--signed", args.signed),
+                          ("--param", bool(getattr(args, "param", None)))):
         if given:
             raise UsageError(f"{option} applies to integer designs, not with --format {args.format} "
                              f"(whose width is the format's)")
@@ -423,9 +424,14 @@ def with_baselines(designs: list[Design]) -> list[Design]:
 def run_report(args: argparse.Namespace) -> int:
     from .report import write_report
 
-    designs = with_baselines([
-        design_from(args, width=width, variant=variant)
-        for width in args.width or [8, 16] for variant in args.variant or ["mitchell"]])
+    if args.format != "int":
+        from .float_report import write_float_report as write_report
+        designs = with_baselines([float_design_from(args, variant)
+                                  for variant in args.variant or ["mitchell"]])
+    else:
+        designs = with_baselines([
+            design_from(args, width=width, variant=variant)
+            for width in args.width or [8, 16] for variant in args.variant or ["mitchell"]])
     status = build_folder(args, designs, marker="report.json", what="report",
                           write=lambda report, folder: write_report(report, designs, folder))
     if status == 0:
@@ -436,11 +442,16 @@ def run_report(args: argparse.Namespace) -> int:
 def run_sweep(args: argparse.Namespace) -> int:
     from .sweep import write_sweep
 
-    variants = list(CATALOGUE) if args.variant in (None, ["all"]) else args.variant
-    designs = with_baselines([
-        make_design(variant=variant, width=width,
-                    signed=args.signed and CATALOGUE.get(variant, CATALOGUE["exact"]).signable)
-        for width in args.width or [8, 16] for variant in variants])
+    if args.format != "int":
+        from ..sim.float_design import FLOAT_DESIGNS
+        variants = list(FLOAT_DESIGNS) if args.variant in (None, ["all"]) else args.variant
+        designs = with_baselines([float_design_from(args, variant) for variant in variants])
+    else:
+        variants = list(CATALOGUE) if args.variant in (None, ["all"]) else args.variant
+        designs = with_baselines([
+            make_design(variant=variant, width=width,
+                        signed=args.signed and CATALOGUE.get(variant, CATALOGUE["exact"]).signable)
+            for width in args.width or [8, 16] for variant in variants])
     entries = []
 
     def write(sweep: dict, folder: Path) -> None:
@@ -538,6 +549,7 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--frac-bits", type=integer(), default=None)
     report.add_argument("--stages", type=integer(), default=0)
     add_variant_options(report)
+    add_format_option(report)
     add_folder_options(report)
     report.set_defaults(run=run_report)
 
@@ -548,6 +560,7 @@ def parser() -> argparse.ArgumentParser:
                             "with its default parameters)")
     sweep.add_argument("--signed", action="store_true",
                        help="two's-complement operands, for the designs that take them")
+    add_format_option(sweep)
     add_folder_options(sweep)
     sweep.set_defaults(run=run_sweep)
 
