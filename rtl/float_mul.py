@@ -93,15 +93,25 @@ class FloatMultiplier(wiring.Component):
         nan, infinity, zero, sign = flags[0], flags[1], flags[2], flags[3]
         total = self.magnitude(m, mag_a, mag_b, count=plan[self.MIDDLE])
 
+        # The range checks read the sum's bits rather than compare it with constants (which
+        # synthesis would build as subtractors): below the smallest normal is a negative sum or an
+        # exponent part of 0; above the largest finite is a carry into the sign or beyond, or an
+        # all-ones exponent field (the all-ones pattern, NaN, in a format without infinities).
+        width = fmt.width
+        negative = total[width + 1]
+        below = negative | (total[fmt.mantissa_bits:width + 1] == 0)
+        field = total[fmt.mantissa_bits:width - 1] if fmt.infinities else total[:width - 1]
+        above = ~negative & (total[width - 1] | total[width] | field.all())
+
         sign_bit = sign << (fmt.width - 1)
         result = Signal(fmt.width, name="result")
         with m.If(nan):
             m.d.comb += result.eq(fmt.nan)
         with m.Elif(infinity):
             m.d.comb += result.eq(sign_bit | (fmt.infinity or 0))
-        with m.Elif(zero | (total < fmt.min_normal)):
+        with m.Elif(zero | below):
             m.d.comb += result.eq(sign_bit)
-        with m.Elif(total > fmt.max_finite):
+        with m.Elif(above):
             m.d.comb += result.eq((sign_bit | fmt.infinity) if fmt.infinities else fmt.nan)
         with m.Else():
             m.d.comb += result.eq(sign_bit | total[:fmt.width - 1])
