@@ -156,9 +156,17 @@ class FloatMitchellMultiplier(FloatMultiplier):
 
     def magnitude(self, m, mag_a, mag_b, *, count):
         fmt = self.format
-        constant = fmt.one - (fmt.lmul_offset if self.variant == "lmul" else 0)
+        mb = fmt.mantissa_bits
+        # The pattern of 1.0 has no fraction bits, so only the exponent part subtracts the bias:
+        # the fraction adder's carry (Mitchell's second case) enters the exponent adder.
+        offset = fmt.lmul_offset if self.variant == "lmul" else 0
+        # With L-Mul's offset the sum may carry twice.
+        fraction = Signal(mb + 2, name="fraction_sum")
+        m.d.comb += fraction.eq(mag_a[:mb] + mag_b[:mb] + offset)
+        exponent = Signal(signed(fmt.width + 2 - mb), name="exponent_sum")
+        m.d.comb += exponent.eq(mag_a[mb:] + mag_b[mb:] + fraction[mb:] - fmt.bias)
         total = Signal(signed(fmt.width + 2), name="total")
-        m.d.comb += total.eq(mag_a + mag_b - constant)
+        m.d.comb += total.eq(Cat(fraction[:mb], exponent))
         # Registers hold bits: the sum is read back as signed.
         return delay(m, total, count=count, name="sum").as_signed()
 
