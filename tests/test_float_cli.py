@@ -1,5 +1,6 @@
 """The command line with --format, and the floating-point error metrics."""
 import dataclasses
+import json
 from fractions import Fraction
 
 import numpy as np
@@ -119,3 +120,34 @@ def test_error_command_prints_the_metrics(cli):
     assert "20,000 random pairs (seed 3)" in lines[0]
     assert [line.split()[0] for line in lines[1:4]] == ["MRED", "WCRE", "bias"]
     assert "inside the range" not in lines[-1] and lines[-1].endswith("but 0")
+
+
+def test_report_with_a_format(cli, tmp_path):
+    result = cli("report", "--format", "fp8-e5m2", "--variant", "mitchell", "--variant", "lmul",
+                 "--no-area", "--out", "out")
+    assert result.status == 0, result.stderr
+    folder = tmp_path / "out"
+    report = (folder / "report.md").read_text()
+    assert "| mitchell fp8-e5m2 | 65,536 (all) |" in report and "| lmul fp8-e5m2 |" in report
+    assert "| exact fp8-e5m2 | 65,536 (all) | " in report
+    for name in ["float_mantissa_plane.png", "float_error_histogram.png", "report.html"]:
+        assert (folder / name).stat().st_size > 1000
+    designs = json.loads((folder / "report.json").read_text())["designs"]
+    assert [(d["format"], d["variant"]) for d in designs] == [
+        ("fp8-e5m2", "mitchell"), ("fp8-e5m2", "exact"), ("fp8-e5m2", "lmul")]
+    expected = measure_float(FloatDesign("fp8-e5m2", "mitchell"))
+    assert designs[0]["error"] == expected
+
+
+def test_mantissa_plane_is_mitchell_error():
+    from mitchell.reports.float_report import mantissa_plane
+
+    fractions, errors = mantissa_plane(FloatDesign("bf16", "mitchell"))
+    assert errors.shape == (128, 128) and fractions[1] == 1 / 128
+    x, y = np.meshgrid(fractions, fractions, indexing="ij")
+    # Both exponents 0: Mitchell gives 1 + x + y below the carry, 2 (x + y) above; the exact
+    # product (1 + x)(1 + y) rounded to 7 fraction bits.
+    mitchell = np.where(x + y < 1, 1 + x + y, 2 * (x + y))
+    exact = (1 + x) * (1 + y)
+    assert np.allclose(errors, (mitchell - exact) / exact, atol=2 ** -7)
+    assert errors.min() == pytest.approx(-1 / 9, abs=2 ** -7) and errors.max() == 0
