@@ -151,3 +151,13 @@ def test_mantissa_plane_is_mitchell_error():
     exact = (1 + x) * (1 + y)
     assert np.allclose(errors, (mitchell - exact) / exact, atol=2 ** -7)
     assert errors.min() == pytest.approx(-1 / 9, abs=2 ** -7) and errors.max() == 0
+
+
+def test_sweep_with_a_format(cli, tmp_path):
+    result = cli("sweep", "--format", "fp8-e4m3", "--no-area", "--out", "out")
+    assert result.status == 0, result.stderr
+    rows = (tmp_path / "out" / "sweep.csv").read_text().splitlines()
+    header = rows[0].split(",")
+    assert header[:3] == ["variant", "format", "width"] and header[-1] == "class_mismatches_inside"
+    assert [row.split(",")[:3] for row in rows[1:]] == [
+        ["mitchell", "fp8-e4m3", "8"], ["exact", "fp8-e4m3", "8"], ["lmul", "fp8-e4m3", "8"]]
