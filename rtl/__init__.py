@@ -3,6 +3,8 @@ from .adder import PrefixAdder
 from .antilogarithm import Antilogarithm
 from .divider import ExactDivider, MitchellDivider
 from .exact import ExactMultiplier
+from .float_format import FORMATS, FloatFormat
+from .float_mul import ExactFloatMultiplier, FloatMitchellMultiplier
 from .lod import LeadingOneDetector, OneHotLeadingOneDetector
 from .logarithm import Logarithm
 from .iterative import IterativeLogMultiplier, NearestOneMultiplier
@@ -15,7 +17,8 @@ from .shifter import BarrelShifter, OneHotShifter
 from .verilog import to_verilog
 
 __all__ = [
-    "ARCHITECTURES", "Antilogarithm", "BarrelShifter", "ExactDivider", "ExactMultiplier",
+    "ARCHITECTURES", "Antilogarithm", "BarrelShifter", "ExactDivider", "ExactFloatMultiplier",
+    "ExactMultiplier", "FORMATS", "FloatFormat", "FloatMitchellMultiplier",
     "IterativeLogMultiplier", "LeadingOneDetector", "LogMultiplier", "Logarithm",
     "MinimallyBiasedMultiplier", "MitchW", "MitchellDivider", "MitchellMultiplier", "Multiplier",
     "NearestOneMultiplier", "OneHotLeadingOneDetector", "OneHotShifter", "PrefixAdder", "Residue",

@@ -120,11 +120,11 @@ class FloatMultiplier(wiring.Component):
 
 
 class FloatMitchellMultiplier(FloatMultiplier):
-    """Mitchell's floating-point multiplier: one adder over the exponent and fraction fields.
+    """Mitchell's floating-point multiplier: an adder over the exponent and fraction fields.
 
-    The magnitude patterns are added and the pattern of 1.0 subtracted (minus L-Mul's constant,
-    ``variant="lmul"``), all in one addition: a carry out of the fraction into the exponent is
-    Mitchell's second case.
+    The magnitude patterns are added and the pattern of 1.0 subtracted, as the C program does:
+    the fraction fields are added (with L-Mul's constant, ``variant="lmul"``) and the carry goes
+    into the sum of the exponent fields less the bias. That carry is Mitchell's second case.
 
     Parameters
     ----------
