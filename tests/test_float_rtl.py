@@ -52,11 +52,13 @@ def test_wide_random_and_corners(simulator, name, variant, build_dir):
     assert result.passed, [result.summary(), result.first, result.reset_problems]
 
 
-def test_wide_corners_on_amaranth(build_dir):
-    for name in ["fp16", "bf16", "fp32"]:
-        for variant in ["mitchell", "exact"]:
-            result = simulate(FloatDesign(name, variant, 0), "amaranth", "corners", build_dir)
-            assert result.passed, [result.summary(), result.first]
+@pytest.mark.parametrize("name", ["bf16", pytest.param("fp16", marks=slow),
+                                  pytest.param("fp32", marks=slow)])
+def test_wide_random_and_corners_on_amaranth(name, build_dir):
+    for variant in ["mitchell", "exact"]:
+        result = simulate(FloatDesign(name, variant, 0), "amaranth", "random:1000+corners",
+                          build_dir)
+        assert result.passed, [result.summary(), result.first]
 
 
 def test_corners_cover_the_special_cases():
