@@ -15,7 +15,8 @@ from ..sim.pool import Terminated, terminate_as_interrupt
 from ..sim.run import SIMULATORS, SimRequest, run_simulation
 from ..sim.toolchain import ToolFailed, ToolMissing
 from ..sim.vectors import VectorSet, check_seed
-from .error_analysis import check_samples
+from .application import check_epochs
+from .error_analysis import METHODS, check_samples
 
 
 class UsageError(Exception):
@@ -210,6 +211,7 @@ def add_folder_options(parser: argparse.ArgumentParser) -> None:
                         help="seed of the random pairs (default 1)")
     parser.add_argument("--no-area", action="store_true", help="skip synthesis")
     add_flow_option(parser)
+    add_retime_option(parser)
     parser.add_argument("--out", type=nonempty, required=True, help="output folder")
 
 
@@ -221,6 +223,12 @@ def add_flow_option(parser: argparse.ArgumentParser) -> None:
                         help="generic: Yosys generic gates and iCE40 with nextpnr (default); "
                              "asic: OSU 0.18 um standard cells, OpenSTA delay and power "
                              "(apt-get install -y opensta qflow-tech-osu018); all: both")
+
+
+def add_retime_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--retime", action="store_true",
+                        help="retime registers in the iCE40 flow (abc -dff -D 1, what synth_ice40 "
+                             "-retime did), for every design and its baseline alike")
 
 
 def run_verilog(args: argparse.Namespace) -> int:
@@ -324,25 +332,31 @@ def run_float_error(args: argparse.Namespace, design) -> int:
 
 
 def run_area(args: argparse.Namespace) -> int:
+    from .comparison import comparison, describe
+
     design = design_from(args)
-    results = {d.label: flow_results(d, args.flow) for d in dict.fromkeys([design, design.baseline])}
+    results = {d.label: flow_results(d, args.flow, retime=args.retime)
+               for d in dict.fromkeys([design, design.baseline])}
+    same = comparison([design], retime=args.retime)
     if args.json:
-        print(json.dumps(results, indent=2))
+        print(json.dumps({**results, "comparison": same}, indent=2))
         return 0
     if args.flow in ("generic", "all"):
         print_area(results)
     if args.flow in ("asic", "all"):
         print_asic(results)
+    print(describe(same))
     return 0
 
 
-def flow_results(design: Design, flow: str) -> dict:
+def flow_results(design: Design, flow: str, *, retime: bool = False) -> dict:
     """The figures of one design from the synthesis ``flow``: ``generic`` (Yosys generic gates
-    and iCE40), ``asic`` (OSU 0.18 um standard cells, OpenSTA) or ``all``."""
+    and iCE40, its registers retimed if ``retime``), ``asic`` (OSU 0.18 um standard cells,
+    OpenSTA) or ``all``."""
     from .asic import synthesize_asic
     from .synthesis import synthesize
 
-    return {**(synthesize(design) if flow != "asic" else {}),
+    return {**(synthesize(design, retime=retime) if flow != "asic" else {}),
             **(synthesize_asic(design) if flow != "generic" else {})}
 
 
@@ -388,6 +402,7 @@ def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str
     complete; an existing ``args.out`` is replaced only if it holds an earlier ``marker`` file.
     """
     from ..sim.files import atomic_folder, check_folder
+    from .comparison import comparison
     from .progress import Progress
     from .report import collect, tool_info
 
@@ -405,14 +420,15 @@ def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str
     try:
         entries = collect(designs, samples=args.samples, seed=args.seed,
                           area=not args.no_area and args.flow != "asic",
-                          asic=asic, progress=progress)
+                          asic=asic, retime=args.retime, progress=progress)
     finally:
         progress.close()
     tool = tool_info()
     if asic:
         tool.update(tool_versions())
     with atomic_folder(out) as folder:
-        write({"tool": tool, "designs": entries}, folder)
+        write({"tool": tool, "comparison": comparison(designs, retime=args.retime),
+               "designs": entries}, folder)
     return 0
 
 
@@ -425,21 +441,40 @@ def run_report(args: argparse.Namespace) -> int:
     from .report import write_report
 
     if args.format != "int":
-        from .float_report import write_float_report as write_report
+        from .float_report import write_float_report
+        if args.app:
+            raise UsageError(f"--app runs integer designs, not with --format {args.format}")
         designs = with_baselines([float_design_from(args, variant)
                                   for variant in args.variant or ["mitchell"]])
-    else:
-        designs = with_baselines([
-            design_from(args, width=width, variant=variant)
-            for width in args.width or [8, 16] for variant in args.variant or ["mitchell"]])
+        status = build_folder(args, designs, marker="report.json", what="report",
+                              write=lambda report, folder: write_float_report(report, designs,
+                                                                              folder))
+        if status == 0:
+            print(f"wrote {args.out}/report.json, report.md, report.html and the plots")
+        return status
+    designs = with_baselines([
+        design_from(args, width=width, variant=variant)
+        for width in args.width or [8, 16] for variant in args.variant or ["mitchell"]])
+    application = None
+    if args.app:
+        from .application import collect
+        # The workloads' operands are 8-bit: the network signed, the images' pixels unsigned.
+        variants = args.variant or ["mitchell"]
+        network = [design_from(args, width=8, variant=v, signed=True) for v in variants]
+        application = collect(
+            list(dict.fromkeys([network[0].baseline, *network])),
+            [design_from(args, width=8, variant=v, signed=False) for v in variants],
+            seed=0, epochs=10)
     status = build_folder(args, designs, marker="report.json", what="report",
-                          write=lambda report, folder: write_report(report, designs, folder))
+                          write=lambda report, folder: write_report(report, designs, folder,
+                                                                    application))
     if status == 0:
         print(f"wrote {args.out}/report.json, report.md, report.html and the plots")
     return status
 
 
 def run_sweep(args: argparse.Namespace) -> int:
+    from .comparison import comparison, describe
     from .sweep import write_sweep
 
     if args.format != "int":
@@ -447,9 +482,11 @@ def run_sweep(args: argparse.Namespace) -> int:
         variants = list(FLOAT_DESIGNS) if args.variant in (None, ["all"]) else args.variant
         designs = with_baselines([float_design_from(args, variant) for variant in variants])
     else:
-        variants = list(CATALOGUE) if args.variant in (None, ["all"]) else args.variant
+        # With pipeline stages, "all" means every design that takes them.
+        variants = [name for name, entry in CATALOGUE.items() if entry.pipelined or not args.stages] \
+            if args.variant in (None, ["all"]) else args.variant
         designs = with_baselines([
-            make_design(variant=variant, width=width,
+            make_design(variant=variant, width=width, stages=args.stages,
                         signed=args.signed and CATALOGUE.get(variant, CATALOGUE["exact"]).signable)
             for width in args.width or [8, 16] for variant in variants])
     entries = []
@@ -471,8 +508,98 @@ def run_sweep(args: argparse.Namespace) -> int:
               f"{area.get('ice40_lut4', '-'):>7} {area.get('fmax_mhz', '-'):>7}"
               + (f" {cells['asic_area_um2']:9,.0f} {cells['asic_delay_ns']:6.2f} "
                  f"{cells['asic_dynamic_mw']:7.3f}" if cells else ""))
+    print(describe(comparison(designs, retime=args.retime)))
     pictures = " and pareto.png/svg" if all("area" in entry for entry in entries) else ""
     print(f"wrote {args.out}/sweep.csv, sweep.json{pictures}")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from .error_analysis import measure
+    from .export import check_export, default_output, export
+
+    if args.format != "int":
+        raise UsageError(f"export writes integer multipliers, not --format {args.format} "
+                         f"(use mitchell verilog --format {args.format} for its Verilog)")
+    design = design_from(args)
+    try:
+        check_export(design, args.layout)
+        if args.area and args.layout != "c":
+            raise ValueError(f"--area goes into a C model's header, not into layout {args.layout}")
+        metrics = measure(design, samples=args.samples, seed=args.seed) \
+            if args.layout == "c" else None
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    area = flow_results(design, "generic") if args.area else None
+    written = export(design, args.layout, args.output or default_output(design, args.layout),
+                     metrics=metrics, area=area)
+    print(f"wrote {' and '.join(written)} ({args.layout}, {design.label})")
+    return 0
+
+
+def multiplier_variants(args: argparse.Namespace) -> list[str]:
+    """``--variant`` as given, or every approximate multiplier of the catalogue (those whose
+    golden model is not their baseline's: an exact circuit of another structure adds a row
+    equal to the baseline's)."""
+    return args.variant or [
+        name for name, entry in CATALOGUE.items() if entry.kind.name == "multiplier"
+        and entry.golden is not CATALOGUE[entry.kind.baseline].golden]
+
+
+def apply_designs(args: argparse.Namespace, **fields) -> list[Design]:
+    """The multipliers ``mitchell apply`` runs: each variant with the design options and
+    ``fields``."""
+    designs = [design_from(args, variant=variant, **fields) for variant in multiplier_variants(args)]
+    for design in designs:
+        if design.entry.kind.name != "multiplier":
+            raise UsageError(f"apply takes multipliers, not {design.variant!r}")
+    return designs
+
+
+def run_apply(args: argparse.Namespace) -> int:
+    from . import application as app
+    from .images import check_design
+
+    if args.task == "digits-train":
+        if args.variant or args.param or args.frac_bits is not None or args.signed:
+            raise UsageError("digits-train trains with fp32 products (exact, and Mitchell's "
+                             "fp32 bit-pattern product); design options apply to digits-infer "
+                             "and image")
+        result, _ = app.digits_train(epochs=args.epochs, seed=args.seed)
+        print(f"{app.describe_train(result)}.")
+        print(app.text_table(app.TRAIN_HEADER, app.train_lines(result)))
+        print(f"seconds: exact {result['seconds'][0]:.1f}, Mitchell {result['seconds'][1]:.1f}")
+        return 0
+    if args.task == "digits-infer":
+        designs = apply_designs(args, signed=True)
+        designs = list(dict.fromkeys([designs[0].baseline, *designs]))
+        try:
+            app.check_infer_width(args.width)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+        result = app.digits_infer(designs, width=args.width, epochs=args.epochs, seed=args.seed)
+        print(f"{app.describe_infer(result)}.")
+        print(app.text_table(app.INFER_HEADER, app.infer_lines(result)))
+        return 0
+    from . import images
+    from ..sim.files import check_file
+
+    designs = apply_designs(args)
+    try:
+        for design in designs:
+            check_design(design)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    if args.output:
+        check_file(args.output)
+    result, outputs = images.run(designs)
+    print(f"{app.describe_image(result)}.")
+    print(app.text_table(app.IMAGE_HEADER, app.image_lines(result)))
+    if args.output:
+        from ..sim.files import atomic_file
+        with atomic_file(args.output) as writable:
+            images.strip(outputs, writable)
+        print(f"wrote {args.output}")
     return 0
 
 
@@ -517,14 +644,15 @@ def parser() -> argparse.ArgumentParser:
                                             "MSE) against the exact product.")
     add_design_options(error)
     error.add_argument("--exhaustive", action="store_true",
-                       help="all pairs (default up to 12 bits; up to 16 bits, or 24 for plain "
+                       help="all pairs (default up to 16 bits; at most 16 bits, or 24 for plain "
                             "Mitchell, which is computed analytically)")
     error.add_argument("--samples", type=integer(check_samples), default=None,
-                       help="random pairs instead, up to 2**32 (default 10,000,000 above 12 bits)")
+                       help="random pairs instead, up to 2**32 (default 10,000,000 above 16 bits)")
     error.add_argument("--seed", type=integer(check_seed), default=1,
                        help="seed of the random pairs (default 1)")
-    error.add_argument("--method", default="auto", choices=["auto", "analytic", "enumerate"],
-                       help="analytic sums (plain Mitchell only) or enumeration (default: auto)")
+    error.add_argument("--method", default="auto", choices=METHODS,
+                       help="analytic sums (plain Mitchell only), the compiled kernel (up to 32 "
+                            "bits) or NumPy enumeration (default auto: the first that applies)")
     error.add_argument("--json", action="store_true", help="print JSON")
     error.set_defaults(run=run_error)
 
@@ -536,8 +664,52 @@ def parser() -> argparse.ArgumentParser:
                                            "OpenSTA delay and power (--flow asic).")
     add_design_options(area)
     add_flow_option(area)
+    add_retime_option(area)
     area.add_argument("--json", action="store_true", help="print JSON")
     area.set_defaults(run=run_area)
+
+    export = commands.add_parser(
+        "export", help="lookup table (TFApprox, TorchApprox, AdaPT, .npy) or C model of a design",
+        description="Write a design as an approximate-DNN tool's lookup table (8 bits) or as a "
+                    "self-contained C model (.c and .h, widths up to 32).")
+    add_design_options(export)
+    export.add_argument("--layout", required=True,
+                        choices=["tfapprox", "torchapprox", "adapt", "npy", "c"],
+                        help="tfapprox: raw uint16[65536], index a*256+b, unsigned; torchapprox: "
+                             ".npy int16[256][256] by two's-complement pattern, signed; adapt: "
+                             "C header const int16_t lut[256][256], signed; npy: int32 table "
+                             "row a, column b, up to 8 bits; c: NAME.c and NAME.h")
+    export.add_argument("-o", "--output", type=output_file, default=None,
+                        help="output file (for c, NAME.c or NAME.h names both; default: a name "
+                             "from the design, such as mitchell8u.c, in the current folder)")
+    export.add_argument("--samples", type=integer(check_samples), default=None,
+                        help="c: random pairs for the header's metrics where no exhaustive set "
+                             "is cheap (default 10,000,000)")
+    export.add_argument("--seed", type=integer(check_seed), default=1,
+                        help="seed of those pairs (default 1)")
+    export.add_argument("--area", action="store_true",
+                        help="c: synthesize the design (Yosys, nextpnr) for the header's area")
+    export.set_defaults(run=run_export)
+
+    apply = commands.add_parser(
+        "apply", help="the designs on real work: digits MLP inference and training, image filters",
+        description="digits-infer: an MLP on scikit-learn's digits, quantised to signed --width "
+                    "bits, with each design's products; digits-train: trained with exact and "
+                    "with Mitchell's fp32 products, accuracy per epoch; image: Gaussian blur and "
+                    "Sobel on china.jpg, PSNR and SSIM against the exact filters.")
+    apply.add_argument("--task", required=True, choices=["digits-infer", "digits-train", "image"])
+    apply.add_argument("--variant", type=nonempty, action="append", default=None,
+                       help="design, repeatable (default: every multiplier variant)")
+    apply.add_argument("--width", type=integer(), default=8, help="operand width (default 8)")
+    apply.add_argument("--frac-bits", type=integer(), default=None)
+    add_variant_options(apply)
+    apply.add_argument("--seed", type=integer(check_seed), default=0,
+                       help="seed of the split, initial weights and batches (default 0)")
+    apply.add_argument("--epochs", type=integer(check_epochs), default=10,
+                       help="training epochs, 1 to 100 (default 10)")
+    apply.add_argument("-o", "--output", type=output_file, default=None,
+                       help="image: write the output images side by side to this PNG")
+    apply.set_defaults(run=run_apply, stages=0)
 
     report = commands.add_parser("report", help="error and area report: JSON, Markdown, HTML, plots")
     report.add_argument("--width", type=integer(), action="append",
@@ -550,6 +722,9 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--stages", type=integer(), default=0)
     add_variant_options(report)
     add_format_option(report)
+    report.add_argument("--app", action="store_true",
+                        help="add the Application section: digits MLP accuracy (8-bit, each "
+                             "variant), training curves, image filters with PSNR/SSIM")
     add_folder_options(report)
     report.set_defaults(run=run_report)
 
@@ -561,6 +736,8 @@ def parser() -> argparse.ArgumentParser:
     sweep.add_argument("--signed", action="store_true",
                        help="two's-complement operands, for the designs that take them")
     add_format_option(sweep)
+    sweep.add_argument("--stages", type=int, default=0,
+                       help="pipeline registers (default 0); above 0, 'all' is every pipelined design")
     add_folder_options(sweep)
     sweep.set_defaults(run=run_sweep)
 

@@ -20,12 +20,12 @@ plt = plots.plt
 
 
 def float_entry(design: FloatDesign, *, samples: int | None, seed: int, area: bool,
-                asic: bool = False) -> dict:
+                asic: bool = False, retime: bool = False) -> dict:
     entry = {"format": design.format, "variant": design.variant, "width": design.width,
              "signed": False, "frac_bits": None, "stages": design.stages, "params": {},
              "error": measure_float(design, samples=samples, seed=seed)}
     if area:
-        entry["area"] = synthesize(design)
+        entry["area"] = synthesize(design, retime=retime)
     if asic:
         entry["asic"] = synthesize_asic(design)
     return entry

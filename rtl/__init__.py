@@ -1,6 +1,7 @@
 """Amaranth components of Mitchell's logarithmic multiplier and its exact baseline."""
 from .adder import PrefixAdder
 from .antilogarithm import Antilogarithm
+from .dadda import DaddaMultiplier
 from .divider import ExactDivider, MitchellDivider
 from .exact import ExactMultiplier
 from .float_format import FORMATS, FloatFormat
@@ -17,10 +18,11 @@ from .shifter import BarrelShifter, OneHotShifter
 from .verilog import to_verilog
 
 __all__ = [
-    "ARCHITECTURES", "Antilogarithm", "BarrelShifter", "ExactDivider", "ExactFloatMultiplier",
-    "ExactMultiplier", "FORMATS", "FloatFormat", "FloatMitchellMultiplier",
-    "IterativeLogMultiplier", "LeadingOneDetector", "LogMultiplier", "Logarithm",
-    "MinimallyBiasedMultiplier", "MitchW", "MitchellDivider", "MitchellMultiplier", "Multiplier",
-    "NearestOneMultiplier", "OneHotLeadingOneDetector", "OneHotShifter", "PrefixAdder", "Residue",
+    "ARCHITECTURES", "Antilogarithm", "BarrelShifter", "DaddaMultiplier", "ExactDivider",
+    "ExactFloatMultiplier", "ExactMultiplier", "FORMATS", "FloatFormat",
+    "FloatMitchellMultiplier", "IterativeLogMultiplier", "LeadingOneDetector", "LogMultiplier",
+    "Logarithm", "MinimallyBiasedMultiplier", "MitchW", "MitchellDivider", "MitchellMultiplier",
+    "Multiplier", "NearestOneMultiplier", "OneHotLeadingOneDetector", "OneHotShifter",
+    "PrefixAdder", "Residue",
     "SetOneAdderMultiplier", "SignedMultiplier", "to_verilog",
 ]

@@ -7,9 +7,11 @@ __all__ = ["ExactMultiplier"]
 
 
 class ExactMultiplier(Multiplier):
-    """The exact ``a * b``: the baseline every approximate multiplier is measured against.
+    """The exact ``a * b`` as the ``*`` operator, left whole to synthesis (Yosys's ``$mul``):
+    ``exact-yosys`` in the catalogue, next to the baseline ``exact`` (:class:`DaddaMultiplier`).
 
-    With ``stages`` > 0 the first register holds the operands and the rest hold the product.
+    With ``stages`` > 0 the first register holds the operands and the rest hold the product, so
+    the whole multiplier stays between two registers: pipelining does not cut it.
 
     Parameters
     ----------

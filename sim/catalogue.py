@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..rtl import (ExactDivider, ExactMultiplier, IterativeLogMultiplier,
+from ..rtl import (DaddaMultiplier, ExactDivider, ExactMultiplier, IterativeLogMultiplier,
                    MinimallyBiasedMultiplier, MitchellDivider, MitchellMultiplier, MitchW,
                    NearestOneMultiplier, SetOneAdderMultiplier)
 from ..rtl.divider import check_quotient_frac_bits
@@ -94,8 +94,11 @@ class Entry:
 CATALOGUE: dict[str, Entry] = {entry.name: entry for entry in [
     Entry("mitchell", MitchellMultiplier, golden.mitchell_product, scalar.mitchell_scalar,
           "Mitchell 1962; --frac-bits truncates the mantissas", frac_bits=check_frac_bits),
-    Entry("exact", ExactMultiplier, golden.exact_product, scalar.exact_scalar,
-          "a * b, the baseline of the multipliers"),
+    Entry("exact", DaddaMultiplier, golden.exact_product, scalar.exact_scalar,
+          "a * b as partial products, a Dadda tree and a final adder (+ unpipelined, "
+          "Kogge-Stone when registers cut it); the baseline of the multipliers"),
+    Entry("exact-yosys", ExactMultiplier, golden.exact_product, scalar.exact_scalar,
+          "a * b as Yosys maps $mul; pipeline registers on the operands, then the product"),
     Entry("mitch-w", MitchW, golden.mitch_w_product, scalar.mitch_w_scalar,
           "Kim et al. 2019: operands cut to w bits from the leading one, the last set to 1"),
     Entry("mbm", MinimallyBiasedMultiplier, golden.mbm_product, scalar.mbm_scalar,

@@ -1,8 +1,11 @@
 """Deliberately wrong multipliers: the checks must catch each of them."""
+import dataclasses
+
 from amaranth.hdl import Module
 from amaranth.lib import wiring
 
-from mitchell.rtl import MitchellDivider, MitchellMultiplier, Multiplier
+from mitchell.rtl import DaddaMultiplier, MitchellDivider, MitchellMultiplier, Multiplier
+from mitchell.rtl.dadda import DaddaPlan, Gate
 from mitchell.rtl.pipeline import delay
 
 
@@ -58,3 +61,27 @@ class WrongDivider(wiring.Component):
             self.p.dz.eq(inner.p.dz),
         ]
         return m
+
+
+class DroppedCarry(DaddaMultiplier):
+    """The Dadda multiplier with the carry of its highest full adder (the one whose carry goes to the
+    highest column) replaced by a constant 0, written as ``x ^ x``: wherever that carry is 1,
+    ``p`` is ``a * b - 2**dropped_column``."""
+
+    @property
+    def plan(self) -> DaddaPlan:
+        plan = super().plan
+        gates = list(plan.gates)
+        gate = gates[self._carry(plan)]
+        gates[self._carry(plan)] = Gate("xor", (gate.inputs[0],) * 2, gate.step, gate.column)
+        return dataclasses.replace(plan, gates=tuple(gates))
+
+    @property
+    def dropped_column(self) -> int:
+        plan = super().plan
+        return plan.gates[self._carry(plan)].column
+
+    @staticmethod
+    def _carry(plan: DaddaPlan) -> int:
+        return max((node for node, gate in enumerate(plan.gates) if gate.op == "maj"),
+                   key=lambda node: plan.gates[node].column)

@@ -1,0 +1,41 @@
+"""What every comparison of ``area``, ``report`` and ``sweep`` holds equal.
+
+A design is measured against its exact baseline (:attr:`~mitchell.sim.design.Design.baseline`,
+named by its kind in the catalogue) at the same operand width, the same pipeline stages and the
+same signedness, and both are synthesized by the same flow with the same options. This module
+says so, in ``report.json``, ``sweep.json`` and ``area --json`` and in words.
+"""
+from ..sim.catalogue import CATALOGUE
+from ..sim.design import Design
+
+# What a design and its baseline share.
+SAME = ("width", "stages", "signed", "flow")
+
+
+def comparison(designs: list[Design], *, retime: bool) -> dict:
+    """The comparisons among ``designs``: which baseline each variant is measured against, the
+    pipeline stages they are at, and the synthesis flow's options."""
+    return {"same": list(SAME),
+            "baselines": {design.variant: design.baseline.variant for design in designs
+                          if design.variant != design.baseline.variant},
+            "stages": sorted({design.stages for design in designs}),
+            "flow": {"ice40_retime": retime},
+            **({"format": designs[0].format} if designs and designs[0].format != "int" else {})}
+
+
+def describe(comparison: dict) -> str:
+    """The comparison in one paragraph."""
+    pairs = ", ".join(f"{variant} against {baseline}"
+                      for variant, baseline in comparison["baselines"].items())
+    if "format" in comparison:  # floating-point designs, whose names are not the catalogue's
+        from ..sim.float_design import FLOAT_DESIGNS
+        summaries = FLOAT_DESIGNS
+    else:
+        summaries = {name: entry.summary for name, entry in CATALOGUE.items()}
+    baselines = " ".join(f"{name}: {summaries[name]}."
+                         for name in dict.fromkeys(comparison["baselines"].values()))
+    retime = "with" if comparison["flow"]["ice40_retime"] else "without"
+    stages = " and ".join(map(str, comparison["stages"]))
+    return (f"Each design is compared with its exact baseline ({pairs or 'none here'}) at the "
+            f"same operand width, the same pipeline stages ({stages}), the same signedness and "
+            f"the same synthesis flow (iCE40 {retime} register retiming). {baselines}").rstrip()

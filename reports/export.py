@@ -1,0 +1,344 @@
+"""``mitchell export``: a design as the lookup tables of approximate-DNN tools, or as a C model.
+
+Layouts (all read back by the tests in these terms and compared with the golden model):
+
+- ``tfapprox``: TFApprox's raw binary table, 65,536 ``uint16`` in the machine's byte order, entry
+  ``a * 256 + b`` the product of the unsigned 8-bit operands ``a`` and ``b``.
+- ``torchapprox``: a ``.npy`` of ``int16``, shape ``(256, 256)``, row = first operand, each axis
+  indexed by the operand's 8-bit two's-complement pattern (0 .. 127, then -128 .. -1). Signed
+  8-bit designs only: unsigned products reach 65,025, past ``int16``.
+- ``adapt``: the same table as AdaPT's C header, ``const int16_t lut[256][256]``.
+- ``npy``: the table of any design up to 8 bits, ``int32``, shape ``(2**w, 2**w)``, row = first
+  operand's bit pattern (two's complement when signed), column = second's.
+- ``c``: a ``.c``/``.h`` pair with one function, ``uint64_t mitchell16u(uint16_t a, uint16_t b)``
+  (``int64_t ...s(int16_t, int16_t)`` when signed), for widths up to 32, with the design's
+  parameters and error metrics (and area, when measured) in its header comment.
+"""
+import os
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+
+from ..sim import golden
+from ..sim.design import Design
+from ..sim.files import OutputError, atomic_file
+from ..sim.vectors import exhaustive
+
+LAYOUTS = ("tfapprox", "torchapprox", "adapt", "npy", "c")
+TABLE_WIDTH = 8
+C_MAX_WIDTH = 32
+
+
+def check_export(design: Design, layout: str) -> None:
+    """Raises ValueError, with the reason, if ``layout`` cannot hold ``design``."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"Layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
+    if design.entry.kind.name != "multiplier":
+        raise ValueError(f"Exports take multipliers, not {design.variant!r}")
+    if layout == "c":
+        if design.width > C_MAX_WIDTH:
+            raise ValueError(f"Layout c models widths up to {C_MAX_WIDTH} bits, not "
+                             f"{design.width}")
+        c_core(design)  # a design without a C model says so here
+        return
+    if layout == "npy":
+        if design.width > TABLE_WIDTH:
+            raise ValueError(f"Layout npy holds a table of every product, for widths up to "
+                             f"{TABLE_WIDTH}, not {design.width}; use --layout c")
+        return
+    if design.width != TABLE_WIDTH:
+        raise ValueError(f"Layout {layout} holds 8-bit operands, so --width must be 8, not "
+                         f"{design.width}; use --layout c for other widths")
+    if layout == "tfapprox" and design.signed:
+        raise ValueError("Layout tfapprox takes unsigned 8-bit operands; drop --signed")
+    if layout != "tfapprox" and not design.signed:
+        raise ValueError(f"Layout {layout} holds int16 products of signed 8-bit operands; an "
+                         f"unsigned design's products reach 65,025, past int16's 32,767: add "
+                         f"--signed")
+
+
+def table(design: Design) -> np.ndarray:
+    """Every product of ``design`` as a number, shape ``(2**w, 2**w)``, indexed by the operands'
+    bit patterns (row = first operand)."""
+    a, b = exhaustive(design.width)
+    size = 1 << design.width
+    return design.output_values(design.golden(a, b)).astype(np.int64).reshape(size, size)
+
+
+def _narrowed(values: np.ndarray, dtype) -> np.ndarray:
+    info = np.iinfo(dtype)
+    if values.min() < info.min or values.max() > info.max:
+        raise ValueError(f"Products {values.min()} .. {values.max()} do not fit {np.dtype(dtype)}")
+    return values.astype(dtype)
+
+
+def function_name(design: Design) -> str:
+    """The C function's name: variant, width, ``u``/``s``, and the options off their defaults."""
+    name = f"{design.variant.replace('-', '_')}{design.width}{'s' if design.signed else 'u'}"
+    defaults = Design(variant=design.variant, width=design.width)
+    if design.frac_bits != defaults.frac_bits:
+        name += f"_f{design.frac_bits}"
+    outputs = {parameter.name for parameter in design.entry.parameters if parameter.output}
+    for (key, value), (_, default) in zip(design.params, defaults.params):
+        if key in outputs and value != default:
+            name += f"_{key}{value}"
+    return name
+
+
+def default_output(design: Design, layout: str) -> str:
+    """The file written when ``-o`` is not given (for ``c``, the ``.c`` of the pair)."""
+    name = function_name(design)
+    return {"tfapprox": f"{name}_tfapprox.bin", "torchapprox": f"{name}_torchapprox.npy",
+            "adapt": f"{name}_adapt.h", "npy": f"{name}_row-a_col-b.npy", "c": f"{name}.c"}[layout]
+
+
+def c_paths(output: str) -> tuple[Path, Path]:
+    """The ``.c`` and ``.h`` that ``-o output`` names: ``NAME.c`` or ``NAME.h`` gives both
+    ``NAME.c`` and ``NAME.h``; any other name gets both suffixes added."""
+    path = Path(output)
+    stem = path.with_suffix("") if path.suffix in (".c", ".h") else path
+    return stem.with_name(stem.name + ".c"), stem.with_name(stem.name + ".h")
+
+
+def _pattern_table(design: Design) -> np.ndarray:
+    return _narrowed(table(design), np.int16)
+
+
+def adapt_header(design: Design) -> str:
+    rows = ",\n".join("    {" + ", ".join(str(int(v)) for v in row) + "}"
+                      for row in _pattern_table(design))
+    return (f"// {design.label}: AdaPT lookup table, lut[a][b] = a * b approximated;\n"
+            f"// each index is the operand's 8-bit two's-complement pattern (0..127, then "
+            f"-128..-1).\n// Written by mitchell {version('mitchell')} (mitchell export --layout "
+            f"adapt).\n#include <stdint.h>\n\nconst int16_t lut[256][256] = {{\n{rows}\n}};\n")
+
+
+def _write(path: str, write) -> None:
+    """``write(stream)`` into ``path`` through :func:`atomic_file`."""
+    with atomic_file(path) as writable:
+        try:
+            with open(writable, "wb") as stream:
+                write(stream)
+        except OSError as error:
+            raise OutputError(f"Cannot write {os.fspath(path)!r} ({error.strerror})") from None
+
+
+def export(design: Design, layout: str, output: str, *, metrics: dict | None = None,
+           area: dict | None = None) -> list[str]:
+    """Writes ``design`` in ``layout`` to ``output``; returns the files written. ``metrics``
+    (from :func:`mitchell.reports.error_analysis.measure`) and ``area`` go into a C model's
+    header comment."""
+    check_export(design, layout)
+    if layout == "c":
+        if os.path.exists(output) and not os.path.isfile(output) and not os.path.isdir(output):
+            raise OutputError(f"Layout c writes two files, NAME.c and NAME.h; -o must name a "
+                              f"file, not the device or FIFO {output!r}")
+        source, header = c_paths(output)
+        c_text, h_text = c_model(design, header=header.name, metrics=metrics, area=area)
+        # Both are written before either is moved into place.
+        with atomic_file(source) as writable_source, atomic_file(header) as writable_header:
+            try:
+                writable_header.write_text(h_text)
+                writable_source.write_text(c_text)
+            except OSError as error:
+                raise OutputError(f"Cannot write {output!r} ({error.strerror})") from None
+        return [str(source), str(header)]
+    if layout == "tfapprox":
+        data = _narrowed(table(design), np.uint16).reshape(-1)
+        _write(output, lambda stream: stream.write(data.tobytes()))
+    elif layout == "torchapprox":
+        data = _pattern_table(design)
+        _write(output, lambda stream: np.save(stream, data))
+    elif layout == "adapt":
+        text = adapt_header(design)
+        _write(output, lambda stream: stream.write(text.encode()))
+    else:
+        data = _narrowed(table(design), np.int32)
+        _write(output, lambda stream: np.save(stream, data))
+    return [output]
+
+
+# The C model. Each core takes the magnitudes as uint64_t (width <= 32 bits, so every product
+# and every intermediate fits) and follows the golden model of :mod:`mitchell.sim.golden` step
+# by step; the tests compare the compiled function with that model.
+
+_LOG2 = """static int {p}_log2(uint64_t x)  /* floor(log2(x)), x != 0 */
+{{
+#if defined(__GNUC__)
+    return 63 - __builtin_clzll(x);
+#else
+    int k = 0;
+    while (x >>= 1) k++;
+    return k;
+#endif
+}}
+"""
+
+_LOG = _LOG2 + """
+/* The fraction of x != 0 (x = 2^k + r): r aligned under the leading one, truncated to f bits. */
+static uint64_t {p}_fraction(uint64_t x, int k, int f)
+{{
+    return ((x - ((uint64_t)1 << k)) << ({top} - k)) >> ({top} - f);
+}}
+
+/* floor((1 + fraction / 2^f) * 2^k) */
+static uint64_t {p}_antilog(int k, uint64_t fraction, int f)
+{{
+    uint64_t mantissa = fraction | ((uint64_t)1 << f);
+    return k >= f ? mantissa << (k - f) : mantissa >> (f - k);
+}}
+"""
+
+_LOG_HEAD = """    int ka, kb;
+    uint64_t xa, xb, sum;
+    if (a == 0 || b == 0) return 0;
+    ka = {p}_log2(a);
+    kb = {p}_log2(b);
+    xa = {p}_fraction(a, ka, {f});
+    xb = {p}_fraction(b, kb, {f});
+"""
+
+_CORES = {
+    golden.exact_product: ("", "    return a * b;\n"),
+    golden.mitchell_product: (_LOG, _LOG_HEAD + """    sum = xa + xb;
+    return {p}_antilog(ka + kb + (int)(sum >> {f}), sum & {fmask}, {f});
+"""),
+    golden.mitch_w_product: (_LOG, _LOG_HEAD + """    /* w - 2 mantissa bits kept, then a 1 appended to each */
+    sum = (xa << 1) + 1 + (xb << 1) + 1;
+    return {p}_antilog(ka + kb + (int)(sum >> ({f} + 1)), sum & {f1mask}, {f} + 1);
+"""),
+    golden.mbm_product: (_LOG, _LOG_HEAD + """    sum = xa + xb;
+    {{
+        int carry = (int)(sum >> {f});
+        uint64_t fraction = sum & {fmask};
+        uint64_t corrected = fraction + (carry ? {with_carry} : {no_carry});
+        if ((corrected >> {f}) == 0) fraction = corrected;  /* skipped where it would overflow */
+        return {p}_antilog(ka + kb + carry, fraction, {f});
+    }}
+"""),
+    golden.alm_soa_product: (_LOG, _LOG_HEAD + """    {{
+        uint64_t wa = ((uint64_t)ka << {f}) + xa, wb = ((uint64_t)kb << {f}) + xb;
+        uint64_t carry_in = (wa >> ({w} - 1)) & (wb >> ({w} - 1)) & 1;
+        sum = (((wa >> {w}) + (wb >> {w}) + carry_in) << {w}) + {wmask};
+        return {p}_antilog((int)(sum >> {f}), sum & {fmask}, {f});
+    }}
+"""),
+    golden.ilm_product: (_LOG2, """    uint64_t total = 0;
+    int i;
+    for (i = 0; i <= {corrections} && a != 0 && b != 0; i++) {{
+        int ka = {p}_log2(a), kb = {p}_log2(b);
+        uint64_t ra = a - ((uint64_t)1 << ka), rb = b - ((uint64_t)1 << kb);
+        total += ((uint64_t)1 << (ka + kb)) + (ra << kb) + (rb << ka);
+        a = ra;
+        b = rb;
+    }}
+    return total;
+"""),
+    golden.nearest_one_product: (_LOG2 + """
+static int {p}_nearest(uint64_t x)  /* log2 of the power of two nearest x != 0 */
+{{
+    int k = {p}_log2(x);
+    return k > 0 ? k + (int)((x >> (k - 1)) & 1) : k;
+}}
+
+static uint64_t {p}_power(int k)  /* 2^k modulo 2^64 */
+{{
+    return k >= 64 ? 0 : (uint64_t)1 << k;
+}}
+""", """    /* Residues may be negative: the sum is taken modulo 2^64, where the product fits. */
+    int ka, kb;
+    uint64_t ra, rb;
+    if (a == 0 || b == 0) return 0;
+    ka = {p}_nearest(a);
+    kb = {p}_nearest(b);
+    ra = a - {p}_power(ka);
+    rb = b - {p}_power(kb);
+    return {p}_power(ka + kb) + (ra << kb) + (rb << ka);
+"""),
+}
+
+
+def c_core(design: Design) -> tuple[str, str]:
+    """The helpers and the body of the C core of ``design``'s golden model."""
+    model = design.entry.golden
+    if model not in _CORES:
+        raise ValueError(f"Layout c has no model of {design.variant!r} yet")
+    options = design.options
+    f = design.frac_bits if design.frac_bits is not None else design.width - 1
+    if model is golden.mitch_w_product:
+        f = options["w"] - 2
+    values = dict(p=function_name(design), top=design.width - 1, f=f,
+                  fmask=f"0x{(1 << f) - 1:X}u", f1mask=f"0x{(1 << (f + 1)) - 1:X}u",
+                  no_carry=f"{(1 << f) // 12}u", with_carry=f"{(1 << f) // 24}u",
+                  corrections=options.get("corrections", 0))
+    if model is golden.alm_soa_product:
+        values.update(w=options["w"], wmask=f"0x{(1 << options['w']) - 1:X}u")
+    helpers, body = _CORES[model]
+    return helpers.format(**values), body.format(**values)
+
+
+def _c_type(width: int, signed: bool) -> str:
+    bits = next(bits for bits in (8, 16, 32) if width <= bits)
+    return f"{'' if signed else 'u'}int{bits}_t"
+
+
+def header_comment(design: Design, *, metrics: dict | None, area: dict | None) -> str:
+    from .metrics import describe_pairs
+
+    kind = "signed (two's complement)" if design.signed else "unsigned"
+    lines = [f"{function_name(design)}: {design.label}",
+             f"{design.entry.summary}.",
+             f"Operands: {kind} {design.width}-bit (only the low {design.width} bits of each "
+             f"argument are read); result: the {2 * design.width}-bit product p as a number.",
+             f"Written by mitchell {version('mitchell')} (mitchell export --layout c); the tests "
+             f"compare it with the golden model."]
+    if metrics is not None:
+        lines.append(f"Error against the exact product over {describe_pairs(metrics)} "
+                     f"(MRED, WCRE, bias over the {metrics['relative_pairs']:,} with P != 0):")
+        lines += [f"ER% = {100 * metrics['er']:.4f}", f"MRED% = {100 * metrics['mred']:.4f}",
+                  f"WCRE% = {100 * metrics['wcre']:.4f}", f"bias% = {100 * metrics['bias']:.4f}",
+                  f"NMED% = {100 * metrics['nmed']:.6f}", f"WCE = {metrics['wce']}"]
+    if area is not None:
+        lines.append("Area (Yosys synth -flatten, abc -g cmos2; iCE40 HX8K with nextpnr-ice40):")
+        lines += [f"{key} = {value}" for key, value in area.items()]
+    else:
+        lines.append("Area: not measured here (mitchell export --area runs Yosys and nextpnr)")
+    return "".join(f"// {line}\n" for line in lines)
+
+
+def c_model(design: Design, *, header: str, metrics: dict | None = None,
+            area: dict | None = None) -> tuple[str, str]:
+    """The ``.c`` and ``.h`` texts of ``design``'s C model; ``header`` is the ``.h``'s file name,
+    which the ``.c`` includes."""
+    name = function_name(design)
+    helpers, body = c_core(design)
+    operand = _c_type(design.width, design.signed)
+    result = "int64_t" if design.signed else "uint64_t"
+    prototype = f"{result} {name}({operand} a, {operand} b)"
+    comment = header_comment(design, metrics=metrics, area=area)
+    guard = f"{name.upper()}_H"
+    h_text = (f"{comment}#ifndef {guard}\n#define {guard}\n\n#include <stdint.h>\n\n"
+              f"{prototype};\n\n#endif\n")
+    mask = f"0x{(1 << design.width) - 1:X}u"
+    core = f"static uint64_t {name}_core(uint64_t a, uint64_t b)\n{{\n{body}}}\n"
+    if design.signed:
+        top, double = design.width - 1, 2 * design.width
+        double_mask = "UINT64_MAX" if double == 64 else f"0x{(1 << double) - 1:X}u"
+        public = f"""{prototype}
+{{
+    /* Sign-magnitude around the unsigned core, as the circuit: the magnitude of -2^{top} is
+       2^{top}, which fits the core's {design.width} bits. */
+    uint64_t pa = (uint64_t)a & {mask}, pb = (uint64_t)b & {mask};
+    int na = (int)(pa >> {top}), nb = (int)(pb >> {top});
+    uint64_t p = {name}_core(na ? (0 - pa) & {mask} : pa, nb ? (0 - pb) & {mask} : pb);
+    if (na != nb) p = (0 - p) & {double_mask};
+    /* p is a {double}-bit two's-complement pattern */
+    return (p >> {double - 1}) ? -(int64_t)(~p & {double_mask}) - 1 : (int64_t)p;
+}}
+"""
+    else:
+        public = f"{prototype}\n{{\n    return {name}_core((uint64_t)a & {mask}, " \
+                 f"(uint64_t)b & {mask});\n}}\n"
+    c_text = (f"{comment}#include \"{header}\"\n\n{helpers}\n{core}\n{public}")
+    return c_text, h_text
