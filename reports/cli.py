@@ -134,7 +134,8 @@ def design_from(args: argparse.Namespace, **overrides) -> Design:
     if args.format != "int":
         return float_design_from(args, variant)
     if overrides.get("width", args.width) is None:
-        raise UsageError("--width is required for integer designs (or give --format)")
+        raise UsageError(f"the following arguments are required: --width (or --format) "
+                         f"(see mitchell {args.command} --help)")
     fields = dict(variant=variant, width=args.width, frac_bits=args.frac_bits,
                   stages=args.stages, signed=args.signed, params=parse_params(variant, args.param))
     fields.update(overrides)

@@ -22,7 +22,7 @@ from mitchell.sim.float_scalar import decode, scalar_product
     (["--format", "fp16", "--frac-bits", "3"], "--frac-bits applies to integer designs"),
     (["--format", "fp16", "--param", "w=3"], "--param applies to integer designs"),
     (["--variant", "lmul", "--width", "8"], "Variant must be one of mitchell, exact"),
-    ([], "--width is required for integer designs (or give --format)"),
+    ([], "the following arguments are required: --width (or --format)"),
 ])
 @pytest.mark.parametrize("command", ["verilog", "sim", "error", "area"])
 def test_bad_input_is_one_line_and_status_2(cli, command, args, message, tmp_path):
