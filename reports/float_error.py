@@ -20,6 +20,7 @@ import numpy as np
 from ..rtl.float_format import FloatFormat
 from ..sim.float_design import FloatDesign
 from ..sim.vectors import BLOCK, VectorSet, exhaustive_block
+from . import kernel
 from .metrics import Z95
 
 # How far (as a factor) an approximate product may lie from the exact one near the edges of the
@@ -27,9 +28,13 @@ from .metrics import Z95
 # overestimate of at most 1 + 2**-l(m) <= 9/8, widened by an ulp for the exact product's rounding.
 EDGE = 9 / 8
 DEFAULT_SAMPLES = 10_000_000
-# Exhaustive by default up to this width (fp8: 65,536 pairs); 16-bit formats on request.
-EXHAUSTIVE_DEFAULT_MAX_WIDTH = 8
+# Exhaustive by default up to these widths: every 16-bit format through the compiled kernel
+# (2**32 pairs in seconds), fp8 (65,536 pairs) through NumPy enumeration (half an hour at 16 bits).
+EXHAUSTIVE_DEFAULT_MAX_WIDTH = 16
+ENUMERATE_DEFAULT_MAX_WIDTH = 8
 EXHAUSTIVE_MAX_WIDTH = 16
+# How the sums are computed: "auto" is the kernel (it covers every floating-point design).
+METHODS = ("auto", "kernel", "enumerate")
 ZERO, NORMAL, INFINITY, NAN = range(4)
 
 
@@ -102,6 +107,14 @@ def relative_errors(design: FloatDesign, a, b) -> tuple[np.ndarray, np.ndarray, 
     return np.where(both, errors, np.nan), kind_p, kind_e
 
 
+def inside_bounds(fmt: FloatFormat) -> tuple[float, float]:
+    """The range of true products further than ``EDGE`` (and an ulp) inside the normal range."""
+    _, smallest = decode([fmt.min_normal], fmt)
+    _, largest = decode([fmt.max_finite], fmt)
+    margin = EDGE * (1 + 2.0 ** -fmt.mantissa_bits)
+    return float(smallest[0] * margin), float(largest[0] / margin)
+
+
 def pair_sums(design: FloatDesign, a, b) -> FloatErrorSums:
     fmt = design.fmt
     errors, kind_p, kind_e = relative_errors(design, a, b)
@@ -113,10 +126,8 @@ def pair_sums(design: FloatDesign, a, b) -> FloatErrorSums:
     _, value_b = decode(b, fmt)
     with np.errstate(invalid="ignore", over="ignore"):
         true = np.abs(value_a * value_b)
-    _, smallest = decode([fmt.min_normal], fmt)
-    _, largest = decode([fmt.max_finite], fmt)
-    margin = EDGE * (1 + 2.0 ** -fmt.mantissa_bits)
-    inside = (true >= smallest[0] * margin) & (true <= largest[0] / margin)
+    low, high = inside_bounds(fmt)
+    inside = (true >= low) & (true <= high)
     mismatch = kind_p != kind_e
     return FloatErrorSums(
         pairs=len(a), relative_pairs=int(both.sum()),
@@ -134,29 +145,55 @@ def check_float_exhaustive(design: FloatDesign) -> None:
 
 
 def measure_float(design: FloatDesign, *, exhaustive: bool | None = None,
-                  samples: int | None = None, seed: int = 1, progress=None) -> dict:
-    """Metrics of ``design`` against its exact baseline: exhaustive for fp8 (and for 16-bit
-    formats on request), else ``samples`` (default 10,000,000) random pairs."""
+                  samples: int | None = None, seed: int = 1, method: str = "auto",
+                  progress=None) -> dict:
+    """Metrics of ``design`` against its exact baseline, with ``method`` saying how they were
+    computed and ``kernel`` which compiled kernel did it (else ``None``).
+
+    ``method`` ``auto`` or ``kernel`` takes the compiled kernel (:mod:`.kernel`, every format),
+    ``enumerate`` the NumPy golden model in chunks. ``exhaustive=None`` means exhaustive where it
+    is cheap (formats of up to 16 bits through the kernel, 8 through enumeration), else
+    ``samples`` (default 10,000,000) random pairs. The kernel draws its random pairs from its
+    own generator (``sampler``), so its sampled figures differ from enumeration's within their
+    confidence intervals."""
+    if method not in METHODS:
+        raise ValueError(f"Method with --format must be one of {', '.join(METHODS)}, "
+                         f"not {method!r}")
     if exhaustive and samples is not None:
         raise ValueError("Choose either an exhaustive set or samples, not both")
+    compiled = method != "enumerate"
     if exhaustive is None:
-        exhaustive = samples is None and design.width <= EXHAUSTIVE_DEFAULT_MAX_WIDTH
-    sums = FloatErrorSums()
+        exhaustive = samples is None and design.width <= (
+            EXHAUSTIVE_DEFAULT_MAX_WIDTH if compiled else ENUMERATE_DEFAULT_MAX_WIDTH)
     if exhaustive:
         check_float_exhaustive(design)
-        total = 1 << (2 * design.width)
-        step = min(BLOCK * 4, total)
-        for start in range(0, total, step):
-            sums = sums + pair_sums(design, *exhaustive_block(design.width, start,
-                                                              min(start + step, total)))
-            if progress:
-                progress(min(start + step, total) / total)
-        return sums.metrics(exhaustive=True, seed=None)
-    count = DEFAULT_SAMPLES if samples is None else samples
-    done = 0
-    for a, b in VectorSet(f"random:{count}", design.width, seed, design.format).chunks():
-        sums = sums + pair_sums(design, a, b)
-        done += len(a)
-        if progress:
-            progress(done / count)
-    return sums.metrics(exhaustive=False, seed=seed)
+        if compiled:
+            sums = kernel.float_exhaustive_sums(design, progress=progress)
+        else:
+            sums = FloatErrorSums()
+            total = 1 << (2 * design.width)
+            step = min(BLOCK * 4, total)
+            for start in range(0, total, step):
+                sums = sums + pair_sums(design, *exhaustive_block(design.width, start,
+                                                                  min(start + step, total)))
+                if progress:
+                    progress(min(start + step, total) / total)
+        result = sums.metrics(exhaustive=True, seed=None)
+    else:
+        count = DEFAULT_SAMPLES if samples is None else samples
+        if compiled:
+            sums = kernel.float_sampled_sums(design, count, seed, progress=progress)
+        else:
+            sums = FloatErrorSums()
+            done = 0
+            for a, b in VectorSet(f"random:{count}", design.width, seed, design.format).chunks():
+                sums = sums + pair_sums(design, a, b)
+                done += len(a)
+                if progress:
+                    progress(done / count)
+        result = sums.metrics(exhaustive=False, seed=seed)
+    result["method"] = "kernel" if compiled else "enumerate"
+    result["kernel"] = kernel.describe(design) if compiled else None
+    if not exhaustive:
+        result["sampler"] = kernel.SAMPLER if compiled else "numpy-pcg64"
+    return result
