@@ -305,12 +305,13 @@ def run_float_error(args: argparse.Namespace, design) -> int:
     from .metrics import format_metric
     from .progress import Progress
 
-    if args.method != "auto":
-        raise UsageError(f"--method {args.method} applies to integer designs, not with --format")
+    if args.method == "analytic":
+        raise UsageError("--method analytic applies to integer designs, not with --format")
     progress = Progress(f"error {design.label}")
     try:
         metrics = measure_float(design, exhaustive=True if args.exhaustive else None,
-                                samples=args.samples, seed=args.seed, progress=progress)
+                                samples=args.samples, seed=args.seed, method=args.method,
+                                progress=progress)
     except ValueError as error:
         raise UsageError(str(error)) from None
     finally:

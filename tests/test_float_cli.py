@@ -108,7 +108,8 @@ class FlushesBelowOne(FloatDesign):
 
 
 def test_inside_class_mismatches_catch_a_wrong_guard():
-    metrics = measure_float(FlushesBelowOne("fp8-e5m2", "mitchell"))
+    # The mutant is in the golden model, which only enumeration runs.
+    metrics = measure_float(FlushesBelowOne("fp8-e5m2", "mitchell"), method="enumerate")
     assert metrics["class_mismatches_inside"] > 1000
 
 
