@@ -150,8 +150,9 @@ def measure_float(design: FloatDesign, *, exhaustive: bool | None = None,
     """Metrics of ``design`` against its exact baseline, with ``method`` saying how they were
     computed and ``kernel`` which compiled kernel did it (else ``None``).
 
-    ``method`` ``auto`` or ``kernel`` takes the compiled kernel (:mod:`.kernel`, every format),
-    ``enumerate`` the NumPy golden model in chunks. ``exhaustive=None`` means exhaustive where it
+    ``method`` ``auto`` or ``kernel`` takes the compiled kernel (:mod:`.kernel`, every format:
+    its twins of the golden models of :mod:`mitchell.sim.float_golden`, not ``design.golden``),
+    ``enumerate`` the NumPy golden model ``design.golden`` in chunks. ``exhaustive=None`` means exhaustive where it
     is cheap (formats of up to 16 bits through the kernel, 8 through enumeration), else
     ``samples`` (default 10,000,000) random pairs. The kernel draws its random pairs from its
     own generator (``sampler``), so its sampled figures differ from enumeration's within their
