@@ -125,19 +125,62 @@ def parse_params(variant: str, params: dict[str, str] | None) -> dict:
     return values
 
 
-def make_design(**fields) -> Design:
+def make_design(*, kind=Design, **fields) -> Design:
     try:
-        return Design(**fields)
+        return kind(**fields)
     except (TypeError, ValueError) as error:
         raise UsageError(str(error)) from None
 
 
 def design_from(args: argparse.Namespace, **overrides) -> Design:
     variant = overrides.get("variant", args.variant)
+    if args.format != "int":
+        return float_design_from(args, variant)
+    if overrides.get("width", args.width) is None:
+        raise UsageError(f"the following arguments are required: --width (or --format) "
+                         f"(see mitchell {args.command} --help)")
     fields = dict(variant=variant, width=args.width, frac_bits=args.frac_bits,
                   stages=args.stages, signed=args.signed, params=parse_params(variant, args.param))
     fields.update(overrides)
     return make_design(**fields)
+
+
+def float_design_from(args: argparse.Namespace, variant: str, *, stages: int | None = None):
+    """The floating-point design the options name (at ``stages``, else ``--stages``);
+    integer-only options are refused."""
+    from ..sim.float_design import FloatDesign
+
+    for option, given in (("--width", args.width is not None),
+                          ("--frac-bits", getattr(args, "frac_bits", None) is not None),
+                          ("--signed", args.signed),
+                          ("--param", bool(getattr(args, "param", None)))):
+        if given:
+            raise UsageError(f"{option} applies to integer designs, not with --format {args.format} "
+                             f"(whose width is the format's)")
+    return make_design(format=args.format, variant=variant, kind=FloatDesign,
+                       stages=getattr(args, "stages", 0) if stages is None else stages)
+
+
+def check_format_name(value: str) -> str:
+    """The type of ``--format``: ``int`` or a floating-point format's name."""
+    from ..rtl.float_format import lookup_format
+
+    if value != "int":
+        try:
+            lookup_format(value)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+    return value
+
+
+def add_format_option(parser: argparse.ArgumentParser) -> None:
+    from ..rtl.float_format import FORMATS
+    from ..sim.float_design import FLOAT_DESIGNS
+
+    parser.add_argument("--format", type=check_format_name, default="int",
+                        help=f"int (default: integer operands of --width bits) or a "
+                             f"floating-point format: {', '.join(FORMATS)}; its variants: "
+                             + "; ".join(f"{name}: {text}" for name, text in FLOAT_DESIGNS.items()))
 
 
 def variant_help() -> str:
@@ -145,7 +188,9 @@ def variant_help() -> str:
 
 
 def add_design_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--width", type=integer(), required=True, help="operand width in bits, 2 to 64")
+    parser.add_argument("--width", type=integer(), default=None,
+                        help="operand width in bits, 2 to 64 (required without --format)")
+    add_format_option(parser)
     parser.add_argument("--variant", type=nonempty, default="mitchell",
                         help=f"the design (default mitchell). {variant_help()}")
     parser.add_argument("--frac-bits", type=integer(), default=None,
@@ -207,8 +252,8 @@ def run_verilog(args: argparse.Namespace) -> int:
 def run_sim(args: argparse.Namespace) -> int:
     design = design_from(args)
     try:
-        vectors = VectorSet(args.vectors, design.width, args.seed) if args.vectors else \
-            VectorSet.default(design.width, args.seed)
+        vectors = VectorSet(args.vectors, design.width, args.seed, design.format) \
+            if args.vectors else VectorSet.default(design.width, args.seed, design.format)
         request = SimRequest(design=design, simulator=args.simulator, vectors=vectors,
                              build_dir=Path(args.build_dir), verilog=args.verilog, top=args.top,
                              vcd=args.vcd, netlist="" if args.netlist else None)
@@ -232,6 +277,8 @@ def run_error(args: argparse.Namespace) -> int:
     from .metrics import METRIC_LABELS, describe_pairs, format_metric
 
     design = design_from(args)
+    if design.format != "int":
+        return run_float_error(args, design)
     progress = Progress(f"error {design.label}")
     try:
         metrics = measure(design, exhaustive=True if args.exhaustive else None,
@@ -254,6 +301,39 @@ def run_error(args: argparse.Namespace) -> int:
             line += f"   95 % CI [{format_metric(low, unit)}, {format_metric(high, unit)}]"
         print(line)
     print(f"  {'mean':6} {format_metric(metrics['mean_error'], ''):>24}   (mean of P' - P)")
+    return 0
+
+
+def run_float_error(args: argparse.Namespace, design) -> int:
+    from .float_error import measure_float
+    from .metrics import format_metric
+    from .progress import Progress
+
+    if args.method == "analytic":
+        raise UsageError("--method analytic applies to integer designs, not with --format")
+    progress = Progress(f"error {design.label}")
+    try:
+        metrics = measure_float(design, exhaustive=True if args.exhaustive else None,
+                                samples=args.samples, seed=args.seed, method=args.method,
+                                progress=progress)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    finally:
+        progress.close()
+    if args.json:
+        print(json.dumps({"design": design.label, "error": metrics}, indent=2))
+        return 0
+    pairs = "pairs, all of them" if metrics["exhaustive"] else f"random pairs (seed {metrics['seed']})"
+    print(f"{design.label} against {design.baseline.label}, {metrics['pairs']:,} {pairs}; "
+          f"MRED, WCRE and bias over the {metrics['relative_pairs']:,} with both results normal")
+    for key, label in (("mred", "MRED"), ("wcre", "WCRE"), ("bias", "bias")):
+        line = f"  {label:6} {format_metric(metrics[key], '%'):>16}"
+        if key in metrics.get("ci95", {}):
+            low, high = metrics["ci95"][key]
+            line += f"   95 % CI [{format_metric(low, '%')}, {format_metric(high, '%')}]"
+        print(line)
+    print(f"  classes differ in {metrics['class_mismatches']:,} pairs, all at the edges of the "
+          f"normal range but {metrics['class_mismatches_inside']:,}")
     return 0
 
 
@@ -372,6 +452,18 @@ def with_baselines(designs: list[Design]) -> list[Design]:
 def run_report(args: argparse.Namespace) -> int:
     from .report import write_report
 
+    if args.format != "int":
+        from .float_report import write_float_report
+        if args.app:
+            raise UsageError(f"--app runs integer designs, not with --format {args.format}")
+        designs = with_baselines([float_design_from(args, variant)
+                                  for variant in args.variant or ["mitchell"]])
+        status = build_folder(args, designs, marker="report.json", what="report",
+                              write=lambda report, folder: write_float_report(report, designs,
+                                                                              folder))
+        if status == 0:
+            print(f"wrote {args.out}/report.json, report.md, report.html and the plots")
+        return status
     designs = with_baselines([
         design_from(args, width=width, variant=variant)
         for width in args.width or [8, 16] for variant in args.variant or ["mitchell"]])
@@ -409,6 +501,16 @@ def grid(text: str, *, option: str) -> list[str]:
     return values
 
 
+def stage_grid(args: argparse.Namespace) -> list[int]:
+    """The stage counts of ``sweep --stages``."""
+    stages = []
+    for value in grid(args.stages, option="--stages"):
+        if not re.fullmatch(r"[0-9]{1,9}", value):
+            raise UsageError(f"--stages: expected integers from 0 to 64, not {value!r}")
+        stages.append(int(value))
+    return stages
+
+
 def sweep_designs(args: argparse.Namespace, variants: list[str], *, every: bool) -> list[Design]:
     """Every point of the sweep's grid: each width, variant, stage count and combination of the
     ``--param`` values that the variant declares. With ``every`` (``--variant all``), a design
@@ -422,11 +524,7 @@ def sweep_designs(args: argparse.Namespace, variants: list[str], *, every: bool)
         if name not in declared:
             raise UsageError(f"No design of the sweep takes parameter {name!r} (they take: "
                              f"{', '.join(sorted(declared)) or 'none'})")
-    stages = []
-    for value in grid(args.stages, option="--stages"):
-        if not re.fullmatch(r"[0-9]{1,9}", value):
-            raise UsageError(f"--stages: expected integers from 0 to 64, not {value!r}")
-        stages.append(int(value))
+    stages = stage_grid(args)
     points = []
     for width in args.width or [8, 16]:
         for variant in variants:
@@ -451,7 +549,13 @@ def run_sweep(args: argparse.Namespace) -> int:
         raise UsageError("--jobs counts local processes; a Dask cluster (--scheduler) runs as "
                          "many jobs as it has workers")
     every = args.variant in (None, ["all"])
-    designs = sweep_designs(args, list(CATALOGUE) if every else args.variant, every=every)
+    if args.format != "int":
+        from ..sim.float_design import FLOAT_DESIGNS
+        variants = list(FLOAT_DESIGNS) if every else args.variant
+        designs = with_baselines([float_design_from(args, variant, stages=count)
+                                  for variant in variants for count in stage_grid(args)])
+    else:
+        designs = sweep_designs(args, list(CATALOGUE) if every else args.variant, every=every)
     entries, failures = [], {}
 
     def write(sweep: dict, folder: Path) -> None:
@@ -563,6 +667,9 @@ def run_export(args: argparse.Namespace) -> int:
     from .error_analysis import measure
     from .export import check_export, default_output, export
 
+    if args.format != "int":
+        raise UsageError(f"export writes integer multipliers, not --format {args.format} "
+                         f"(use mitchell verilog --format {args.format} for its Verilog)")
     design = design_from(args)
     try:
         check_export(design, args.layout)
@@ -787,6 +894,7 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--frac-bits", type=integer(), default=None)
     report.add_argument("--stages", type=integer(), default=0)
     add_variant_options(report)
+    add_format_option(report)
     report.add_argument("--app", action="store_true",
                         help="add the Application section: digits MLP accuracy (8-bit, each "
                              "variant), training curves, image filters with PSNR/SSIM")
@@ -806,6 +914,7 @@ def parser() -> argparse.ArgumentParser:
     sweep.add_argument("--stages", type=nonempty, default="0",
                        help="pipeline registers: A..B, X,Y,... or one (default 0); 'all' at "
                             "stage counts above 0 is every pipelined design")
+    add_format_option(sweep)
     sweep.add_argument("--jobs", type=integer(check_jobs), default=None,
                        help="local worker processes (default one per core)")
     sweep.add_argument("--scheduler", type=nonempty, default=None, metavar="ADDRESS",

@@ -19,14 +19,20 @@ def comparison(designs: list[Design], *, retime: bool) -> dict:
             "baselines": {design.variant: design.baseline.variant for design in designs
                           if design.variant != design.baseline.variant},
             "stages": sorted({design.stages for design in designs}),
-            "flow": {"ice40_retime": retime}}
+            "flow": {"ice40_retime": retime},
+            **({"format": designs[0].format} if designs and designs[0].format != "int" else {})}
 
 
 def describe(comparison: dict) -> str:
     """The comparison in one paragraph."""
     pairs = ", ".join(f"{variant} against {baseline}"
                       for variant, baseline in comparison["baselines"].items())
-    baselines = " ".join(f"{name}: {CATALOGUE[name].summary}."
+    if "format" in comparison:  # floating-point designs, whose names are not the catalogue's
+        from ..sim.float_design import FLOAT_DESIGNS
+        summaries = FLOAT_DESIGNS
+    else:
+        summaries = {name: entry.summary for name, entry in CATALOGUE.items()}
+    baselines = " ".join(f"{name}: {summaries[name]}."
                          for name in dict.fromkeys(comparison["baselines"].values()))
     retime = "with" if comparison["flow"]["ice40_retime"] else "without"
     stages = " and ".join(map(str, comparison["stages"]))

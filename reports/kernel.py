@@ -24,6 +24,13 @@ How the work is cut:
   ``--method enumerate``: the two methods' sampled figures agree statistically, not digit for
   digit.
 
+- **Floating-point designs** (:data:`FLOAT_KERNELS`) run over operand magnitudes too: every
+  guard is sign-symmetric, so a magnitude pair stands for its 4 sign patterns, and for 8 with
+  its mirror (``a*b == b*a`` in every variant); a row holds two mirrored magnitudes, the
+  unordered pairs of each from the diagonal on. Sampled sets draw bit patterns as above. The
+  sums are those of :class:`~.float_error.FloatErrorSums`; per row, counts stay below
+  ``8 * 2**16`` and each float sum has at most ``2**16`` terms.
+
 Exactness: every per-row integer sum is exact in 64 bits, and the rows are added as Python
 ints. In exhaustive sets (widths up to 16) every product, quotient and distance is below
 ``2**32``; a row holds at most ``2**16 + 1`` magnitude pairs, each weighted at most 8 (4 sign
@@ -42,7 +49,7 @@ import math
 import os
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numba
 import numpy as np
@@ -50,7 +57,9 @@ from llvmlite import ir
 from numba import njit, prange, types
 from numba.extending import intrinsic, overload
 
+from ..rtl.float_format import FloatFormat
 from ..sim.design import Design
+from ..sim.float_design import FloatDesign
 from .metrics import ErrorSums
 
 # GNU OpenMP, numba's default threading layer where TBB is absent, aborts a process that forks
@@ -584,6 +593,230 @@ def _entry_points(name: str, baseline: str):
     return exhaustive, sampled
 
 
+# -- Floating-point designs: float-mitchell, float-lmul, float-exact -----------------------------
+#
+# Twins of mitchell.sim.float_golden on operand *magnitudes* (patterns without the sign bit), as
+# int64. Every guard there is sign-symmetric: the result's magnitude depends on the operands'
+# magnitudes only (its sign is the XOR of theirs, or positive for NaN), and the metrics of
+# mitchell.reports.float_error read classes and absolute values only. So a magnitude pair stands
+# for its 4 sign patterns, and each unordered pair for 8 (a*b == b*a in every variant; both are
+# checked by the tests).
+
+class FloatConstants(NamedTuple):
+    """A format's constants for the compiled models, as magnitude patterns (int64); ``infinity``
+    is -1 in a format without infinities, which no magnitude equals."""
+
+    mantissa_bits: int
+    mantissa_mask: int
+    bias: int
+    one: int
+    min_normal: int
+    max_finite: int
+    infinity: int
+    nan: int
+    overflow: int
+    lmul_offset: int
+
+
+# Result classes, as mitchell.reports.float_error.decode reads patterns (subnormals as zeros).
+_ZERO_CLASS, _NORMAL, _INFINITE, _NAN = range(4)
+
+
+@intrinsic
+def _as_float64(typingctx, bits):
+    """The float64 whose IEEE pattern is ``bits`` (an int64)."""
+    if bits != types.int64:
+        return None
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.DoubleType())
+
+    return types.float64(types.int64), codegen
+
+
+@njit(**_JIT)
+def _float_class(magnitude, c):
+    """The class of a magnitude pattern: below the smallest normal a zero, up to the largest
+    finite normal, above it infinity or NaN."""
+    if magnitude < c.min_normal:
+        return _ZERO_CLASS
+    if magnitude <= c.max_finite:
+        return _NORMAL
+    return _INFINITE if magnitude == c.infinity else _NAN
+
+
+@njit(**_JIT)
+def _float_value(magnitude, c):
+    """The value of a normal magnitude pattern, exactly, by moving its fields into a float64
+    pattern (a finite number whatever ``magnitude`` is, so no NaN reaches the loops)."""
+    exponent = (magnitude >> c.mantissa_bits) - c.bias + 1023
+    fraction = magnitude & c.mantissa_mask
+    return _as_float64((exponent << 52) | (fraction << (52 - c.mantissa_bits)))
+
+
+@njit(**_JIT)
+def float_mitchell(x, y, c):
+    return x + y - c.one
+
+
+@njit(**_JIT)
+def float_lmul(x, y, c):
+    return x + y - c.one + c.lmul_offset
+
+
+@njit(**_JIT)
+def float_exact(x, y, c):
+    """The significand product rounded to nearest even, unbounded (golden ``_round_product``)."""
+    m = c.mantissa_bits
+    significand = ((x & c.mantissa_mask) | c.min_normal) * ((y & c.mantissa_mask) | c.min_normal)
+    top = significand >> (2 * m + 1)
+    shift = m + top
+    kept = significand >> shift
+    dropped = significand - (kept << shift)
+    half = np.int64(1) << (shift - 1)
+    up = np.int64(dropped > half or (dropped == half and kept & 1 == 1))
+    return (((x >> m) + (y >> m) - c.bias + top) << m) + (kept - c.min_normal) + up
+
+
+# The unbounded magnitude of each variant's product of two normal operands.
+FLOAT_KERNELS: dict[str, Callable] = {
+    "mitchell": float_mitchell, "lmul": float_lmul, "exact": float_exact}
+
+float_magnitude = _static_dispatch(
+    lambda variant: FLOAT_KERNELS[variant], "float_magnitude",
+    "``float_magnitude(variant, x, y, constants)``: the unbounded magnitude pattern of "
+    "``variant``'s product of the normal magnitudes ``x`` and ``y``.")
+
+
+@njit(**_JIT)
+def float_guarded(variant, x, y, c):
+    """The result magnitude of ``variant`` for operand magnitudes ``x`` and ``y``: the guards of
+    :mod:`mitchell.sim.float_golden`, in its order."""
+    class_x, class_y = _float_class(x, c), _float_class(y, c)
+    total = float_magnitude(variant, x, y, c)
+    if class_x == _NAN or class_y == _NAN:
+        return c.nan
+    if (class_x == _INFINITE and class_y == _ZERO_CLASS) or \
+            (class_y == _INFINITE and class_x == _ZERO_CLASS):
+        return c.nan
+    if class_x == _INFINITE or class_y == _INFINITE:
+        return c.infinity
+    if class_x == _ZERO_CLASS or class_y == _ZERO_CLASS or total < c.min_normal:
+        return np.int64(0)
+    if total > c.max_finite:
+        return c.overflow
+    return total
+
+
+@njit(inline="always", **_JIT)
+def _float_pair(variant, x, y, c, low, high):
+    """(classes differ, classes differ with the true product of the operands inside
+    ``[low, high]``, both results normal, signed relative error (|P'| - |P|) / |P| or 0) for
+    operand magnitudes ``x`` and ``y``: the same float64 values as the NumPy path's (one
+    subtraction and one division, which the loops' fast-math flags leave alone: they only
+    reassociate the sums, and no value here is NaN).
+
+    Inlined by numba (``inline="always"``, here and in :func:`_float_step`): LLVM finds the body
+    too large to inline, and a call per pair keeps the loops from vectorising (4x slower)."""
+    approx, exact = float_guarded(variant, x, y, c), float_guarded("exact", x, y, c)
+    differ = _float_class(approx, c) != _float_class(exact, c)
+    both = _float_class(approx, c) == _NORMAL and _float_class(exact, c) == _NORMAL
+    value_p = _float_value(approx if both else c.one, c)
+    value_e = _float_value(exact if both else c.one, c)
+    # Products of operands of at most 24 significant bits are exact in float64; zeros, infinities
+    # and NaNs lie outside any [low, high] with 0 < low <= high < inf.
+    operands = _float_class(x, c) == _NORMAL and _float_class(y, c) == _NORMAL
+    true = _float_value(x, c) * _float_value(y, c)
+    inside = differ and operands and low <= true <= high
+    return differ, inside, both, (value_p - value_e) / value_e
+
+
+_FLOAT_INTS = ("pairs", "relative_pairs", "class_mismatches", "class_mismatches_inside")
+_FLOAT_FLOATS = ("sum_red", "sum_sq_red", "sum_signed_red", "max_red")
+
+
+@njit(**_JIT)
+def _float_empty():
+    zero = np.int64(0)
+    return (zero, zero, zero, zero), (0.0, 0.0, 0.0, 0.0)
+
+
+@njit(inline="always", **_LOOP)
+def _float_step(state, variant, x, y, weight, c, low, high):
+    """Add the magnitude pair ``(x, y)``, standing for ``weight`` bit-pattern pairs."""
+    (pairs, relative, differ_count, inside_count), (red_sum, sq_sum, signed_sum, red_max) = state
+    differ, inside, both, error = _float_pair(variant, x, y, c, low, high)
+    red = abs(error)
+    share = float(weight)
+    zero = np.int64(0)
+    return ((pairs + weight, relative + (weight if both else zero),
+             differ_count + (weight if differ else zero),
+             inside_count + (weight if inside else zero)),
+            (red_sum + share * red, sq_sum + share * red * red, signed_sum + share * error,
+             _fmax(red_max, red)))
+
+
+@njit(**_JIT)
+def _float_merged(first, second):
+    (a0, a1, a2, a3), (f0, f1, f2, f3) = first
+    (b0, b1, b2, b3), (g0, g1, g2, g3) = second
+    return (a0 + b0, a1 + b1, a2 + b2, a3 + b3), (f0 + g0, f1 + g1, f2 + g2, _fmax(f3, g3))
+
+
+@njit(**_LOOP)
+def _float_table_row(variant, x, magnitudes, c, low, high):
+    """Magnitude ``x`` against every ``y >= x``: 4 sign patterns on the diagonal, 8 above it."""
+    state = _float_empty()
+    for y in range(x, magnitudes):
+        state = _float_step(state, variant, x, y, np.int64(8 if y > x else 4), c, low, high)
+    return state
+
+
+@njit(parallel=True, **_JIT)
+def _float_exhaustive_rows(variant, c, low, high, magnitudes, start, stop, int_rows,
+                           float_rows):
+    """Rows ``start`` to ``stop - 1`` of the exhaustive table: row ``i`` holds magnitudes ``i``
+    and ``magnitudes - 1 - i`` (never the same: ``magnitudes`` is a power of two), so every row
+    has ``magnitudes + 1`` pairs."""
+    for row in prange(start, stop):
+        state = _float_merged(_float_table_row(variant, row, magnitudes, c, low, high),
+                              _float_table_row(variant, magnitudes - 1 - row, magnitudes, c,
+                                               low, high))
+        _store(state, int_rows, float_rows, row - start)
+
+
+@njit(parallel=True, **_LOOP)
+def _float_sampled_rows(variant, c, low, high, width, key, count, start, stop, int_rows,
+                        float_rows):
+    """Chunks ``start`` to ``stop - 1`` of ``count`` random pairs of bit patterns, drawn as for
+    integer designs (:func:`_sampled_rows`); only their magnitudes are read."""
+    mask = (ONE << (width - ONE)) - ONE
+    for row in prange(start, stop):
+        state = _float_empty()
+        for index in range(row * CHUNK, min(row * CHUNK + CHUNK, count)):
+            x = np.int64(_draw(key, 2 * index, width) & mask)
+            y = np.int64(_draw(key, 2 * index + 1, width) & mask)
+            state = _float_step(state, variant, x, y, np.int64(1), c, low, high)
+        _store(state, int_rows, float_rows, row - start)
+
+
+@lru_cache(maxsize=None)
+def _float_entry_points(variant: str):
+    """The floating-point loops specialised to one variant (as :func:`_entry_points`)."""
+
+    @njit(**_JIT)
+    def exhaustive(c, low, high, magnitudes, start, stop, int_rows, float_rows):
+        _float_exhaustive_rows(variant, c, low, high, magnitudes, start, stop, int_rows,
+                               float_rows)
+
+    @njit(**_JIT)
+    def sampled(c, low, high, width, key, count, start, stop, int_rows, float_rows):
+        _float_sampled_rows(variant, c, low, high, width, key, count, start, stop, int_rows,
+                            float_rows)
+
+    return exhaustive, sampled
+
+
 # -- Python side --------------------------------------------------------------------------------
 
 def refusal(design: Design) -> str | None:
@@ -614,10 +847,11 @@ def _wraps(design: Design) -> bool:
     return bool(design.output_values(design.golden(most_negative, most_negative))[0] < 0)
 
 
-def describe(design: Design) -> str:
+def describe(design: Design | FloatDesign) -> str:
     """Which kernel measures ``design``, for the JSON."""
-    return f"mitchell.reports.kernel:{KERNELS[design.variant].product.__name__} " \
-           f"(numba {numba.__version__})"
+    function = FLOAT_KERNELS[design.variant] if isinstance(design, FloatDesign) else \
+        KERNELS[design.variant].product
+    return f"mitchell.reports.kernel:{function.__name__} (numba {numba.__version__})"
 
 
 def kernel_params(design: Design) -> tuple[int, ...]:
@@ -647,19 +881,25 @@ def _pieces(total: int) -> list[tuple[int, int]]:
     return [(start, min(start + step, total)) for start in range(0, total, step)]
 
 
-def _run(loop, arguments: tuple, rows: int,
-         progress: Callable[[float], None] | None) -> ErrorSums:
+def _rows(loop, arguments: tuple, rows: int, int_names: tuple, float_names: tuple,
+          progress: Callable[[float], None] | None) -> tuple[dict, dict]:
     """Call ``loop(*arguments, start, stop, int_rows, float_rows)`` over ``rows`` rows in pieces
-    (so that the progress bar moves and Ctrl-C is seen between them), then add the rows up
-    exactly."""
-    int_rows = np.zeros((rows, len(_INTS)), dtype=np.uint64)
-    float_rows = np.zeros((rows, len(_FLOATS)), dtype=np.float64)
+    (so that the progress bar moves and Ctrl-C is seen between them); each field's per-row sums
+    as a list of Python numbers, by name."""
+    int_rows = np.zeros((rows, len(int_names)), dtype=np.uint64)
+    float_rows = np.zeros((rows, len(float_names)), dtype=np.float64)
     for start, stop in _pieces(rows):
         loop(*arguments, start, stop, int_rows[start:stop], float_rows[start:stop])
         if progress is not None:
             progress(stop / rows)
-    ints = {name: int_rows[:, index].tolist() for index, name in enumerate(_INTS)}
-    floats = {name: float_rows[:, index].tolist() for index, name in enumerate(_FLOATS)}
+    return ({name: int_rows[:, index].tolist() for index, name in enumerate(int_names)},
+            {name: float_rows[:, index].tolist() for index, name in enumerate(float_names)})
+
+
+def _run(loop, arguments: tuple, rows: int,
+         progress: Callable[[float], None] | None) -> ErrorSums:
+    """The rows of an integer design's loop added up exactly."""
+    ints, floats = _rows(loop, arguments, rows, _INTS, _FLOATS, progress)
     up = (sum(ints["up_high"]) << 32) + sum(ints["up_low"])
     down = (sum(ints["down_high"]) << 32) + sum(ints["down_low"])
     sum_sq_red = math.fsum(floats["sum_sq_red"])
@@ -697,12 +937,66 @@ def sampled_sums(design: Design, count: int, seed: int, *,
     """Error sums over ``count`` random pairs drawn from ``seed`` (those with a defined result
     count; widths up to 32)."""
     _check(design, max_width=MAX_WIDTH)
+    key = _key(count, seed)
+    _, loop = _entry_points(design.variant, design.baseline.variant)
+    arguments = (design.signed, np.int64(_first_b(design)), *_arguments(design), key,
+                 np.int64(count))
+    return _run(loop, arguments, -(-count // CHUNK), progress)
+
+
+def _key(count: int, seed: int) -> np.uint64:
+    """The random stream of ``seed``, once ``count`` and ``seed`` are checked."""
     if not isinstance(count, int) or isinstance(count, bool) or count <= 0:
         raise ValueError(f"Samples must be a positive integer, not {count!r}")
     if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 1 << 64:
         raise ValueError(f"Seed must be an integer from 0 to 2**64 - 1, not {seed!r}")
-    _, loop = _entry_points(design.variant, design.baseline.variant)
-    key = np.uint64(_mix(U(seed)))
-    arguments = (design.signed, np.int64(_first_b(design)), *_arguments(design), key,
-                 np.int64(count))
-    return _run(loop, arguments, -(-count // CHUNK), progress)
+    return np.uint64(_mix(U(seed)))
+
+
+# Floating-point designs: every format (at most 32 bits) and variant has a kernel.
+
+def float_constants(fmt: FloatFormat) -> FloatConstants:
+    return FloatConstants(*(np.int64(value) for value in (
+        fmt.mantissa_bits, fmt.mantissa_mask, fmt.bias, fmt.one, fmt.min_normal, fmt.max_finite,
+        -1 if fmt.infinity is None else fmt.infinity, fmt.nan, fmt.overflow(0),
+        fmt.lmul_offset)))
+
+
+def _float_run(design: FloatDesign, loop, arguments: tuple, rows: int,
+               progress: Callable[[float], None] | None):
+    """Call ``loop(constants, low, high, *arguments, start, stop, int_rows, float_rows)`` over
+    ``rows`` rows, and add the rows up exactly into a ``FloatErrorSums``."""
+    # Imported here: float_error imports this module to measure with it.
+    from .float_error import FloatErrorSums, inside_bounds
+
+    low, high = inside_bounds(design.fmt)
+    ints, floats = _rows(loop, (float_constants(design.fmt), low, high, *arguments), rows,
+                         _FLOAT_INTS, _FLOAT_FLOATS, progress)
+    squares = math.fsum(floats["sum_sq_red"])
+    return FloatErrorSums(
+        **{name: sum(values) for name, values in ints.items()},
+        sum_red=math.fsum(floats["sum_red"]), sum_sq_red=squares,
+        sum_signed_red=math.fsum(floats["sum_signed_red"]), sum_sq_signed_red=squares,
+        max_red=max(floats["max_red"], default=0.0))
+
+
+def float_exhaustive_sums(design: FloatDesign, *,
+                          progress: Callable[[float], None] | None = None):
+    """The :class:`~.float_error.FloatErrorSums` of ``design`` over every pair of bit patterns
+    (formats of up to 16 bits)."""
+    if design.width > MAX_EXHAUSTIVE_WIDTH:
+        raise ValueError(f"The kernel's exhaustive sets cover formats of up to "
+                         f"{MAX_EXHAUSTIVE_WIDTH} bits, not {design.format}")
+    magnitudes = 1 << (design.width - 1)
+    loop, _ = _float_entry_points(design.variant)
+    return _float_run(design, loop, (np.int64(magnitudes),), magnitudes // 2, progress)
+
+
+def float_sampled_sums(design: FloatDesign, count: int, seed: int, *,
+                       progress: Callable[[float], None] | None = None):
+    """The :class:`~.float_error.FloatErrorSums` of ``design`` over ``count`` random pairs of bit
+    patterns drawn from ``seed`` (the integer designs' generator at the format's width)."""
+    key = _key(count, seed)
+    _, loop = _float_entry_points(design.variant)
+    return _float_run(design, loop, (U(design.width), key, np.int64(count)), -(-count // CHUNK),
+                      progress)

@@ -56,6 +56,10 @@ from .synthesis import FIELDS, check_cache, synthesize, tool_versions
 
 def design_entry(design: Design, *, samples: int | None, seed: int, area: bool,
                  asic: bool = False, retime: bool = False) -> dict:
+    if design.format != "int":
+        from .float_report import float_entry
+        return float_entry(design, samples=samples, seed=seed, area=area, asic=asic,
+                           retime=retime)
     entry = {"variant": design.variant, "width": design.width, "signed": design.signed,
              "frac_bits": design.frac_bits, "stages": design.stages, "params": design.options,
              "error": measure(design, samples=samples, seed=seed)}

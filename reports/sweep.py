@@ -6,10 +6,12 @@ from pathlib import Path
 from . import plots
 from .asic import FIELDS
 
-CSV_COLUMNS = ["variant", "width", "signed", "frac_bits", "stages", "params",
+CSV_COLUMNS = ["variant", "format", "width", "signed", "frac_bits", "stages", "params",
                "pairs", "relative_pairs", "exhaustive", "seed", "er", "med", "nmed", "mred", "wce",
                "wcre", "bias", "mse", "mean_error",
                "cells", "transistors", "depth", "ice40_lut4", "ice40_carry", "ice40_dff", "fmax_mhz"]
+# Floating-point designs' error columns (reports/float_error.py), after the others when present.
+FLOAT_COLUMNS = ["class_mismatches", "class_mismatches_inside"]
 
 
 def pareto_front(points: list[tuple[float, float]]) -> list[int]:
@@ -26,8 +28,10 @@ def csv_rows(entries: list[dict]) -> list[dict]:
     rows = []
     for entry in entries:
         row = {key: entry[key] for key in ("variant", "width", "signed", "frac_bits", "stages")}
+        row["format"] = entry.get("format", "int")
         row["params"] = " ".join(f"{k}={v}" for k, v in entry["params"].items())
         row.update({key: value for key, value in entry["error"].items() if key in CSV_COLUMNS})
+        row.update({key: value for key, value in entry["error"].items() if key in FLOAT_COLUMNS})
         row.update(entry.get("area", {}))
         row.update({key: value for key, value in entry.get("asic", {}).items() if key in FIELDS})
         rows.append(row)
@@ -40,7 +44,9 @@ def write_sweep(sweep: dict, folder: Path) -> list[str]:
     with open(folder / "sweep.csv", "w", newline="") as stream:
         # The standard-cell columns come when that flow ran.
         asic = any("asic" in entry for entry in entries)
-        writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS + (list(FIELDS) if asic else []))
+        floats = any("format" in entry for entry in entries)
+        writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS + (list(FIELDS) if asic else [])
+                                + (FLOAT_COLUMNS if floats else []))
         writer.writeheader()
         writer.writerows(csv_rows(entries))
     if all("area" in entry for entry in entries):

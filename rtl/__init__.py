@@ -4,6 +4,8 @@ from .antilogarithm import Antilogarithm
 from .dadda import DaddaMultiplier
 from .divider import ExactDivider, MitchellDivider
 from .exact import ExactMultiplier
+from .float_format import FORMATS, FloatFormat
+from .float_mul import ExactFloatMultiplier, FloatMitchellMultiplier
 from .lod import LeadingOneDetector, OneHotLeadingOneDetector
 from .logarithm import Logarithm
 from .iterative import IterativeLogMultiplier, NearestOneMultiplier
@@ -17,7 +19,8 @@ from .verilog import to_verilog
 
 __all__ = [
     "ARCHITECTURES", "Antilogarithm", "BarrelShifter", "DaddaMultiplier", "ExactDivider",
-    "ExactMultiplier", "IterativeLogMultiplier", "LeadingOneDetector", "LogMultiplier",
+    "ExactFloatMultiplier", "ExactMultiplier", "FORMATS", "FloatFormat",
+    "FloatMitchellMultiplier", "IterativeLogMultiplier", "LeadingOneDetector", "LogMultiplier",
     "Logarithm", "MinimallyBiasedMultiplier", "MitchW", "MitchellDivider", "MitchellMultiplier",
     "Multiplier", "NearestOneMultiplier", "OneHotLeadingOneDetector", "OneHotShifter",
     "PrefixAdder", "Residue",

@@ -26,6 +26,8 @@ class Design:
     stages: int = 0
     signed: bool = False
     params: tuple = field(default=())
+    # Integer operands; floating-point designs are mitchell.sim.float_design.FloatDesign.
+    format = "int"
 
     def __post_init__(self):
         entry = lookup(self.variant)

@@ -87,6 +87,8 @@ class VectorSet:
     spec: str
     width: int
     seed: int = 1
+    # A floating-point format's name: corners are then its special values (sim/float_vectors.py).
+    format: str = "int"
 
     def __post_init__(self):
         check_seed(self.seed)
@@ -109,9 +111,9 @@ class VectorSet:
                                  f"2**{self.width}), joined with '+', not {part!r}{where}")
 
     @classmethod
-    def default(cls, width: int, seed: int = 1) -> "VectorSet":
+    def default(cls, width: int, seed: int = 1, format: str = "int") -> "VectorSet":
         """Exhaustive up to 8 bits, else 100,000 random pairs plus the corners."""
-        return cls("exhaustive" if width <= 8 else "random:100000+corners", width, seed)
+        return cls("exhaustive" if width <= 8 else "random:100000+corners", width, seed, format)
 
     @property
     def parts(self) -> list[str]:
@@ -129,7 +131,7 @@ class VectorSet:
             elif kind == "pair":
                 total += 1
             else:
-                total += len(corner_values(self.width)) ** 2
+                total += len(self._corners()[0])
         return total
 
     def chunks(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -151,7 +153,13 @@ class VectorSet:
                 dtype = dtype_for(self.width)
                 yield tuple(np.array([value], dtype=dtype) for value in _pair(count, self.width))
             else:
-                yield corners(self.width)
+                yield self._corners()
+
+    def _corners(self) -> tuple[np.ndarray, np.ndarray]:
+        if self.format == "int":
+            return corners(self.width)
+        from .float_vectors import float_corners
+        return float_corners(self.format)
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """All pairs at once."""

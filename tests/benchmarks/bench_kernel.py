@@ -1,7 +1,8 @@
 """Speed of the compiled metric kernel: 16-bit exhaustive sets, 10,000,000 sampled 32-bit pairs,
-and the one-time compile.
+bf16 exhaustive (2**32 pairs) and 10,000,000 sampled fp32 pairs, and the one-time compile.
 
 Run: python tests/benchmarks/bench_kernel.py [--repeat 3] [--variant NAME ...] [--all]
+     [--float-variant NAME ...]
 Prints medians of wall time and of CPU time (all threads), so that runs on a shared machine can
 be read: on two idle cores the wall time is about half the CPU time. The compile is timed in a
 fresh process with an empty numba cache; "cached load" is a fresh process's first call once
@@ -20,16 +21,23 @@ import numba
 from mitchell.reports import kernel
 from mitchell.sim.catalogue import CATALOGUE
 from mitchell.sim.design import Design
+from mitchell.sim.float_design import FLOAT_DESIGNS, FloatDesign
 
 FIRST_CALL = """
 import sys, time
 from mitchell.reports import kernel
 from mitchell.sim.design import Design
-design = Design(variant=sys.argv[1], width=4)
+from mitchell.sim.float_design import FloatDesign
+if sys.argv[1].startswith("float-"):
+    design = FloatDesign("fp8-e5m2", sys.argv[1].removeprefix("float-"))
+    exhaustive, sampled = kernel.float_exhaustive_sums, kernel.float_sampled_sums
+else:
+    design = Design(variant=sys.argv[1], width=4)
+    exhaustive, sampled = kernel.exhaustive_sums, kernel.sampled_sums
 started, cpu = time.perf_counter(), time.process_time()
-kernel.exhaustive_sums(design)
+exhaustive(design)
 middle, middle_cpu = time.perf_counter(), time.process_time()
-kernel.sampled_sums(design, 1000, 1)
+sampled(design, 1000, 1)
 print(middle - started, middle_cpu - cpu, time.perf_counter() - middle,
       time.process_time() - middle_cpu)
 """
@@ -37,7 +45,7 @@ print(middle - started, middle_cpu - cpu, time.perf_counter() - middle,
 
 def first_call(variant: str, cache: str) -> list[float]:
     """Wall and CPU seconds of the first exhaustive and of the first sampled call in a fresh
-    process."""
+    process; ``variant`` is a catalogue name or ``float-`` and a floating-point variant."""
     result = subprocess.run([sys.executable, "-c", FIRST_CALL, variant], check=True,
                             capture_output=True, text=True,
                             env=dict(os.environ, NUMBA_CACHE_DIR=cache))
@@ -61,14 +69,18 @@ def main() -> None:
     parser.add_argument("--variant", action="append", choices=list(CATALOGUE),
                         help="designs to time at 16 bits (default mbm and mitchell-div)")
     parser.add_argument("--all", action="store_true", help="every design of the catalogue")
+    parser.add_argument("--float-variant", action="append", choices=list(FLOAT_DESIGNS),
+                        help="floating-point designs to time on bf16 (default mitchell; "
+                             "every one with --all)")
     args = parser.parse_args()
     variants = list(CATALOGUE) if args.all else args.variant or ["mbm", "mitchell-div"]
+    float_variants = list(FLOAT_DESIGNS) if args.all else args.float_variant or ["mitchell"]
     print(f"numba {numba.__version__}, {numba.get_num_threads()} threads, "
           f"threading layer after first call below; load average {os.getloadavg()[0]:.1f}")
 
     print(f"\n{'first call (wall s / cpu s)':40} {'compile exhaustive':>19} "
           f"{'compile sampled':>16} {'cached load':>12}")
-    for variant in variants:
+    for variant in variants + [f"float-{variant}" for variant in float_variants]:
         with tempfile.TemporaryDirectory() as cache:
             exhaustive, exhaustive_cpu, sampled, sampled_cpu = first_call(variant, cache)
             load = sum(first_call(variant, cache)[::2])
@@ -87,6 +99,17 @@ def main() -> None:
     wall, cpu, sums = timed(lambda: kernel.sampled_sums(design, 10_000_000, 1), args.repeat)
     print(f"{design.label:40} {'10,000,000 sampled':>24} {wall:8.2f} {cpu:8.2f} "
           f"{sums.pairs / wall:15,.0f}")
+    for variant in float_variants:
+        design = FloatDesign("bf16", variant)
+        kernel.float_exhaustive_sums(FloatDesign("fp8-e5m2", variant))
+        wall, cpu, sums = timed(lambda: kernel.float_exhaustive_sums(design), args.repeat)
+        print(f"{design.label:40} {'exhaustive ' + format(sums.pairs, ','):>24} {wall:8.2f} "
+              f"{cpu:8.2f} {sums.pairs / wall:15,.0f}", flush=True)
+        design = FloatDesign("fp32", variant)
+        wall, cpu, sums = timed(lambda: kernel.float_sampled_sums(design, 10_000_000, 1),
+                                args.repeat)
+        print(f"{design.label:40} {'10,000,000 sampled':>24} {wall:8.2f} {cpu:8.2f} "
+              f"{sums.pairs / wall:15,.0f}", flush=True)
     print(f"threading layer: {numba.threading_layer()}")
 
 
