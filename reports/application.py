@@ -7,14 +7,14 @@ from pathlib import Path
 import numpy as np
 
 from . import digits, images
-from ..sim.fp32_standin import mitchell_fp32_product
+from ..sim.apply import mitchell_fp32_product
 from ..rtl.params import check_int
 from ..sim.design import Design
 
 TASKS = ("digits-infer", "digits-train", "image")
 INFER_MAX_WIDTH = 16
 MAX_EPOCHS = 100
-TRAINING_PRODUCT = "Mitchell's fp32 bit-pattern product (mitchell.sim.fp32_standin.mitchell_fp32_product)"
+TRAINING_PRODUCT = "Mitchell's fp32 bit-pattern product (mitchell.sim.apply.mitchell_fp32_product)"
 
 
 def check_epochs(epochs) -> int:

@@ -134,7 +134,7 @@ def make_design(*, kind=Design, **fields) -> Design:
 
 def design_from(args: argparse.Namespace, **overrides) -> Design:
     variant = overrides.get("variant", args.variant)
-    if args.format != "int":
+    if getattr(args, "format", "int") != "int":  # apply and export take integer designs only
         return float_design_from(args, variant)
     if overrides.get("width", args.width) is None:
         raise UsageError(f"the following arguments are required: --width (or --format) "

@@ -3,7 +3,7 @@ quantised inference with the integer designs, and training with Mitchell's fp32 
 
 - :func:`train`: minibatch SGD from a fixed seed where every product of the forward and the
   backward pass, and of the weight update, goes through a product function (``numpy.multiply``
-  for exact fp32, :func:`~mitchell.sim.fp32_standin.mitchell_fp32_product` for Mitchell's);
+  for exact fp32, :func:`~mitchell.sim.apply.mitchell_fp32_product` for Mitchell's);
   matmuls through :func:`mitchell.sim.apply.matmul` (float64 sums). What is not a product stays
   exact: additions, ReLU (a select), softmax (exponentials and one division per sample).
 - :func:`infer`: the exactly trained network quantised to signed ``width``-bit weights and

@@ -8,7 +8,7 @@
   as a number, bit for bit the golden model's (:meth:`Design.golden`). Results are ``int64``
   where every value fits (``uint64`` for unsigned 32-bit products, Python ints above).
 - or an elementwise product function ``f(a, b)`` of float arrays, such as
-  :func:`mitchell.sim.fp32_standin.mitchell_fp32_product` or ``numpy.multiply`` for the exact one.
+  :func:`mitchell_fp32_product` or ``numpy.multiply`` for the exact one.
 
 ``matmul`` approximates every product ``A[i, k] * B[k, j]`` and adds them exactly: in ``int64``
 for a design (Python ints where ``K * 2**(2 * width)`` could pass ``2**63``), in ``float64`` for a
@@ -38,10 +38,11 @@ from functools import lru_cache
 import numpy as np
 
 from .design import Design
+from .float_golden import float_mitchell
 from .vectors import exhaustive
 
 __all__ = ["BLOCK_PRODUCTS", "LUT_MAX_WIDTH", "multiply", "matmul", "conv2d", "im2col",
-           "operand_range"]
+           "mitchell_fp32_product", "operand_range"]
 
 # Products formed at once by matmul and conv2d: bounds their working memory.
 BLOCK_PRODUCTS = 1 << 18
@@ -254,3 +255,14 @@ def conv2d(images, kernels, design, *, stride: int = 1, padding: int = 0) -> np.
     result = matmul(columns, kernels.reshape(f, -1).T, design)
     result = result.reshape(n, out_h, out_w, f).transpose(0, 3, 1, 2)
     return result[0, 0] if single else result
+
+
+def mitchell_fp32_product(a, b) -> np.ndarray:
+    """Mitchell's product of float32 arrays (broadcast together), through the fp32
+    ``float-mitchell`` golden model (:func:`mitchell.sim.float_golden.float_mitchell`, whose
+    guards hold for zeros, subnormals, infinities, NaN and the range's ends): the bit-pattern
+    addition of Mogami 2020, as a product function for :func:`matmul`."""
+    a, b = np.broadcast_arrays(np.asarray(a, dtype=np.float32), np.asarray(b, dtype=np.float32))
+    patterns = float_mitchell(a.view(np.uint32).reshape(-1), b.view(np.uint32).reshape(-1),
+                              format="fp32")
+    return patterns.astype(np.uint32).view(np.float32).reshape(a.shape)

@@ -6,7 +6,7 @@ import pytest
 
 from mitchell.sim import apply
 from mitchell.reports import digits, images
-from mitchell.sim.fp32_standin import mitchell_fp32_product
+from mitchell.sim.apply import mitchell_fp32_product
 from mitchell.sim.design import Design
 
 

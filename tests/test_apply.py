@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import mitchell.sim.apply as apply
-from mitchell.sim.fp32_standin import mitchell_fp32_product
+from mitchell.sim.apply import mitchell_fp32_product
 from mitchell.sim.catalogue import CATALOGUE
 from mitchell.sim.design import Design
 

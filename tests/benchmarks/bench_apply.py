@@ -12,7 +12,7 @@ import tracemalloc
 import numpy as np
 
 from mitchell.sim import apply
-from mitchell.sim.fp32_standin import mitchell_fp32_product
+from mitchell.sim.apply import mitchell_fp32_product
 from mitchell.sim.design import Design
 
 
