@@ -7,7 +7,7 @@ import random
 
 import numpy as np
 import pytest
-from amaranth.hdl import ClockDomain, Module, Mux
+from amaranth.hdl import Module, Mux
 from amaranth.sim import Simulator
 
 from mitchell.rtl import (MinimallyBiasedMultiplier, MitchellMultiplier, MitchW, Multiplier,
@@ -26,6 +26,7 @@ from mitchell.sim.amaranth_sim import simulate
 from mitchell.sim.scalar import mitch_w_scalar, mitchell_scalar
 
 from .conftest import COCOTB_SIMULATORS
+from .resets import outputs_around_reset
 
 ARCHS = list(ARCHITECTURES)
 
@@ -275,32 +276,7 @@ def test_pipelined_reset_shows_zero(arch):
     """p is 0 during reset and until the first operands after it reach the output."""
     stages = 3
     dut = MitchellMultiplier(width=8, stages=stages, arch=arch)
-    top = Module()
-    top.domains.sync = sync = ClockDomain()
-    top.submodules.dut = dut
-    seen = []
-
-    async def bench(ctx):
-        ctx.set(dut.a, 200)
-        ctx.set(dut.b, 100)
-        for _ in range(stages + 1):
-            await ctx.tick()
-        seen.append(ctx.get(dut.p))
-        ctx.set(dut.a, 7)
-        ctx.set(dut.b, 9)
-        ctx.set(sync.rst, 1)
-        for _ in range(2):
-            await ctx.tick()
-            seen.append(ctx.get(dut.p))
-        ctx.set(sync.rst, 0)
-        for _ in range(stages):
-            await ctx.tick()
-            seen.append(ctx.get(dut.p))
-
-    sim = Simulator(top)
-    sim.add_clock(1e-6)
-    sim.add_testbench(bench)
-    sim.run()
+    seen = outputs_around_reset(dut, stages=stages, full=(200, 100), after=(7, 9))
     full, after = (int(golden.mitchell_product([x], [y], width=8)[0])
                    for x, y in [(200, 100), (7, 9)])
     assert full != 0 and after != 0

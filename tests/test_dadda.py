@@ -5,8 +5,6 @@ import itertools
 import random
 
 import pytest
-from amaranth.hdl import ClockDomain, Module
-from amaranth.sim import Simulator
 
 from mitchell.rtl import DaddaMultiplier
 from mitchell.rtl.dadda import choose_plan, dadda_plan
@@ -16,6 +14,7 @@ from mitchell.sim.vectors import VectorSet
 
 from .conftest import SIMULATORS, on
 from .mutants import DroppedCarry
+from .resets import outputs_around_reset
 
 # The two final adders written out; "auto" picks one of them (test_auto_adder_and_cuts_at_16_bits).
 ADDERS = ["alu", "kogge-stone"]
@@ -140,32 +139,7 @@ def test_pipelined_latency_throughput_and_reset_on_the_cocotb_bench(simulator, s
 @pytest.mark.parametrize("adder", ADDERS)
 def test_reset_shows_zero_until_new_operands_arrive(adder, stages):
     dut = DaddaMultiplier(width=8, stages=stages, adder=adder)
-    top = Module()
-    top.domains.sync = sync = ClockDomain()
-    top.submodules.dut = dut
-    seen = []
-
-    async def bench(ctx):
-        ctx.set(dut.a, 251)
-        ctx.set(dut.b, 243)
-        for _ in range(stages + 1):
-            await ctx.tick()
-        seen.append(ctx.get(dut.p))  # every register holds a part of 251 x 243
-        ctx.set(dut.a, 7)
-        ctx.set(dut.b, 9)
-        ctx.set(sync.rst, 1)
-        for _ in range(2):
-            await ctx.tick()
-            seen.append(ctx.get(dut.p))
-        ctx.set(sync.rst, 0)
-        for _ in range(stages):
-            await ctx.tick()
-            seen.append(ctx.get(dut.p))
-
-    sim = Simulator(top)
-    sim.add_clock(1e-6)
-    sim.add_testbench(bench)
-    sim.run()
+    seen = outputs_around_reset(dut, stages=stages, full=(251, 243), after=(7, 9))
     assert seen == [251 * 243, 0, 0] + [0] * (stages - 1) + [63]
 
 

@@ -1,6 +1,5 @@
 """RTL against the golden model in Amaranth's simulator."""
 import pytest
-from amaranth.hdl import ClockDomain, Module
 from amaranth.sim import Simulator
 
 from mitchell.rtl import BarrelShifter, LeadingOneDetector, MitchellMultiplier
@@ -10,7 +9,7 @@ from mitchell.sim.check import compare
 from mitchell.sim.design import Design
 
 from .mutants import ExtraLatency, FlippedBit
-
+from .resets import outputs_around_reset
 
 def check(design: Design, a, b, dut=None):
     got = simulate(dut if dut is not None else design.component(), a, b)
@@ -89,32 +88,7 @@ def test_pipelined_reset_shows_zero(variant):
     """p is 0 during reset and until the first operands after it reach the output."""
     stages = 3
     dut = Design(variant=variant, width=8, stages=stages).component()
-    top = Module()
-    top.domains.sync = sync = ClockDomain()
-    top.submodules.dut = dut
-    seen = []
-
-    async def bench(ctx):
-        ctx.set(dut.a, 200)
-        ctx.set(dut.b, 100)
-        for _ in range(stages + 1):
-            await ctx.tick()
-        seen.append(ctx.get(dut.p))  # the pipeline is full of 200 x 100
-        ctx.set(dut.a, 7)
-        ctx.set(dut.b, 9)
-        ctx.set(sync.rst, 1)
-        for _ in range(2):
-            await ctx.tick()
-            seen.append(ctx.get(dut.p))
-        ctx.set(sync.rst, 0)
-        for _ in range(stages):
-            await ctx.tick()
-            seen.append(ctx.get(dut.p))
-
-    sim = Simulator(top)
-    sim.add_clock(1e-6)
-    sim.add_testbench(bench)
-    sim.run()
+    seen = outputs_around_reset(dut, stages=stages, full=(200, 100), after=(7, 9))
     full = Design(variant=variant, width=8).golden([200], [100])[0]
     after = Design(variant=variant, width=8).golden([7], [9])[0]
     assert seen == [full, 0, 0] + [0] * (stages - 1) + [after]
