@@ -134,7 +134,7 @@ def make_design(*, kind=Design, **fields) -> Design:
 
 def design_from(args: argparse.Namespace, **overrides) -> Design:
     variant = overrides.get("variant", args.variant)
-    if getattr(args, "format", "int") != "int":  # apply and export take integer designs only
+    if getattr(args, "format", "int") != "int":  # apply has no --format: integer designs only
         return float_design_from(args, variant)
     if overrides.get("width", args.width) is None:
         raise UsageError(f"the following arguments are required: --width (or --format) "
@@ -666,17 +666,15 @@ def seconds(text: str) -> float:
 def run_export(args: argparse.Namespace) -> int:
     from .error_analysis import measure
     from .export import check_export, default_output, export
+    from .float_error import measure_float
 
-    if args.format != "int":
-        raise UsageError(f"export writes integer multipliers, not --format {args.format} "
-                         f"(use mitchell verilog --format {args.format} for its Verilog)")
     design = design_from(args)
     try:
         check_export(design, args.layout)
         if args.area and args.layout != "c":
             raise ValueError(f"--area goes into a C model's header, not into layout {args.layout}")
-        metrics = measure(design, samples=args.samples, seed=args.seed) \
-            if args.layout == "c" else None
+        metrics = (measure if args.format == "int" else measure_float)(
+            design, samples=args.samples, seed=args.seed) if args.layout == "c" else None
     except ValueError as error:
         raise UsageError(str(error)) from None
     area = flow_results(design, "generic") if args.area else None
@@ -844,14 +842,16 @@ def parser() -> argparse.ArgumentParser:
     export = commands.add_parser(
         "export", help="lookup table (TFApprox, TorchApprox, AdaPT, .npy) or C model of a design",
         description="Write a design as an approximate-DNN tool's lookup table (8 bits) or as a "
-                    "self-contained C model (.c and .h, widths up to 32).")
+                    "self-contained C model (.c and .h, widths up to 32, or --format on bit "
+                    "patterns).")
     add_design_options(export)
     export.add_argument("--layout", required=True,
                         choices=["tfapprox", "torchapprox", "adapt", "npy", "c"],
                         help="tfapprox: raw uint16[65536], index a*256+b, unsigned; torchapprox: "
                              ".npy int16[256][256] by two's-complement pattern, signed; adapt: "
                              "C header const int16_t lut[256][256], signed; npy: int32 table "
-                             "row a, column b, up to 8 bits; c: NAME.c and NAME.h")
+                             "row a, column b, up to 8 bits; c: NAME.c and NAME.h (the only layout "
+                             "with --format)")
     export.add_argument("-o", "--output", type=output_file, default=None,
                         help="output file (for c, NAME.c or NAME.h names both; default: a name "
                              "from the design, such as mitchell8u.c, in the current folder)")

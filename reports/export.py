@@ -12,7 +12,11 @@ Layouts (all read back by the tests in these terms and compared with the golden 
   operand's bit pattern (two's complement when signed), column = second's.
 - ``c``: a ``.c``/``.h`` pair with one function, ``uint64_t mitchell16u(uint16_t a, uint16_t b)``
   (``int64_t ...s(int16_t, int16_t)`` when signed), for widths up to 32, with the design's
-  parameters and error metrics (and area, when measured) in its header comment.
+  parameters and error metrics (and area, when measured) in its header comment. A
+  floating-point design (``--format``) has one function on bit patterns,
+  ``uint16_t bf16_mitchell(uint16_t a, uint16_t b)`` (``uint8_t`` for fp8, ``uint32_t`` for fp32),
+  with the guards of :mod:`mitchell.sim.float_golden` in their order. This is its only layout:
+  the tables above are of integer products.
 """
 import os
 from importlib.metadata import version
@@ -20,8 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ..rtl.float_format import FloatFormat
 from ..sim import golden
 from ..sim.design import Design
+from ..sim.float_design import FLOAT_DESIGNS, FloatDesign
 from ..sim.files import OutputError, atomic_file
 from ..sim.vectors import exhaustive
 
@@ -34,6 +40,12 @@ def check_export(design: Design, layout: str) -> None:
     """Raises ValueError, with the reason, if ``layout`` cannot hold ``design``."""
     if layout not in LAYOUTS:
         raise ValueError(f"Layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
+    if isinstance(design, FloatDesign):
+        if layout != "c":
+            raise ValueError(f"Layout {layout} holds a table of integer products; a "
+                             f"floating-point design (--format {design.format}) exports as "
+                             f"--layout c")
+        return
     if design.entry.kind.name != "multiplier":
         raise ValueError(f"Exports take multipliers, not {design.variant!r}")
     if layout == "c":
@@ -74,7 +86,10 @@ def _narrowed(values: np.ndarray, dtype) -> np.ndarray:
 
 
 def function_name(design: Design) -> str:
-    """The C function's name: variant, width, ``u``/``s``, and the options off their defaults."""
+    """The C function's name: variant, width, ``u``/``s``, and the options off their defaults;
+    for a floating-point design, format and variant (``fp8_e4m3_lmul``)."""
+    if isinstance(design, FloatDesign):
+        return f"{design.format.replace('-', '_')}_{design.variant}"
     name = f"{design.variant.replace('-', '_')}{design.width}{'s' if design.signed else 'u'}"
     defaults = Design(variant=design.variant, width=design.width)
     if design.frac_bits != defaults.frac_bits:
@@ -283,22 +298,38 @@ def _c_type(width: int, signed: bool) -> str:
     return f"{'' if signed else 'u'}int{bits}_t"
 
 
-def header_comment(design: Design, *, metrics: dict | None, area: dict | None) -> str:
+def header_comment(design: Design | FloatDesign, *, metrics: dict | None,
+                   area: dict | None) -> str:
     from .metrics import describe_pairs
 
-    kind = "signed (two's complement)" if design.signed else "unsigned"
-    lines = [f"{function_name(design)}: {design.label}",
-             f"{design.entry.summary}.",
-             f"Operands: {kind} {design.width}-bit (only the low {design.width} bits of each "
-             f"argument are read); result: the {2 * design.width}-bit product p as a number.",
-             f"Written by mitchell {version('mitchell')} (mitchell export --layout c); the tests "
-             f"compare it with the golden model."]
-    if metrics is not None:
-        lines.append(f"Error against the exact product over {describe_pairs(metrics)} "
-                     f"(MRED, WCRE, bias over the {metrics['relative_pairs']:,} with P != 0):")
-        lines += [f"ER% = {100 * metrics['er']:.4f}", f"MRED% = {100 * metrics['mred']:.4f}",
-                  f"WCRE% = {100 * metrics['wcre']:.4f}", f"bias% = {100 * metrics['bias']:.4f}",
-                  f"NMED% = {100 * metrics['nmed']:.6f}", f"WCE = {metrics['wce']}"]
+    written = (f"Written by mitchell {version('mitchell')} (mitchell export --layout c); the tests "
+               f"compare it with the golden model.")
+    if isinstance(design, FloatDesign):
+        lines = [f"{function_name(design)}: {design.label}", f"{FLOAT_DESIGNS[design.variant]}.",
+                 *_float_operands(design.fmt), written]
+        if metrics is not None:
+            lines.append(f"Error against the exact product rounded to nearest even over "
+                         f"{describe_pairs(metrics)}, over the {metrics['relative_pairs']:,} "
+                         f"where both results are normal:")
+            lines += [f"MRED% = {100 * metrics['mred']:.4f}",
+                      f"WCRE% = {100 * metrics['wcre']:.4f}",
+                      f"bias% = {100 * metrics['bias']:.4f}",
+                      f"results of another class (zero, normal, infinity, NaN) than the "
+                      f"exact product's, at the ends of the range = {metrics['class_mismatches']:,}"]
+    else:
+        kind = "signed (two's complement)" if design.signed else "unsigned"
+        lines = [f"{function_name(design)}: {design.label}",
+                 f"{design.entry.summary}.",
+                 f"Operands: {kind} {design.width}-bit (only the low {design.width} bits of each "
+                 f"argument are read); result: the {2 * design.width}-bit product p as a number.",
+                 written]
+        if metrics is not None:
+            lines.append(f"Error against the exact product over {describe_pairs(metrics)} "
+                         f"(MRED, WCRE, bias over the {metrics['relative_pairs']:,} with P != 0):")
+            lines += [f"ER% = {100 * metrics['er']:.4f}", f"MRED% = {100 * metrics['mred']:.4f}",
+                      f"WCRE% = {100 * metrics['wcre']:.4f}",
+                      f"bias% = {100 * metrics['bias']:.4f}",
+                      f"NMED% = {100 * metrics['nmed']:.6f}", f"WCE = {metrics['wce']}"]
     if area is not None:
         lines.append("Area (Yosys synth -flatten, abc -g cmos2; iCE40 HX8K with nextpnr-ice40):")
         lines += [f"{key} = {value}" for key, value in area.items()]
@@ -307,19 +338,43 @@ def header_comment(design: Design, *, metrics: dict | None, area: dict | None) -
     return "".join(f"// {line}\n" for line in lines)
 
 
-def c_model(design: Design, *, header: str, metrics: dict | None = None,
+def _float_operands(fmt: FloatFormat) -> list[str]:
+    """The header comment's description of a format's patterns and of the guards."""
+    infinity = ["infinity * zero (or subnormal) -> NaN;", "infinity * finite -> signed infinity;"]
+    return [f"Operands and result: {fmt.name} bit patterns (sign, {fmt.exponent_bits} exponent "
+            f"bits biased by {fmt.bias}, {fmt.mantissa_bits} fraction bits).",
+            "Guards (those of mitchell.sim.float_golden), in this order:",
+            f"NaN operand -> NaN 0x{fmt.nan:X};", *(infinity if fmt.infinities else []),
+            "zero or subnormal operand -> signed zero;",
+            "result below the smallest normal -> signed zero;",
+            "result above the largest finite -> "
+            + ("signed infinity." if fmt.infinities else "NaN (E4M3 has no infinity).")]
+
+
+def _c_pair(name: str, comment: str, prototype: str, header: str,
+            code: str) -> tuple[str, str]:
+    """The ``.c`` and ``.h`` texts of one function ``name``: the ``.h`` declares ``prototype``,
+    the ``.c`` (``code``, defining it) includes ``header``."""
+    guard = f"{name.upper()}_H"
+    h_text = (f"{comment}#ifndef {guard}\n#define {guard}\n\n#include <stdint.h>\n\n"
+              f"{prototype};\n\n#endif\n")
+    return f"{comment}#include \"{header}\"\n\n{code}", h_text
+
+
+def c_model(design: Design | FloatDesign, *, header: str, metrics: dict | None = None,
             area: dict | None = None) -> tuple[str, str]:
     """The ``.c`` and ``.h`` texts of ``design``'s C model; ``header`` is the ``.h``'s file name,
     which the ``.c`` includes."""
     name = function_name(design)
+    comment = header_comment(design, metrics=metrics, area=area)
+    if isinstance(design, FloatDesign):
+        pattern = f"uint{design.width}_t"
+        prototype = f"{pattern} {name}({pattern} a, {pattern} b)"
+        return _c_pair(name, comment, prototype, header, float_c_code(design, prototype))
     helpers, body = c_core(design)
     operand = _c_type(design.width, design.signed)
     result = "int64_t" if design.signed else "uint64_t"
     prototype = f"{result} {name}({operand} a, {operand} b)"
-    comment = header_comment(design, metrics=metrics, area=area)
-    guard = f"{name.upper()}_H"
-    h_text = (f"{comment}#ifndef {guard}\n#define {guard}\n\n#include <stdint.h>\n\n"
-              f"{prototype};\n\n#endif\n")
     mask = f"0x{(1 << design.width) - 1:X}u"
     core = f"static uint64_t {name}_core(uint64_t a, uint64_t b)\n{{\n{body}}}\n"
     if design.signed:
@@ -340,5 +395,73 @@ def c_model(design: Design, *, header: str, metrics: dict | None = None,
     else:
         public = f"{prototype}\n{{\n    return {name}_core((uint64_t)a & {mask}, " \
                  f"(uint64_t)b & {mask});\n}}\n"
-    c_text = (f"{comment}#include \"{header}\"\n\n{helpers}\n{core}\n{public}")
-    return c_text, h_text
+    return _c_pair(name, comment, prototype, header, f"{helpers}\n{core}\n{public}")
+
+
+# The floating-point C model: the guards of mitchell.sim.float_golden.guarded, in its order,
+# around the magnitude of the product of two normal operands, all on int64_t (an fp32 magnitude
+# sum, and a 24 x 24-bit significand product, fit).
+
+_ROUNDED = """/* The product of normal magnitudes x, y rounded to nearest even at the fraction width, as an
+   unbounded magnitude pattern (its exponent field may be below 1 or above the largest). */
+static int64_t {p}_rounded(int64_t x, int64_t y)
+{{
+    int64_t significand = ((x & {mantissa_mask}) | {min_normal}) * ((y & {mantissa_mask}) | {min_normal});
+    int64_t exponent = (x >> {m}) + (y >> {m}) - {bias};
+    /* The significand product has 2m + 1 or 2m + 2 bits: drop m or m + 1 of them. */
+    int top = (int)(significand >> {m2_1});
+    int64_t kept = significand >> ({m} + top);
+    int64_t dropped = significand - (kept << ({m} + top));
+    int64_t half = (int64_t)1 << ({m} - 1 + top);
+    int up = dropped > half || (dropped == half && (kept & 1) == 1);
+    /* kept holds the implicit one at bit m; a round-up carry into bit m + 1 moves to the
+       exponent by the same addition. */
+    return (exponent + top) * {min_normal} + (kept - {min_normal}) + up;
+}}
+
+"""
+
+_MAGNITUDES = {
+    # The bit-pattern addition: a carry out of the fraction sum goes into the exponent.
+    "mitchell": "x + y - {one}",
+    "lmul": "x + y - {one} + {lmul_offset}",
+    "exact": "{p}_rounded(x, y)",
+}
+
+
+def float_c_code(design: FloatDesign, prototype: str) -> str:
+    """The C definition of ``prototype``, ``design``'s model, with its helper."""
+    fmt = design.fmt
+    digits = (fmt.width + 3) // 4
+    hexadecimal = {key: f"0x{value:0{digits}X}" for key, value in dict(
+        mantissa_mask=fmt.mantissa_mask, min_normal=fmt.min_normal, one=fmt.one,
+        max_finite=fmt.max_finite, magnitude_mask=fmt.magnitude_mask,
+        sign_mask=fmt.sign_mask, nan=fmt.nan, infinity=fmt.infinity or 0,
+        lmul_offset=fmt.lmul_offset).items()}
+    values = dict(hexadecimal, p=function_name(design), m=fmt.mantissa_bits,
+                  m2_1=2 * fmt.mantissa_bits + 1, bias=fmt.bias,
+                  pattern=f"uint{fmt.width}_t")
+    if fmt.infinities:
+        special = """    if (x > {infinity} || y > {infinity}) return {nan};  /* 1. NaN */
+    if ((x == {infinity} && y < {min_normal}) || (y == {infinity} && x < {min_normal}))
+        return {nan};  /* 2. infinity * zero (or subnormal) */
+    if (x == {infinity} || y == {infinity}) return ({pattern})(sign | {infinity});  /* 3. */
+"""
+        overflow = "({pattern})(sign | {infinity})"
+    else:
+        special = "    if (x == {nan} || y == {nan}) return {nan};  /* 1. NaN (no infinities) */\n"
+        overflow = "{nan}"
+    body = """{prototype}
+{{
+    int64_t x = a & {magnitude_mask}, y = b & {magnitude_mask}, total;
+    {pattern} sign = ({pattern})((a ^ b) & {sign_mask});
+""" + special + """    if (x < {min_normal} || y < {min_normal}) return sign;  /* 4. zero or subnormal operand */
+    /* the product's magnitude pattern, unbounded (either end may be passed) */
+    total = """ + _MAGNITUDES[design.variant] + """;
+    if (total < {min_normal}) return sign;  /* 5. underflow */
+    if (total > {max_finite}) return """ + overflow + """;  /* 6. overflow */
+    return ({pattern})(sign | total);  /* 7. */
+}}
+"""
+    helper = _ROUNDED if design.variant == "exact" else ""
+    return (helper + body).format(prototype=prototype, **values)

@@ -7,12 +7,18 @@
   ``-2**(width-1) .. 2**(width-1) - 1`` when signed); each product is the design's port value
   as a number, bit for bit the golden model's (:meth:`Design.golden`). Results are ``int64``
   where every value fits (``uint64`` for unsigned 32-bit products, Python ints above).
+- a :class:`~mitchell.sim.float_design.FloatDesign` (a format and ``mitchell``, ``lmul`` or
+  ``exact``). Operands are real numbers: each is rounded into the format to nearest even as IEEE
+  conversion does (:func:`float_patterns`: subnormals included, which the design then flushes;
+  past the largest finite, infinity, or NaN in E4M3), the golden model
+  (:meth:`FloatDesign.golden`) runs on the patterns, and the result patterns are read back as
+  ``float64`` values (:func:`float_values`): :func:`float_product`.
 - or an elementwise product function ``f(a, b)`` of float arrays, such as
   :func:`mitchell_fp32_product` or ``numpy.multiply`` for the exact one.
 
 ``matmul`` approximates every product ``A[i, k] * B[k, j]`` and adds them exactly: in ``int64``
 for a design (Python ints where ``K * 2**(2 * width)`` could pass ``2**63``), in ``float64`` for a
-product function. It works through blocks of at most :data:`BLOCK_PRODUCTS` (2**18) products,
+floating-point design or a product function. It works through blocks of at most :data:`BLOCK_PRODUCTS` (2**18) products,
 so its memory beyond the operands and the result stays bounded whatever the shapes: designs up to
 8 bits go through a table of all their products (256 KiB, built once from the golden model),
 about 2 MiB at 256 columns; wider designs and product functions run the golden model on one
@@ -37,12 +43,15 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..rtl.float_format import FloatFormat
 from .design import Design
+from .float_design import FloatDesign
 from .float_golden import float_mitchell
 from .vectors import exhaustive
 
 __all__ = ["BLOCK_PRODUCTS", "LUT_MAX_WIDTH", "multiply", "matmul", "conv2d", "im2col",
-           "mitchell_fp32_product", "operand_range"]
+           "mitchell_fp32_product", "operand_range", "float_patterns", "float_values",
+           "float_product"]
 
 # Products formed at once by matmul and conv2d: bounds their working memory.
 BLOCK_PRODUCTS = 1 << 18
@@ -57,12 +66,17 @@ def operand_range(design: Design) -> tuple[int, int]:
     return 0, (1 << design.width) - 1
 
 
-def _check_design(design) -> None:
+def _check_design(design):
+    """``design`` checked; a :class:`FloatDesign` is returned as its product function."""
+    if isinstance(design, FloatDesign):
+        return float_product(design)
     if isinstance(design, Design):
         if design.entry.kind.name != "multiplier":
             raise ValueError(f"Design must be a multiplier, not {design.label}")
     elif not callable(design):
-        raise TypeError(f"Design must be a Design or a product function f(a, b), not {design!r}")
+        raise TypeError(f"Design must be a Design, a FloatDesign or a product function f(a, b), "
+                        f"not {design!r}")
+    return design
 
 
 def _integers(values, design: Design, name: str) -> np.ndarray:
@@ -117,7 +131,7 @@ def _products(design: Design, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def multiply(a, b, design) -> np.ndarray:
     """Elementwise products of ``a`` and ``b`` (broadcast together) under ``design``."""
-    _check_design(design)
+    design = _check_design(design)
     if not isinstance(design, Design):
         return design(*np.broadcast_arrays(np.asarray(a), np.asarray(b)))
     a, b = np.broadcast_arrays(_integers(a, design, "a"), _integers(b, design, "b"))
@@ -185,10 +199,10 @@ def matmul(A, B, design) -> np.ndarray:
 
     ``A`` is ``(M, K)`` and ``B`` ``(K, N)``; a 1-D ``A`` or ``B`` is a row or column vector, as in
     ``numpy.matmul``. The accumulation is ``int64`` (or Python ints, see :func:`_accumulator`) for
-    a design and ``float64`` for a product function; blocks of at most :data:`BLOCK_PRODUCTS`
-    products bound the memory.
+    a design and ``float64`` for a floating-point design or a product function; blocks of at
+    most :data:`BLOCK_PRODUCTS` products bound the memory.
     """
-    _check_design(design)
+    design = _check_design(design)
     if isinstance(design, Design):
         A, B = _integers(A, design, "A"), _integers(B, design, "B")
     else:
@@ -266,3 +280,64 @@ def mitchell_fp32_product(a, b) -> np.ndarray:
     patterns = float_mitchell(a.view(np.uint32).reshape(-1), b.view(np.uint32).reshape(-1),
                               format="fp32")
     return patterns.astype(np.uint32).view(np.float32).reshape(a.shape)
+
+
+def float_patterns(values, fmt: FloatFormat) -> np.ndarray:
+    """Real numbers as ``fmt``'s bit patterns (``uint64``), rounded to nearest even as IEEE
+    conversion does: subnormal patterns below the smallest normal, past the largest finite the
+    signed infinity (NaN in a format without infinities), NaN as the designs' NaN."""
+    values = np.asarray(values, dtype=np.float64)
+    magnitude = np.abs(values)
+    _, exponent = np.frexp(magnitude)  # magnitude = m * 2**exponent, m in [0.5, 1)
+    # The value of the last fraction bit in the value's binade, or among the subnormals.
+    ulp = np.maximum(exponent.astype(np.int64) - 1, 1 - fmt.bias) - fmt.mantissa_bits
+    with np.errstate(invalid="ignore"):
+        count = np.rint(np.ldexp(magnitude, -ulp))  # ulps, rounded to nearest even
+    finite = np.isfinite(magnitude) & (magnitude > 0)
+    count = np.where(finite, count, 0).astype(np.int64)
+    # (binade's exponent field - 1) << m plus the ulps (which hold the implicit one): a count
+    # rounded up to the next binade carries into the exponent field by the addition.
+    pattern = ((np.where(finite, ulp, 0) + fmt.mantissa_bits + fmt.bias - 1) << fmt.mantissa_bits) \
+        + count
+    pattern = np.where(count < fmt.min_normal, count, pattern)  # subnormals and zeros
+    sign = np.where(np.signbit(values), fmt.sign_mask, 0)
+    result = np.select([np.isnan(values), np.isinf(values) | (pattern > fmt.max_finite)],
+                       [fmt.nan, fmt.overflow(sign)], sign | pattern)
+    return result.astype(np.uint64)
+
+
+def float_values(patterns, fmt: FloatFormat) -> np.ndarray:
+    """``fmt``'s bit patterns as ``float64`` values (exact: every format here fits)."""
+    patterns = np.asarray(patterns, dtype=np.uint64).astype(np.int64)
+    magnitude = patterns & fmt.magnitude_mask
+    exponent, fraction = magnitude >> fmt.mantissa_bits, magnitude & fmt.mantissa_mask
+    # A normal number is (2**m + fraction) ulps of its binade; a subnormal, fraction ulps of
+    # the smallest normal's binade.
+    value = np.ldexp(np.where(exponent > 0, fraction + fmt.min_normal, fraction).astype(np.float64),
+                     np.maximum(exponent, 1) - fmt.bias - fmt.mantissa_bits)
+    if fmt.infinities:
+        special = exponent == fmt.exponent_max
+        value = np.where(special, np.where(fraction == 0, np.inf, np.nan), value)
+    else:
+        value = np.where(magnitude == fmt.nan, np.nan, value)
+    return np.where(patterns & fmt.sign_mask, -value, value)
+
+
+def float_product(design: FloatDesign):
+    """The product function of ``design``: operands rounded into its format
+    (:func:`float_patterns`), its golden model, the results as ``float64`` (:func:`float_values`).
+
+    >>> from mitchell.sim.float_design import FloatDesign
+    >>> multiply([3.0, 1.5, -0.25], 5.0, FloatDesign("bf16"))   # exact: 15, 7.5, -1.25
+    array([14.  ,  7.  , -1.25])
+    """
+    fmt = design.fmt
+
+    def product(a, b) -> np.ndarray:
+        a, b = np.broadcast_arrays(np.asarray(a, dtype=np.float64),
+                                   np.asarray(b, dtype=np.float64))
+        patterns = design.golden(float_patterns(a.reshape(-1), fmt),
+                                 float_patterns(b.reshape(-1), fmt))
+        return float_values(patterns, fmt).reshape(a.shape)
+
+    return product

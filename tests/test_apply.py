@@ -3,13 +3,16 @@ import doctest
 import math
 from fractions import Fraction
 
+import ml_dtypes
 import numpy as np
 import pytest
 
 import mitchell.sim.apply as apply
+from mitchell.rtl.float_format import FORMATS
 from mitchell.sim.apply import mitchell_fp32_product
 from mitchell.sim.catalogue import CATALOGUE
 from mitchell.sim.design import Design
+from mitchell.sim.float_design import FloatDesign
 
 MULTIPLIERS = [name for name, entry in CATALOGUE.items() if entry.kind.name == "multiplier"]
 
@@ -208,3 +211,74 @@ def test_bad_input(call, message):
 
 def test_the_documented_examples():
     assert doctest.testmod(apply).attempted and not doctest.testmod(apply).failed
+
+
+# Floating-point designs: values rounded into the format (numpy and ml_dtypes as the reference
+# conversions), the golden model on patterns, the results read back.
+
+FLOAT_TYPES = {"fp32": np.float32, "fp16": np.float16, "bf16": ml_dtypes.bfloat16,
+               "fp8-e4m3": ml_dtypes.float8_e4m3fn, "fp8-e5m2": ml_dtypes.float8_e5m2}
+UNSIGNED = {8: np.uint8, 16: np.uint16, 32: np.uint32}
+
+
+def reference_patterns(values, fmt):
+    with np.errstate(over="ignore"):  # past the largest: infinity (or NaN), as intended
+        return np.asarray(values).astype(FLOAT_TYPES[fmt.name]).view(UNSIGNED[fmt.width])
+
+
+@pytest.mark.parametrize("name", FLOAT_TYPES)
+def test_float_patterns_round_as_ieee(name):
+    fmt = FORMATS[name]
+    rng = np.random.default_rng(21)
+    info = ml_dtypes.finfo(FLOAT_TYPES[name])
+    smallest, largest = float(info.smallest_normal), float(info.max)
+    # Values across the whole range, the subnormals and past the largest, with ties: the
+    # midpoints between neighbouring patterns.
+    patterns = rng.integers(0, 1 << fmt.width, 20_000).astype(np.uint64)
+    finite = np.isfinite(apply.float_values(patterns, fmt))
+    low, high = apply.float_values(patterns[finite], fmt), apply.float_values(patterns[finite] + 1, fmt)
+    values = np.concatenate([
+        rng.standard_normal(20_000) * 2.0 ** rng.integers(-140, 130, 20_000),
+        rng.uniform(-2 * smallest, 2 * smallest, 5_000), [largest * 1.01, -largest * 1.5],
+        [0.0, -0.0, np.inf, -np.inf, smallest, -largest], (low + high) / 2])
+    values = values[np.isfinite(values)]
+    got = apply.float_patterns(values, fmt)
+    expected = reference_patterns(values, fmt).astype(np.uint64)
+    # The NaN of a conversion (E4M3 past its largest) may carry another sign; the designs read
+    # every NaN alike.
+    nan = np.isnan(apply.float_values(expected, fmt))
+    assert (got[~nan] == expected[~nan]).all()
+    assert np.isnan(apply.float_values(got[nan], fmt)).all()
+    assert (apply.float_values(expected[~nan], fmt)
+            == np.asarray(expected[~nan].astype(UNSIGNED[fmt.width]).view(FLOAT_TYPES[name]),
+                          dtype=np.float64)).all()
+
+
+@pytest.mark.parametrize("name, variant", [("bf16", "mitchell"), ("fp16", "lmul"),
+                                           ("fp8-e4m3", "exact"), ("fp8-e5m2", "mitchell"),
+                                           ("fp32", "mitchell")])
+def test_float_matmul_against_a_loop(name, variant):
+    """Each product the scalar model's on the reference patterns, added in float64 one by one;
+    the values are small enough that every sum is exact, so the order does not matter."""
+    design = FloatDesign(name, variant)
+    fmt = design.fmt
+    rng = np.random.default_rng(22)
+    A = np.round(rng.uniform(-4, 4, (5, 7)), 1)
+    B = np.round(rng.uniform(-4, 4, (7, 3)), 1)
+    A[0, 0], B[1, 2] = 0.0, 1e-9  # a zero, and a value below the smallest normal of each
+    pa, pb = reference_patterns(A, fmt), reference_patterns(B, fmt)
+    expected = np.zeros((5, 3))
+    for i in range(5):
+        for k in range(7):
+            for j in range(3):
+                pattern = design.scalar(int(pa[i, k]), int(pb[k, j]))
+                expected[i, j] += float(np.array(pattern, dtype=UNSIGNED[fmt.width])
+                                        .view(FLOAT_TYPES[name]))
+    result = apply.matmul(A, B, design)
+    assert result.dtype == np.float64 and (result == expected).all()
+    assert (apply.multiply(A[:, :1], B[:1], design) ==
+            apply.float_values(design.golden(pa[:, :1].repeat(3, 1).reshape(-1),
+                                             np.tile(pb[:1], (5, 1)).reshape(-1)), fmt)
+            .reshape(5, 3)).all()
+    if variant != "exact":
+        assert (result != apply.matmul(A, B, FloatDesign(name, "exact"))).any()

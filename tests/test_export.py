@@ -9,8 +9,12 @@ import pytest
 
 from mitchell.reports.error_analysis import measure
 from mitchell.reports.export import c_model, export, function_name
+from mitchell.reports.float_error import measure_float
+from mitchell.sim import float_golden
 from mitchell.sim.catalogue import CATALOGUE
 from mitchell.sim.design import Design
+from mitchell.sim.float_design import FLOAT_DESIGNS, FloatDesign
+from mitchell.sim.vectors import exhaustive
 
 MULTIPLIERS = [name for name, entry in CATALOGUE.items() if entry.kind.name == "multiplier"]
 VALUES = list(range(128)) + list(range(-128, 0))  # what each two's-complement index stands for
@@ -247,3 +251,134 @@ def test_c_header_carries_the_area(cli, tmp_path):
     area = synthesize(Design(width=8))
     assert f"// transistors = {area['transistors']}\n" in header
     assert f"// fmax_mhz = {area['fmax_mhz']}\n" in header
+
+
+# Floating-point designs: the C model on bit patterns against mitchell.sim.float_golden.
+
+FLOAT_HARNESS = """#include <stdio.h>
+#include <stdint.h>
+#include "{name}.h"
+int main(int argc, char **argv)
+{{
+    FILE *in = fopen(argv[1], "rb"), *out = fopen(argv[2], "wb");
+    uint64_t pair[2], p;
+    if (argc != 3 || !in || !out) return 2;
+    while (fread(pair, sizeof pair, 1, in) == 1) {{
+        p = {name}(({pattern})pair[0], ({pattern})pair[1]);
+        fwrite(&p, sizeof p, 1, out);
+    }}
+    return fclose(out) != 0;
+}}
+"""
+
+
+def float_corners(fmt) -> np.ndarray:
+    """Zeros, subnormals, the smallest and largest normals, 1, infinities and NaNs of both signs,
+    and their neighbours."""
+    magnitudes = {0, 1, fmt.min_normal - 1, fmt.min_normal, fmt.min_normal + 1, fmt.one,
+                  fmt.one + 1, fmt.one - 1, fmt.max_finite, fmt.max_finite - 1, fmt.nan}
+    if fmt.infinities:
+        magnitudes |= {fmt.infinity, fmt.infinity + 1, fmt.magnitude_mask}
+    magnitudes = np.array(sorted(magnitudes), dtype=np.uint64)
+    return np.concatenate([magnitudes, magnitudes | np.uint64(fmt.sign_mask)])
+
+
+def float_pairs(fmt, count: int | None, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """All pairs of patterns (``count`` None), or every pair of corners, ``count`` random pairs
+    of patterns, and ``count // 10`` pairs whose fractions have only their top ``(m + 1) // 2``
+    bits random: the significand product has about m + 2 bits, so that its rounding is often a
+    tie (a random pair's almost never is)."""
+    if count is None:
+        return exhaustive(fmt.width)
+    rng = np.random.default_rng(seed)
+    corners = float_corners(fmt)
+    top = (fmt.mantissa_bits + 1) // 2
+    short = rng.integers(0, 1 << fmt.width, (2, count // 10), dtype=np.uint64) & np.uint64(
+        fmt.sign_mask | (fmt.exponent_max << fmt.mantissa_bits)
+        | (((1 << top) - 1) << (fmt.mantissa_bits - top)))
+    random = rng.integers(0, 1 << fmt.width, (2, count), dtype=np.uint64)
+    a = np.concatenate([np.repeat(corners, len(corners)), random[0], short[0]])
+    b = np.concatenate([np.tile(corners, len(corners)), random[1], short[1]])
+    return a, b
+
+
+def run_float_c_model(design: FloatDesign, tmp_path, a, b, *, source: str | None = None):
+    name = function_name(design)
+    c_text, h_text = c_model(design, header=f"{name}.h")
+    (tmp_path / f"{name}.c").write_text(source or c_text)
+    (tmp_path / f"{name}.h").write_text(h_text)
+    assert f"uint{design.width}_t {name}(uint{design.width}_t a, uint{design.width}_t b);" in h_text
+    binary = compile_c(tmp_path, "harness", [f"{name}.c"],
+                       FLOAT_HARNESS.format(name=name, pattern=f"uint{design.width}_t"))
+    np.stack([a, b], axis=1).astype(np.uint64).tofile(tmp_path / "pairs.bin")
+    subprocess.run([binary, "pairs.bin", "out.bin"], check=True, cwd=tmp_path)
+    return np.fromfile(tmp_path / "out.bin", dtype=np.uint64)
+
+
+def float_same_as_golden(design: FloatDesign, tmp_path, a, b, **options) -> bool:
+    got = run_float_c_model(design, tmp_path, a, b, **options)
+    expected = float_golden.product(a, b, format=design.format, variant=design.variant)
+    return len(got) == len(expected) and bool((got == expected).all())
+
+
+@pytest.mark.parametrize("variant", FLOAT_DESIGNS)
+@pytest.mark.parametrize("format", ["fp8-e4m3", "fp8-e5m2"])
+def test_float_c_model_on_all_fp8_pairs(format, variant, tmp_path):
+    design = FloatDesign(format, variant)
+    assert float_same_as_golden(design, tmp_path, *float_pairs(design.fmt, None, 0))
+
+
+@pytest.mark.parametrize("variant", FLOAT_DESIGNS)
+@pytest.mark.parametrize("format", ["fp16", "bf16", "fp32"])
+def test_float_c_model_on_a_million_random_pairs(format, variant, tmp_path):
+    design = FloatDesign(format, variant)
+    assert float_same_as_golden(design, tmp_path, *float_pairs(design.fmt, 1_000_000, 7))
+
+
+@pytest.mark.parametrize("format, variant, change", [
+    # The carry out of the fraction sum dropped (high bits: the exponent).
+    ("bf16", "mitchell", ("x + y - 0x3F80;", "(x & ~0x7F) + (y & ~0x7F) - 0x3F80 + ((x + y) & 0x7F);")),
+    # L-Mul's offset lost (low bits).
+    ("fp16", "lmul", ("- 0x3C00 + 0x0040;", "- 0x3C00;")),
+    # Guards: underflow at the smallest normal itself, overflow kept finite, infinity * zero
+    # giving infinity, E4M3's overflow giving the largest finite.
+    ("fp32", "mitchell", ("if (total < 0x00800000)", "if (total <= 0x00800000)")),
+    ("fp16", "exact", ("if (total > 0x7BFF) return (uint16_t)(sign | 0x7C00);",
+                       "if (total > 0x7BFF) return (uint16_t)(sign | 0x7BFF);")),
+    ("fp8-e5m2", "mitchell", ("return 0x7E;  /* 2.", "return (uint8_t)(sign | 0x7C);  /* 2.")),
+    ("fp8-e4m3", "lmul", ("if (total > 0x7E) return 0x7F;", "if (total > 0x7E) return 0x7E;")),
+    # Rounding: ties away from even, and the significand's top carry dropped.
+    ("fp32", "exact", ("(dropped == half && (kept & 1) == 1)", "(dropped == half)")),
+    ("bf16", "exact", ("return (exponent + top) *", "return (exponent) *")),
+])
+def test_the_float_c_comparison_catches_mutants(format, variant, change, tmp_path):
+    design = FloatDesign(format, variant)
+    source = c_model(design, header=f"{function_name(design)}.h")[0]
+    assert source.count(change[0]) == 1
+    mutant = source.replace(change[0], change[1])
+    count = None if design.width == 8 else 1_000_000
+    assert not float_same_as_golden(design, tmp_path, *float_pairs(design.fmt, count, 7),
+                                    source=mutant)
+
+
+def test_float_c_header_carries_the_metrics(cli, tmp_path):
+    status = cli("export", "--layout", "c", "--format", "fp8-e4m3", "--variant", "lmul",
+                 "-o", "fp8")
+    assert status.status == 0, status.stderr
+    header = (tmp_path / "fp8.h").read_text()
+    assert "uint8_t fp8_e4m3_lmul(uint8_t a, uint8_t b);" in header
+    assert '#include "fp8.h"' in (tmp_path / "fp8.c").read_text()
+    metrics = measure_float(FloatDesign("fp8-e4m3", "lmul"))
+    for label, key in [("MRED%", "mred"), ("WCRE%", "wcre"), ("bias%", "bias")]:
+        value = float(re.search(rf"// {re.escape(label)} = (-?[\d.]+)", header).group(1))
+        assert value == pytest.approx(100 * metrics[key], abs=1e-4)
+    assert "all 65,536 pairs" in header and "NaN (E4M3 has no infinity)" in header
+    assert f"at the ends of the range = {metrics['class_mismatches']:,}\n" in header
+
+
+@pytest.mark.parametrize("layout", ["tfapprox", "torchapprox", "adapt", "npy"])
+def test_float_designs_have_no_table(layout, cli, tmp_path):
+    status = cli("export", "--layout", layout, "--format", "bf16")
+    assert status.status == 2 and status.stderr.count("\n") == 1
+    assert "--format bf16" in status.stderr and "--layout c" in status.stderr
+    assert list(tmp_path.iterdir()) == []
