@@ -18,6 +18,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from ..rtl.float_format import FloatFormat
+from ..sim.apply import float_values
 from ..sim.float_design import FloatDesign
 from ..sim.vectors import BLOCK, VectorSet, exhaustive_block
 from . import kernel
@@ -51,10 +52,8 @@ def decode(patterns, fmt: FloatFormat) -> tuple[np.ndarray, np.ndarray]:
     else:
         nan, infinity = magnitude == fmt.nan, np.zeros(len(magnitude), dtype=bool)
     kind = np.select([nan, infinity, exponent == 0], [NAN, INFINITY, ZERO], NORMAL)
-    value = np.ldexp(1 + fraction / float(1 << fmt.mantissa_bits), exponent - fmt.bias)
-    value = np.select([kind == NAN, kind == INFINITY, kind == ZERO], [np.nan, np.inf, 0.0], value)
-    negative = (patterns >> np.uint64(fmt.width - 1)) == 1
-    return kind, np.where(negative, -value, value)
+    value = float_values(patterns, fmt)
+    return kind, np.where(kind == ZERO, np.copysign(0.0, value), value)
 
 
 @dataclass
