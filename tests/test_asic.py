@@ -338,6 +338,7 @@ def test_area_command_prints_standard_cells_side_by_side(library, tmp_path):
     run = mitchell("area", "--width", "4", "--flow", "all", "--json", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     results = json.loads(run.stdout)
+    assert set(results.pop("comparison")["same"]) == {"width", "stages", "signed", "flow"}
     assert len(results) == 2
     for figures in results.values():
         assert set(asic.FIELDS) | {"transistors", "fmax_mhz"} <= set(figures)

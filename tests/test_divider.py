@@ -88,7 +88,7 @@ def test_divider_json_says_which_pairs_each_figure_covers():
     # Every figure is named in exactly one set's description.
     named = {key: description.split(", ") for key, description in error["sets"].items()}
     assert sorted(sum(named.values(), [])) == sorted(
-        set(error) - {"pairs", "relative_pairs", "exhaustive", "seed", "sets"})
+        set(error) - {"pairs", "relative_pairs", "exhaustive", "seed", "sets", "method", "kernel"})
     # The figures over each set, from the paper's quotient (scalar model) pair by pair, against
     # the exact divider floor(a * 2**8 / b).
     quotient = {(a, b): mitchell_quotient_scalar(a, b, width=8, frac_bits=8) for a, b in pairs}
