@@ -50,7 +50,7 @@ def test_area_command_prints_both_designs_and_ratios(cli):
     assert status == 0, err
     figures = json.loads(out)
     assert set(figures) == {"mitchell(width=8, frac_bits=7, stages=0)",
-                            "exact(width=8, adder=auto, stages=0)", "comparison"}
+                            "exact(width=8, stages=0)", "comparison"}
     assert figures["comparison"] == {"same": ["width", "stages", "signed", "flow"],
                                      "baselines": {"mitchell": "exact"}, "stages": [0],
                                      "flow": {"ice40_retime": False}}
@@ -86,7 +86,7 @@ def test_report_folder_schema_and_reproducibility(tmp_path, cli):
                                     "flow": {"ice40_retime": False}}
     text = (out / "report.md").read_text()
     assert "mitchell against exact) at the same operand width, the same pipeline stages (0)" in text
-    assert "| mitchell 16b | " in text and "| exact 16b, adder=auto | " in text
+    assert "| mitchell 16b | " in text and "| exact 16b | " in text
     designs = report["designs"]
     assert [(d["variant"], d["width"]) for d in designs] == \
         [("mitchell", 8), ("exact", 8), ("mitchell", 16), ("exact", 16)]
