@@ -11,24 +11,20 @@ import numpy as np
 
 from ..sim.float_design import FloatDesign
 from . import plots
-from .asic import ROWS, synthesize_asic
+from .asic import ROWS
 from .float_error import measure_float, relative_errors
 from .metrics import format_metric
-from .synthesis import FIELDS, synthesize
+from .synthesis import FIELDS
 
 plt = plots.plt
 
 
-def float_entry(design: FloatDesign, *, samples: int | None, seed: int, area: bool,
-                asic: bool = False, retime: bool = False) -> dict:
-    entry = {"format": design.format, "variant": design.variant, "width": design.width,
-             "signed": False, "frac_bits": None, "stages": design.stages, "params": {},
-             "error": measure_float(design, samples=samples, seed=seed)}
-    if area:
-        entry["area"] = synthesize(design, retime=retime)
-    if asic:
-        entry["asic"] = synthesize_asic(design)
-    return entry
+def float_entry(design: FloatDesign, *, samples: int | None, seed: int) -> dict:
+    """A float design's entry in report.json: what names it and its error figures (the synthesis
+    figures are added as for every design, by :func:`~.report.design_entry`)."""
+    return {"format": design.format, "variant": design.variant, "width": design.width,
+            "signed": False, "frac_bits": None, "stages": design.stages, "params": {},
+            "error": measure_float(design, samples=samples, seed=seed)}
 
 
 def _name(entry: dict) -> str:

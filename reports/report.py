@@ -58,11 +58,11 @@ def design_entry(design: Design, *, samples: int | None, seed: int, area: bool,
                  asic: bool = False, retime: bool = False) -> dict:
     if design.format != "int":
         from .float_report import float_entry
-        return float_entry(design, samples=samples, seed=seed, area=area, asic=asic,
-                           retime=retime)
-    entry = {"variant": design.variant, "width": design.width, "signed": design.signed,
-             "frac_bits": design.frac_bits, "stages": design.stages, "params": design.options,
-             "error": measure(design, samples=samples, seed=seed)}
+        entry = float_entry(design, samples=samples, seed=seed)
+    else:
+        entry = {"variant": design.variant, "width": design.width, "signed": design.signed,
+                 "frac_bits": design.frac_bits, "stages": design.stages,
+                 "params": design.options, "error": measure(design, samples=samples, seed=seed)}
     if area:
         entry["area"] = synthesize(design, retime=retime)
     if asic:
