@@ -146,9 +146,10 @@ def export(design: Design, layout: str, output: str, *, metrics: dict | None = N
     header comment."""
     check_export(design, layout)
     if layout == "c":
-        if os.path.exists(output) and not os.path.isfile(output) and not os.path.isdir(output):
+        if os.path.exists(output) and not os.path.isfile(output):
+            kind = "folder" if os.path.isdir(output) else "device or FIFO"
             raise OutputError(f"Layout c writes two files, NAME.c and NAME.h; -o must name a "
-                              f"file, not the device or FIFO {output!r}")
+                              f"file, not the {kind} {output!r}")
         source, header = c_paths(output)
         c_text, h_text = c_model(design, header=header.name, metrics=metrics, area=area)
         # Both are written before either is moved into place.

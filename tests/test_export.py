@@ -222,6 +222,7 @@ def test_c_output_names_both_files(name, cli, tmp_path):
     (["--layout", "npy", "--width", "8", "--area"], "--area"),
     (["--layout", "c", "--width", "8", "-o", "missing/model.c"], "does not exist"),
     (["--layout", "c", "--width", "8", "-o", "/dev/null"], "not the device or FIFO"),
+    (["--layout", "c", "--width", "8", "-o", "/tmp"], "not the folder '/tmp'"),
 ])
 def test_bad_input(args, named, cli, tmp_path):
     status = cli("export", *args)
