@@ -10,7 +10,7 @@ import sys
 
 from numba import njit
 
-from mitchell.reports import kernel
+from mitchell.reports.error import kernel
 from mitchell.sim.float_design import FloatDesign
 
 from .test_float_kernel import exhaustive_mismatches, sampled_mismatches

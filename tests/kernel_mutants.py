@@ -9,7 +9,7 @@ import sys
 import numpy as np
 from numba import njit
 
-from mitchell.reports import kernel
+from mitchell.reports.error import kernel
 from mitchell.sim.design import Design
 
 from .test_kernel import exhaustive_mismatches, sampled_mismatches

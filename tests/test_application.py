@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from mitchell.sim import apply
-from mitchell.reports import digits, images
+from mitchell.reports.apps import digits
+from mitchell.reports.apps import images
 from mitchell.sim.apply import mitchell_fp32_product
 from mitchell.sim.design import Design
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mitchell.reports import asic
+from mitchell.reports.synthesis import asic
 from mitchell.sim.design import Design
 from mitchell.sim.toolchain import ToolMissing
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mitchell.reports.synthesis import FIELDS, read_cache, write_cache
+from mitchell.reports.synthesis.yosys import FIELDS, read_cache, write_cache
 
 
 def area(cache: Path, cwd: Path, *extra: str) -> subprocess.CompletedProcess:

@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from mitchell.reports.cli import main
-from mitchell.reports.error_analysis import measure
-from mitchell.reports.progress import Progress, duration
+from mitchell.reports.error.error_analysis import measure
+from mitchell.reports.error.progress import Progress, duration
 from mitchell.sim.design import Design
 from mitchell.sim.ports import check_bench_ports, module_ports
 from mitchell.sim.run import SimRequest
@@ -287,7 +287,7 @@ def test_library_limits(call, message, tmp_path):
     code = ("from mitchell.sim.design import Design\n"
             "from mitchell.sim.vectors import VectorSet\n"
             "from mitchell.sim.run import SimRequest\n"
-            "from mitchell.reports.error_analysis import measure\n"
+            "from mitchell.reports.error.error_analysis import measure\n"
             f"try:\n    {call}\nexcept ValueError as error:\n    print(error)\n")
     result = python_process("-c", code, cwd=tmp_path, bounded=True)
     assert result.returncode == 0 and result.stdout == message + "\n", result.stdout + result.stderr

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mitchell.reports.error_analysis import measure
+from mitchell.reports.error.error_analysis import measure
 from mitchell.rtl import MitchellDivider
 from mitchell.sim.amaranth_sim import simulate
 from mitchell.sim.design import Design

@@ -7,9 +7,9 @@ import subprocess
 import numpy as np
 import pytest
 
-from mitchell.reports.error_analysis import measure
-from mitchell.reports.export import c_model, export, function_name
-from mitchell.reports.float_error import measure_float
+from mitchell.reports.error.error_analysis import measure
+from mitchell.reports.apps.export import c_model, export, function_name
+from mitchell.reports.error.float_error import measure_float
 from mitchell.sim import float_golden
 from mitchell.sim.catalogue import CATALOGUE
 from mitchell.sim.design import Design
@@ -245,7 +245,7 @@ def test_tables_go_to_a_device(cli, tmp_path):
 
 @pytest.mark.slow
 def test_c_header_carries_the_area(cli, tmp_path):
-    from mitchell.reports.synthesis import synthesize
+    from mitchell.reports.synthesis.yosys import synthesize
 
     assert cli("export", "--layout", "c", "--width", "8", "--area", "-o", "m.c").status == 0
     header = (tmp_path / "m.h").read_text()

@@ -1,7 +1,7 @@
 """The compiled kernel's floating-point designs against the NumPy path, and mutants of it.
 
 Expected values come from the golden models (:mod:`mitchell.sim.float_golden`) through the NumPy
-path (:func:`mitchell.reports.float_error.pair_sums`), over pairs of bit patterns with both
+path (:func:`mitchell.reports.error.float_error.pair_sums`), over pairs of bit patterns with both
 signs, and the random pairs from an independent NumPy re-derivation of the kernel's generator
 (:func:`tests.test_kernel.sampled_pairs`); the kernel under test computes none of them.
 """
@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 from numba import njit
 
-from mitchell.reports import kernel
-from mitchell.reports.float_error import FloatErrorSums, measure_float, pair_sums
+from mitchell.reports.error import kernel
+from mitchell.reports.error.float_error import FloatErrorSums, measure_float, pair_sums
 from mitchell.rtl.float_format import FORMATS
 from mitchell.sim.float_design import FLOAT_DESIGNS, FloatDesign
 from mitchell.sim.float_vectors import float_corners
@@ -168,7 +168,7 @@ def test_measure_float_picks_the_kernel_and_says_so():
     design = FloatDesign("fp8-e5m2", "lmul")
     compiled = measure_float(design)
     assert compiled["exhaustive"] and compiled["method"] == "kernel"
-    assert compiled["kernel"].startswith("mitchell.reports.kernel:float_lmul (numba ")
+    assert compiled["kernel"].startswith("mitchell.reports.error.kernel:float_lmul (numba ")
     assert "sampler" not in compiled
     enumerated = measure_float(design, method="enumerate")
     assert enumerated["method"] == "enumerate" and enumerated["kernel"] is None

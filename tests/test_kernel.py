@@ -1,7 +1,7 @@
 """The compiled metric kernel against the NumPy golden path, the analytic method, and mutants.
 
 Every expected value comes from the golden models through the NumPy path
-(:func:`mitchell.reports.error_analysis.pair_sums`), from the analytic method, or from an
+(:func:`mitchell.reports.error.error_analysis.pair_sums`), from the analytic method, or from an
 independent NumPy re-derivation of the kernel's documented random-pair generator; the kernel
 under test computes none of them.
 """
@@ -16,9 +16,11 @@ import numba
 import numpy as np
 import pytest
 
-from mitchell.reports import analytic, error_analysis, kernel
-from mitchell.reports.error_analysis import measure, pair_sums
-from mitchell.reports.metrics import METRIC_LABELS, ErrorSums, format_metric
+from mitchell.reports.error import analytic
+from mitchell.reports.error import error_analysis
+from mitchell.reports.error import kernel
+from mitchell.reports.error.error_analysis import measure, pair_sums
+from mitchell.reports.error.metrics import METRIC_LABELS, ErrorSums, format_metric
 from mitchell.sim.catalogue import CATALOGUE
 from mitchell.sim.design import Design
 from mitchell.sim.vectors import exhaustive

@@ -4,9 +4,9 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from mitchell.reports import analytic
-from mitchell.reports.error_analysis import measure
-from mitchell.reports.metrics import error_sums
+from mitchell.reports.error import analytic
+from mitchell.reports.error.error_analysis import measure
+from mitchell.reports.error.metrics import error_sums
 from mitchell.sim.design import Design
 from mitchell.sim.golden import exact_product, mitchell_product
 from mitchell.sim.scalar import mitchell_scalar

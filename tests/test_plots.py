@@ -9,8 +9,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from mitchell.reports import plots
-from mitchell.reports.error_analysis import measure
+from mitchell.reports.render import plots
+from mitchell.reports.error.error_analysis import measure
 from mitchell.sim.design import Design
 from mitchell.sim.scalar import (ilm_scalar, mitch_w_scalar, mitchell_scalar, signed_scalar)
 from mitchell.sim.vectors import random_pairs

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from mitchell.reports.prove import ProofTimeout, equivalence_trace, prove, replay
+from mitchell.reports.proofs.prove import ProofTimeout, equivalence_trace, prove, replay
 from mitchell.sim.catalogue import CATALOGUE
 from mitchell.sim.design import Design
 from mitchell.sim.reference import REFERENCE_FILE, REFERENCES, reference_verilog

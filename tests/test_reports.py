@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from mitchell.reports import synthesis
+from mitchell.reports.synthesis import yosys
 from mitchell.sim.design import Design
 
 FIELDS = {"cells", "transistors", "depth", "ice40_lut4", "ice40_carry", "ice40_dff", "fmax_mhz"}

@@ -5,7 +5,7 @@ from fractions import Fraction
 
 import pytest
 
-from mitchell.reports.sweep import pareto_front
+from mitchell.reports.sweeps.sweep import pareto_front
 from mitchell.sim import vectors
 from mitchell.sim.catalogue import CATALOGUE
 from mitchell.sim.design import Design
@@ -131,7 +131,7 @@ def test_bad_sweep_grids_are_one_line(tmp_path, cli, args, message):
 @pytest.mark.slow
 def test_a_failed_job_is_reported_with_its_design_while_the_others_go_on(tmp_path, cli,
                                                                          monkeypatch):
-    from mitchell.reports import asic
+    from mitchell.reports.synthesis import asic
     from mitchell.sim.toolchain import ToolMissing
 
     try:

@@ -4,7 +4,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from mitchell.reports.error_analysis import measure
+from mitchell.reports.error.error_analysis import measure
 from mitchell.sim import vectors
 from mitchell.sim.catalogue import BASELINES, CATALOGUE
 from mitchell.sim.design import Design

@@ -16,7 +16,8 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from mitchell.reports import asic, synthesis
+from mitchell.reports.synthesis import asic
+from mitchell.reports.synthesis import yosys
 from mitchell.reports.cli import parse_params
 from mitchell.sim.design import Design
 from mitchell.sim.vectors import random_pairs

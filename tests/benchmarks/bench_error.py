@@ -8,7 +8,7 @@ import resource
 import statistics
 import time
 
-from mitchell.reports.error_analysis import measure
+from mitchell.reports.error.error_analysis import measure
 from mitchell.sim.design import Design
 
 

@@ -18,14 +18,14 @@ import time
 
 import numba
 
-from mitchell.reports import kernel
+from mitchell.reports.error import kernel
 from mitchell.sim.catalogue import CATALOGUE
 from mitchell.sim.design import Design
 from mitchell.sim.float_design import FLOAT_DESIGNS, FloatDesign
 
 FIRST_CALL = """
 import sys, time
-from mitchell.reports import kernel
+from mitchell.reports.error import kernel
 from mitchell.sim.design import Design
 from mitchell.sim.float_design import FloatDesign
 if sys.argv[1].startswith("float-"):

@@ -2,7 +2,7 @@
 
 Run: python tests/benchmarks/bench_pipeline.py [--width 16] [--stages 2] [--seeds 5] [--retime]
 For each design at 0 and at --stages stages: Yosys's generic logic depth, iCE40 LUT4s and
-flip-flops (`mitchell.reports.synthesis.synthesize`, cached), and the iCE40 Fmax as the median
+flip-flops (`mitchell.reports.synthesis.yosys.synthesize`, cached), and the iCE40 Fmax as the median
 over --seeds nextpnr placement seeds (the reports use seed 1 alone). Then the issue's targets:
 the pipelined exact multiplier's Fmax at least 1.5x its combinational Fmax, and its logic depth
 per stage at most 0.6x its unpipelined depth; and Mitchell against it at the same stages.
@@ -13,7 +13,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from mitchell.reports import synthesis
+from mitchell.reports.synthesis import yosys
 from mitchell.sim.design import Design
 
 

@@ -9,7 +9,7 @@ The machine is shared, so compare ratios, not absolutes.
 import argparse
 import statistics
 
-from mitchell.reports.prove import ProofTimeout, prove
+from mitchell.reports.proofs.prove import ProofTimeout, prove
 from mitchell.sim.catalogue import CATALOGUE
 from mitchell.sim.design import Design
 

@@ -8,10 +8,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 import numpy as np  # noqa: E402
 
-from ..sim.catalogue import BASELINES, CATALOGUE  # noqa: E402
-from ..sim.design import Design  # noqa: E402
-from ..sim.vectors import random_pairs  # noqa: E402
-from .error_analysis import relative_error  # noqa: E402
+from ...sim.catalogue import BASELINES, CATALOGUE  # noqa: E402
+from ...sim.design import Design  # noqa: E402
+from ...sim.vectors import random_pairs  # noqa: E402
+from ..error.error_analysis import relative_error  # noqa: E402
 
 SAMPLE_SEED = 2024
 
@@ -167,7 +167,7 @@ def error_figures(designs: list[Design]):
     """The error pictures of the approximate ones of ``designs``, as (file name, figure) pairs,
     drawn one at a time: an operand plane per variant, from its narrowest design; a mantissa
     surface per design; the error distributions of all of them. Every value drawn is
-    :func:`~mitchell.reports.error_analysis.relative_error`, the metrics' own."""
+    :func:`~mitchell.reports.error.error_analysis.relative_error`, the metrics' own."""
     approximate = [design for design in designs if design.variant not in BASELINES]
     planes = {}
     for design in sorted(approximate, key=lambda design: design.width):

@@ -27,8 +27,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..sim.design import Design
-from ..sim.toolchain import ToolFailed, ToolMissing
+from ...sim.design import Design
+from ...sim.toolchain import ToolFailed, ToolMissing
 
 FLOW_VERSION = 1
 FIELDS = ("cells", "transistors", "depth", "ice40_lut4", "ice40_carry", "ice40_dff", "fmax_mhz")

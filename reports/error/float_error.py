@@ -17,10 +17,10 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from ..rtl.float_format import FloatFormat
-from ..sim.apply import float_values
-from ..sim.float_design import FloatDesign
-from ..sim.vectors import BLOCK, VectorSet, exhaustive_block
+from ...rtl.float_format import FloatFormat
+from ...sim.apply import float_values
+from ...sim.float_design import FloatDesign
+from ...sim.vectors import BLOCK, VectorSet, exhaustive_block
 from . import kernel
 from .metrics import Z95
 

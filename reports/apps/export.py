@@ -24,12 +24,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ..rtl.float_format import FloatFormat
-from ..sim import golden
-from ..sim.design import Design
-from ..sim.float_design import FLOAT_DESIGNS, FloatDesign
-from ..sim.files import OutputError, atomic_file
-from ..sim.vectors import exhaustive
+from ...rtl.float_format import FloatFormat
+from ...sim import golden
+from ...sim.design import Design
+from ...sim.float_design import FLOAT_DESIGNS, FloatDesign
+from ...sim.files import OutputError, atomic_file
+from ...sim.vectors import exhaustive
 
 LAYOUTS = ("tfapprox", "torchapprox", "adapt", "npy", "c")
 TABLE_WIDTH = 8
@@ -142,7 +142,7 @@ def _write(path: str, write) -> None:
 def export(design: Design, layout: str, output: str, *, metrics: dict | None = None,
            area: dict | None = None) -> list[str]:
     """Writes ``design`` in ``layout`` to ``output``; returns the files written. ``metrics``
-    (from :func:`mitchell.reports.error_analysis.measure`) and ``area`` go into a C model's
+    (from :func:`mitchell.reports.error.error_analysis.measure`) and ``area`` go into a C model's
     header comment."""
     check_export(design, layout)
     if layout == "c":
@@ -301,7 +301,7 @@ def _c_type(width: int, signed: bool) -> str:
 
 def header_comment(design: Design | FloatDesign, *, metrics: dict | None,
                    area: dict | None) -> str:
-    from .metrics import describe_pairs
+    from ..error.metrics import describe_pairs
 
     written = (f"Written by mitchell {version('mitchell')} (mitchell export --layout c); the tests "
                f"compare it with the golden model.")

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import numpy as np
 
-from . import digits, images
-from ..sim.apply import mitchell_fp32_product
-from ..rtl.params import check_int
-from ..sim.design import Design
+from . import digits
+from . import images
+from ...sim.apply import mitchell_fp32_product
+from ...rtl.params import check_int
+from ...sim.design import Design
 
 TASKS = ("digits-infer", "digits-train", "image")
 INFER_MAX_WIDTH = 16

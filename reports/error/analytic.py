@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..rtl.params import check_int
+from ...rtl.params import check_int
 from .metrics import ErrorSums
 
 # Above 24 bits the largest errors pass 2**53 and float64 would round WCE; the time also grows 16x

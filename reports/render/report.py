@@ -29,7 +29,7 @@ report.json schema (stable; fractions, not percent)::
 
 ``area`` is there with the generic flow, ``asic`` with the standard-cell flow (``--flow``), and
 then ``tool`` also holds the ``opensta`` and ``iverilog`` versions. ``application`` is there with
-``--app`` (see :mod:`mitchell.reports.application`; PSNR is null for identical images).
+``--app`` (see :mod:`mitchell.reports.apps.application`; PSNR is null for identical images).
 
 Only ``tool`` changes between two runs of the same command.
 """
@@ -42,16 +42,16 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Callable
 
-from ..sim.catalogue import BASELINES, CATALOGUE
-from ..sim.design import Design
-from ..sim.toolchain import ToolFailed
+from ...sim.catalogue import BASELINES, CATALOGUE
+from ...sim.design import Design
+from ...sim.toolchain import ToolFailed
 from . import plots
 from .comparison import describe
-from .error_analysis import measure
-from .jobs import runner
-from .metrics import METRIC_LABELS, describe_pairs, format_metric
-from .asic import ROWS, synthesize_asic
-from .synthesis import FIELDS, check_cache, synthesize, tool_versions
+from ..error.error_analysis import measure
+from ..sweeps.jobs import runner
+from ..error.metrics import METRIC_LABELS, describe_pairs, format_metric
+from ..synthesis.asic import ROWS, synthesize_asic
+from ..synthesis.yosys import FIELDS, check_cache, synthesize, tool_versions
 
 
 def design_entry(design: Design, *, samples: int | None, seed: int, area: bool,
@@ -152,7 +152,7 @@ def markdown(report: dict, images: list[str]) -> str:
     if any("asic" in entry for entry in report["designs"]):
         lines += asic_markdown(report["designs"])
     if "application" in report:
-        from .application import markdown_section
+        from ..apps.application import markdown_section
         lines += markdown_section(report["application"])
     lines += ["", "## Pictures", ""] + [f"![{name}]({name})" for name in images if name.endswith(".png")]
     return "\n".join(lines) + "\n"
@@ -235,7 +235,7 @@ def write_report(report: dict, designs: list[Design], folder: Path,
     ``--app``."""
     entries = report["designs"]
     if application is not None:
-        from .application import write_pictures
+        from ..apps.application import write_pictures
         report["application"] = application[0]
         write_pictures(*application, folder)
     images = plots.error_plots(designs, folder)

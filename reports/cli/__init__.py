@@ -9,17 +9,17 @@ import sys
 
 from pathlib import Path
 
-from ..sim.catalogue import BASELINES, CATALOGUE, parameter_help
-from ..sim.design import Design
-from ..sim.files import OutputError, guarded_stdout, write_text
-from ..sim.pool import Terminated, terminate_as_interrupt
-from ..sim.run import SIMULATORS, SimRequest, run_simulation
-from ..sim.toolchain import ToolFailed, ToolMissing
-from ..sim.vectors import VectorSet, check_seed
-from .application import check_epochs
-from .error_analysis import METHODS, check_samples
-from .jobs import ClusterUnusable, check_jobs
-from .prove import DEFAULT_TIMEOUT
+from ...sim.catalogue import BASELINES, CATALOGUE, parameter_help
+from ...sim.design import Design
+from ...sim.files import OutputError, guarded_stdout, write_text
+from ...sim.pool import Terminated, terminate_as_interrupt
+from ...sim.run import SIMULATORS, SimRequest, run_simulation
+from ...sim.toolchain import ToolFailed, ToolMissing
+from ...sim.vectors import VectorSet, check_seed
+from ..apps.application import check_epochs
+from ..error.error_analysis import METHODS, check_samples
+from ..sweeps.jobs import ClusterUnusable, check_jobs
+from ..proofs.prove import DEFAULT_TIMEOUT
 
 
 class UsageError(Exception):
@@ -148,7 +148,7 @@ def design_from(args: argparse.Namespace, **overrides) -> Design:
 def float_design_from(args: argparse.Namespace, variant: str, *, stages: int | None = None):
     """The floating-point design the options name (at ``stages``, else ``--stages``);
     integer-only options are refused."""
-    from ..sim.float_design import FloatDesign
+    from ...sim.float_design import FloatDesign
 
     for option, given in (("--width", args.width is not None),
                           ("--frac-bits", getattr(args, "frac_bits", None) is not None),
@@ -163,7 +163,7 @@ def float_design_from(args: argparse.Namespace, variant: str, *, stages: int | N
 
 def check_format_name(value: str) -> str:
     """The type of ``--format``: ``int`` or a floating-point format's name."""
-    from ..rtl.float_format import lookup_format
+    from ...rtl.float_format import lookup_format
 
     if value != "int":
         try:
@@ -174,8 +174,8 @@ def check_format_name(value: str) -> str:
 
 
 def add_format_option(parser: argparse.ArgumentParser) -> None:
-    from ..rtl.float_format import FORMATS
-    from ..sim.float_design import FLOAT_DESIGNS
+    from ...rtl.float_format import FORMATS
+    from ...sim.float_design import FLOAT_DESIGNS
 
     parser.add_argument("--format", type=check_format_name, default="int",
                         help=f"int (default: integer operands of --width bits) or a "
@@ -260,7 +260,7 @@ def run_sim(args: argparse.Namespace) -> int:
     except (TypeError, ValueError) as error:
         raise UsageError(str(error)) from None
     if args.netlist:
-        from .synthesis import gate_netlist
+        from ..synthesis.yosys import gate_netlist
         request.netlist = gate_netlist(design)
     result = run_simulation(request)
     print(result.summary())
@@ -272,9 +272,9 @@ def run_sim(args: argparse.Namespace) -> int:
 
 
 def run_error(args: argparse.Namespace) -> int:
-    from .error_analysis import measure
-    from .progress import Progress
-    from .metrics import METRIC_LABELS, describe_pairs, format_metric
+    from ..error.error_analysis import measure
+    from ..error.progress import Progress
+    from ..error.metrics import METRIC_LABELS, describe_pairs, format_metric
 
     design = design_from(args)
     if design.format != "int":
@@ -305,9 +305,9 @@ def run_error(args: argparse.Namespace) -> int:
 
 
 def run_float_error(args: argparse.Namespace, design) -> int:
-    from .float_error import measure_float
-    from .metrics import format_metric
-    from .progress import Progress
+    from ..error.float_error import measure_float
+    from ..error.metrics import format_metric
+    from ..error.progress import Progress
 
     if args.method == "analytic":
         raise UsageError("--method analytic applies to integer designs, not with --format")
@@ -338,7 +338,7 @@ def run_float_error(args: argparse.Namespace, design) -> int:
 
 
 def run_area(args: argparse.Namespace) -> int:
-    from .comparison import comparison, describe
+    from ..render.comparison import comparison, describe
 
     design = design_from(args)
     results = {d.label: flow_results(d, args.flow, retime=args.retime)
@@ -359,8 +359,8 @@ def flow_results(design: Design, flow: str, *, retime: bool = False) -> dict:
     """The figures of one design from the synthesis ``flow``: ``generic`` (Yosys generic gates
     and iCE40, its registers retimed if ``retime``), ``asic`` (OSU 0.18 um standard cells,
     OpenSTA) or ``all``."""
-    from .asic import synthesize_asic
-    from .synthesis import synthesize
+    from ..synthesis.asic import synthesize_asic
+    from ..synthesis.yosys import synthesize
 
     return {**(synthesize(design, retime=retime) if flow != "asic" else {}),
             **(synthesize_asic(design) if flow != "generic" else {})}
@@ -368,7 +368,7 @@ def flow_results(design: Design, flow: str, *, retime: bool = False) -> dict:
 
 def print_area(results: dict[str, dict]) -> None:
     """Synthesis figures side by side, one column per design, with the ratio of the first two."""
-    from .synthesis import FIELDS
+    from ..synthesis.yosys import FIELDS
 
     labels = list(results)
     column = max(14, *(len(label) + 2 for label in labels))
@@ -382,7 +382,7 @@ def print_area(results: dict[str, dict]) -> None:
 
 def print_asic(results: dict[str, dict]) -> None:
     """Standard-cell figures side by side, with the ratio of the first two and the conditions."""
-    from .asic import ROWS
+    from ..synthesis.asic import ROWS
 
     labels = list(results)
     column = max(14, *(len(label) + 2 for label in labels))
@@ -409,10 +409,10 @@ def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str
     With ``failures``, a design whose tool fails is recorded there and left out (see
     :func:`~.report.collect`); ``--jobs`` and ``--scheduler`` say where the jobs run.
     """
-    from ..sim.files import atomic_folder, check_folder
-    from .comparison import comparison
-    from .progress import Progress
-    from .report import collect, tool_info
+    from ...sim.files import atomic_folder, check_folder
+    from ..render.comparison import comparison
+    from ..error.progress import Progress
+    from ..render.report import collect, tool_info
 
     out = Path(args.out)
     check_folder(out)
@@ -421,7 +421,7 @@ def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str
                          f"mitchell {what}; choose another --out")
     asic = not args.no_area and args.flow != "generic"
     if asic:
-        from .asic import Library, tool_versions
+        from ..synthesis.asic import Library, tool_versions
         Library.find()
         tool_versions()
     progress = Progress(f"{what} of {len(designs)} designs")
@@ -450,10 +450,10 @@ def with_baselines(designs: list[Design]) -> list[Design]:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from .report import write_report
+    from ..render.report import write_report
 
     if args.format != "int":
-        from .float_report import write_float_report
+        from ..render.float_report import write_float_report
         if args.app:
             raise UsageError(f"--app runs integer designs, not with --format {args.format}")
         designs = with_baselines([float_design_from(args, variant)
@@ -469,7 +469,7 @@ def run_report(args: argparse.Namespace) -> int:
         for width in args.width or [8, 16] for variant in args.variant or ["mitchell"]])
     application = None
     if args.app:
-        from .application import collect
+        from ..apps.application import collect
         # The workloads' operands are 8-bit: the network signed, the images' pixels unsigned.
         variants = args.variant or ["mitchell"]
         network = [design_from(args, width=8, variant=v, signed=True) for v in variants]
@@ -542,15 +542,15 @@ def sweep_designs(args: argparse.Namespace, variants: list[str], *, every: bool)
 
 
 def run_sweep(args: argparse.Namespace) -> int:
-    from .comparison import comparison, describe
-    from .sweep import write_sweep
+    from ..render.comparison import comparison, describe
+    from ..sweeps.sweep import write_sweep
 
     if args.jobs is not None and args.scheduler is not None:
         raise UsageError("--jobs counts local processes; a Dask cluster (--scheduler) runs as "
                          "many jobs as it has workers")
     every = args.variant in (None, ["all"])
     if args.format != "int":
-        from ..sim.float_design import FLOAT_DESIGNS
+        from ...sim.float_design import FLOAT_DESIGNS
         variants = list(FLOAT_DESIGNS) if every else args.variant
         designs = with_baselines([float_design_from(args, variant, stages=count)
                                   for variant in variants for count in stage_grid(args)])
@@ -587,8 +587,8 @@ def run_sweep(args: argparse.Namespace) -> int:
 
 
 def run_prove(args: argparse.Namespace) -> int:
-    from ..sim.simulators import lookup
-    from .prove import prove, replay
+    from ...sim.simulators import lookup
+    from ..proofs.prove import prove, replay
 
     design = design_from(args)
     simulator = args.simulator or ("icarus" if args.netlist or args.verilog else "amaranth")
@@ -664,9 +664,9 @@ def seconds(text: str) -> float:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from .error_analysis import measure
-    from .export import check_export, default_output, export
-    from .float_error import measure_float
+    from ..error.error_analysis import measure
+    from ..apps.export import check_export, default_output, export
+    from ..error.float_error import measure_float
 
     design = design_from(args)
     try:
@@ -704,8 +704,8 @@ def apply_designs(args: argparse.Namespace, **fields) -> list[Design]:
 
 
 def run_apply(args: argparse.Namespace) -> int:
-    from . import application as app
-    from .images import check_design
+    from ..apps import application as app
+    from ..apps.images import check_design
 
     if args.task == "digits-train":
         if args.variant or args.param or args.frac_bits is not None or args.signed:
@@ -728,8 +728,8 @@ def run_apply(args: argparse.Namespace) -> int:
         print(f"{app.describe_infer(result)}.")
         print(app.text_table(app.INFER_HEADER, app.infer_lines(result)))
         return 0
-    from . import images
-    from ..sim.files import check_file
+    from ..apps import images
+    from ...sim.files import check_file
 
     designs = apply_designs(args)
     try:
@@ -743,7 +743,7 @@ def run_apply(args: argparse.Namespace) -> int:
     print(f"{app.describe_image(result)}.")
     print(app.text_table(app.IMAGE_HEADER, app.image_lines(result)))
     if args.output:
-        from ..sim.files import atomic_file
+        from ...sim.files import atomic_file
         with atomic_file(args.output) as writable:
             images.strip(outputs, writable)
         print(f"wrote {args.output}")

@@ -18,8 +18,8 @@ nearest-one's rounding of the pixel) are not exact there.
 """
 import numpy as np
 
-from ..sim.design import Design
-from ..sim.apply import conv2d, operand_range
+from ...sim.design import Design
+from ...sim.apply import conv2d, operand_range
 
 GAUSSIAN = np.array([[19, 32, 19], [32, 52, 32], [19, 32, 19]])
 SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])

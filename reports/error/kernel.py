@@ -57,9 +57,9 @@ from llvmlite import ir
 from numba import njit, prange, types
 from numba.extending import intrinsic, overload
 
-from ..rtl.float_format import FloatFormat
-from ..sim.design import Design
-from ..sim.float_design import FloatDesign
+from ...rtl.float_format import FloatFormat
+from ...sim.design import Design
+from ...sim.float_design import FloatDesign
 from .metrics import ErrorSums
 
 # GNU OpenMP, numba's default threading layer where TBB is absent, aborts a process that forks
@@ -598,7 +598,7 @@ def _entry_points(name: str, baseline: str):
 # Twins of mitchell.sim.float_golden on operand *magnitudes* (patterns without the sign bit), as
 # int64. Every guard there is sign-symmetric: the result's magnitude depends on the operands'
 # magnitudes only (its sign is the XOR of theirs, or positive for NaN), and the metrics of
-# mitchell.reports.float_error read classes and absolute values only. So a magnitude pair stands
+# mitchell.reports.error.float_error read classes and absolute values only. So a magnitude pair stands
 # for its 4 sign patterns, and each unordered pair for 8 (a*b == b*a in every variant; both are
 # checked by the tests).
 
@@ -618,7 +618,7 @@ class FloatConstants(NamedTuple):
     lmul_offset: int
 
 
-# Result classes, as mitchell.reports.float_error.decode reads patterns (subnormals as zeros).
+# Result classes, as mitchell.reports.error.float_error.decode reads patterns (subnormals as zeros).
 _ZERO_CLASS, _NORMAL, _INFINITE, _NAN = range(4)
 
 
@@ -851,7 +851,7 @@ def describe(design: Design | FloatDesign) -> str:
     """Which kernel measures ``design``, for the JSON."""
     function = FLOAT_KERNELS[design.variant] if isinstance(design, FloatDesign) else \
         KERNELS[design.variant].product
-    return f"mitchell.reports.kernel:{function.__name__} (numba {numba.__version__})"
+    return f"mitchell.reports.error.kernel:{function.__name__} (numba {numba.__version__})"
 
 
 def kernel_params(design: Design) -> tuple[int, ...]:

@@ -3,18 +3,18 @@ relative-error histogram, and the area table, for designs given with ``--format`
 
 Entries in report.json carry ``"format"`` besides the integer entries' keys (``width`` is the
 format's, ``signed`` False, ``frac_bits`` None, ``params`` empty), and their ``error`` holds the
-keys of :func:`mitchell.reports.float_error.measure_float`.
+keys of :func:`mitchell.reports.error.float_error.measure_float`.
 """
 from pathlib import Path
 
 import numpy as np
 
-from ..sim.float_design import FloatDesign
+from ...sim.float_design import FloatDesign
 from . import plots
-from .asic import ROWS
-from .float_error import measure_float, relative_errors
-from .metrics import format_metric
-from .synthesis import FIELDS
+from ..synthesis.asic import ROWS
+from ..error.float_error import measure_float, relative_errors
+from ..error.metrics import format_metric
+from ..synthesis.yosys import FIELDS
 
 plt = plots.plt
 

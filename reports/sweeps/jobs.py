@@ -12,8 +12,8 @@ import contextlib
 import multiprocessing
 from typing import Callable, Iterator
 
-from ..sim.pool import ProcessPool
-from ..sim.toolchain import ToolMissing
+from ...sim.pool import ProcessPool
+from ...sim.toolchain import ToolMissing
 
 #: The version of dask.distributed tested (pyproject.toml's ``cluster`` extra pins it).
 DISTRIBUTED_INSTALL = "pip install 'mitchell[cluster]' (distributed 2026.8.0)"

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..sim.design import Design
-from ..sim.apply import matmul, multiply
+from ...sim.design import Design
+from ...sim.apply import matmul, multiply
 
 HIDDEN = 64
 CLASSES = 10

@@ -5,8 +5,8 @@ named by its kind in the catalogue) at the same operand width, the same pipeline
 same signedness, and both are synthesized by the same flow with the same options. This module
 says so, in ``report.json``, ``sweep.json`` and ``area --json`` and in words.
 """
-from ..sim.catalogue import CATALOGUE
-from ..sim.design import Design
+from ...sim.catalogue import CATALOGUE
+from ...sim.design import Design
 
 # What a design and its baseline share.
 SAME = ("width", "stages", "signed", "flow")
@@ -28,7 +28,7 @@ def describe(comparison: dict) -> str:
     pairs = ", ".join(f"{variant} against {baseline}"
                       for variant, baseline in comparison["baselines"].items())
     if "format" in comparison:  # floating-point designs, whose names are not the catalogue's
-        from ..sim.float_design import FLOAT_DESIGNS
+        from ...sim.float_design import FLOAT_DESIGNS
         summaries = FLOAT_DESIGNS
     else:
         summaries = {name: entry.summary for name, entry in CATALOGUE.items()}

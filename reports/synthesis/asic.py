@@ -25,7 +25,7 @@ The flow, for each design:
    samples at 1.
 4. **Power** (OpenSTA ``design_power``, the figures ``report_power`` prints): every net's
    activity and duty annotated on its driver (cell output or input port), at the same clock,
-   reading the library's *power view* (:func:`mitchell.reports.liberty.power_view`), because
+   reading the library's *power view* (:func:`mitchell.reports.synthesis.liberty.power_view`), because
    OpenSTA 2.0.17 otherwise overwrites annotated activities with its own probabilistic
    propagation. Dynamic power is internal plus switching; leakage is the cells'
    ``cell_leakage_power``; energy per operation is total power times the clock period (one
@@ -49,13 +49,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..sim.design import Design
-from ..sim.files import write_text
-from ..sim.toolchain import ToolMissing, icarus
-from ..sim.vectors import random_pairs
+from ...sim.design import Design
+from ...sim.files import write_text
+from ...sim.toolchain import ToolMissing, icarus
+from ...sim.vectors import random_pairs
 from . import liberty as liberty_format
-from .synthesis import SynthesisError, _yosys, cache_dir
-from .synthesis import tool_versions as yosys_versions
+from .yosys import SynthesisError, _yosys, cache_dir
+from .yosys import tool_versions as yosys_versions
 
 FLOW_VERSION = 1
 FIELDS = ("asic_area_um2", "asic_cells", "asic_delay_ns", "asic_dynamic_mw", "asic_leakage_mw",

@@ -1,7 +1,7 @@
 """A reader and writer for the Liberty files of standard-cell libraries (the subset they use:
 groups, simple attributes ``name : value ;`` and complex attributes ``name (args) ;``).
 
-It serves the standard-cell flow (:mod:`mitchell.reports.asic`): the pin directions of each cell,
+It serves the standard-cell flow (:mod:`mitchell.reports.synthesis.asic`): the pin directions of each cell,
 to read a mapped netlist, and the *power view* of a library that OpenSTA 2.0.17 needs to take
 measured activities (see :func:`power_view`).
 """

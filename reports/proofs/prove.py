@@ -30,13 +30,13 @@ from pathlib import Path
 
 from amaranth.lib import wiring
 
-from ..rtl import to_verilog
-from ..sim.design import Design
-from ..sim.reference import REFERENCE_FILE, reference_verilog
-from ..sim.run import SimRequest, run_simulation
-from ..sim.toolchain import ToolFailed
-from ..sim.vectors import VectorSet
-from .synthesis import SynthesisError, _yosys, generic_flow, tool_versions
+from ...rtl import to_verilog
+from ...sim.design import Design
+from ...sim.reference import REFERENCE_FILE, reference_verilog
+from ...sim.run import SimRequest, run_simulation
+from ...sim.toolchain import ToolFailed
+from ...sim.vectors import VectorSet
+from ..synthesis.yosys import SynthesisError, _yosys, generic_flow, tool_versions
 
 #: Seconds a proof may take before it is given up (``--timeout``).
 DEFAULT_TIMEOUT = 600.0

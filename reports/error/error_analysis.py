@@ -5,11 +5,12 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from ..rtl.params import check_int
-from ..sim.design import Design
-from ..sim.pool import ProcessPool
-from ..sim.vectors import BLOCK, VectorSet, exhaustive_block
-from . import analytic, kernel
+from ...rtl.params import check_int
+from ...sim.design import Design
+from ...sim.pool import ProcessPool
+from ...sim.vectors import BLOCK, VectorSet, exhaustive_block
+from . import analytic
+from . import kernel
 from .metrics import ErrorSums, error_sums, relative_errors
 
 # Exhaustive by default up to 16 bits where the compiled kernel measures the design (2**32 pairs
@@ -105,7 +106,7 @@ def _default_exhaustive(design: Design, method: str) -> bool:
 def measure(design: Design, *, exhaustive: bool | None = None, samples: int | None = None,
             seed: int = 1, method: str = "auto",
             progress: Callable[[float], None] | None = None) -> dict:
-    """Metrics of ``design`` (see :mod:`mitchell.reports.metrics`), with ``method`` saying how
+    """Metrics of ``design`` (see :mod:`mitchell.reports.error.metrics`), with ``method`` saying how
     they were computed and ``kernel`` which compiled kernel did it (else ``None``).
 
     ``exhaustive=None`` means exhaustive where it is cheap (up to 16 bits through the compiled

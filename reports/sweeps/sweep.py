@@ -3,14 +3,14 @@ import csv
 import json
 from pathlib import Path
 
-from . import plots
-from .asic import FIELDS
+from ..render import plots
+from ..synthesis.asic import FIELDS
 
 CSV_COLUMNS = ["variant", "format", "width", "signed", "frac_bits", "stages", "params",
                "pairs", "relative_pairs", "exhaustive", "seed", "er", "med", "nmed", "mred", "wce",
                "wcre", "bias", "mse", "mean_error",
                "cells", "transistors", "depth", "ice40_lut4", "ice40_carry", "ice40_dff", "fmax_mhz"]
-# Floating-point designs' error columns (reports/float_error.py), after the others when present.
+# Floating-point designs' error columns (reports/error/float_error.py), after the others when present.
 FLOAT_COLUMNS = ["class_mismatches", "class_mismatches_inside"]
 
 

@@ -1,0 +1,1 @@
+"""Error metrics: the exact sums, the analytic and enumerated methods, the compiled kernel."""

@@ -1,0 +1,1 @@
+"""Formal proofs: SAT equivalence of the RTL against behavioural references."""

@@ -1,0 +1,1 @@
+"""Rendering: the report (HTML and Markdown), its plots, what a comparison holds equal."""
