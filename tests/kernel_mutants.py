@@ -10,6 +10,7 @@ import numpy as np
 from numba import njit
 
 from mitchell.reports.error import kernel
+from mitchell.reports.error.kernel import integer
 from mitchell.sim.design import Design
 
 from .test_kernel import exhaustive_mismatches, sampled_mismatches
@@ -27,14 +28,14 @@ def _add_without_carry(k_a, x_a, k_b, x_b, width, params):
 @njit
 def no_carry(a, b, width, params):
     frac_bits = np.uint64(params[0])
-    return kernel._log_product(a, b, width, frac_bits, frac_bits, _add_without_carry, params)
+    return integer._log_product(a, b, width, frac_bits, frac_bits, _add_without_carry, params)
 
 
 @njit
 def top_bits(a, b, width, params):
     """Mitchell's product kept in 40 bits, as through too narrow a register: wrong only where
     products reach 2**40."""
-    return kernel.mitchell(a, b, width, params) & ((ONE << np.uint64(40)) - ONE)
+    return integer.mitchell(a, b, width, params) & ((ONE << np.uint64(40)) - ONE)
 
 
 MUTANTS = {"no-carry": no_carry, "top-bits": top_bits}

@@ -1,7 +1,7 @@
 """The compiled kernel's floating-point designs against the NumPy path, and mutants of it.
 
 Expected values come from the golden models (:mod:`mitchell.sim.float_golden`) through the NumPy
-path (:func:`mitchell.reports.error.float_error.pair_sums`), over pairs of bit patterns with both
+path (:func:`mitchell.reports.error.float_metrics.pair_sums`), over pairs of bit patterns with both
 signs, and the random pairs from an independent NumPy re-derivation of the kernel's generator
 (:func:`tests.test_kernel.sampled_pairs`); the kernel under test computes none of them.
 """
@@ -20,7 +20,8 @@ import pytest
 from numba import njit
 
 from mitchell.reports.error import kernel
-from mitchell.reports.error.float_error import FloatErrorSums, measure_float, pair_sums
+from mitchell.reports.error.float_error import measure_float
+from mitchell.reports.error.float_metrics import FloatErrorSums, pair_sums
 from mitchell.rtl.float_format import FORMATS
 from mitchell.sim.float_design import FLOAT_DESIGNS, FloatDesign
 from mitchell.sim.float_vectors import float_corners

@@ -3,7 +3,8 @@ relative-error histogram, and the area table, for designs given with ``--format`
 
 Entries in report.json carry ``"format"`` besides the integer entries' keys (``width`` is the
 format's, ``signed`` False, ``frac_bits`` None, ``params`` empty), and their ``error`` holds the
-keys of :func:`mitchell.reports.error.float_error.measure_float`.
+keys of :func:`mitchell.reports.error.float_error.measure_float` (see
+:func:`~.report.design_entry`).
 """
 from pathlib import Path
 
@@ -12,19 +13,11 @@ import numpy as np
 from ...sim.float_design import FloatDesign
 from . import plots
 from ..synthesis.asic import ROWS
-from ..error.float_error import measure_float, relative_errors
+from ..error.float_metrics import relative_errors
 from ..error.metrics import format_metric
 from ..synthesis.yosys import FIELDS
 
 plt = plots.plt
-
-
-def float_entry(design: FloatDesign, *, samples: int | None, seed: int) -> dict:
-    """A float design's entry in report.json: what names it and its error figures (the synthesis
-    figures are added as for every design, by :func:`~.report.design_entry`)."""
-    return {"format": design.format, "variant": design.variant, "width": design.width,
-            "signed": False, "frac_bits": None, "stages": design.stages, "params": {},
-            "error": measure_float(design, samples=samples, seed=seed)}
 
 
 def _name(entry: dict) -> str:

@@ -48,6 +48,7 @@ from ...sim.toolchain import ToolFailed
 from . import plots
 from .comparison import describe
 from ..error.error_analysis import measure
+from ..error.float_error import measure_float
 from ..sweeps.jobs import runner
 from ..error.metrics import METRIC_LABELS, describe_pairs, format_metric
 from ..synthesis.asic import ROWS, synthesize_asic
@@ -56,13 +57,13 @@ from ..synthesis.yosys import FIELDS, check_cache, synthesize, tool_versions
 
 def design_entry(design: Design, *, samples: int | None, seed: int, area: bool,
                  asic: bool = False, retime: bool = False) -> dict:
+    entry = {"variant": design.variant, "width": design.width, "signed": design.signed,
+             "frac_bits": design.frac_bits, "stages": design.stages, "params": design.options}
     if design.format != "int":
-        from .float_report import float_entry
-        entry = float_entry(design, samples=samples, seed=seed)
+        entry = {"format": design.format, **entry,
+                 "error": measure_float(design, samples=samples, seed=seed)}
     else:
-        entry = {"variant": design.variant, "width": design.width, "signed": design.signed,
-                 "frac_bits": design.frac_bits, "stages": design.stages,
-                 "params": design.options, "error": measure(design, samples=samples, seed=seed)}
+        entry["error"] = measure(design, samples=samples, seed=seed)
     if area:
         entry["area"] = synthesize(design, retime=retime)
     if asic:

@@ -10,7 +10,7 @@ CSV_COLUMNS = ["variant", "format", "width", "signed", "frac_bits", "stages", "p
                "pairs", "relative_pairs", "exhaustive", "seed", "er", "med", "nmed", "mred", "wce",
                "wcre", "bias", "mse", "mean_error",
                "cells", "transistors", "depth", "ice40_lut4", "ice40_carry", "ice40_dff", "fmax_mhz"]
-# Floating-point designs' error columns (reports/error/float_error.py), after the others when present.
+# Floating-point designs' error columns (reports/error/float_metrics.py), after the others when present.
 FLOAT_COLUMNS = ["class_mismatches", "class_mismatches_inside"]
 
 
