@@ -15,12 +15,13 @@ from mitchell.rtl import (MinimallyBiasedMultiplier, MitchellMultiplier, MitchW,
 from mitchell.rtl.adder import PrefixAdder
 from mitchell.rtl.antilogarithm import Antilogarithm
 from mitchell.rtl.lod import OneHotLeadingOneDetector
-from mitchell.rtl.log_variants import check_mitch_w, default_soa_w
+from mitchell.rtl.log_variants import check_mitch_w
 from mitchell.rtl.mitchell import ARCHITECTURES, LogMultiplier, check_arch
 from mitchell.rtl.pipeline import delay
 from mitchell.rtl.residue import Residue
 from mitchell.rtl.shifter import OneHotShifter
 from mitchell.sim import golden, vectors
+from mitchell.sim.catalogue import CATALOGUE
 from mitchell.sim.design import Design
 from mitchell.sim.amaranth_sim import simulate
 from mitchell.sim.scalar import mitch_w_scalar, mitchell_scalar
@@ -209,25 +210,32 @@ def test_carry_select_antilogarithm():
 
 # --- Every architecture against the golden model -------------------------------------------------
 
-# name: (RTL from width, stages, arch; golden model of width)
-VARIANTS = {
-    "mitchell": (lambda width, **kw: MitchellMultiplier(width=width, **kw),
-                 lambda a, b, width: golden.mitchell_product(a, b, width=width)),
-    "mitchell-truncated": (
-        lambda width, **kw: MitchellMultiplier(width=width, frac_bits=width // 2, **kw),
-        lambda a, b, width: golden.mitchell_product(a, b, width=width, frac_bits=width // 2)),
-    "mitch-w": (lambda width, **kw: MitchW(width=width, w=min(8, width - 1), **kw),
-                lambda a, b, width: golden.mitch_w_product(a, b, width=width,
-                                                           w=min(8, width - 1))),
-    "mbm": (lambda width, **kw: MinimallyBiasedMultiplier(width=width, **kw),
-            lambda a, b, width: golden.mbm_product(a, b, width=width)),
-    "alm-soa": (lambda width, **kw: SetOneAdderMultiplier(width=width, **kw),
-                lambda a, b, width: golden.alm_soa_product(a, b, width=width,
-                                                           w=default_soa_w(width))),
-}
-UNFIT = {("mbm", "residue"), ("alm-soa", "residue")}
-COMBINATIONS = [(variant, arch) for variant in VARIANTS for arch in ARCHS
-                if (variant, arch) not in UNFIT]
+# Every catalogue design with a datapath architecture, at its defaults except where the test
+# chooses options that truncate its fractions at every width, and plain Mitchell truncated too.
+ARCH_DESIGNS = [name for name, entry in CATALOGUE.items()
+                if any(parameter.name == "arch" for parameter in entry.parameters)]
+OPTIONS = {"mitch-w": lambda width: {"params": {"w": min(8, width - 1)}}}
+VARIANTS = {**{name: (name, OPTIONS.get(name, lambda width: {})) for name in ARCH_DESIGNS},
+            "mitchell-truncated": ("mitchell", lambda width: {"frac_bits": width // 2})}
+
+
+def fits(variant: str, arch: str) -> bool:
+    """Whether the design takes the architecture (its parameter's check says)."""
+    try:
+        CATALOGUE[VARIANTS[variant][0]].component.arch_parameter().check(arch, width=8)
+    except ValueError:
+        return False
+    return True
+
+
+COMBINATIONS = [(variant, arch) for variant in VARIANTS for arch in ARCHS if fits(variant, arch)]
+
+
+def design_of(variant: str, width: int, *, arch: str, stages: int = 0) -> Design:
+    name, options = VARIANTS[variant]
+    extra = options(width)
+    return Design(variant=name, width=width, stages=stages, frac_bits=extra.get("frac_bits"),
+                  params={**extra.get("params", {}), "arch": arch})
 
 
 def mismatches(dut: Multiplier, expected_of, a, b) -> int:
@@ -236,23 +244,26 @@ def mismatches(dut: Multiplier, expected_of, a, b) -> int:
     return int((got != expected).sum())
 
 
+def design_mismatches(design: Design, a, b) -> int:
+    """Mismatches of the design's RTL against its golden model."""
+    return mismatches(design.component(), lambda x, y, width: design.golden(x, y), a, b)
+
+
 @pytest.mark.parametrize("stages", [0, 2])
 @pytest.mark.parametrize("variant, arch", COMBINATIONS)
 def test_exhaustive_6_bits(variant, arch, stages):
-    build, expected_of = VARIANTS[variant]
-    dut = build(6, stages=stages, arch=arch)
-    assert dut.arch == arch
+    design = design_of(variant, 6, arch=arch, stages=stages)
+    assert design.component().arch == arch
     a, b = vectors.exhaustive(6)
-    assert mismatches(dut, expected_of, a, b) == 0
+    assert design_mismatches(design, a, b) == 0
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("stages", [0, 2])
 @pytest.mark.parametrize("variant, arch", COMBINATIONS)
 def test_exhaustive_8_bits(variant, arch, stages):
-    build, expected_of = VARIANTS[variant]
     a, b = vectors.exhaustive(8)
-    assert mismatches(build(8, stages=stages, arch=arch), expected_of, a, b) == 0
+    assert design_mismatches(design_of(variant, 8, arch=arch, stages=stages), a, b) == 0
 
 
 def wide_vectors(width: int) -> tuple[np.ndarray, np.ndarray]:
@@ -266,9 +277,8 @@ def wide_vectors(width: int) -> tuple[np.ndarray, np.ndarray]:
 @pytest.mark.parametrize("width, stages", [(16, 0), (16, 2), (32, 0), (64, 0), (64, 3)])
 @pytest.mark.parametrize("variant, arch", COMBINATIONS)
 def test_random_and_corners_wide(variant, arch, width, stages):
-    build, expected_of = VARIANTS[variant]
     a, b = wide_vectors(width)
-    assert mismatches(build(width, stages=stages, arch=arch), expected_of, a, b) == 0
+    assert design_mismatches(design_of(variant, width, arch=arch, stages=stages), a, b) == 0
 
 
 @pytest.mark.parametrize("arch", ARCHS)
@@ -285,8 +295,7 @@ def test_pipelined_reset_shows_zero(arch):
 
 # --- Parameters ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("cls", [MitchellMultiplier, MitchW, MinimallyBiasedMultiplier,
-                                 SetOneAdderMultiplier])
+@pytest.mark.parametrize("cls", [CATALOGUE[name].component for name in ARCH_DESIGNS])
 def test_every_log_design_builds_its_default_architecture(cls):
     dut = cls(width=8)
     assert dut.arch == cls.DEFAULT_ARCH in ARCHITECTURES
@@ -325,7 +334,7 @@ def test_architecture_is_a_design_parameter_that_leaves_the_outputs_alone(varian
     serial = Design(variant=variant, width=6)
     assert dict(serial.params)["arch"] == "serial"
     assert (design.golden(a, b) == serial.golden(a, b)).all()
-    assert mismatches(design.component(), lambda x, y, width: design.golden(x, y), a, b) == 0
+    assert design_mismatches(design, a, b) == 0
 
 
 def test_unfit_architecture_is_a_bad_design_parameter():

@@ -9,7 +9,6 @@ import pytest
 
 from mitchell.reports.error.error_analysis import measure
 from mitchell.reports.apps.export import c_model, export, function_name
-from mitchell.reports.error.float_error import measure_float
 from mitchell.sim import float_golden
 from mitchell.sim.catalogue import CATALOGUE
 from mitchell.sim.design import Design
@@ -369,7 +368,7 @@ def test_float_c_header_carries_the_metrics(cli, tmp_path):
     header = (tmp_path / "fp8.h").read_text()
     assert "uint8_t fp8_e4m3_lmul(uint8_t a, uint8_t b);" in header
     assert '#include "fp8.h"' in (tmp_path / "fp8.c").read_text()
-    metrics = measure_float(FloatDesign("fp8-e4m3", "lmul"))
+    metrics = measure(FloatDesign("fp8-e4m3", "lmul"))
     for label, key in [("MRED%", "mred"), ("WCRE%", "wcre"), ("bias%", "bias")]:
         value = float(re.search(rf"// {re.escape(label)} = (-?[\d.]+)", header).group(1))
         assert value == pytest.approx(100 * metrics[key], abs=1e-4)

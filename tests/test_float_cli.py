@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from mitchell.rtl.float_format import FORMATS
-from mitchell.reports.error.float_error import measure_float
+from mitchell.reports.error.error_analysis import measure
 from mitchell.sim.float_design import FloatDesign
 from mitchell.sim.float_scalar import decode, scalar_product
 
@@ -75,7 +75,7 @@ def scalar_metrics(name: str, variant: str) -> tuple[Fraction, Fraction, int]:
 
 @pytest.mark.parametrize("name", ["fp8-e4m3", "fp8-e5m2"])
 def test_fp8_metrics_match_exact_arithmetic(name):
-    metrics = measure_float(FloatDesign(name, "mitchell"))
+    metrics = measure(FloatDesign(name, "mitchell"))
     mred, wcre, count = scalar_metrics(name, "mitchell")
     assert metrics["exhaustive"] and metrics["pairs"] == 65_536
     assert metrics["relative_pairs"] == count
@@ -89,7 +89,7 @@ def test_fp8_metrics_match_exact_arithmetic(name):
 @pytest.mark.parametrize("name", list(FORMATS))
 def test_wcre_within_a_ninth_plus_half_an_ulp(name):
     fmt = FORMATS[name]
-    metrics = measure_float(FloatDesign(name, "mitchell"),
+    metrics = measure(FloatDesign(name, "mitchell"),
                             samples=None if fmt.width == 8 else 200_000)
     # Mitchell's product is within 1/9 below the true one; the exact one is rounded by half an ulp.
     assert 0.1 < metrics["wcre"] <= 1 / 9 + 2.0 ** -(fmt.mantissa_bits + 1)
@@ -109,7 +109,7 @@ class FlushesBelowOne(FloatDesign):
 
 def test_inside_class_mismatches_catch_a_wrong_guard():
     # The mutant is in the golden model, which only enumeration runs.
-    metrics = measure_float(FlushesBelowOne("fp8-e5m2", "mitchell"), method="enumerate")
+    metrics = measure(FlushesBelowOne("fp8-e5m2", "mitchell"), method="enumerate")
     assert metrics["class_mismatches_inside"] > 1000
 
 
@@ -136,7 +136,7 @@ def test_report_with_a_format(cli, tmp_path):
     designs = json.loads((folder / "report.json").read_text())["designs"]
     assert [(d["format"], d["variant"]) for d in designs] == [
         ("fp8-e5m2", "mitchell"), ("fp8-e5m2", "exact"), ("fp8-e5m2", "lmul")]
-    expected = measure_float(FloatDesign("fp8-e5m2", "mitchell"))
+    expected = measure(FloatDesign("fp8-e5m2", "mitchell"))
     assert designs[0]["error"] == expected
 
 

@@ -20,7 +20,7 @@ import pytest
 from numba import njit
 
 from mitchell.reports.error import kernel
-from mitchell.reports.error.float_error import measure_float
+from mitchell.reports.error.error_analysis import measure
 from mitchell.reports.error.float_metrics import FloatErrorSums, pair_sums
 from mitchell.rtl.float_format import FORMATS
 from mitchell.sim.float_design import FLOAT_DESIGNS, FloatDesign
@@ -167,11 +167,11 @@ def test_progress_runs_to_one():
 
 def test_measure_float_picks_the_kernel_and_says_so():
     design = FloatDesign("fp8-e5m2", "lmul")
-    compiled = measure_float(design)
+    compiled = measure(design)
     assert compiled["exhaustive"] and compiled["method"] == "kernel"
     assert compiled["kernel"].startswith("mitchell.reports.error.kernel:float_lmul (numba ")
     assert "sampler" not in compiled
-    enumerated = measure_float(design, method="enumerate")
+    enumerated = measure(design, method="enumerate")
     assert enumerated["method"] == "enumerate" and enumerated["kernel"] is None
     assert set(enumerated) == set(compiled)
     for key, value in compiled.items():
@@ -179,15 +179,15 @@ def test_measure_float_picks_the_kernel_and_says_so():
             assert enumerated[key] == pytest.approx(value, rel=1e-12), key
         elif key not in ("method", "kernel"):
             assert enumerated[key] == value, key
-    sampled = measure_float(FloatDesign("fp32"), samples=20_000, seed=4)
+    sampled = measure(FloatDesign("fp32"), samples=20_000, seed=4)
     assert sampled["method"] == "kernel" and sampled["sampler"] == kernel.SAMPLER
     assert not sampled["exhaustive"] and sampled["pairs"] == 20_000 and "ci95" in sampled
-    numpy_sampled = measure_float(FloatDesign("fp32"), samples=20_000, seed=4,
+    numpy_sampled = measure(FloatDesign("fp32"), samples=20_000, seed=4,
                                   method="enumerate")
     assert numpy_sampled["sampler"] == "numpy-pcg64"
     with pytest.raises(ValueError, match="Method with --format must be one of auto, kernel, "
                                          "enumerate, not 'analytic'"):
-        measure_float(design, method="analytic")
+        measure(design, method="analytic")
 
 
 def test_sixteen_bit_formats_are_exhaustive_by_default_through_the_kernel_only(monkeypatch):
@@ -196,12 +196,12 @@ def test_sixteen_bit_formats_are_exhaustive_by_default_through_the_kernel_only(m
     calls = []
     monkeypatch.setattr(kernel, "float_exhaustive_sums",
                         lambda design, progress=None: calls.append(design) or FloatErrorSums())
-    assert measure_float(FloatDesign("bf16"))["exhaustive"]
+    assert measure(FloatDesign("bf16"))["exhaustive"]
     assert calls == [FloatDesign("bf16")]
-    assert not measure_float(FloatDesign("fp16"), method="enumerate", samples=1000)["exhaustive"]
-    assert not measure_float(FloatDesign("fp32"), samples=1000)["exhaustive"]
+    assert not measure(FloatDesign("fp16"), method="enumerate", samples=1000)["exhaustive"]
+    assert not measure(FloatDesign("fp32"), samples=1000)["exhaustive"]
     with pytest.raises(ValueError, match="limited to formats of up to 16 bits, not fp32"):
-        measure_float(FloatDesign("fp32"), exhaustive=True)
+        measure(FloatDesign("fp32"), exhaustive=True)
 
 
 def test_the_command_line_says_which_method(cli):
@@ -218,12 +218,12 @@ def test_bf16_exhaustive_through_the_kernel():
     within 1/9 plus half an ulp below the rounded exact product, and the sampled figures of
     the NumPy path bracket the exhaustive MRED."""
     design = FloatDesign("bf16")
-    metrics = measure_float(design)
+    metrics = measure(design)
     assert metrics["exhaustive"] and metrics["pairs"] == 1 << 32 and metrics["method"] == "kernel"
     assert metrics["bias"] == -metrics["mred"]
     assert 0.1 < metrics["wcre"] <= 1 / 9 + 2.0 ** -8
     assert metrics["class_mismatches"] > 0 and metrics["class_mismatches_inside"] == 0
-    low, high = measure_float(design, samples=1_000_000, method="enumerate")["ci95"]["mred"]
+    low, high = measure(design, samples=1_000_000, method="enumerate")["ci95"]["mred"]
     assert low < metrics["mred"] < high
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ...rtl.float_format import FloatFormat
-from ...sim import golden
+from ...sim.catalogue import CATALOGUE, DIVIDER
 from ...sim.design import Design
 from ...sim.float_design import FLOAT_DESIGNS, FloatDesign
 from ...sim.files import OutputError, atomic_file
@@ -215,16 +215,20 @@ _LOG_HEAD = """    int ka, kb;
     xb = {p}_fraction(b, kb, {f});
 """
 
-_CORES = {
-    golden.exact_product: ("", "    return a * b;\n"),
-    golden.mitchell_product: (_LOG, _LOG_HEAD + """    sum = xa + xb;
+_EXACT = ("", "    return a * b;\n")
+
+#: The helpers and body of each multiplier's C core, by catalogue name.
+CORES = {
+    "exact": _EXACT,
+    "exact-yosys": _EXACT,
+    "mitchell": (_LOG, _LOG_HEAD + """    sum = xa + xb;
     return {p}_antilog(ka + kb + (int)(sum >> {f}), sum & {fmask}, {f});
 """),
-    golden.mitch_w_product: (_LOG, _LOG_HEAD + """    /* w - 2 mantissa bits kept, then a 1 appended to each */
+    "mitch-w": (_LOG, _LOG_HEAD + """    /* w - 2 mantissa bits kept, then a 1 appended to each */
     sum = (xa << 1) + 1 + (xb << 1) + 1;
     return {p}_antilog(ka + kb + (int)(sum >> ({f} + 1)), sum & {f1mask}, {f} + 1);
 """),
-    golden.mbm_product: (_LOG, _LOG_HEAD + """    sum = xa + xb;
+    "mbm": (_LOG, _LOG_HEAD + """    sum = xa + xb;
     {{
         int carry = (int)(sum >> {f});
         uint64_t fraction = sum & {fmask};
@@ -233,14 +237,14 @@ _CORES = {
         return {p}_antilog(ka + kb + carry, fraction, {f});
     }}
 """),
-    golden.alm_soa_product: (_LOG, _LOG_HEAD + """    {{
+    "alm-soa": (_LOG, _LOG_HEAD + """    {{
         uint64_t wa = ((uint64_t)ka << {f}) + xa, wb = ((uint64_t)kb << {f}) + xb;
         uint64_t carry_in = (wa >> ({w} - 1)) & (wb >> ({w} - 1)) & 1;
         sum = (((wa >> {w}) + (wb >> {w}) + carry_in) << {w}) + {wmask};
         return {p}_antilog((int)(sum >> {f}), sum & {fmask}, {f});
     }}
 """),
-    golden.ilm_product: (_LOG2, """    uint64_t total = 0;
+    "ilm": (_LOG2, """    uint64_t total = 0;
     int i;
     for (i = 0; i <= {corrections} && a != 0 && b != 0; i++) {{
         int ka = {p}_log2(a), kb = {p}_log2(b);
@@ -251,7 +255,7 @@ _CORES = {
     }}
     return total;
 """),
-    golden.nearest_one_product: (_LOG2 + """
+    "nearest-one": (_LOG2 + """
 static int {p}_nearest(uint64_t x)  /* log2 of the power of two nearest x != 0 */
 {{
     int k = {p}_log2(x);
@@ -275,22 +279,26 @@ static uint64_t {p}_power(int k)  /* 2^k modulo 2^64 */
 }
 
 
+#: The catalogue's designs without a C core, and why.
+WITHOUT_CORE = {name: "a divider: every layout holds products" for name, entry in CATALOGUE.items()
+                if entry.kind is DIVIDER}
+
+
 def c_core(design: Design) -> tuple[str, str]:
     """The helpers and the body of the C core of ``design``'s golden model."""
-    model = design.entry.golden
-    if model not in _CORES:
+    if design.variant not in CORES:
         raise ValueError(f"Layout c has no model of {design.variant!r} yet")
     options = design.options
     f = design.frac_bits if design.frac_bits is not None else design.width - 1
-    if model is golden.mitch_w_product:
+    if design.variant == "mitch-w":
         f = options["w"] - 2
     values = dict(p=function_name(design), top=design.width - 1, f=f,
                   fmask=f"0x{(1 << f) - 1:X}u", f1mask=f"0x{(1 << (f + 1)) - 1:X}u",
                   no_carry=f"{(1 << f) // 12}u", with_carry=f"{(1 << f) // 24}u",
                   corrections=options.get("corrections", 0))
-    if model is golden.alm_soa_product:
+    if design.variant == "alm-soa":
         values.update(w=options["w"], wmask=f"0x{(1 << options['w']) - 1:X}u")
-    helpers, body = _CORES[model]
+    helpers, body = CORES[design.variant]
     return helpers.format(**values), body.format(**values)
 
 

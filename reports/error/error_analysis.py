@@ -7,10 +7,12 @@ import numpy as np
 
 from ...rtl.params import check_int
 from ...sim.design import Design
+from ...sim.float_design import FloatDesign
 from ...sim.pool import ProcessPool
 from ...sim.vectors import BLOCK, VectorSet, exhaustive_block
 from . import analytic
-from . import kernel
+from . import float_metrics, kernel
+from .float_metrics import FloatErrorSums
 from .metrics import ErrorSums, error_sums, relative_errors
 
 # Exhaustive by default up to 16 bits where the compiled kernel measures the design (2**32 pairs
@@ -24,6 +26,12 @@ DEFAULT_SAMPLES = 10_000_000
 # As many pairs as enumerating 16 bits: minutes, with the progress bar's estimate.
 MAX_SAMPLES = 1 << 32
 METHODS = ("auto", "kernel", "analytic", "enumerate")
+# Floating-point designs: fp8 (65,536 pairs) through NumPy enumeration by default (half an hour
+# at 16 bits), every 16-bit format through the kernel (2**32 pairs in seconds); "auto" is the
+# kernel, which covers every floating-point design, and the analytic method is Mitchell's on
+# integers.
+FLOAT_ENUMERATE_DEFAULT_MAX_WIDTH = 8
+FLOAT_METHODS = ("auto", "kernel", "enumerate")
 
 
 def products(design: Design, a, b) -> tuple:
@@ -103,11 +111,14 @@ def _default_exhaustive(design: Design, method: str) -> bool:
     return design.width <= ENUMERATE_DEFAULT_MAX_WIDTH
 
 
-def measure(design: Design, *, exhaustive: bool | None = None, samples: int | None = None,
-            seed: int = 1, method: str = "auto",
+def measure(design: Design | FloatDesign, *, exhaustive: bool | None = None,
+            samples: int | None = None, seed: int = 1, method: str = "auto",
             progress: Callable[[float], None] | None = None) -> dict:
-    """Metrics of ``design`` (see :mod:`mitchell.reports.error.metrics`), with ``method`` saying how
-    they were computed and ``kernel`` which compiled kernel did it (else ``None``).
+    """Metrics of ``design`` against its exact baseline, with ``method`` saying how they were
+    computed and ``kernel`` which compiled kernel did it (else ``None``): those of
+    :mod:`mitchell.reports.error.metrics` for an integer design, those of
+    :mod:`mitchell.reports.error.float_metrics` for a floating-point one (over the pairs whose
+    results are normal, with the class mismatches besides).
 
     ``exhaustive=None`` means exhaustive where it is cheap (up to 16 bits through the compiled
     kernel, 12 through NumPy enumeration, 24 where the analytic method applies) and ``samples``
@@ -119,6 +130,9 @@ def measure(design: Design, *, exhaustive: bool | None = None, samples: int | No
     generator (``sampler``), so its sampled figures differ from enumeration's within their
     confidence intervals.
     """
+    if design.format != "int":
+        return _measure_float(design, exhaustive=exhaustive, samples=samples, seed=seed,
+                              method=method, progress=progress)
     if method not in METHODS:
         raise ValueError(f"Method must be one of {', '.join(METHODS)}, not {method!r}")
     analytic_ok = analytic_applies(design)
@@ -169,4 +183,58 @@ def measure(design: Design, *, exhaustive: bool | None = None, samples: int | No
         result["sampler"] = kernel.SAMPLER if chosen == "kernel" else "numpy-pcg64"
     if method == "auto" and chosen == "enumerate":
         result["note"] = f"NumPy enumeration: {kernel.refusal(design)}"
+    return result
+
+
+def _measure_float(design: FloatDesign, *, exhaustive: bool | None, samples: int | None,
+                   seed: int, method: str, progress: Callable[[float], None] | None) -> dict:
+    """:func:`measure` for a floating-point design: the metrics of :mod:`.float_metrics`.
+
+    ``method`` ``auto`` or ``kernel`` takes the compiled kernel (every format: its twins of the
+    golden models of :mod:`mitchell.sim.float_golden`, not ``design.golden``), ``enumerate`` the
+    NumPy golden model ``design.golden`` in chunks. ``exhaustive=None`` means exhaustive where it
+    is cheap (formats of up to 16 bits through the kernel, 8 through enumeration)."""
+    if method not in FLOAT_METHODS:
+        raise ValueError(f"Method with --format must be one of {', '.join(FLOAT_METHODS)}, "
+                         f"not {method!r}")
+    if exhaustive and samples is not None:
+        raise ValueError("Choose either an exhaustive set or samples, not both")
+    compiled = method != "enumerate"
+    if exhaustive is None:
+        exhaustive = samples is None and design.width <= (
+            EXHAUSTIVE_DEFAULT_MAX_WIDTH if compiled else FLOAT_ENUMERATE_DEFAULT_MAX_WIDTH)
+    if exhaustive:
+        if design.width > EXHAUSTIVE_MAX_WIDTH:
+            raise ValueError(f"Exhaustive floating-point metrics are limited to formats of up "
+                             f"to {EXHAUSTIVE_MAX_WIDTH} bits, not {design.format}; use random "
+                             f"samples")
+        if compiled:
+            sums = kernel.float_exhaustive_sums(design, progress=progress)
+        else:
+            sums = FloatErrorSums()
+            total = 1 << (2 * design.width)
+            step = min(BLOCK * 4, total)
+            for start in range(0, total, step):
+                sums = sums + float_metrics.pair_sums(design, *exhaustive_block(design.width, start,
+                                                                  min(start + step, total)))
+                if progress:
+                    progress(min(start + step, total) / total)
+        result = sums.metrics(exhaustive=True, seed=None)
+    else:
+        count = DEFAULT_SAMPLES if samples is None else samples
+        if compiled:
+            sums = kernel.float_sampled_sums(design, count, seed, progress=progress)
+        else:
+            sums = FloatErrorSums()
+            done = 0
+            for a, b in VectorSet(f"random:{count}", design.width, seed, design.format).chunks():
+                sums = sums + float_metrics.pair_sums(design, a, b)
+                done += len(a)
+                if progress:
+                    progress(done / count)
+        result = sums.metrics(exhaustive=False, seed=seed)
+    result["method"] = "kernel" if compiled else "enumerate"
+    result["kernel"] = kernel.describe(design) if compiled else None
+    if not exhaustive:
+        result["sampler"] = kernel.SAMPLER if compiled else "numpy-pcg64"
     return result

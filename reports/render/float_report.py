@@ -3,8 +3,8 @@ relative-error histogram, and the area table, for designs given with ``--format`
 
 Entries in report.json carry ``"format"`` besides the integer entries' keys (``width`` is the
 format's, ``signed`` False, ``frac_bits`` None, ``params`` empty), and their ``error`` holds the
-keys of :func:`mitchell.reports.error.float_error.measure_float` (see
-:func:`~.report.design_entry`).
+keys that :func:`mitchell.reports.error.error_analysis.measure` gives a floating-point design
+(see :func:`~.report.design_entry`).
 """
 from pathlib import Path
 

@@ -48,7 +48,6 @@ from ...sim.toolchain import ToolFailed
 from . import plots
 from .comparison import describe
 from ..error.error_analysis import measure
-from ..error.float_error import measure_float
 from ..sweeps.jobs import runner
 from ..error.metrics import METRIC_LABELS, describe_pairs, format_metric
 from ..synthesis.asic import ROWS, synthesize_asic
@@ -57,13 +56,11 @@ from ..synthesis.yosys import FIELDS, check_cache, synthesize, tool_versions
 
 def design_entry(design: Design, *, samples: int | None, seed: int, area: bool,
                  asic: bool = False, retime: bool = False) -> dict:
-    entry = {"variant": design.variant, "width": design.width, "signed": design.signed,
-             "frac_bits": design.frac_bits, "stages": design.stages, "params": design.options}
-    if design.format != "int":
-        entry = {"format": design.format, **entry,
-                 "error": measure_float(design, samples=samples, seed=seed)}
-    else:
-        entry["error"] = measure(design, samples=samples, seed=seed)
+    # A floating-point design's entry starts with its format.
+    entry = {"format": design.format} if design.format != "int" else {}
+    entry.update({"variant": design.variant, "width": design.width, "signed": design.signed,
+                  "frac_bits": design.frac_bits, "stages": design.stages,
+                  "params": design.options, "error": measure(design, samples=samples, seed=seed)})
     if area:
         entry["area"] = synthesize(design, retime=retime)
     if asic:
