@@ -141,7 +141,7 @@ def test_report_with_a_format(cli, tmp_path):
 
 
 def test_mantissa_plane_is_mitchell_error():
-    from mitchell.reports.render.float_report import mantissa_plane
+    from mitchell.reports.render.plots import mantissa_plane
 
     fractions, errors = mantissa_plane(FloatDesign("bf16", "mitchell"))
     assert errors.shape == (128, 128) and fractions[1] == 1 / 128

@@ -10,8 +10,10 @@ import numpy as np  # noqa: E402
 
 from ...sim.catalogue import BASELINES, CATALOGUE  # noqa: E402
 from ...sim.design import Design  # noqa: E402
+from ...sim.float_design import FloatDesign  # noqa: E402
 from ...sim.vectors import random_pairs  # noqa: E402
 from ..error.error_analysis import relative_error  # noqa: E402
+from ..error.float_metrics import relative_errors  # noqa: E402
 
 SAMPLE_SEED = 2024
 
@@ -299,3 +301,59 @@ def pareto(entries: list[dict], folder: Path, front) -> list[str]:
         axis.set_title(f"MRED against {title.split(' (')[0]}; ringed: Pareto front")
         axis.legend(fontsize=7)
     return _save(figure, folder, "pareto")
+
+
+# Fractions per axis of the mantissa plane (all of them up to this many).
+PLANE_SIDE = 256
+
+
+def mantissa_plane(design: FloatDesign) -> tuple[np.ndarray, np.ndarray]:
+    """Relative error over the plane of the two fractions, both exponents those of 1.0 (the
+    error depends on the fractions alone while no guard fires): (fractions, errors)."""
+    fmt = design.fmt
+    side = min(PLANE_SIDE, 1 << fmt.mantissa_bits)
+    fractions = (np.arange(side, dtype=np.uint64) << np.uint64(fmt.mantissa_bits)) // \
+        np.uint64(side)
+    a = np.uint64(fmt.one) | np.repeat(fractions, side)
+    b = np.uint64(fmt.one) | np.tile(fractions, side)
+    errors, _, _ = relative_errors(design, a, b)
+    return fractions / float(1 << fmt.mantissa_bits), errors.reshape(side, side)
+
+
+def float_plots(designs: list[FloatDesign], folder: Path, *, samples: int = 200_000,
+                seed: int = 1) -> list[str]:
+    """The mantissa-plane heat maps and the relative-error histograms of the approximate designs."""
+    approximate = [design for design in designs if design.variant != "exact"]
+    if not approximate:
+        return []
+    files = []
+    figure, axes = plt.subplots(1, len(approximate), figsize=(4.2 * len(approximate), 3.8),
+                                squeeze=False)
+    for axis, design in zip(axes[0], approximate):
+        fractions, errors = mantissa_plane(design)
+        image = axis.imshow(100 * errors, origin="lower", cmap="coolwarm",
+                            extent=(0, 1, 0, 1))
+        axis.set_title(f"{design.variant} {design.format}: relative error, %", fontsize=9)
+        axis.set_xlabel("fraction of b")
+        axis.set_ylabel("fraction of a")
+        figure.colorbar(image, ax=axis, shrink=0.8)
+    files += _save(figure, folder, "float_mantissa_plane")
+
+    figure, axis = plt.subplots(figsize=(7, 4))
+    for design in approximate:
+        if design.width <= 8:
+            index = np.arange(1 << 16, dtype=np.uint64)
+            a, b = index >> np.uint64(8), index & np.uint64(255)
+        else:
+            rng = np.random.default_rng(seed)
+            a, b = (rng.integers(0, 1 << design.width, samples, dtype=np.uint64) for _ in "ab")
+        errors, _, _ = relative_errors(design, a, b)
+        errors = errors[~np.isnan(errors)]
+        axis.hist(100 * errors, bins=100, histtype="step", density=True,
+                  label=f"{design.variant} {design.format}")
+    axis.set_xlabel("relative error (|P'| - |P|) / |P|, %")
+    axis.set_ylabel("density")
+    axis.set_title("Relative error over pairs with normal results", fontsize=9)
+    axis.legend(fontsize=7)
+    files += _save(figure, folder, "float_error_histogram")
+    return files

@@ -27,6 +27,12 @@ report.json schema (stable; fractions, not percent)::
                         "image": {"shape", "rows": [{"design", "variant",
                                   "blur": {"psnr", "ssim", "identical"}, "sobel": {...}}]}}]}
 
+A floating-point design's entry (``--format``) starts with ``"format"``; its ``width`` is the
+format's, ``signed`` false, ``frac_bits`` null, ``params`` empty, and its ``error`` holds the keys
+that :func:`~mitchell.reports.error.error_analysis.measure` gives a floating-point design. A report
+of floating-point designs has their tables (classes differ, inside) and pictures (the mantissa
+plane, the relative-error histogram).
+
 ``area`` is there with the generic flow, ``asic`` with the standard-cell flow (``--flow``), and
 then ``tool`` also holds the ``opensta`` and ``iverilog`` versions. ``application`` is there with
 ``--app`` (see :mod:`mitchell.reports.apps.application`; PSNR is null for identical images).
@@ -121,6 +127,9 @@ def _shown_params(entry: dict) -> dict:
 
 
 def markdown(report: dict, images: list[str]) -> str:
+    """The report's text: the tables of the designs' family (integer or floating-point)."""
+    if any("format" in entry for entry in report["designs"]):
+        return float_markdown(report, images)
     lines = ["# Mitchell multiplier report", "",
              "Error metrics against the exact product (MRED, WCRE and bias over pairs with a "
              "non-zero exact product; the rest over all pairs). Area from Yosys "
@@ -188,6 +197,58 @@ def asic_markdown(entries: list[dict]) -> list[str]:
     return lines
 
 
+def _float_name(entry: dict) -> str:
+    return f"{entry['variant']} {entry['format']}"
+
+
+def _float_exact(entries: list[dict], entry: dict, key: str) -> dict | None:
+    return next((e[key] for e in entries if key in e and e["variant"] == "exact"
+                 and e["format"] == entry["format"]), None)
+
+
+def float_markdown(report: dict, images: list[str]) -> str:
+    entries = report["designs"]
+    lines = ["# Floating-point Mitchell multiplier report", "",
+             "Each design against the exact product rounded to nearest even into the same format "
+             "(float-exact, same guards). MRED, WCRE and bias over the pairs whose two results are "
+             "normal; 'classes differ' counts pairs where one result is zero, infinite or NaN and "
+             "the other not, and 'inside' those of them further than 9/8 inside the normal "
+             "range (must be 0).", "",
+             "## Error", "",
+             "| design | pairs | relative pairs | MRED | WCRE | bias | classes differ | inside |",
+             "|---|---|---|---|---|---|---|---|"]
+    for entry in entries:
+        error = entry["error"]
+        pairs = f"{error['pairs']:,}" + (" (all)" if error["exhaustive"] else
+                                         f" (random, seed {error['seed']})")
+        lines.append(f"| {_float_name(entry)} | {pairs} | {error['relative_pairs']:,} | "
+                     + " | ".join(format_metric(error[key], "%") for key in ("mred", "wcre", "bias"))
+                     + f" | {error['class_mismatches']:,} | {error['class_mismatches_inside']:,} |")
+    if any("area" in entry for entry in entries):
+        lines += ["", "## Area and timing", "",
+                  "| design | " + " | ".join(FIELDS) + " | transistors vs exact | LUT4 vs exact |",
+                  "|---|" + "---|" * (len(FIELDS) + 2)]
+        for entry in entries:
+            area, exact = entry["area"], _float_exact(entries, entry, "area")
+            ratios = [f"{area[f] / exact[f]:.3f}" if exact and exact[f] else "-"
+                      for f in ("transistors", "ice40_lut4")]
+            lines.append(f"| {_float_name(entry)} | " + " | ".join(format_metric(area[f], "")
+                                                             for f in FIELDS)
+                         + " | " + " | ".join(ratios) + " |")
+    if any("asic" in entry for entry in entries):
+        lines += ["", "## Standard cells (OSU 0.18 um, OpenSTA)", "",
+                  "| design | " + " | ".join(name for _, name, _ in ROWS) + " | area vs exact |",
+                  "|---|" + "---|" * (len(ROWS) + 1)]
+        for entry in entries:
+            asic, exact = entry["asic"], _float_exact(entries, entry, "asic")
+            ratio = f"{asic['asic_area_um2'] / exact['asic_area_um2']:.3f}" if exact else "-"
+            lines.append(f"| {_float_name(entry)} | " + " | ".join(
+                style.format(asic[field]) for field, _, style in ROWS) + f" | {ratio} |")
+    lines += ["", "## Pictures", ""] + [f"![{name}]({name})" for name in images
+                                        if name.endswith(".png")]
+    return "\n".join(lines) + "\n"
+
+
 def html_page(markdown_text: str, folder: Path) -> str:
     """A self-contained page: the Markdown tables as HTML, the PNGs embedded as data URIs."""
     body = []
@@ -236,11 +297,16 @@ def write_report(report: dict, designs: list[Design], folder: Path,
         from ..apps.application import write_pictures
         report["application"] = application[0]
         write_pictures(*application, folder)
-    images = plots.error_plots(designs, folder)
-    if all("area" in entry for entry in entries):
+    if any(design.format != "int" for design in designs):
+        images = plots.float_plots(designs, folder)
+    else:
+        images = plots.error_plots(designs, folder)
+    if all("area" in entry for entry in entries) and all(design.format == "int"
+                                                         for design in designs):
         images += plots.area_bars(entries, folder)
         images += plots.area_growth(entries, folder)
-    if all("asic" in entry for entry in entries):
+    if all("asic" in entry for entry in entries) and all(design.format == "int"
+                                                         for design in designs):
         images += plots.asic_bars(entries, folder)
     (folder / "report.json").write_text(json.dumps(report, indent=2) + "\n")
     text = markdown(report, images)
