@@ -8,9 +8,10 @@ from .options import (UsageError, add_format_option, add_variant_options, design
 
 HELP = "the designs on real work: digits MLP inference and training, image filters"
 DESCRIPTION = ("digits-infer: an MLP on scikit-learn's digits, quantised to signed --width bits "
-               "(or rounded into --format), with each design's products; digits-train: trained with exact and with "
-               "Mitchell's fp32 products, accuracy per epoch; image: Gaussian blur and Sobel on "
-               "china.jpg, PSNR and SSIM against the exact filters.")
+               "(or rounded into --format), with each design's products; digits-train: trained "
+               "with exact and with Mitchell's fp32 products, accuracy per epoch; image: Gaussian "
+               "blur and Sobel on china.jpg, PSNR and SSIM against the exact filters (products "
+               "of --format designs in their format).")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -29,24 +29,39 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..error.error_analysis import measure
-    from ..error.progress import Progress
-    from ..error.metrics import METRIC_LABELS, describe_pairs, format_metric
+    from ..error.float_error import measure_float
 
     design = design_from(args)
-    if design.format != "int":
-        return run_float(args, design)
+    floating = design.format != "int"
+    if floating and args.method == "analytic":
+        raise UsageError("--method analytic applies to integer designs, not with --format")
+    metrics = measured(args, design, measure_float if floating else measure)
+    if args.json:
+        print(json.dumps({"design": design.label, "error": metrics}, indent=2))
+    else:
+        (print_float if floating else print_integer)(design, metrics)
+    return 0
+
+
+def measured(args: argparse.Namespace, design, measure) -> dict:
+    """The metrics of ``design`` from ``measure`` (the integer or the floating-point path) over
+    the pairs and by the method that the options name, with a progress line."""
+    from ..error.progress import Progress
+
     progress = Progress(f"error {design.label}")
     try:
-        metrics = measure(design, exhaustive=True if args.exhaustive else None,
-                          samples=args.samples, seed=args.seed, method=args.method,
-                          progress=progress)
+        return measure(design, exhaustive=True if args.exhaustive else None,
+                       samples=args.samples, seed=args.seed, method=args.method,
+                       progress=progress)
     except ValueError as error:
         raise UsageError(str(error)) from None
     finally:
         progress.close()
-    if args.json:
-        print(json.dumps({"design": design.label, "error": metrics}, indent=2))
-        return 0
+
+
+def print_integer(design, metrics: dict) -> None:
+    from ..error.metrics import METRIC_LABELS, describe_pairs, format_metric
+
     print(f"{design.label} against {design.baseline.variant}, "
           f"{describe_pairs(metrics, which=design.entry.kind.defined_pairs)}; MRED, WCRE and bias "
           f"over the {metrics['relative_pairs']:,} of them with a non-zero exact result")
@@ -57,28 +72,11 @@ def run(args: argparse.Namespace) -> int:
             line += f"   95 % CI [{format_metric(low, unit)}, {format_metric(high, unit)}]"
         print(line)
     print(f"  {'mean':6} {format_metric(metrics['mean_error'], ''):>24}   (mean of P' - P)")
-    return 0
 
 
-def run_float(args: argparse.Namespace, design) -> int:
-    from ..error.float_error import measure_float
+def print_float(design, metrics: dict) -> None:
     from ..error.metrics import format_metric
-    from ..error.progress import Progress
 
-    if args.method == "analytic":
-        raise UsageError("--method analytic applies to integer designs, not with --format")
-    progress = Progress(f"error {design.label}")
-    try:
-        metrics = measure_float(design, exhaustive=True if args.exhaustive else None,
-                                samples=args.samples, seed=args.seed, method=args.method,
-                                progress=progress)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-    finally:
-        progress.close()
-    if args.json:
-        print(json.dumps({"design": design.label, "error": metrics}, indent=2))
-        return 0
     pairs = "pairs, all of them" if metrics["exhaustive"] else f"random pairs (seed {metrics['seed']})"
     print(f"{design.label} against {design.baseline.label}, {metrics['pairs']:,} {pairs}; "
           f"MRED, WCRE and bias over the {metrics['relative_pairs']:,} with both results normal")
@@ -90,4 +88,3 @@ def run_float(args: argparse.Namespace, design) -> int:
         print(line)
     print(f"  classes differ in {metrics['class_mismatches']:,} pairs, all at the edges of the "
           f"normal range but {metrics['class_mismatches_inside']:,}")
-    return 0
