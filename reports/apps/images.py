@@ -36,12 +36,15 @@ def grey_image() -> np.ndarray:
 
 
 def check_design(design) -> None:
-    """Pixels run to 255: the design must take them as operands (a floating-point design
-    rounds them into its format, whose largest finite value must reach 255)."""
+    """Pixels run to 255: the design must take them as operands; a floating-point design rounds
+    its products into its format, whose largest finite value must reach the largest product
+    (a pixel by the largest weight)."""
     if isinstance(design, FloatDesign):
-        if float_values(design.fmt.max_finite, design.fmt) < 255:
-            raise ValueError(f"The image task needs operands up to 255 (8-bit pixels): format "
-                             f"{design.format} does not reach 255")
+        largest = 255 * max(int(np.abs(kernel).max()) for kernel in (GAUSSIAN, SOBEL_X))
+        if float_values(design.fmt.max_finite, design.fmt) < largest:
+            raise ValueError(f"The image task's products reach {largest:,} (255 by the largest "
+                             f"weight): format {design.format} stops at "
+                             f"{float_values(design.fmt.max_finite, design.fmt):g}")
     elif design is not None and operand_range(design)[1] < 255:
         raise ValueError(f"The image task needs operands up to 255 (8-bit pixels): an unsigned "
                          f"design of at least 8 bits or a signed one of at least 9, not "
