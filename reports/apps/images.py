@@ -41,10 +41,10 @@ def check_design(design) -> None:
     (a pixel by the largest weight)."""
     if isinstance(design, FloatDesign):
         largest = 255 * max(int(np.abs(kernel).max()) for kernel in (GAUSSIAN, SOBEL_X))
-        if float_values(design.fmt.max_finite, design.fmt) < largest:
+        reach = float_values(design.fmt.max_finite, design.fmt)
+        if reach < largest:
             raise ValueError(f"The image task's products reach {largest:,} (255 by the largest "
-                             f"weight): format {design.format} stops at "
-                             f"{float_values(design.fmt.max_finite, design.fmt):g}")
+                             f"weight): format {design.format} stops at {reach:g}")
     elif design is not None and operand_range(design)[1] < 255:
         raise ValueError(f"The image task needs operands up to 255 (8-bit pixels): an unsigned "
                          f"design of at least 8 bits or a signed one of at least 9, not "
