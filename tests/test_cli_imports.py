@@ -27,8 +27,9 @@ def imported(*args) -> set[str]:
     return {name.split(".")[0] for name in names}
 
 
-@pytest.mark.parametrize("command", [["verilog", "--help"], ["sim", "--help"], ["area", "--help"],
-                                     ["--help"]], ids=" ".join)
+@pytest.mark.parametrize("command", [[name, "--help"] for name in
+                                     ("verilog", "sim", "area", "export", "report", "sweep")]
+                         + [["--help"]], ids=" ".join)
 def test_help_imports_nothing_heavy(command):
     assert imported(*command) & HEAVY == set()
 

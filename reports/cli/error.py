@@ -2,21 +2,21 @@
 import argparse
 import json
 
-from .options import UsageError, add_design_options, design_from, integer
+from .options import UsageError, add_design_options, design_from, integer, samples
 
 HELP = "error metrics against the exact product"
 DESCRIPTION = "Error metrics (ER, MED, NMED, MRED, WCE, WCRE, bias, MSE) against the exact product."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..error.error_analysis import METHODS, check_samples
+    from ..error.error_analysis import METHODS
     from ...sim.vectors import check_seed
 
     add_design_options(parser)
     parser.add_argument("--exhaustive", action="store_true",
                         help="all pairs (default up to 16 bits; at most 16 bits, or 24 for plain "
                              "Mitchell, which is computed analytically)")
-    parser.add_argument("--samples", type=integer(check_samples), default=None,
+    parser.add_argument("--samples", type=integer(samples), default=None,
                         help="random pairs instead, up to 2**32 (default 10,000,000 above 16 "
                              "bits)")
     parser.add_argument("--seed", type=integer(check_seed), default=1,

@@ -1,7 +1,7 @@
 """``mitchell export``: a design as an approximate-DNN tool's lookup table or as a C model."""
 import argparse
 
-from .options import UsageError, add_design_options, design_from, integer, output_file
+from .options import UsageError, add_design_options, design_from, integer, output_file, samples
 
 HELP = "lookup table (TFApprox, TorchApprox, AdaPT, .npy) or C model of a design"
 DESCRIPTION = ("Write a design as an approximate-DNN tool's lookup table (8 bits) or as a "
@@ -10,7 +10,6 @@ DESCRIPTION = ("Write a design as an approximate-DNN tool's lookup table (8 bits
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..error.error_analysis import check_samples
     from ...sim.vectors import check_seed
 
     add_design_options(parser)
@@ -24,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", type=output_file, default=None,
                         help="output file (for c, NAME.c or NAME.h names both; default: a name "
                              "from the design, such as mitchell8u.c, in the current folder)")
-    parser.add_argument("--samples", type=integer(check_samples), default=None,
+    parser.add_argument("--samples", type=integer(samples), default=None,
                         help="c: random pairs for the header's metrics where no exhaustive set "
                              "is cheap (default 10,000,000)")
     parser.add_argument("--seed", type=integer(check_seed), default=1,

@@ -42,6 +42,14 @@ def integer(check=None):
     return parse
 
 
+def samples(count: int) -> int:
+    """The library's check of a count of random pairs, imported only when a count is given
+    (it lives beside the compiled kernel, whose import takes longer than the rest)."""
+    from ..error.error_analysis import check_samples
+
+    return check_samples(count)
+
+
 def nonempty(value: str) -> str:
     """The type of a string option: not empty (an empty name, folder or vector set is a mistake,
     not a request for the default)."""
@@ -175,10 +183,9 @@ def add_variant_options(parser: argparse.ArgumentParser) -> None:
 
 def add_folder_options(parser: argparse.ArgumentParser) -> None:
     """The options of the commands that write a folder of results (report, sweep)."""
-    from ..error.error_analysis import check_samples
     from ...sim.vectors import check_seed
 
-    parser.add_argument("--samples", type=integer(check_samples), default=None,
+    parser.add_argument("--samples", type=integer(samples), default=None,
                         help="random pairs where no exhaustive set is cheap (default 10,000,000)")
     parser.add_argument("--seed", type=integer(check_seed), default=1,
                         help="seed of the random pairs (default 1)")
