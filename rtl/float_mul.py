@@ -41,6 +41,8 @@ class FloatMultiplier(wiring.Component):
     """
 
     MIDDLE = "magnitude"
+    # Design parameters (mitchell.rtl.params): none besides the format and the stages.
+    PARAMETERS = ()
 
     def __init__(self, format, *, stages: int = 0):
         self._format = check_format(format)

@@ -1,11 +1,17 @@
 """The catalogue of designs: one declaration per design.
 
-Each :class:`Entry` names a design's RTL class, its vectorised golden model (:mod:`.golden`), its
-independent scalar model (:mod:`.scalar`), its kind (what its output means and which exact design
-it is measured against) and a one-line summary. Parameters are declared once, on the RTL class
-(``PARAMETERS``, see :class:`mitchell.rtl.params.Parameter`). :class:`~.design.Design`, the
-command line's choices and help, and the tests' parametrisation are all derived from here, so a
-new design is one entry in :data:`CATALOGUE` plus its RTL class and models.
+Each :class:`Entry` names a design's RTL class, its vectorised golden model (:mod:`.golden`,
+:mod:`.float_golden`), its independent scalar model (:mod:`.scalar`, :mod:`.float_scalar`), its
+kind (what its operands and output are and which exact design it is measured against) and a
+one-line summary. Parameters are declared once, on the RTL class (``PARAMETERS``, see
+:class:`mitchell.rtl.params.Parameter`). :class:`~.design.Design` (integer operands),
+:class:`~.float_design.FloatDesign` (floating-point operands, ``--format``), the command line's
+choices and help, the registries of the other layers (kernel twins, references, C models, all
+keyed by catalogue name) and the tests' parametrisation are all derived from here, so a new
+design is one entry in :data:`CATALOGUE` plus its RTL class and models.
+
+A floating-point design's name is ``float-`` and the variant that ``--variant`` names with
+``--format`` (:func:`float_variants`).
 """
 from dataclasses import dataclass
 from functools import partial
@@ -13,12 +19,13 @@ from typing import Callable
 
 import numpy as np
 
-from ..rtl import (DaddaMultiplier, ExactDivider, ExactMultiplier, IterativeLogMultiplier,
-                   MinimallyBiasedMultiplier, MitchellDivider, MitchellMultiplier, MitchW,
-                   NearestOneMultiplier, SetOneAdderMultiplier)
+from ..rtl import (DaddaMultiplier, ExactDivider, ExactFloatMultiplier, ExactMultiplier,
+                   FloatMitchellMultiplier, IterativeLogMultiplier, MinimallyBiasedMultiplier,
+                   MitchellDivider, MitchellMultiplier, MitchW, NearestOneMultiplier,
+                   SetOneAdderMultiplier)
 from ..rtl.divider import check_quotient_frac_bits
 from ..rtl.params import Parameter, check_frac_bits
-from . import golden, scalar
+from . import float_golden, float_scalar, golden, scalar
 
 
 @dataclass(frozen=True)
@@ -26,13 +33,17 @@ class Kind:
     """What the output port ``p`` of a family of designs holds, and how it is measured.
 
     ``baseline`` is the catalogue name of the exact design of the family: every design is measured
-    against it, and ``mitchell area`` synthesizes it alongside.
+    against it, and ``mitchell area`` synthesizes it alongside. ``operands`` is ``"int"`` for
+    integers of ``--width`` bits (:class:`~.design.Design`, which the methods below serve) or
+    ``"float"`` for the bit patterns of a floating-point format
+    (:class:`~.float_design.FloatDesign`).
     """
 
     name: str
     baseline: str
     # The pairs whose result is defined, in words.
     defined_pairs: str = "pairs"
+    operands: str = "int"
 
     def out_width(self, *, width: int, frac_bits: int | None) -> int:
         return 2 * width if self.name == "multiplier" else width + frac_bits + 1
@@ -58,6 +69,8 @@ class Kind:
 
 MULTIPLIER = Kind("multiplier", baseline="exact")
 DIVIDER = Kind("divider", baseline="exact-div", defined_pairs="pairs with b != 0")
+FLOAT_MULTIPLIER = Kind("float-multiplier", baseline="float-exact", operands="float")
+FLOAT_PREFIX = "float-"
 
 
 @dataclass(frozen=True)
@@ -67,7 +80,9 @@ class Entry:
     ``frac_bits`` is the check of the design's ``frac_bits`` option (``check(value, width=...)``
     resolving ``None`` to its default), or ``None`` when the design takes none. ``golden`` and
     ``scalar`` take ``(a, b, *, width, [frac_bits], **params)`` with the parameters whose
-    ``output`` flag is set; ``golden`` takes arrays, ``scalar`` one pair of ints.
+    ``output`` flag is set, or ``(a, b, *, format)`` for a floating-point design; ``golden``
+    takes arrays, ``scalar`` one pair of ints. ``arguments`` are keyword arguments the RTL class
+    takes for this design whatever its options (the variant of a class that computes several).
     """
 
     name: str
@@ -79,6 +94,7 @@ class Entry:
     frac_bits: Callable | None = None
     pipelined: bool = True
     signable: bool = True
+    arguments: tuple = ()
 
     @property
     def parameters(self) -> tuple[Parameter, ...]:
@@ -89,6 +105,14 @@ class Entry:
         """The Verilog module name used when none is given."""
         name = self.name.replace("-", "_")
         return f"{name}_mul" if self.kind is MULTIPLIER else name
+
+
+def _float(name: str, component: type, summary: str, **arguments) -> "Entry":
+    """The floating-point design ``float-NAME``: golden model ``float_golden.float_NAME``, scalar
+    model ``float_scalar.float_NAME_scalar``."""
+    return Entry(FLOAT_PREFIX + name, component, getattr(float_golden, f"float_{name}"),
+                 getattr(float_scalar, f"float_{name}_scalar"), summary, kind=FLOAT_MULTIPLIER,
+                 signable=False, arguments=tuple(arguments.items()))
 
 
 CATALOGUE: dict[str, Entry] = {entry.name: entry for entry in [
@@ -119,15 +143,36 @@ CATALOGUE: dict[str, Entry] = {entry.name: entry for entry in [
           partial(scalar.divider_port_scalar, scalar.exact_quotient_scalar),
           "floor(a * 2^F / b), the baseline of the dividers",
           kind=DIVIDER, frac_bits=check_quotient_frac_bits, pipelined=False, signable=False),
+    _float("mitchell", FloatMitchellMultiplier,
+           "Mitchell's product by the bit-pattern addition (Mogami 2020's program), guarded",
+           variant="mitchell"),
+    _float("lmul", FloatMitchellMultiplier,
+           "L-Mul (Luo and Sun 2024): the bit-pattern addition plus 2^-l(m)", variant="lmul"),
+    _float("exact", ExactFloatMultiplier,
+           "the exact product rounded to nearest even: the baseline"),
 ]}
 
 BASELINES = frozenset(entry.kind.baseline for entry in CATALOGUE.values())
 
 
+def integer_designs() -> dict[str, Entry]:
+    """The designs of integer operands (:class:`~.design.Design`), by catalogue name."""
+    return {name: entry for name, entry in CATALOGUE.items() if entry.kind.operands == "int"}
+
+
+def float_variants() -> dict[str, Entry]:
+    """The floating-point designs by the variant ``--variant`` names with ``--format``: their
+    catalogue name without ``float-``."""
+    return {name.removeprefix(FLOAT_PREFIX): entry for name, entry in CATALOGUE.items()
+            if entry.kind.operands == "float"}
+
+
 def lookup(name: str) -> Entry:
-    if name not in CATALOGUE:
-        raise ValueError(f"Variant must be one of {', '.join(CATALOGUE)}, not {name!r}")
-    return CATALOGUE[name]
+    """The integer design ``name``."""
+    designs = integer_designs()
+    if name not in designs:
+        raise ValueError(f"Variant must be one of {', '.join(designs)}, not {name!r}")
+    return designs[name]
 
 
 def parameter_help() -> str:

@@ -7,7 +7,7 @@ from amaranth.lib import wiring
 from ..rtl import SignedMultiplier, to_verilog
 from ..rtl.params import check_stages, check_width
 from ..rtl.verilog import check_module_name
-from .catalogue import CATALOGUE, Entry, lookup
+from .catalogue import CATALOGUE, Entry, integer_designs, lookup
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,8 @@ class Design:
 
 def _having(attribute: str) -> str:
     """The catalogue's designs for which ``attribute`` is set, as a list in words."""
-    return ", ".join(name for name, entry in CATALOGUE.items() if getattr(entry, attribute))
+    return ", ".join(name for name, entry in integer_designs().items()
+                     if getattr(entry, attribute))
 
 
 def _as_signed(values, width: int) -> np.ndarray:

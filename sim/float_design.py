@@ -10,21 +10,14 @@ from amaranth.lib import wiring
 
 from ..rtl import to_verilog
 from ..rtl.float_format import FloatFormat, lookup_format
-from ..rtl.float_mul import ExactFloatMultiplier, FloatMitchellMultiplier
 from ..rtl.params import check_stages
 from ..rtl.verilog import check_module_name
-from . import float_golden, float_scalar
-
-FLOAT_DESIGNS = {
-    "mitchell": "Mitchell's product by the bit-pattern addition (Mogami 2020's program), guarded",
-    "lmul": "L-Mul (Luo and Sun 2024): the bit-pattern addition plus 2^-l(m)",
-    "exact": "the exact product rounded to nearest even: the baseline",
-}
-
+from .catalogue import CATALOGUE, FLOAT_PREFIX, Entry, float_variants
 
 def check_float_variant(variant) -> str:
-    if variant not in FLOAT_DESIGNS:
-        raise ValueError(f"Variant with --format must be one of {', '.join(FLOAT_DESIGNS)}, "
+    variants = float_variants()
+    if variant not in variants:
+        raise ValueError(f"Variant with --format must be one of {', '.join(variants)}, "
                          f"not {variant!r}")
     return variant
 
@@ -32,7 +25,8 @@ def check_float_variant(variant) -> str:
 @dataclass(frozen=True)
 class FloatDesign:
     """One floating-point multiplier: ``format`` (a name of :data:`~mitchell.rtl.float_format.FORMATS`),
-    ``variant`` (``mitchell``, ``lmul`` or ``exact``) and pipeline ``stages``."""
+    ``variant`` (a floating-point design of the catalogue, named without ``float-``:
+    ``mitchell``, ``lmul`` or ``exact``) and pipeline ``stages``."""
 
     format: str
     variant: str = "mitchell"
@@ -53,6 +47,10 @@ class FloatDesign:
         return {}
 
     @property
+    def entry(self) -> Entry:
+        return CATALOGUE[FLOAT_PREFIX + self.variant]
+
+    @property
     def fmt(self) -> FloatFormat:
         return lookup_format(self.format)
 
@@ -66,7 +64,8 @@ class FloatDesign:
 
     @property
     def baseline(self) -> "FloatDesign":
-        return FloatDesign(self.format, "exact", self.stages)
+        return FloatDesign(self.format, self.entry.kind.baseline.removeprefix(FLOAT_PREFIX),
+                           self.stages)
 
     @property
     def default_name(self) -> str:
@@ -77,15 +76,13 @@ class FloatDesign:
         return f"{self.variant}(format={self.format}, stages={self.stages})"
 
     def component(self) -> wiring.Component:
-        if self.variant == "exact":
-            return ExactFloatMultiplier(self.format, stages=self.stages)
-        return FloatMitchellMultiplier(self.format, variant=self.variant, stages=self.stages)
+        return self.entry.component(self.format, stages=self.stages, **dict(self.entry.arguments))
 
     def golden(self, a, b) -> np.ndarray:
-        return float_golden.product(a, b, format=self.format, variant=self.variant)
+        return self.entry.golden(a, b, format=self.format)
 
     def scalar(self, a: int, b: int) -> int:
-        return float_scalar.scalar_product(a, b, format=self.format, variant=self.variant)
+        return self.entry.scalar(a, b, format=self.format)
 
     def verilog(self, name: str | None = None) -> str:
         name = check_module_name(self.default_name if name is None else name)

@@ -50,7 +50,7 @@ import numpy as np
 
 from ..rtl.float_format import FloatFormat, lookup_format
 
-__all__ = ["VARIANTS", "bare_program", "float_exact", "float_lmul", "float_mitchell", "product"]
+__all__ = ["bare_program", "float_exact", "float_lmul", "float_mitchell"]
 
 
 def _operands(a, b, fmt: FloatFormat) -> tuple[np.ndarray, np.ndarray]:
@@ -145,11 +145,3 @@ def bare_program(a, b, *, format) -> np.ndarray:
     fmt = lookup_format(format)
     a, b = _operands(a, b, fmt)
     return ((a + b - fmt.one) & ((1 << fmt.width) - 1)).astype(np.uint64)
-
-
-VARIANTS = {"mitchell": float_mitchell, "lmul": float_lmul, "exact": float_exact}
-
-
-def product(a, b, *, format, variant: str) -> np.ndarray:
-    """The result patterns of ``variant`` (``mitchell``, ``lmul`` or ``exact``)."""
-    return VARIANTS[variant](a, b, format=format)

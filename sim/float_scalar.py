@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from ..rtl.float_format import FloatFormat, lookup_format
 
-__all__ = ["decode", "encode", "scalar_product"]
+__all__ = ["decode", "encode", "float_exact_scalar", "float_lmul_scalar", "float_mitchell_scalar"]
 
 
 def decode(pattern: int, fmt: FloatFormat):
@@ -76,8 +76,9 @@ def _mitchell(x: Fraction, y: Fraction, offset: Fraction) -> Fraction:
     return Fraction(2) ** (kx + ky + carry) * (1 + total - carry)
 
 
-def scalar_product(a: int, b: int, *, format, variant: str) -> int:
-    """The result pattern of ``variant`` (``mitchell``, ``lmul`` or ``exact``) for one pair."""
+def _product(a: int, b: int, format, magnitude) -> int:
+    """The result pattern for one pair: the guards, then ``magnitude(x, y, fmt)``, the value of
+    the product of two normal operand values ``x``, ``y`` on the format's fraction grid."""
     fmt = lookup_format(format)
     negative_a, x = decode(a, fmt)
     negative_b, y = decode(b, fmt)
@@ -88,12 +89,20 @@ def scalar_product(a: int, b: int, *, format, variant: str) -> int:
         return encode(negative, "inf", fmt)
     if x == 0 or y == 0:
         return encode(negative, Fraction(0), fmt)
-    if variant == "exact":
-        value = _round_nearest_even(x * y, fmt)
-    elif variant == "mitchell":
-        value = _mitchell(x, y, Fraction(0))
-    elif variant == "lmul":
-        value = _mitchell(x, y, Fraction(fmt.lmul_offset, 1 << fmt.mantissa_bits))
-    else:
-        raise ValueError(f"Float variant must be mitchell, lmul or exact, not {variant!r}")
-    return encode(negative, value, fmt)
+    return encode(negative, magnitude(x, y, fmt), fmt)
+
+
+def float_mitchell_scalar(a: int, b: int, *, format) -> int:
+    """Mitchell's product of one pair of patterns."""
+    return _product(a, b, format, lambda x, y, fmt: _mitchell(x, y, Fraction(0)))
+
+
+def float_lmul_scalar(a: int, b: int, *, format) -> int:
+    """L-Mul's product of one pair of patterns."""
+    return _product(a, b, format, lambda x, y, fmt: _mitchell(
+        x, y, Fraction(fmt.lmul_offset, 1 << fmt.mantissa_bits)))
+
+
+def float_exact_scalar(a: int, b: int, *, format) -> int:
+    """The exact product of one pair of patterns, rounded to nearest even."""
+    return _product(a, b, format, lambda x, y, fmt: _round_nearest_even(x * y, fmt))

@@ -39,7 +39,7 @@ def overflow_at_largest(variant, x, y, c):
 
 def main(name: str) -> None:
     if name == "no-carry":
-        kernel.FLOAT_KERNELS["mitchell"] = no_carry
+        kernel.FLOAT_KERNELS["float-mitchell"] = no_carry
     elif name == "overflow-at-largest":
         # float_pair, which the loops call, looks the guards up in its own module.
         floats.float_guarded = overflow_at_largest

@@ -9,7 +9,7 @@ import pytest
 from mitchell.rtl.float_format import FORMATS
 from mitchell.reports.error.error_analysis import measure
 from mitchell.sim.float_design import FloatDesign
-from mitchell.sim.float_scalar import decode, scalar_product
+from mitchell.sim.float_scalar import decode
 
 
 @pytest.mark.parametrize("args, message", [
@@ -65,8 +65,8 @@ def scalar_metrics(name: str, variant: str) -> tuple[Fraction, Fraction, int]:
     total, worst, count = Fraction(0), Fraction(0), 0
     for a in range(256):
         for b in range(256):
-            _, p = decode(scalar_product(a, b, format=name, variant=variant), fmt)
-            _, e = decode(scalar_product(a, b, format=name, variant="exact"), fmt)
+            _, p = decode(FloatDesign(name, variant).scalar(a, b), fmt)
+            _, e = decode(FloatDesign(name, "exact").scalar(a, b), fmt)
             if isinstance(p, Fraction) and isinstance(e, Fraction) and p and e:
                 error = abs(p - e) / e
                 total, worst, count = total + error, max(worst, error), count + 1

@@ -5,12 +5,22 @@ import pytest
 
 from mitchell.rtl.float_format import FORMATS, lookup_format
 from mitchell.sim import float_golden
-from mitchell.sim.float_golden import bare_program, product
-from mitchell.sim.float_scalar import scalar_product
+from mitchell.sim.float_design import FloatDesign
+from mitchell.sim.float_golden import bare_program
 
 FP8 = ["fp8-e4m3", "fp8-e5m2"]
 WIDE = ["bf16", "fp16", "fp32"]
 VARIANTS = ["mitchell", "lmul", "exact"]
+
+
+def product(a, b, *, format, variant):
+    """The golden model of the catalogue's floating-point design ``variant``."""
+    return FloatDesign(format, variant).golden(a, b)
+
+
+def scalar_product(a, b, *, format, variant):
+    """The scalar model of the catalogue's floating-point design ``variant``."""
+    return FloatDesign(format, variant).scalar(a, b)
 NUMPY_TYPES = {"fp32": np.float32, "fp16": np.float16, "bf16": ml_dtypes.bfloat16,
                "fp8-e4m3": ml_dtypes.float8_e4m3fn, "fp8-e5m2": ml_dtypes.float8_e5m2}
 UNSIGNED = {32: np.uint32, 16: np.uint16, 8: np.uint8}

@@ -23,14 +23,15 @@ from mitchell.reports.error import kernel
 from mitchell.reports.error.error_analysis import measure
 from mitchell.reports.error.float_metrics import FloatErrorSums, pair_sums
 from mitchell.rtl.float_format import FORMATS
-from mitchell.sim.float_design import FLOAT_DESIGNS, FloatDesign
+from mitchell.sim.catalogue import float_variants
+from mitchell.sim.float_design import FloatDesign
 from mitchell.sim.float_vectors import float_corners
 from mitchell.sim.vectors import exhaustive
 
 from .test_kernel import sampled_pairs
 
 ROOT = Path(__file__).resolve().parent.parent
-VARIANTS = list(FLOAT_DESIGNS)
+VARIANTS = list(float_variants())
 FP8 = ["fp8-e4m3", "fp8-e5m2"]
 WIDE = ["bf16", "fp16", "fp32"]
 EXACT_FIELDS = ("pairs", "relative_pairs", "class_mismatches", "class_mismatches_inside",
@@ -72,10 +73,6 @@ def operand_sets(name: str) -> list[tuple[np.ndarray, np.ndarray]]:
             tuple(rng.integers(0, 1 << width, size=(2, 200_000), dtype=np.uint64))]
 
 
-def test_every_floating_point_variant_has_a_kernel():
-    assert set(kernel.FLOAT_KERNELS) == set(FLOAT_DESIGNS)
-
-
 @pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("name", FP8 + WIDE)
 def test_results_depend_on_operand_magnitudes_only_and_commute(name, variant):
@@ -99,12 +96,13 @@ def test_results_depend_on_operand_magnitudes_only_and_commute(name, variant):
 @lru_cache(maxsize=None)
 def compiled_results(variant: str):
     """The kernel's result magnitudes of ``variant`` over arrays of operand magnitudes."""
+    name = FloatDesign("fp8-e4m3", variant).entry.name
 
     @njit
     def results(x, y, constants):
         out = np.empty(len(x), dtype=np.int64)
         for index in range(len(x)):
-            out[index] = kernel.float_guarded(variant, x[index], y[index], constants)
+            out[index] = kernel.float_guarded(name, x[index], y[index], constants)
         return out
 
     return results
@@ -185,9 +183,12 @@ def test_measure_float_picks_the_kernel_and_says_so():
     numpy_sampled = measure(FloatDesign("fp32"), samples=20_000, seed=4,
                                   method="enumerate")
     assert numpy_sampled["sampler"] == "numpy-pcg64"
-    with pytest.raises(ValueError, match="Method with --format must be one of auto, kernel, "
-                                         "enumerate, not 'analytic'"):
+    with pytest.raises(ValueError, match="^--method analytic applies to integer designs, not "
+                                         "with --format$"):
         measure(design, method="analytic")
+    with pytest.raises(ValueError, match="^Method with --format must be one of auto, kernel, "
+                                         "enumerate, not 'exact'$"):
+        measure(design, method="exact")
 
 
 def test_sixteen_bit_formats_are_exhaustive_by_default_through_the_kernel_only(monkeypatch):

@@ -21,12 +21,12 @@ from mitchell.reports.error import error_analysis
 from mitchell.reports.error import kernel
 from mitchell.reports.error.error_analysis import measure, pair_sums
 from mitchell.reports.error.metrics import METRIC_LABELS, ErrorSums, format_metric
-from mitchell.sim.catalogue import CATALOGUE
+from mitchell.sim.catalogue import CATALOGUE, integer_designs
 from mitchell.sim.design import Design
 from mitchell.sim.vectors import exhaustive
 
 ROOT = Path(__file__).resolve().parent.parent
-NAMES = list(CATALOGUE)
+NAMES = list(integer_designs())
 # Fields that must agree exactly, and float fields with the field that scales their tolerance
 # (sums of differently ordered float64 terms agree to about 1e-15 of the sum of magnitudes).
 EXACT_FIELDS = ("pairs", "nonzero", "errors", "over", "max_ed", "max_red")

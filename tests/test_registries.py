@@ -6,13 +6,17 @@ import pytest
 from mitchell.reports.apps import export
 from mitchell.reports.error import kernel
 from mitchell.sim.catalogue import CATALOGUE
-from mitchell.sim.reference import REFERENCES
+from mitchell.sim.reference import REFERENCES, WITHOUT_REFERENCE
 
 # registry name: (the registry's keys, {design without an entry: why})
 REGISTRIES = {
-    "kernel twins (reports/error/kernel/integer.py)": (set(kernel.KERNELS), {}),
-    "behavioural references (sim/reference.py)": (set(REFERENCES), {}),
+    "kernel twins (reports/error/kernel/integer.py and floats.py)":
+        (set(kernel.KERNELS) | set(kernel.FLOAT_KERNELS), {}),
+    "behavioural references (sim/reference.py)": (set(REFERENCES), WITHOUT_REFERENCE),
     "C cores (reports/apps/export.py)": (set(export.CORES), export.WITHOUT_CORE),
+    "floating-point C models (reports/apps/export.py)":
+        (set(export.FLOAT_MAGNITUDES), {name: "an integer design" for name, entry
+                                        in CATALOGUE.items() if entry.kind.operands == "int"}),
 }
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from mitchell.reports.error.error_analysis import measure
 from mitchell.sim import vectors
-from mitchell.sim.catalogue import BASELINES, CATALOGUE
+from mitchell.sim.catalogue import BASELINES, integer_designs
 from mitchell.sim.design import Design
 from mitchell.sim.run import SimRequest, run_simulation
 from mitchell.sim.vectors import VectorSet
@@ -14,7 +14,7 @@ from mitchell.sim.vectors import VectorSet
 from .conftest import require_tool
 
 # Every design of the catalogue, with and without signed operands where it takes them.
-CASES = [(name, signed) for name, entry in CATALOGUE.items()
+CASES = [(name, signed) for name, entry in integer_designs().items()
          for signed in ([False, True] if entry.signable else [False])]
 APPROXIMATE_CASES = [(name, signed) for name, signed in CASES if name not in BASELINES]
 

@@ -25,9 +25,9 @@ from pathlib import Path
 import numpy as np
 
 from ...rtl.float_format import FloatFormat
-from ...sim.catalogue import CATALOGUE, DIVIDER
+from ...sim.catalogue import CATALOGUE, DIVIDER, FLOAT_MULTIPLIER
 from ...sim.design import Design
-from ...sim.float_design import FLOAT_DESIGNS, FloatDesign
+from ...sim.float_design import FloatDesign
 from ...sim.files import OutputError, atomic_file
 from ...sim.vectors import exhaustive
 
@@ -280,8 +280,10 @@ static uint64_t {p}_power(int k)  /* 2^k modulo 2^64 */
 
 
 #: The catalogue's designs without a C core, and why.
-WITHOUT_CORE = {name: "a divider: every layout holds products" for name, entry in CATALOGUE.items()
-                if entry.kind is DIVIDER}
+WITHOUT_CORE = {**{name: "a divider: every layout holds products"
+                   for name, entry in CATALOGUE.items() if entry.kind is DIVIDER},
+                **{name: "a floating-point design: its C model is FLOAT_MAGNITUDES'"
+                   for name, entry in CATALOGUE.items() if entry.kind is FLOAT_MULTIPLIER}}
 
 
 def c_core(design: Design) -> tuple[str, str]:
@@ -314,7 +316,7 @@ def header_comment(design: Design | FloatDesign, *, metrics: dict | None,
     written = (f"Written by mitchell {version('mitchell')} (mitchell export --layout c); the tests "
                f"compare it with the golden model.")
     if isinstance(design, FloatDesign):
-        lines = [f"{function_name(design)}: {design.label}", f"{FLOAT_DESIGNS[design.variant]}.",
+        lines = [f"{function_name(design)}: {design.label}", f"{design.entry.summary}.",
                  *_float_operands(design.fmt), written]
         if metrics is not None:
             lines.append(f"Error against the exact product rounded to nearest even over "
@@ -430,11 +432,12 @@ static int64_t {p}_rounded(int64_t x, int64_t y)
 
 """
 
-_MAGNITUDES = {
+#: The C expression of each floating-point design's unbounded magnitude, by catalogue name.
+FLOAT_MAGNITUDES = {
     # The bit-pattern addition: a carry out of the fraction sum goes into the exponent.
-    "mitchell": "x + y - {one}",
-    "lmul": "x + y - {one} + {lmul_offset}",
-    "exact": "{p}_rounded(x, y)",
+    "float-mitchell": "x + y - {one}",
+    "float-lmul": "x + y - {one} + {lmul_offset}",
+    "float-exact": "{p}_rounded(x, y)",
 }
 
 
@@ -466,11 +469,11 @@ def float_c_code(design: FloatDesign, prototype: str) -> str:
     {pattern} sign = ({pattern})((a ^ b) & {sign_mask});
 """ + special + """    if (x < {min_normal} || y < {min_normal}) return sign;  /* 4. zero or subnormal operand */
     /* the product's magnitude pattern, unbounded (either end may be passed) */
-    total = """ + _MAGNITUDES[design.variant] + """;
+    total = """ + FLOAT_MAGNITUDES[design.entry.name] + """;
     if (total < {min_normal}) return sign;  /* 5. underflow */
     if (total > {max_finite}) return """ + overflow + """;  /* 6. overflow */
     return ({pattern})(sign | total);  /* 7. */
 }}
 """
-    helper = _ROUNDED if design.variant == "exact" else ""
+    helper = _ROUNDED if design.entry.name == "float-exact" else ""
     return (helper + body).format(prototype=prototype, **values)

@@ -2,7 +2,7 @@
 training, and image filters, as text tables (and the filtered images as a PNG)."""
 import argparse
 
-from ...sim.catalogue import CATALOGUE
+from ...sim.catalogue import BASELINES, CATALOGUE, float_variants
 from .options import (UsageError, add_format_option, add_variant_options, design_from, integer,
                       nonempty, output_file)
 
@@ -47,8 +47,8 @@ def multiplier_variants(args: argparse.Namespace) -> list[str]:
     equal to the baseline's), or with ``--format`` every floating-point variant but the exact
     one."""
     if args.format != "int":
-        from ...sim.float_design import FLOAT_DESIGNS
-        return args.variant or [name for name in FLOAT_DESIGNS if name != "exact"]
+        return args.variant or [name for name, entry in float_variants().items()
+                                if entry.name not in BASELINES]
     return args.variant or [
         name for name, entry in CATALOGUE.items() if entry.kind.name == "multiplier"
         and entry.golden is not CATALOGUE[entry.kind.baseline].golden]

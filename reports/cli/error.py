@@ -28,24 +28,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..error.error_analysis import measure
-    from ..error.float_error import measure_float
-
     design = design_from(args)
-    floating = design.format != "int"
-    if floating and args.method == "analytic":
-        raise UsageError("--method analytic applies to integer designs, not with --format")
-    metrics = measured(args, design, measure_float if floating else measure)
+    metrics = measured(args, design)
     if args.json:
         print(json.dumps({"design": design.label, "error": metrics}, indent=2))
     else:
-        (print_float if floating else print_integer)(design, metrics)
+        PRINTERS[design.entry.kind.operands](design, metrics)
     return 0
 
 
-def measured(args: argparse.Namespace, design, measure) -> dict:
-    """The metrics of ``design`` from ``measure`` (the integer or the floating-point path) over
-    the pairs and by the method that the options name, with a progress line."""
+def measured(args: argparse.Namespace, design) -> dict:
+    """The metrics of ``design`` over the pairs and by the method that the options name, with a
+    progress line."""
+    from ..error.error_analysis import measure
     from ..error.progress import Progress
 
     progress = Progress(f"error {design.label}")
@@ -88,3 +83,7 @@ def print_float(design, metrics: dict) -> None:
         print(line)
     print(f"  classes differ in {metrics['class_mismatches']:,} pairs, all at the edges of the "
           f"normal range but {metrics['class_mismatches_inside']:,}")
+
+
+# The metrics' lines of each family of designs (the operands of its catalogue kind).
+PRINTERS = {"int": print_integer, "float": print_float}

@@ -35,7 +35,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..apps.export import check_export, default_output, export
     from ..error.error_analysis import measure
-    from ..error.float_error import measure_float
     from ..synthesis.flows import flow_results
 
     design = design_from(args)
@@ -43,8 +42,8 @@ def run(args: argparse.Namespace) -> int:
         check_export(design, args.layout)
         if args.area and args.layout != "c":
             raise ValueError(f"--area goes into a C model's header, not into layout {args.layout}")
-        metrics = (measure if args.format == "int" else measure_float)(
-            design, samples=args.samples, seed=args.seed) if args.layout == "c" else None
+        metrics = measure(design, samples=args.samples, seed=args.seed) \
+            if args.layout == "c" else None
     except ValueError as error:
         raise UsageError(str(error)) from None
     area = flow_results(design, "generic") if args.area else None

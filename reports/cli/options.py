@@ -6,7 +6,7 @@ import os
 import re
 from pathlib import Path
 
-from ...sim.catalogue import CATALOGUE, parameter_help
+from ...sim.catalogue import integer_designs, parameter_help
 from ...sim.design import Design
 from ..sweeps.grid import read_params
 from ..synthesis.flows import FLOWS
@@ -148,16 +148,17 @@ def check_format_name(value: str) -> str:
 
 def add_format_option(parser: argparse.ArgumentParser) -> None:
     from ...rtl.float_format import FORMATS
-    from ...sim.float_design import FLOAT_DESIGNS
+    from ...sim.catalogue import float_variants
 
     parser.add_argument("--format", type=check_format_name, default="int",
                         help=f"int (default: integer operands of --width bits) or a "
                              f"floating-point format: {', '.join(FORMATS)}; its variants: "
-                             + "; ".join(f"{name}: {text}" for name, text in FLOAT_DESIGNS.items()))
+                             + "; ".join(f"{name}: {entry.summary}"
+                                         for name, entry in float_variants().items()))
 
 
 def variant_help() -> str:
-    return "; ".join(f"{name}: {entry.summary}" for name, entry in CATALOGUE.items())
+    return "; ".join(f"{name}: {entry.summary}" for name, entry in integer_designs().items())
 
 
 def add_design_options(parser: argparse.ArgumentParser) -> None:

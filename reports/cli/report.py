@@ -2,9 +2,9 @@
 written as a folder (JSON, Markdown, HTML, plots); ``--app`` adds the applications."""
 import argparse
 
-from ...sim.catalogue import BASELINES, CATALOGUE
+from ...sim.catalogue import BASELINES, integer_designs
 from .options import (UsageError, add_folder_options, add_format_option, add_variant_options,
-                      build_folder, design_from, float_design_from, integer, nonempty)
+                      build_folder, design_from, integer, nonempty)
 
 HELP = "error and area report: JSON, Markdown, HTML, plots"
 DESCRIPTION = None
@@ -16,7 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--variant", type=nonempty, action="append", default=None,
                         help=f"design(s) to compare with their exact baseline, repeatable "
                              f"(default mitchell); one of "
-                             f"{', '.join(v for v in CATALOGUE if v not in BASELINES)}")
+                             f"{', '.join(v for v in integer_designs() if v not in BASELINES)}")
     parser.add_argument("--frac-bits", type=integer(), default=None)
     parser.add_argument("--stages", type=integer(), default=0)
     add_variant_options(parser)
@@ -31,18 +31,9 @@ def run(args: argparse.Namespace) -> int:
     from ..render.report import write_report
     from ..sweeps.grid import with_baselines
 
-    if args.format != "int":
-        from ..render.float_report import write_float_report
-        if args.app:
-            raise UsageError(f"--app runs integer designs, not with --format {args.format}")
-        designs = with_baselines([float_design_from(args, variant)
-                                  for variant in args.variant or ["mitchell"]])
-        status = build_folder(args, designs, marker="report.json", what="report",
-                              write=lambda report, folder: write_float_report(report, designs,
-                                                                              folder))
-        if status == 0:
-            print(f"wrote {args.out}/report.json, report.md, report.html and the plots")
-        return status
+    if args.app and args.format != "int":
+        raise UsageError(f"--app runs integer designs, not with --format {args.format}")
+    # A floating-point design's width is its format's: the widths leave it alone.
     designs = with_baselines([
         design_from(args, width=width, variant=variant)
         for width in args.width or [8, 16] for variant in args.variant or ["mitchell"]])

@@ -38,18 +38,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def designs_of(args: argparse.Namespace) -> list:
     """The designs of the sweep's grid, each followed by its baseline."""
-    from ...sim.catalogue import CATALOGUE
+    from ...sim.catalogue import float_variants, integer_designs
     from ..sweeps.grid import stage_grid, sweep_designs, with_baselines
 
     every = args.variant in (None, ["all"])
     try:
         if args.format != "int":
-            from ...sim.float_design import FLOAT_DESIGNS
-            variants = list(FLOAT_DESIGNS) if every else args.variant
+            variants = list(float_variants()) if every else args.variant
             return with_baselines([float_design_from(args, variant, stages=count)
                                    for variant in variants for count in stage_grid(args.stages)])
         return sweep_designs(widths=args.width or [8, 16],
-                             variants=list(CATALOGUE) if every else args.variant,
+                             variants=list(integer_designs()) if every else args.variant,
                              stages=args.stages, params=args.param, signed=args.signed,
                              every=every)
     except (TypeError, ValueError) as error:

@@ -1,4 +1,4 @@
-"""Error metrics of a design over an exhaustive or sampled set of pairs."""
+"""Error metrics of a design, integer or floating-point, over exhaustive or sampled pairs."""
 import os
 from collections import deque
 from typing import Callable, Iterable
@@ -194,6 +194,8 @@ def _measure_float(design: FloatDesign, *, exhaustive: bool | None, samples: int
     golden models of :mod:`mitchell.sim.float_golden`, not ``design.golden``), ``enumerate`` the
     NumPy golden model ``design.golden`` in chunks. ``exhaustive=None`` means exhaustive where it
     is cheap (formats of up to 16 bits through the kernel, 8 through enumeration)."""
+    if method == "analytic":
+        raise ValueError("--method analytic applies to integer designs, not with --format")
     if method not in FLOAT_METHODS:
         raise ValueError(f"Method with --format must be one of {', '.join(FLOAT_METHODS)}, "
                          f"not {method!r}")

@@ -5,7 +5,7 @@ named by its kind in the catalogue) at the same operand width, the same pipeline
 same signedness, and both are synthesized by the same flow with the same options. This module
 says so, in ``report.json``, ``sweep.json`` and ``area --json`` and in words.
 """
-from ...sim.catalogue import CATALOGUE
+from ...sim.catalogue import CATALOGUE, float_variants
 from ...sim.design import Design
 
 # What a design and its baseline share.
@@ -27,11 +27,9 @@ def describe(comparison: dict) -> str:
     """The comparison in one paragraph."""
     pairs = ", ".join(f"{variant} against {baseline}"
                       for variant, baseline in comparison["baselines"].items())
-    if "format" in comparison:  # floating-point designs, whose names are not the catalogue's
-        from ...sim.float_design import FLOAT_DESIGNS
-        summaries = FLOAT_DESIGNS
-    else:
-        summaries = {name: entry.summary for name, entry in CATALOGUE.items()}
+    # Floating-point designs are named by their variant, without the catalogue's "float-".
+    designs = float_variants() if "format" in comparison else CATALOGUE
+    summaries = {name: entry.summary for name, entry in designs.items()}
     baselines = " ".join(f"{name}: {summaries[name]}."
                          for name in dict.fromkeys(comparison["baselines"].values()))
     retime = "with" if comparison["flow"]["ice40_retime"] else "without"

@@ -19,9 +19,9 @@ import time
 import numba
 
 from mitchell.reports.error import kernel
-from mitchell.sim.catalogue import CATALOGUE
+from mitchell.sim.catalogue import float_variants, integer_designs
 from mitchell.sim.design import Design
-from mitchell.sim.float_design import FLOAT_DESIGNS, FloatDesign
+from mitchell.sim.float_design import FloatDesign
 
 FIRST_CALL = """
 import sys, time
@@ -66,21 +66,21 @@ def timed(function, repeat: int) -> tuple[float, float, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--variant", action="append", choices=list(CATALOGUE),
+    parser.add_argument("--variant", action="append", choices=list(integer_designs()),
                         help="designs to time at 16 bits (default mbm and mitchell-div)")
     parser.add_argument("--all", action="store_true", help="every design of the catalogue")
-    parser.add_argument("--float-variant", action="append", choices=list(FLOAT_DESIGNS),
+    parser.add_argument("--float-variant", action="append", choices=list(float_variants()),
                         help="floating-point designs to time on bf16 (default mitchell; "
                              "every one with --all)")
     args = parser.parse_args()
-    variants = list(CATALOGUE) if args.all else args.variant or ["mbm", "mitchell-div"]
-    float_variants = list(FLOAT_DESIGNS) if args.all else args.float_variant or ["mitchell"]
+    variants = list(integer_designs()) if args.all else args.variant or ["mbm", "mitchell-div"]
+    floats = list(float_variants()) if args.all else args.float_variant or ["mitchell"]
     print(f"numba {numba.__version__}, {numba.get_num_threads()} threads, "
           f"threading layer after first call below; load average {os.getloadavg()[0]:.1f}")
 
     print(f"\n{'first call (wall s / cpu s)':40} {'compile exhaustive':>19} "
           f"{'compile sampled':>16} {'cached load':>12}")
-    for variant in variants + [f"float-{variant}" for variant in float_variants]:
+    for variant in variants + [f"float-{variant}" for variant in floats]:
         with tempfile.TemporaryDirectory() as cache:
             exhaustive, exhaustive_cpu, sampled, sampled_cpu = first_call(variant, cache)
             load = sum(first_call(variant, cache)[::2])
@@ -99,7 +99,7 @@ def main() -> None:
     wall, cpu, sums = timed(lambda: kernel.sampled_sums(design, 10_000_000, 1), args.repeat)
     print(f"{design.label:40} {'10,000,000 sampled':>24} {wall:8.2f} {cpu:8.2f} "
           f"{sums.pairs / wall:15,.0f}")
-    for variant in float_variants:
+    for variant in floats:
         design = FloatDesign("bf16", variant)
         kernel.float_exhaustive_sums(FloatDesign("fp8-e5m2", variant))
         wall, cpu, sums = timed(lambda: kernel.float_exhaustive_sums(design), args.repeat)

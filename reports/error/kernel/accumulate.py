@@ -1,7 +1,8 @@
 """The parallel loops: one step per pair, rows of steps, each row's sums stored for an exact final
 sum by :mod:`.driver`. A design and its baseline are compile-time constants of the loops
 (:func:`entry_points`, :func:`float_entry_points`), so each design compiles (and caches) its own
-code; how the work is cut and why the sums are exact is said in :mod:`mitchell.reports.error.kernel`.
+code; how the work is cut and why the sums are exact is said in the package's docstring
+(:mod:`mitchell.reports.error.kernel`).
 """
 from functools import lru_cache
 
@@ -271,10 +272,10 @@ def _float_empty():
 
 
 @njit(inline="always", **LOOP)
-def _float_step(state, variant, x, y, weight, c, low, high):
+def _float_step(state, name, x, y, weight, c, low, high):
     """Add the magnitude pair ``(x, y)``, standing for ``weight`` bit-pattern pairs."""
     (pairs, relative, differ_count, inside_count), (red_sum, sq_sum, signed_sum, red_max) = state
-    differ, inside, both, error = float_pair(variant, x, y, c, low, high)
+    differ, inside, both, error = float_pair(name, x, y, c, low, high)
     red = abs(error)
     share = float(weight)
     zero = np.int64(0)
@@ -293,29 +294,29 @@ def _float_merged(first, second):
 
 
 @njit(**LOOP)
-def _float_table_row(variant, x, magnitudes, c, low, high):
+def _float_table_row(name, x, magnitudes, c, low, high):
     """Magnitude ``x`` against every ``y >= x``: 4 sign patterns on the diagonal, 8 above it."""
     state = _float_empty()
     for y in range(x, magnitudes):
-        state = _float_step(state, variant, x, y, np.int64(8 if y > x else 4), c, low, high)
+        state = _float_step(state, name, x, y, np.int64(8 if y > x else 4), c, low, high)
     return state
 
 
 @njit(parallel=True, **JIT)
-def _float_exhaustive_rows(variant, c, low, high, magnitudes, start, stop, int_rows,
+def _float_exhaustive_rows(name, c, low, high, magnitudes, start, stop, int_rows,
                            float_rows):
     """Rows ``start`` to ``stop - 1`` of the exhaustive table: row ``i`` holds magnitudes ``i``
     and ``magnitudes - 1 - i`` (never the same: ``magnitudes`` is a power of two), so every row
     has ``magnitudes + 1`` pairs."""
     for row in prange(start, stop):
-        state = _float_merged(_float_table_row(variant, row, magnitudes, c, low, high),
-                              _float_table_row(variant, magnitudes - 1 - row, magnitudes, c,
+        state = _float_merged(_float_table_row(name, row, magnitudes, c, low, high),
+                              _float_table_row(name, magnitudes - 1 - row, magnitudes, c,
                                                low, high))
         _store(state, int_rows, float_rows, row - start)
 
 
 @njit(parallel=True, **LOOP)
-def _float_sampled_rows(variant, c, low, high, width, key, count, start, stop, int_rows,
+def _float_sampled_rows(name, c, low, high, width, key, count, start, stop, int_rows,
                         float_rows):
     """Chunks ``start`` to ``stop - 1`` of ``count`` random pairs of bit patterns, drawn as for
     integer designs (:func:`_sampled_rows`); only their magnitudes are read."""
@@ -325,22 +326,22 @@ def _float_sampled_rows(variant, c, low, high, width, key, count, start, stop, i
         for index in range(row * CHUNK, min(row * CHUNK + CHUNK, count)):
             x = np.int64(_draw(key, 2 * index, width) & mask)
             y = np.int64(_draw(key, 2 * index + 1, width) & mask)
-            state = _float_step(state, variant, x, y, np.int64(1), c, low, high)
+            state = _float_step(state, name, x, y, np.int64(1), c, low, high)
         _store(state, int_rows, float_rows, row - start)
 
 
 @lru_cache(maxsize=None)
-def float_entry_points(variant: str):
-    """The floating-point loops specialised to one variant (as :func:`entry_points`)."""
+def float_entry_points(name: str):
+    """The floating-point loops specialised to the design ``name`` (as :func:`entry_points`)."""
 
     @njit(**JIT)
     def exhaustive(c, low, high, magnitudes, start, stop, int_rows, float_rows):
-        _float_exhaustive_rows(variant, c, low, high, magnitudes, start, stop, int_rows,
+        _float_exhaustive_rows(name, c, low, high, magnitudes, start, stop, int_rows,
                                float_rows)
 
     @njit(**JIT)
     def sampled(c, low, high, width, key, count, start, stop, int_rows, float_rows):
-        _float_sampled_rows(variant, c, low, high, width, key, count, start, stop, int_rows,
+        _float_sampled_rows(name, c, low, high, width, key, count, start, stop, int_rows,
                             float_rows)
 
     return exhaustive, sampled

@@ -53,7 +53,7 @@ def _wraps(design: Design) -> bool:
 
 def describe(design: Design | FloatDesign) -> str:
     """Which kernel measures ``design``, for the JSON."""
-    function = FLOAT_KERNELS[design.variant] if isinstance(design, FloatDesign) else \
+    function = FLOAT_KERNELS[design.entry.name] if isinstance(design, FloatDesign) else \
         KERNELS[design.variant].product
     return f"mitchell.reports.error.kernel:{function.__name__} (numba {numba.__version__})"
 
@@ -183,7 +183,7 @@ def float_exhaustive_sums(design: FloatDesign, *,
         raise ValueError(f"The kernel's exhaustive sets cover formats of up to "
                          f"{MAX_EXHAUSTIVE_WIDTH} bits, not {design.format}")
     magnitudes = 1 << (design.width - 1)
-    loop, _ = float_entry_points(design.variant)
+    loop, _ = float_entry_points(design.entry.name)
     return _float_run(design, loop, (np.int64(magnitudes),), magnitudes // 2, progress)
 
 
@@ -192,6 +192,6 @@ def float_sampled_sums(design: FloatDesign, count: int, seed: int, *,
     """The :class:`~..float_metrics.FloatErrorSums` of ``design`` over ``count`` random pairs of bit
     patterns drawn from ``seed`` (the integer designs' generator at the format's width)."""
     key = _key(count, seed)
-    _, loop = float_entry_points(design.variant)
+    _, loop = float_entry_points(design.entry.name)
     return _float_run(design, loop, (U(design.width), key, np.int64(count)), -(-count // CHUNK),
                       progress)

@@ -5,7 +5,7 @@ Every guard there is sign-symmetric: the result's magnitude depends on the opera
 only (its sign is the XOR of theirs, or positive for NaN), and the float metrics
 (:mod:`mitchell.reports.error.float_metrics`) read classes and absolute values only. So a
 magnitude pair stands for its 4 sign patterns, and each unordered pair for 8 (a*b == b*a in every
-variant; both are checked by the tests). :func:`float_pair` is one pair's contribution to the
+design; both are checked by the tests). :func:`float_pair` is one pair's contribution to the
 metrics, which :mod:`.accumulate` adds up.
 """
 from typing import Callable, NamedTuple
@@ -88,22 +88,23 @@ def float_exact(x, y, c):
     return (((x >> m) + (y >> m) - c.bias + top) << m) + (kept - c.min_normal) + up
 
 
-# The unbounded magnitude of each variant's product of two normal operands.
+# The unbounded magnitude of each floating-point design's product of two normal operands, by
+# catalogue name.
 FLOAT_KERNELS: dict[str, Callable] = {
-    "mitchell": float_mitchell, "lmul": float_lmul, "exact": float_exact}
+    "float-mitchell": float_mitchell, "float-lmul": float_lmul, "float-exact": float_exact}
 
 float_magnitude = static_dispatch(
-    lambda variant: FLOAT_KERNELS[variant], "float_magnitude",
-    "``float_magnitude(variant, x, y, constants)``: the unbounded magnitude pattern of "
-    "``variant``'s product of the normal magnitudes ``x`` and ``y``.")
+    lambda name: FLOAT_KERNELS[name], "float_magnitude",
+    "``float_magnitude(name, x, y, constants)``: the unbounded magnitude pattern of the "
+    "catalogue design ``name``'s product of the normal magnitudes ``x`` and ``y``.")
 
 
 @njit(**JIT)
-def float_guarded(variant, x, y, c):
-    """The result magnitude of ``variant`` for operand magnitudes ``x`` and ``y``: the guards of
+def float_guarded(name, x, y, c):
+    """The result magnitude of ``name`` for operand magnitudes ``x`` and ``y``: the guards of
     :mod:`mitchell.sim.float_golden`, in its order."""
     class_x, class_y = _float_class(x, c), _float_class(y, c)
-    total = float_magnitude(variant, x, y, c)
+    total = float_magnitude(name, x, y, c)
     if class_x == _NAN or class_y == _NAN:
         return c.nan
     if (class_x == _INFINITE and class_y == _ZERO_CLASS) or \
@@ -119,7 +120,7 @@ def float_guarded(variant, x, y, c):
 
 
 @njit(inline="always", **JIT)
-def float_pair(variant, x, y, c, low, high):
+def float_pair(name, x, y, c, low, high):
     """(classes differ, classes differ with the true product of the operands inside
     ``[low, high]``, both results normal, signed relative error (|P'| - |P|) / |P| or 0) for
     operand magnitudes ``x`` and ``y``: the same float64 values as the NumPy path's (one
@@ -128,7 +129,7 @@ def float_pair(variant, x, y, c, low, high):
 
     Inlined by numba (``inline="always"``, here and in :func:`_float_step`): LLVM finds the body
     too large to inline, and a call per pair keeps the loops from vectorising (4x slower)."""
-    approx, exact = float_guarded(variant, x, y, c), float_guarded("exact", x, y, c)
+    approx, exact = float_guarded(name, x, y, c), float_guarded("float-exact", x, y, c)
     differ = _float_class(approx, c) != _float_class(exact, c)
     both = _float_class(approx, c) == _NORMAL and _float_class(exact, c) == _NORMAL
     value_p = _float_value(approx if both else c.one, c)
