@@ -20,8 +20,8 @@
 for a design (Python ints where ``K * 2**(2 * width)`` could pass ``2**63``), in ``float64`` for a
 floating-point design or a product function. It works through blocks of at most :data:`BLOCK_PRODUCTS` (2**18) products,
 so its memory beyond the operands and the result stays bounded whatever the shapes: designs up to
-8 bits go through a table of all their products (256 KiB, built once from the golden model),
-about 2 MiB at 256 columns; wider designs and product functions run the golden model on one
+9 bits go through a table of all their products (256 KiB at 8 bits, 1 MiB at 9, built once from
+the golden model), about 2 MiB at 256 columns; wider designs and product functions run the golden model on one
 block at a time: 43 MiB traced for a 16-bit signed design and 18 MiB for the fp32 function
 (peaks traced by ``tests/benchmarks/bench_apply.py``).
 
@@ -55,8 +55,10 @@ __all__ = ["BLOCK_PRODUCTS", "LUT_MAX_WIDTH", "multiply", "matmul", "conv2d", "i
 
 # Products formed at once by matmul and conv2d: bounds their working memory.
 BLOCK_PRODUCTS = 1 << 18
-# Designs up to this width are applied through a table of all their products (2**16 entries).
-LUT_MAX_WIDTH = 8
+# Designs up to this width are applied through a table of all their products (2**18 entries):
+# 9 bits hold the operands of 8-bit quantised models once their zero points are subtracted
+# (-255 .. 255, mitchell.reports.apps.onnx_graph).
+LUT_MAX_WIDTH = 9
 
 
 def operand_range(design: Design) -> tuple[int, int]:
@@ -224,17 +226,22 @@ def matmul(A, B, design) -> np.ndarray:
     return total
 
 
-def im2col(images: np.ndarray, size: tuple[int, int], *, stride: int = 1) -> np.ndarray:
+def im2col(images: np.ndarray, size: tuple[int, int], *, stride: int | tuple[int, int] = 1,
+           dilation: int | tuple[int, int] = 1) -> np.ndarray:
     """The patches of ``images`` ``(N, C, H, W)`` as rows ``(N * H' * W', C * kh * kw)``, in the
     order of a kernel ``(C, kh, kw)`` flattened: the matrix that turns a convolution into a
-    matmul."""
+    matmul. ``stride`` and ``dilation`` are one number or (vertical, horizontal)."""
     n, c, h, w = images.shape
     kh, kw = size
-    out_h, out_w = (h - kh) // stride + 1, (w - kw) // stride + 1
+    (sh, sw), (dh, dw) = (value if isinstance(value, tuple) else (value, value)
+                          for value in (stride, dilation))
+    # The rows and columns a dilated kernel spans.
+    extent_h, extent_w = (kh - 1) * dh + 1, (kw - 1) * dw + 1
+    out_h, out_w = (h - extent_h) // sh + 1, (w - extent_w) // sw + 1
     if out_h < 1 or out_w < 1:
         raise ValueError(f"A kernel of {kh}x{kw} does not fit an image of {h}x{w}")
-    windows = np.lib.stride_tricks.sliding_window_view(images, (kh, kw), axis=(2, 3))
-    windows = windows[:, :, ::stride, ::stride][:, :, :out_h, :out_w]
+    windows = np.lib.stride_tricks.sliding_window_view(images, (extent_h, extent_w), axis=(2, 3))
+    windows = windows[:, :, ::sh, ::sw, ::dh, ::dw]
     # (N, C, H', W', kh, kw) -> (N, H', W', C, kh, kw): one patch per row.
     return windows.transpose(0, 2, 3, 1, 4, 5).reshape(n * out_h * out_w, c * kh * kw)
 
