@@ -121,6 +121,15 @@ def _table(design: Design) -> np.ndarray:
     return table
 
 
+@lru_cache(maxsize=16)
+def _transposed_table(design: Design) -> np.ndarray:
+    """:func:`_table` as a 2-D array indexed ``[b_pattern, a_pattern]``."""
+    size = 1 << design.width
+    table = np.ascontiguousarray(_table(design).reshape(size, size).T)
+    table.setflags(write=False)
+    return table
+
+
 def _products(design: Design, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Products of equal-shaped operand arrays (numbers in range) under ``design``, as numbers."""
     shape = a.shape
@@ -152,20 +161,25 @@ def _accumulator(design, depth: int) -> np.dtype:
 def _table_matmul(A: np.ndarray, B: np.ndarray, design: Design, total: np.ndarray) -> None:
     """``total += A @ B`` through the table of all products, in blocks of rows of at most
     :data:`BLOCK_PRODUCTS` entries. With many columns, for each ``k`` the table rows of
-    ``A[:, k]`` are taken and from them the columns of ``B[k, :]``; with fewer columns than a
-    table row has, each product is looked up on its own."""
+    ``A[:, k]`` are taken and from them the columns of ``B[k, :]``; with few columns but many
+    rows, the same for the transposed product ``B.T @ A.T`` through the transposed table (a
+    design need not be commutative), about three times faster than looking each product up on
+    its own, as the rest do."""
     size = 1 << design.width
     flat = _table(design)
     rows_a = _patterns(A, design).reshape(A.shape).astype(np.intp)
     columns_b = _patterns(B, design).reshape(B.shape).astype(np.intp)
     (M, K), N = A.shape, B.shape[1]
-    if N >= size:
-        table = flat.reshape(size, size)
-        rows = max(BLOCK_PRODUCTS // (size + N), 1)
-        for i in range(0, M, rows):
-            block = total[i:i + rows]
-            for k in range(K):
-                block += table.take(rows_a[i:i + rows, k], axis=0).take(columns_b[k], axis=1)
+    if N >= size or M >= size:
+        if N < size:
+            # Summed in a contiguous array of the result's size: adding in place through the
+            # transposed view would write one element per cache line.
+            transposed = np.zeros((N, M), dtype=total.dtype)
+            _rows_through_table(_transposed_table(design), columns_b.T,
+                                np.ascontiguousarray(rows_a.T), transposed)
+            total += transposed.T
+            return
+        _rows_through_table(flat.reshape(size, size), rows_a, columns_b, total)
         return
     depth = max(min(K, BLOCK_PRODUCTS // max(N, 1)), 1)
     rows = max(BLOCK_PRODUCTS // (depth * max(N, 1)), 1)
@@ -174,6 +188,19 @@ def _table_matmul(A: np.ndarray, B: np.ndarray, design: Design, total: np.ndarra
             index = (rows_a[i:i + rows, k:k + depth, None] << design.width) + \
                 columns_b[None, k:k + depth]
             total[i:i + rows] += flat.take(index).sum(axis=1, dtype=np.int64)
+
+
+def _rows_through_table(table: np.ndarray, rows_a: np.ndarray, columns_b: np.ndarray,
+                        total: np.ndarray) -> None:
+    """``total += A @ B`` for operand patterns: for each ``k`` the ``table`` rows of
+    ``A[:, k]``, from them the columns of ``B[k, :]``, in blocks of rows of at most
+    :data:`BLOCK_PRODUCTS` entries."""
+    (M, K), N = rows_a.shape, columns_b.shape[1]
+    rows = max(BLOCK_PRODUCTS // (len(table) + N), 1)
+    for i in range(0, M, rows):
+        block = total[i:i + rows]
+        for k in range(K):
+            block += table.take(rows_a[i:i + rows, k], axis=0).take(columns_b[k], axis=1)
 
 
 def _block_matmul(A: np.ndarray, B: np.ndarray, design, total: np.ndarray) -> None:

@@ -65,26 +65,33 @@ def exact_for(path) -> Design:
 rng = np.random.default_rng(7)
 
 
-def qlinear_matmul_model(tmp_path, weights, *, zero_b=None):
+def qlinear_matmul_model(tmp_path, weights, *, ties=False):
+    """``ties``: scales of powers of two, so that many sums fall halfway between two outputs."""
     K, N = weights.shape
-    initializers = {"xs": np.float32(0.02), "xz": np.uint8(131), "w": weights,
-                    "ws": rng.uniform(0.001, 0.01, N).astype(np.float32),
-                    "wz": np.zeros(N, np.int8) if zero_b is None else zero_b,
-                    "ys": np.float32(0.05), "yz": np.uint8(120)}
+    initializers = {"xs": np.float32(0.25 if ties else 0.02), "xz": np.uint8(131), "w": weights,
+                    "ws": np.full(N, 0.5, np.float32) if ties else
+                    rng.uniform(0.001, 0.01, N).astype(np.float32),
+                    "wz": np.zeros(N, np.int8), "ys": np.float32(16 if ties else 0.05),
+                    "yz": np.uint8(120)}
     node = helper.make_node("QLinearMatMul", ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz"], ["y"],
                             name="fc")
     return save(tmp_path, [node], [("x", TensorProto.UINT8, [None, K])],
                 [("y", TensorProto.UINT8, [None, N])], initializers)
 
 
-def test_qlinear_matmul_equals_onnxruntime_bit_for_bit(tmp_path):
-    path = qlinear_matmul_model(tmp_path, rng.integers(-64, 64, (48, 10)).astype(np.int8))
+@pytest.mark.parametrize("ties", [False, True])
+def test_qlinear_matmul_equals_onnxruntime_bit_for_bit(tmp_path, ties):
+    path = qlinear_matmul_model(tmp_path, rng.integers(-64, 64, (48, 10)).astype(np.int8),
+                                ties=ties)
     x = rng.integers(0, 256, (300, 48)).astype(np.uint8)
     expected, = reference(path, {"x": x})
     result, = ours(path, {"x": x}, exact_for(path))
     assert result.dtype == np.uint8 and (result == expected).all()
     # The outputs are spread, not saturated: the comparison covers the rounding.
     assert len(np.unique(expected)) > 50
+    if ties:  # sums at odd multiples of 64 are halfway: rounded to even
+        sums = (x.astype(np.int64) - 131) @ onnx_graph.Model(path).constants["w"].astype(np.int64)
+        assert (sums % 128 == 64).sum() > 10
     # uint8 activations less 131 span -131 .. 124: a signed 9-bit design.
     assert onnx_graph.integer_fields(onnx_graph.Model(path)) == {"width": 9, "signed": True}
 
