@@ -342,6 +342,26 @@ def test_the_digits_network_in_onnx(tmp_path, digits_net):
     assert rows["mitchell"]["macs"] == len(split.test_y) * (64 * 64 + 64 * 10)
 
 
+def test_a_dynamically_quantised_digits_network_equals_onnxruntime(tmp_path, digits_net):
+    """onnxruntime's quantize_dynamic: DynamicQuantizeLinear, MatMulInteger, Cast, Mul (7-bit
+    weights, where its kernels are exact)."""
+    from onnxruntime.quantization import quantize_dynamic
+
+    split, net = digits_net
+    float_path, _ = digits_models(tmp_path, net)
+    path = tmp_path / "dynamic.onnx"
+    quantize_dynamic(str(float_path), str(path), reduce_range=True)
+    kinds = {node.op_type for node in onnx.load(path).graph.node}
+    assert {"DynamicQuantizeLinear", "MatMulInteger", "Cast", "Mul"} <= kinds
+    # One batch: the dynamic scale is the batch's range.
+    feeds = {"x": split.test_x}
+    mine, = ours(path, feeds, exact_for(path))
+    theirs, = reference(path, feeds, optimise=False)
+    assert (mine == theirs).all()
+    fused, = reference(path, feeds)  # one fused operator: its float32 scalings in another order
+    np.testing.assert_allclose(mine, fused, rtol=1e-6, atol=1e-6)
+
+
 def test_logit_error_and_agreement_from_their_definitions(tmp_path):
     # y = x @ w with one input column: logits are multiples of the input.
     path = save(tmp_path, [helper.make_node("MatMulInteger", ["x", "w"], ["y"], name="mm")],

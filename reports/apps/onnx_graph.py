@@ -15,7 +15,9 @@ nodes under a design, every other node exactly in NumPy.
   ``Gemm`` and ``Conv`` of float32 models: operands rounded into the design's format, its
   products, sums in ``float64``, results rounded to ``float32``.
 - :data:`EXACT` nodes run exactly: their NumPy definition, in ``float64`` where onnxruntime's
-  float32 would round differently, rounded to ``float32`` once.
+  float32 would round differently, rounded to ``float32`` once. ``Mul`` is elementwise (the
+  rescaling in onnxruntime's ``quantize_dynamic`` models, after ``DynamicQuantizeLinear``,
+  ``MatMulInteger`` and ``Cast``), not a matrix product.
 
 With the exact design the outputs equal onnxruntime's bit for bit for the integer operators
 (where onnxruntime's own kernels are exact: see ``tests/test_onnx_graph.py``) and within float32
@@ -40,7 +42,7 @@ INTEGER = ("QLinearMatMul", "QLinearConv", "MatMulInteger", "ConvInteger")
 # The nodes run exactly; Constant and Identity are no computation.
 EXACT = ("Relu", "Add", "MaxPool", "AveragePool", "Flatten", "Reshape", "Softmax",
          "BatchNormalization", "Transpose", "Concat", "QuantizeLinear", "DequantizeLinear",
-         "Constant", "Identity")
+         "DynamicQuantizeLinear", "Cast", "Mul", "Constant", "Identity")
 DEFAULT_BATCH = 256
 # Patch-matrix entries a convolution forms at once: bounds its memory (32 MiB of int64).
 CONV_BLOCK = 1 << 22
@@ -140,13 +142,17 @@ class Model:
             low, high = 0, 0
             for operand, zero_point, axis in _quantised_operands(self, node):
                 value = self.constants.get(operand)
-                zero = np.asarray(0 if zero_point is None else self.constants[zero_point],
-                                  dtype=np.int64)
+                dtype = _integer_dtype(self, operand, zero_point)
+                if zero_point is None:
+                    zero = np.zeros((), np.int64)
+                else:  # a zero point computed at run time (DynamicQuantizeLinear) spans its dtype
+                    zero = self.constants.get(zero_point, np.array(
+                        [np.iinfo(dtype).min, np.iinfo(dtype).max])).astype(np.int64)
                 if value is not None:
                     centred = value.astype(np.int64) - _along(zero, axis, value.ndim)
                     lo, hi = int(centred.min()), int(centred.max())
                 else:
-                    info = np.iinfo(_integer_dtype(self, operand, zero_point))
+                    info = np.iinfo(dtype)
                     lo, hi = info.min - int(zero.max()), info.max - int(zero.min())
                 low, high = min(low, lo), max(high, hi)
             ranges[_node_name(node)] = (low, high)
@@ -174,8 +180,8 @@ def _quantised_operands(model: Model, node) -> list[tuple[str, str | None, int |
 
 def _integer_dtype(model: Model, operand: str, zero_point: str | None) -> np.dtype:
     """The dtype of an integer operand: its zero point's, else the graph input's, else uint8
-    (the default of QuantizeLinear and the integer operators)."""
-    if zero_point is not None:
+    (the default of QuantizeLinear and the integer operators, DynamicQuantizeLinear's only)."""
+    if zero_point in model.constants:
         return model.constants[zero_point].dtype
     declared = next((value.dtype for value in model.inputs if value.name == operand), None)
     return declared if declared is not None else np.dtype(np.uint8)
@@ -523,6 +529,24 @@ def _dequantize_linear(run, node, x, scale, zero=None):
     return centred.astype(np.float32) * _along(scale.astype(np.float32), axis, x.ndim)
 
 
+def _dynamic_quantize_linear(run, node, x):
+    """uint8 quantisation over the tensor's range and 0, in float32 as onnxruntime computes it:
+    scale ``(max - min) / 255``, zero point ``round(-min / scale)``, then QuantizeLinear."""
+    x = x.astype(np.float32)
+    low = np.minimum(x.min(initial=np.float32(0)), np.float32(0))
+    high = np.maximum(x.max(initial=np.float32(0)), np.float32(0))
+    scale = np.float32(1) if high == low else (high - low) / np.float32(255)
+    zero = np.rint(np.clip(np.float32(0) - low / scale, 0, 255)).astype(np.uint8)
+    return _quantize_linear(run, node, x, np.asarray(scale, np.float32), zero), \
+        np.asarray(scale, np.float32), zero
+
+
+def _cast(run, node, x):
+    from onnx import helper
+
+    return x.astype(helper.tensor_dtype_to_np_dtype(_attributes(node)["to"]))
+
+
 def _softmax(run, node, x):
     default = -1 if run.model.opset >= 13 else 1
     axis = _attributes(node).get("axis", default) % x.ndim
@@ -568,6 +592,8 @@ OPERATORS = {
     "MatMulInteger": _matmul_integer, "ConvInteger": _conv_integer,
     "Relu": lambda run, node, x: np.maximum(x, np.zeros((), x.dtype)),
     "Add": lambda run, node, a, b: a + b,
+    "Mul": lambda run, node, a, b: a * b,
+    "DynamicQuantizeLinear": _dynamic_quantize_linear, "Cast": _cast,
     "MaxPool": _max_pool, "AveragePool": _average_pool, "Flatten": _flatten,
     "Reshape": _reshape, "Softmax": _softmax, "BatchNormalization": _batch_normalization,
     "Transpose": _transpose, "Concat": _concat,
@@ -586,8 +612,9 @@ def run(model: Model, inputs: dict[str, np.ndarray], design) -> tuple[dict, dict
         if node.op_type == "Constant":
             continue
         arguments = [state.values[name] if name else None for name in node.input]
-        result = OPERATORS[node.op_type](state, node, *arguments)
-        state.values[node.output[0]] = result
+        results = OPERATORS[node.op_type](state, node, *arguments)
+        for name, value in zip(node.output, results if isinstance(results, tuple) else (results,)):
+            state.values[name] = value
     return ({name: state.values[name] for name in model.outputs},
             {name: zero for name, zero in state.zero_points.items() if name in model.outputs},
             state.macs)
