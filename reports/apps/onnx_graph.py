@@ -50,13 +50,23 @@ CONV_BLOCK = 1 << 22
 
 @dataclass(frozen=True)
 class Input:
-    """A graph input: its name, NumPy dtype and shape (``None`` for a dimension left free)."""
+    """A graph input: its name, NumPy dtype and shape (``None`` for a dimension left free, or
+    for the whole shape when the model declares none)."""
 
     name: str
     dtype: np.dtype
-    shape: tuple
+    shape: tuple | None
+
+    def fits(self, shape: tuple) -> bool:
+        """Whether an array of ``shape`` holds samples of this input along its first axis."""
+        if self.shape is None:
+            return len(shape) >= 1
+        return len(shape) == len(self.shape) >= 1 and all(
+            d is None or d == size for d, size in zip(self.shape[1:], shape[1:]))
 
     def describe(self) -> str:
+        if self.shape is None:
+            return "(N, ...)"
         return f"({', '.join('N' if i == 0 else str(d or '?') for i, d in enumerate(self.shape))})"
 
 
@@ -201,6 +211,8 @@ def _input(value) -> Input:
     from onnx import helper
 
     tensor = value.type.tensor_type
+    if not tensor.HasField("shape"):  # no shape declared: any array fits
+        return Input(value.name, np.dtype(helper.tensor_dtype_to_np_dtype(tensor.elem_type)), None)
     dims = tuple(d.dim_value if d.HasField("dim_value") else None for d in tensor.shape.dim)
     return Input(value.name, np.dtype(helper.tensor_dtype_to_np_dtype(tensor.elem_type)), dims)
 
@@ -654,9 +666,7 @@ def check_inputs(model: Model, arrays) -> dict[str, np.ndarray]:
     checked, counts = {}, set()
     for value in model.inputs:
         array = np.asarray(arrays[value.name])
-        fits = array.ndim == len(value.shape) and array.ndim >= 1 and all(
-            d is None or d == size for d, size in zip(value.shape[1:], array.shape[1:]))
-        if not fits:
+        if not value.fits(array.shape):
             raise ValueError(f"Input {value.name!r} must be {value.describe()} with N samples, "
                              f"not {array.shape}")
         if value.dtype.kind in "iu":

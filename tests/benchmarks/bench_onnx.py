@@ -7,9 +7,7 @@ Two quantised models built here with onnx.helper (uint8 activations, int8 weight
 28x28) and a QLinearMatMul head. Prints medians, in batches of onnx_graph.DEFAULT_BATCH.
 """
 import argparse
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +16,8 @@ from onnx import TensorProto, helper, numpy_helper
 
 from mitchell.reports.apps import onnx_graph
 from mitchell.sim.design import Design
+
+from bench_apply import median_seconds  # beside this script, which runs from its folder
 
 
 def quantised(rng, name, shape, channels):
@@ -69,15 +69,6 @@ def cnn(rng, folder: Path) -> Path:
     return build(layers, [None, 1, 28, 28], [None, 10], initializers, folder / "cnn.onnx")
 
 
-def median_seconds(call, repeat: int) -> float:
-    seconds = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        seconds.append(time.perf_counter() - started)
-    return statistics.median(seconds)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=1024)
@@ -104,7 +95,7 @@ def main() -> None:
 
                 macs = batches()  # builds the product table
                 seconds = median_seconds(batches, args.repeat)
-                print(f"  {design.label:<40} {macs / seconds / 1e6:8.1f} M MAC/s  "
+                print(f"  {design.label:<50} {macs / seconds / 1e6:8.1f} M MAC/s  "
                       f"({seconds:.2f} s)")
             try:
                 import onnxruntime
@@ -112,7 +103,7 @@ def main() -> None:
                 continue
             session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
             seconds = median_seconds(lambda: session.run(None, {"x": x}), args.repeat)
-            print(f"  {'onnxruntime (its own int8 kernels)':<40} {macs / seconds / 1e6:8.1f} M MAC/s")
+            print(f"  {'onnxruntime (its own int8 kernels)':<50} {macs / seconds / 1e6:8.1f} M MAC/s")
 
 
 if __name__ == "__main__":
