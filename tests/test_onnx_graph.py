@@ -182,6 +182,39 @@ def test_qdq_matmul_is_an_integer_matmul_within_a_rounding_step_of_onnxruntime(t
         assert steps.max() <= 1 and (steps == 0).mean() > 0.99
 
 
+def test_qdq_conv_and_gemm_within_a_rounding_step_of_onnxruntime(tmp_path):
+    """Per-channel weight scales on Conv's output channels and on Gemm's transposed weights."""
+    initializers = {"s": np.float32(0.02), "z": np.uint8(128),
+                    "k": rng.integers(-64, 64, (3, 2, 3, 3)).astype(np.int8),
+                    "ks": rng.uniform(0.01, 0.03, 3).astype(np.float32), "kz": np.zeros(3, np.int8),
+                    "kb": rng.normal(0, 0.1, 3).astype(np.float32),
+                    "hs": np.float32(0.01), "hz": np.uint8(0), "shape": np.array([0, -1], np.int64),
+                    "g": rng.integers(-64, 64, (4, 3 * 4 * 4)).astype(np.int8),
+                    "gs": rng.uniform(0.005, 0.01, 4).astype(np.float32), "gz": np.zeros(4, np.int8),
+                    "gb": rng.normal(0, 0.1, 4).astype(np.float32), "ys": np.float32(0.02)}
+    nodes = [helper.make_node("QuantizeLinear", ["x", "s", "z"], ["xq"]),
+             helper.make_node("DequantizeLinear", ["xq", "s", "z"], ["xd"]),
+             helper.make_node("DequantizeLinear", ["k", "ks", "kz"], ["kd"], axis=0),
+             helper.make_node("Conv", ["xd", "kd", "kb"], ["c"], name="conv", strides=[2, 2],
+                              pads=[1, 1, 1, 1]),
+             helper.make_node("Relu", ["c"], ["r"]),
+             helper.make_node("Reshape", ["r", "shape"], ["f"]),
+             helper.make_node("QuantizeLinear", ["f", "hs", "hz"], ["fq"]),
+             helper.make_node("DequantizeLinear", ["fq", "hs", "hz"], ["fd"]),
+             helper.make_node("DequantizeLinear", ["g", "gs", "gz"], ["gd"], axis=0),
+             helper.make_node("Gemm", ["fd", "gd", "gb"], ["y"], name="gemm", transB=1),
+             helper.make_node("QuantizeLinear", ["y", "ys", "z"], ["yq"])]
+    path = save(tmp_path, nodes, [("x", TensorProto.FLOAT, [None, 2, 8, 8])],
+                [("yq", TensorProto.UINT8, [None, 4])], initializers)
+    assert {kind for _, kind in onnx_graph.Model(path).multiplications()} == {"integer"}
+    x = rng.uniform(-2.5, 2.5, (200, 2, 8, 8)).astype(np.float32)
+    result, = ours(path, {"x": x}, exact_for(path))
+    for optimise in (True, False):
+        theirs, = reference(path, {"x": x}, optimise=optimise)
+        steps = np.abs(theirs.astype(np.int64) - result)
+        assert steps.max() <= 1 and (steps == 0).mean() > 0.97 and len(np.unique(theirs)) > 50
+
+
 def float_model(tmp_path):
     """Conv, BatchNormalization, Relu, MaxPool, AveragePool, Transpose, Reshape, Flatten, Concat,
     Gemm, MatMul, Add, Softmax."""
