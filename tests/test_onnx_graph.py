@@ -263,6 +263,22 @@ def test_float_model_with_exact_products_is_onnxruntimes_within_float32_sums(tmp
     assert np.abs(mitchell - expected[0]).max() > 1e-2
 
 
+def test_a_one_dimensional_convolution_and_pools_match_onnxruntime(tmp_path):
+    nodes = [helper.make_node("Conv", ["x", "k"], ["c"], name="conv", group=2, strides=[2],
+                              auto_pad="SAME_UPPER"),
+             helper.make_node("MaxPool", ["c"], ["m"], kernel_shape=[3], pads=[1, 1]),
+             helper.make_node("AveragePool", ["m"], ["y"], kernel_shape=[2], pads=[0, 1],
+                              count_include_pad=1)]
+    path = save(tmp_path, nodes, [("x", TensorProto.FLOAT, [None, 4, 11])],
+                [("y", TensorProto.FLOAT, [None] * 3)],
+                {"k": rng.normal(0, 0.5, (6, 2, 3)).astype(np.float32)})
+    x = rng.normal(0, 1, (3, 4, 11)).astype(np.float32)
+    theirs, = reference(path, {"x": x})
+    mine, = ours(path, {"x": x}, FloatDesign("fp32", "exact"))
+    assert mine.shape == theirs.shape
+    np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-6)
+
+
 def test_integer_designs_against_a_loop_over_the_golden_model(tmp_path):
     """Every multiplier of the catalogue on a MatMulInteger (its int32 output is the sum of the
     products), full-range int8 weights, uint8 activations with a zero point."""

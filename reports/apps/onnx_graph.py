@@ -249,6 +249,8 @@ def check_design(model: Model, design) -> None:
     """``ValueError`` in one line unless ``design`` can make every product of ``model``."""
     if not isinstance(design, (Design, FloatDesign)):
         raise TypeError(f"Design must be a Design or a FloatDesign, not {design!r}")
+    if isinstance(design, Design) and design.entry.kind.name != "multiplier":
+        raise ValueError(f"Design must be a multiplier, not {design.label}")
     for node, kind in model.multiplications():
         if isinstance(design, FloatDesign):
             if node.op_type in INTEGER:
