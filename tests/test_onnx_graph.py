@@ -6,6 +6,9 @@ onnxruntime is the reference only where its kernels are exact: its x86 QLinearMa
 without VNNI saturate pairs of uint8 x int8 products to 16 bits when the weights use the full
 int8 range, so the models compared with it keep their weights within -64 .. 63 (onnxruntime's
 ``reduce_range``); full-range weights are checked against the loops."""
+import json
+import re
+
 import numpy as np
 import onnx
 import onnxruntime
@@ -461,3 +464,93 @@ def test_bad_models_and_inputs_are_one_line_errors(tmp_path):
         onnx_graph.read_array_file(tmp_path / "labels.npy", what="Labels")
     with pytest.raises(ValueError, match=r"Labels must be 3 integers"):
         onnx_graph.check_labels(np.zeros(4, np.int64), 3)
+
+
+@pytest.fixture
+def digits_files(tmp_path, digits_net):
+    """The quantised digits network and its test set as files."""
+    split, net = digits_net
+    _, quantised_path = digits_models(tmp_path, net)
+    np.save(tmp_path / "x.npy", split.test_x)
+    np.save(tmp_path / "y.npy", split.test_y)
+    return quantised_path, tmp_path / "x.npy", tmp_path / "y.npy"
+
+
+def test_apply_onnx_prints_a_table_and_json(cli, digits_files, digits_net):
+    model, x, y = digits_files
+    split, _ = digits_net
+    status = cli("apply", "--onnx", model, "--inputs", x, "--labels", y, "--variant", "mitchell",
+                 "--json")
+    assert status.status == 0, status.stderr
+    result = json.loads(status.stdout)
+    path_model = onnx_graph.Model(model)
+    expected = onnx_graph.evaluate(path_model, onnx_graph.check_inputs(path_model, np.load(x)),
+                                   [Design(variant="mitchell", width=9, signed=True)],
+                                   labels=split.test_y)
+    assert result == json.loads(json.dumps(expected))
+    assert [row["design"] for row in result["rows"]] == ["exact(width=9, stages=0, signed)",
+                                                        "mitchell(width=9, frac_bits=8, stages=0, signed)"]
+    status = cli("apply", "--onnx", model, "--inputs", x, "--variant", "mitchell", "--width", "12")
+    assert status.status == 0, status.stderr
+    lines = status.stdout.splitlines()
+    assert lines[1].split()[:2] == ["design", "accuracy"] and "width=12" in lines[3]
+    assert re.search(r"signed\)\s+-\s+\d", lines[3])  # no labels: no accuracy
+
+
+def test_apply_onnx_on_a_float_model_takes_float_designs(cli, tmp_path, digits_net):
+    split, net = digits_net
+    float_path, _ = digits_models(tmp_path, net)
+    np.save(tmp_path / "x.npy", split.test_x[:50])
+    status = cli("apply", "--onnx", float_path, "--inputs", "x.npy", "--format", "bf16", "--json")
+    assert status.status == 0, status.stderr
+    designs = [row["design"] for row in json.loads(status.stdout)["rows"]]
+    assert designs == ["exact(format=bf16, stages=0)", "mitchell(format=bf16, stages=0)",
+                       "lmul(format=bf16, stages=0)"]
+
+
+@pytest.mark.parametrize("case, message", [
+    ("not-onnx", r"notes\.onnx is not an ONNX model"),
+    ("shape", r"Input 'x' must be \(N, 64\) with N samples, not \(359, 8, 8\)"),
+    ("labels", r"Labels must be a \.npy or \.npz file, not 'missing\.npy' \(no such file\)"),
+    ("unsupported", r"Node 'squash' is a Sigmoid"),
+    ("narrow", r"QLinearMatMul 'fc1' has operands in -63 \.\. 255 .* needs a signed 9-bit design"),
+    ("no-inputs", r"an ONNX model needs --inputs"),
+    ("both", r"--task and --onnx"),
+])
+def test_apply_onnx_bad_input_is_one_line(cli, tmp_path, digits_files, case, message):
+    model, x, y = digits_files
+    (tmp_path / "notes.onnx").write_text("not a model\n")
+    np.save(tmp_path / "images.npy", np.load(x).reshape(-1, 8, 8))
+    sigmoid = save(tmp_path, [helper.make_node("Sigmoid", ["x"], ["y"], name="squash")],
+                   [("x", TensorProto.FLOAT, [None, 64])], [("y", TensorProto.FLOAT, [None, 64])],
+                   {}, name="sigmoid.onnx")
+    arguments = {
+        "not-onnx": ["--onnx", "notes.onnx", "--inputs", x],
+        "shape": ["--onnx", model, "--inputs", "images.npy"],
+        "labels": ["--onnx", model, "--inputs", x, "--labels", "missing.npy"],
+        "unsupported": ["--onnx", sigmoid, "--inputs", x],
+        "narrow": ["--onnx", model, "--inputs", x, "--width", "8", "--signed"],
+        "no-inputs": ["--onnx", model],
+        "both": ["--onnx", model, "--inputs", x, "--task", "image"],
+    }[case]
+    before = sorted(tmp_path.iterdir())
+    status = cli("apply", *arguments)
+    assert status.status == 2 and status.stdout == ""
+    assert len(status.stderr.splitlines()) == 1 and re.search(message, status.stderr), status.stderr
+    assert sorted(tmp_path.iterdir()) == before
+
+
+def test_report_app_onnx(cli, tmp_path, digits_files):
+    model, x, y = digits_files
+    status = cli("report", "--width", "8", "--variant", "mitchell", "--no-area",
+                 "--app", f"onnx:{model}", "--inputs", x, "--labels", y, "--out", "rep")
+    assert status.status == 0, status.stderr
+    report = json.loads((tmp_path / "rep" / "report.json").read_text())
+    onnx_result = report["application"]["onnx"]
+    assert [row["variant"] for row in onnx_result["rows"]] == ["exact", "mitchell"]
+    assert "digits_infer" not in report["application"]
+    text = (tmp_path / "rep" / "report.md").read_text()
+    assert "## Application: ONNX model" in text and "digits-int8.onnx" in text
+    status = cli("report", "--width", "8", "--no-area", "--app", "onnx:notes.onnx", "--inputs", x,
+                 "--out", "rep2")
+    assert status.status == 2 and not (tmp_path / "rep2").exists()

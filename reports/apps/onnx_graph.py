@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ...rtl.params import check_int
 from ...sim import apply
 from ...sim.design import Design
 from ...sim.float_design import FloatDesign
@@ -231,15 +232,16 @@ def _constant(node) -> np.ndarray:
                      f"value_int(s))")
 
 
-def integer_fields(model: Model) -> dict | None:
-    """The narrowest ``width`` and ``signed`` of an integer design that holds every operand of
-    the model's integer nodes (zero points subtracted), or ``None`` for a model without any."""
+def integer_fields(model: Model, *, signed: bool = False) -> dict | None:
+    """The narrowest ``width`` and ``signed`` of an integer design (signed if ``signed`` or
+    needed) that holds every operand of the model's integer nodes (zero points subtracted), or
+    ``None`` for a model without any."""
     ranges = model.operand_ranges()
     if not ranges:
         return None
     low = min(lo for lo, _ in ranges.values())
     high = max(hi for _, hi in ranges.values())
-    if low >= 0:
+    if low >= 0 and not signed:
         return {"width": max(high.bit_length(), 1), "signed": False}
     width = max((-low - 1).bit_length(), high.bit_length()) + 1
     return {"width": width, "signed": True}
@@ -721,6 +723,7 @@ def evaluate(model: Model, inputs: dict[str, np.ndarray], designs: list, *,
     against ``labels``), top-1 agreement, and the mean over samples of ``|y - y0|_1 / |y0|_1``
     of the logits (samples whose exact logits are all 0 left out). Baselines get rows too.
     ``progress(fraction)`` is called after each batch."""
+    check_int(batch, name="Batch", minimum=1)
     output = model.outputs[0] if output is None else output
     if output not in model.outputs:
         raise ValueError(f"Output must be one of {', '.join(model.outputs)}, not {output!r}")
