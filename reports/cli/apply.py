@@ -140,6 +140,9 @@ def run_onnx(args: argparse.Namespace) -> int:
     if args.task is not None:
         raise UsageError(f"--task and --onnx are two workloads: give one, not --task {args.task} "
                          f"with --onnx")
+    if args.output is not None:
+        raise UsageError("-o writes the image task's pictures; --onnx prints its results "
+                         "(--json for JSON)")
     model, inputs, labels = onnx_workload(args.onnx, args)
     designs = onnx_designs(args, model, args.variant, width=args.width)
     result = evaluate_onnx(model, inputs, labels, designs, batch=args.batch)
