@@ -554,3 +554,14 @@ def test_report_app_onnx(cli, tmp_path, digits_files):
     status = cli("report", "--width", "8", "--no-area", "--app", "onnx:notes.onnx", "--inputs", x,
                  "--out", "rep2")
     assert status.status == 2 and not (tmp_path / "rep2").exists()
+
+
+def test_report_app_takes_the_built_in_workloads_and_a_model():
+    from mitchell.reports.cli import parser
+    from mitchell.reports.cli.report import BUILT_IN
+
+    args = parser("report").parse_args(["report", "--app", "--app", "onnx:m.onnx", "--out", "r"])
+    assert args.app == [BUILT_IN, "onnx:m.onnx"]
+    with pytest.raises(SystemExit) as exit:
+        parser("report").parse_args(["report", "--app", "digits", "--out", "r"])
+    assert exit.value.code == 2

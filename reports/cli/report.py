@@ -36,8 +36,9 @@ BUILT_IN = "built-in"
 
 
 def application(value: str) -> str:
-    """The type of ``--app``'s value: ``onnx:MODEL``."""
-    if not value.startswith("onnx:") or value == "onnx:":
+    """The type of ``--app``'s value: ``onnx:MODEL`` (argparse passes the constant of a bare
+    ``--app`` through it too)."""
+    if value != BUILT_IN and (not value.startswith("onnx:") or value == "onnx:"):
         raise argparse.ArgumentTypeError(f"--app takes no value (the built-in workloads) or "
                                          f"onnx:MODEL, not {value!r}")
     return value
