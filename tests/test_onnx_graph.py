@@ -460,6 +460,12 @@ def test_bad_models_and_inputs_are_one_line_errors(tmp_path):
                                                                   signed=True))
     with pytest.raises(ValueError, match=r"QLinearMatMul 'fc' multiplies integers"):
         onnx_graph.check_design(onnx_graph.Model(integer), FloatDesign("bf16"))
+    pool = save(tmp_path, [helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[2],
+                                            ceil_mode=1)],
+                [("x", TensorProto.FLOAT, [None, 1, 5])], [("y", TensorProto.FLOAT, [None] * 3)],
+                {}, name="pool.onnx")
+    with pytest.raises(ValueError, match=r"^MaxPool 'pool': ceil_mode=1: mitchell runs ceil_mode=0$"):
+        ours(pool, {"x": np.zeros((1, 1, 5), np.float32)}, FloatDesign("fp32"))
     with pytest.raises(ValueError, match=r"no such file"):
         onnx_graph.read_array_file(tmp_path / "labels.npy", what="Labels")
     with pytest.raises(ValueError, match=r"Labels must be 3 integers"):

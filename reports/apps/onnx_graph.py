@@ -317,12 +317,11 @@ class _Run:
         attributes = _attributes(node)
         spatial = x.ndim - 2
         if spatial not in (1, 2):
-            raise ValueError(f"{_node_name(node)} is {spatial}-D: mitchell runs 1-D and 2-D "
-                             f"convolutions")
+            raise ValueError(f"a {spatial}-D convolution: mitchell runs 1-D and 2-D ones")
         kernel = w.shape[2:]
         strides = attributes.get("strides", [1] * spatial)
         dilations = attributes.get("dilations", [1] * spatial)
-        pads = _pads(node, attributes, x.shape[2:], kernel, strides, dilations)
+        pads = _pads(attributes, x.shape[2:], kernel, strides, dilations)
         x = np.pad(x, [(0, 0), (0, 0)] + list(zip(pads[:spatial], pads[spatial:])))
         if spatial == 1:  # one row of a 2-D image
             x, w = x[:, :, None], w[:, :, None]
@@ -350,7 +349,7 @@ class _Run:
         return result[:, :, 0] if spatial == 1 else result
 
 
-def _pads(node, attributes: dict, sizes, kernel, strides, dilations) -> list[int]:
+def _pads(attributes: dict, sizes, kernel, strides, dilations) -> list[int]:
     """The begin and end pads of each spatial axis (ONNX order: all begins, then all ends)."""
     spatial = len(kernel)
     auto = attributes.get("auto_pad", "NOTSET")
@@ -359,8 +358,8 @@ def _pads(node, attributes: dict, sizes, kernel, strides, dilations) -> list[int
     if auto == "VALID":
         return [0] * 2 * spatial
     if auto not in ("SAME_UPPER", "SAME_LOWER"):
-        raise ValueError(f"{_node_name(node)} has auto_pad {auto!r}: mitchell knows NOTSET, "
-                         f"VALID, SAME_UPPER and SAME_LOWER")
+        raise ValueError(f"auto_pad {auto!r}: mitchell knows NOTSET, VALID, SAME_UPPER and "
+                         f"SAME_LOWER")
     begins, ends = [], []
     for size, k, stride, dilation in zip(sizes, kernel, strides, dilations):
         total = max((-(-size // stride) - 1) * stride + (k - 1) * dilation + 1 - size, 0)
@@ -375,12 +374,12 @@ def _windows(node, x: np.ndarray, fill) -> tuple[np.ndarray, np.ndarray]:
     windows of a mask that is 1 on ``x`` and 0 on the padding."""
     attributes = _attributes(node)
     if attributes.get("ceil_mode", 0):
-        raise ValueError(f"{_node_name(node)} has ceil_mode=1: mitchell runs ceil_mode=0")
+        raise ValueError("ceil_mode=1: mitchell runs ceil_mode=0")
     kernel = attributes["kernel_shape"]
     spatial = len(kernel)
     strides = attributes.get("strides", [1] * spatial)
     dilations = attributes.get("dilations", [1] * spatial)
-    pads = _pads(node, attributes, x.shape[2:], kernel, strides, dilations)
+    pads = _pads(attributes, x.shape[2:], kernel, strides, dilations)
     widths = [(0, 0), (0, 0)] + list(zip(pads[:spatial], pads[spatial:]))
     extents = [(k - 1) * d + 1 for k, d in zip(kernel, dilations)]
     picks = (Ellipsis, *(slice(None, None, s) for s in strides),
@@ -484,8 +483,8 @@ def _operands(run, node, transposes=(0, 0)):
         b, axis_b = b.T, None if axis_b is None else 1 - axis_b % 2
     columns = 0 if node.op_type == "Conv" else b.ndim - 1
     if axis_a is not None or (axis_b is not None and axis_b % b.ndim != columns):
-        raise ValueError(f"{_node_name(node)}: mitchell takes a per-axis scale on the output "
-                         f"channels of the second input only")
+        raise ValueError("mitchell takes a per-axis scale on the output channels of the "
+                         "second input only")
     return a, b, (scale_a, scale_b)
 
 
@@ -576,7 +575,7 @@ def _softmax(run, node, x):
 def _batch_normalization(run, node, x, scale, bias, mean, variance):
     attributes = _attributes(node)
     if attributes.get("training_mode", 0):
-        raise ValueError(f"{_node_name(node)} is in training mode: mitchell runs inference")
+        raise ValueError("training mode: mitchell runs inference")
     epsilon = attributes.get("epsilon", 1e-5)
     values = [_along(v.astype(np.float64), 1, x.ndim) for v in (scale, bias, mean, variance)]
     scale, bias, mean, variance = values
@@ -628,7 +627,10 @@ def run(model: Model, inputs: dict[str, np.ndarray], design) -> tuple[dict, dict
         if node.op_type == "Constant":
             continue
         arguments = [state.values[name] if name else None for name in node.input]
-        results = OPERATORS[node.op_type](state, node, *arguments)
+        try:
+            results = OPERATORS[node.op_type](state, node, *arguments)
+        except ValueError as error:  # what the model asks that mitchell or NumPy cannot do
+            raise ValueError(f"{_node_name(node)}: {error}") from None
         for name, value in zip(node.output, results if isinstance(results, tuple) else (results,)):
             state.values[name] = value
     return ({name: state.values[name] for name in model.outputs},
