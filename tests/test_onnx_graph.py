@@ -414,6 +414,36 @@ def test_a_dynamically_quantised_digits_network_equals_onnxruntime(tmp_path, dig
     np.testing.assert_allclose(mine, fused, rtol=1e-6, atol=1e-6)
 
 
+def test_onnxruntimes_static_quantisation_in_qdq_format(tmp_path, digits_net):
+    """A model of onnxruntime's quantize_static (QDQ, per-channel 7-bit weights): onnxruntime
+    fuses DequantizeLinear -> MatMul -> QuantizeLinear into one integer operator with one
+    rescaling, where we rescale the sum, then requantise: a rounding step apart, rarely."""
+    from onnxruntime.quantization import (CalibrationDataReader, QuantFormat, QuantType,
+                                          quantize_static)
+
+    split, net = digits_net
+    float_path, _ = digits_models(tmp_path, net)
+
+    class Calibration(CalibrationDataReader):
+        def __init__(self):
+            self.batches = iter([{"x": split.train_x[i:i + 64]} for i in range(0, 512, 64)])
+
+        def get_next(self):
+            return next(self.batches, None)
+
+    path = tmp_path / "static.onnx"
+    quantize_static(str(float_path), str(path), Calibration(), quant_format=QuantFormat.QDQ,
+                    per_channel=True, reduce_range=True, activation_type=QuantType.QUInt8,
+                    weight_type=QuantType.QInt8)
+    model = onnx_graph.Model(path)
+    assert {kind for _, kind in model.multiplications()} == {"integer"}
+    feeds = {"x": split.test_x}
+    mine, = ours(path, feeds, exact_for(path))
+    theirs, = reference(path, feeds)
+    assert (mine == theirs).mean() > 0.95
+    assert (mine.argmax(axis=1) == theirs.argmax(axis=1)).mean() > 0.99
+
+
 def test_logit_error_and_agreement_from_their_definitions(tmp_path):
     # y = x @ w with one input column: logits are multiples of the input.
     path = save(tmp_path, [helper.make_node("MatMulInteger", ["x", "w"], ["y"], name="mm")],

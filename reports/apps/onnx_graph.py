@@ -113,9 +113,13 @@ class Model:
             if node.domain not in ("", "ai.onnx") or node.op_type not in (*MULTIPLYING, *INTEGER,
                                                                          *EXACT):
                 domain = f" (domain {node.domain})" if node.domain not in ("", "ai.onnx") else ""
+                # onnxruntime's quantize_static writes its own operators (QLinearAdd, ...) in
+                # the QOperator format; its QDQ format writes standard ones.
+                hint = ("; quantise in onnxruntime's QDQ format (quant_format=QuantFormat.QDQ) "
+                        "for standard operators") if node.domain == "com.microsoft" else ""
                 raise ValueError(f"Node {node.name or node.output[0]!r} is a {node.op_type}"
                                  f"{domain}, which mitchell does not run (it runs "
-                                 f"{', '.join(MULTIPLYING + INTEGER + EXACT[:-2])})")
+                                 f"{', '.join(MULTIPLYING + INTEGER + EXACT[:-2])}){hint}")
         self.constants = {tensor.name: numpy_helper.to_array(tensor)
                           for tensor in graph.initializer}
         for node in self.nodes:
