@@ -542,6 +542,15 @@ def test_apply_onnx_on_a_float_model_takes_float_designs(cli, tmp_path, digits_n
     designs = [row["design"] for row in json.loads(status.stdout)["rows"]]
     assert designs == ["exact(format=bf16, stages=0)", "mitchell(format=bf16, stages=0)",
                        "lmul(format=bf16, stages=0)"]
+    # Without --format, fp32; the float model's MatMul refuses an integer width.
+    status = cli("apply", "--onnx", float_path, "--inputs", "x.npy", "--variant", "mitchell",
+                 "--logits", "logits", "--json")
+    assert status.status == 0, status.stderr
+    assert json.loads(status.stdout)["rows"][1]["design"] == "mitchell(format=fp32, stages=0)"
+    status = cli("apply", "--onnx", float_path, "--inputs", "x.npy", "--logits", "probabilities")
+    assert status.status == 2 and "Logits must be one of the model's outputs (logits)" in status.stderr
+    status = cli("apply", "--onnx", float_path, "--inputs", "x.npy", "--width", "8")
+    assert status.status == 2 and "--width applies to integer designs" in status.stderr
 
 
 @pytest.mark.parametrize("case, message", [

@@ -732,7 +732,8 @@ def evaluate(model: Model, inputs: dict[str, np.ndarray], designs: list, *,
     check_int(batch, name="Batch", minimum=1)
     output = model.outputs[0] if output is None else output
     if output not in model.outputs:
-        raise ValueError(f"Output must be one of {', '.join(model.outputs)}, not {output!r}")
+        raise ValueError(f"Logits must be one of the model's outputs ({', '.join(model.outputs)}), "
+                         f"not {output!r}")
     for design in designs:
         check_design(model, design)
     runs = list(dict.fromkeys(d for design in designs for d in (design.baseline, design)))

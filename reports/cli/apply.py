@@ -36,6 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch", type=integer(check_batch), default=DEFAULT_BATCH,
                         help=f"--onnx: samples per batch, which bounds the memory (default "
                              f"{DEFAULT_BATCH}; a model made for a fixed batch runs at it)")
+    parser.add_argument("--logits", type=nonempty, default=None, metavar="NAME",
+                        help="--onnx: the model output compared (default its first)")
     parser.add_argument("--json", action="store_true", help="--onnx: print JSON")
     parser.add_argument("--variant", type=nonempty, action="append", default=None,
                         help="design, repeatable (default: every multiplier variant, or every "
@@ -116,7 +118,8 @@ def onnx_designs(args: argparse.Namespace, model, variants: list[str] | None, *,
     return designs
 
 
-def evaluate_onnx(model, inputs, labels, designs: list, *, batch: int) -> dict:
+def evaluate_onnx(model, inputs, labels, designs: list, *, batch: int,
+                  output: str | None = None) -> dict:
     """:func:`~mitchell.reports.apps.onnx_graph.evaluate` with a progress bar."""
     from ..apps import onnx_graph
     from ..error.progress import Progress
@@ -124,7 +127,7 @@ def evaluate_onnx(model, inputs, labels, designs: list, *, batch: int) -> dict:
     progress = Progress(f"{model.name}, {len(designs)} designs")
     try:
         return onnx_graph.evaluate(model, inputs, designs, labels=labels, batch=batch,
-                                   progress=progress)
+                                   output=output, progress=progress)
     except ValueError as error:
         raise UsageError(str(error)) from None
     finally:
@@ -145,7 +148,7 @@ def run_onnx(args: argparse.Namespace) -> int:
                          "(--json for JSON)")
     model, inputs, labels = onnx_workload(args.onnx, args)
     designs = onnx_designs(args, model, args.variant, width=args.width)
-    result = evaluate_onnx(model, inputs, labels, designs, batch=args.batch)
+    result = evaluate_onnx(model, inputs, labels, designs, batch=args.batch, output=args.logits)
     if args.json:
         print(json.dumps(result, indent=2))
     else:
@@ -194,7 +197,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("give a workload: --task digits-infer, digits-train or image, or "
                          "--onnx MODEL")
     for option, given in (("--inputs", args.inputs), ("--labels", args.labels),
-                          ("--json", args.json)):
+                          ("--logits", args.logits), ("--json", args.json)):
         if given:
             raise UsageError(f"{option} goes with --onnx, not with --task {args.task}")
 
