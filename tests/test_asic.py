@@ -298,6 +298,22 @@ def test_exact_16bit_costs_more_area_and_power_than_mitchell(library):
     assert 0 < approx["asic_delay_ns"] and 0 < exact["asic_delay_ns"]
 
 
+def test_sta_reading_its_standard_input_saves_a_history_in_its_folder(library, tmp_path):
+    """Why the flow closes OpenSTA's standard input and runs it in a folder of its own."""
+    subprocess.run(["sta", "-no_init", "-no_splash"], input="puts hello\nexit\n", cwd=tmp_path,
+                   capture_output=True, text=True, check=True)
+    assert (tmp_path / ".history_sta").read_text().splitlines()[0] == "puts hello"
+
+
+def test_the_flow_writes_nothing_in_the_folder_it_runs_from(library, tmp_path, monkeypatch):
+    user = tmp_path / "user"
+    user.mkdir()
+    monkeypatch.chdir(user)
+    result = asic.synthesize_asic(Design(width=4, stages=1), use_cache=False)
+    assert result["asic_area_um2"] > 0
+    assert sorted(path.name for path in user.iterdir()) == []
+
+
 def test_the_library_can_be_moved_and_a_wrong_path_is_named(library, tmp_path, monkeypatch):
     with pytest.raises(asic.LibraryError, match=r"'/no/such/cells\.lib' \(from liberty\) does not exist"):
         asic.Library.find("/no/such/cells.lib")

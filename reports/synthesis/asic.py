@@ -399,6 +399,9 @@ def _constraints(netlist: Netlist, clocked: bool) -> str:
 
 
 def _sta(script: str, *, cwd: Path, name: str) -> str:
+    # OpenSTA saves a command history (.history_sta) in its working folder whenever it reads
+    # commands from its standard input: it runs the script with -exit, stdin closed, in the
+    # flow's temporary folder, so nothing is written where the user runs mitchell.
     (cwd / f"{name}.tcl").write_text(script + "exit\n")
     completed = subprocess.run([sta(), "-no_init", "-no_splash", "-exit", f"{name}.tcl"], cwd=cwd,
                                capture_output=True, text=True, stdin=subprocess.DEVNULL,
