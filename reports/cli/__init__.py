@@ -16,7 +16,7 @@ from ...sim.pool import Terminated, terminate_as_interrupt
 from ...sim.run import SIMULATORS, SimRequest, run_simulation
 from ...sim.toolchain import ToolFailed, ToolMissing
 from ...sim.vectors import VectorSet, check_seed
-from ..apps.application import check_epochs
+from ..apps.application import DEFAULT_SEEDS, MAX_SEEDS, check_epochs, check_seeds
 from ..error.error_analysis import METHODS, check_samples
 from ..sweeps.jobs import ClusterUnusable, check_jobs
 from ..proofs.prove import DEFAULT_TIMEOUT
@@ -724,7 +724,8 @@ def run_apply(args: argparse.Namespace) -> int:
             app.check_infer_width(args.width)
         except ValueError as error:
             raise UsageError(str(error)) from None
-        result = app.digits_infer(designs, width=args.width, epochs=args.epochs, seed=args.seed)
+        result = app.digits_infer(designs, width=args.width, epochs=args.epochs, seed=args.seed,
+                                  seeds=args.seeds)
         print(f"{app.describe_infer(result)}.")
         print(app.text_table(app.INFER_HEADER, app.infer_lines(result)))
         return 0
@@ -742,6 +743,7 @@ def run_apply(args: argparse.Namespace) -> int:
     result, outputs = images.run(designs)
     print(f"{app.describe_image(result)}.")
     print(app.text_table(app.IMAGE_HEADER, app.image_lines(result)))
+    print(app.sobel_findings(result))
     if args.output:
         from ...sim.files import atomic_file
         with atomic_file(args.output) as writable:
@@ -878,6 +880,9 @@ def parser() -> argparse.ArgumentParser:
     add_variant_options(apply)
     apply.add_argument("--seed", type=integer(check_seed), default=0,
                        help="seed of the split, initial weights and batches (default 0)")
+    apply.add_argument("--seeds", type=integer(check_seeds), default=DEFAULT_SEEDS,
+                       help=f"digits-infer: the number of seeds from --seed the accuracy's mean "
+                            f"and range are taken over, 1 to {MAX_SEEDS} (default {DEFAULT_SEEDS})")
     apply.add_argument("--epochs", type=integer(check_epochs), default=10,
                        help="training epochs, 1 to 100 (default 10)")
     apply.add_argument("-o", "--output", type=output_file, default=None,

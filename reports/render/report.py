@@ -18,9 +18,9 @@ report.json schema (stable; fractions, not percent)::
                            "asic_internal_mw", "asic_switching_mw", "asic_dynamic_mw",
                            "asic_leakage_mw", "asic_total_mw", "asic_energy_pj",
                            "asic_toggles_per_op", "asic_constraints", "asic_activity"}}, ...]
-     [, "application": {"digits_infer": {"width", "seed", "epochs", "test_images",
-                                         "float_accuracy", "rows": [{"design", "variant",
-                                                                     "accuracy"}]},
+     [, "application": {"digits_infer": {"width", "seeds", "epochs", "test_images",
+                                         "float_accuracy": {"mean", "min", "max", "per_seed"},
+                                         "rows": [{"design", "variant", "accuracy": {...}}]},
                         "digits_train": {"seed", "epochs", "batch", "learning_rate",
                                          "train_images", "test_images", "product",
                                          "exact": [accuracy per epoch], "mitchell": [...]},
