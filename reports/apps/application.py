@@ -11,6 +11,7 @@ from . import images
 from ...sim.apply import mitchell_fp32_product
 from ...rtl.params import check_int
 from ...sim.design import Design
+from ...sim.float_design import FloatDesign
 
 TASKS = ("digits-infer", "digits-train", "image")
 INFER_MAX_WIDTH = 16
@@ -55,24 +56,33 @@ def _spread(values: list[float]) -> dict:
             "per_seed": values}
 
 
-def digits_infer(designs: list[Design], *, width: int, epochs: int, seed: int,
-                 seeds: int = DEFAULT_SEEDS, net: digits.Network | None = None) -> dict:
-    """Test accuracy of the exactly trained network quantised to ``width`` bits, per design, as
-    its mean, min, max and value per seed over ``seeds`` seeds from ``seed`` (``seed``,
-    ``seed + 1``, ...); ``net`` is the network already trained from ``seed``, if any."""
-    check_infer_width(width)
+def digits_infer(designs: list[Design] | list[FloatDesign], *, width: int | None, epochs: int,
+                 seed: int, seeds: int = DEFAULT_SEEDS, net: digits.Network | None = None
+                 ) -> dict:
+    """Test accuracy of the exactly trained network per design: quantised to ``width`` bits for
+    integer designs, with the operands rounded into the format for floating-point designs (of
+    one format, ``width`` None); as its mean, min, max and value per seed over ``seeds`` seeds
+    from ``seed`` (``seed``, ``seed + 1``, ...); ``net`` is the network already trained from
+    ``seed``, if any."""
+    floating = all(isinstance(design, FloatDesign) for design in designs)
+    if floating:
+        if width is not None or len({design.format for design in designs}) != 1:
+            raise ValueError("Floating-point designs run the network in their one format, "
+                             "without a quantisation width")
+    else:
+        check_infer_width(width)
     check_seeds(seeds)
     runs = []
     for each in range(seed, seed + seeds):
         split = digits.load(each)
         if net is None or each != seed:
             net, _ = digits.train(split, np.multiply, epochs=epochs, seed=each)
-        runs.append(digits.infer(split, net, designs, width=width))
+        runs.append(digits.infer_float(split, net, designs) if floating else
+                    digits.infer(split, net, designs, width=width))
     rows = [{"design": row["design"], "variant": row["variant"],
              "accuracy": _spread([run["rows"][i]["accuracy"] for run in runs])}
             for i, row in enumerate(runs[0]["rows"])]
-    return {"width": width, "seeds": list(range(seed, seed + seeds)), "epochs": epochs,
-            "test_images": runs[0]["test_images"],
+    return {**runs[0], "seeds": list(range(seed, seed + seeds)), "epochs": epochs,
             "float_accuracy": _spread([run["float_accuracy"] for run in runs]), "rows": rows}
 
 
@@ -110,14 +120,17 @@ IMAGE_HEADER = ["design", "blur PSNR", "blur SSIM", "Sobel PSNR", "Sobel SSIM"]
 
 
 def describe_infer(result: dict) -> str:
+    network = (f"weights and activations rounded into {result['format']}; every product is "
+               f"the design's (float64 sums)" if "format" in result else
+               f"weights and activations quantised to signed {result['width']}-bit; every "
+               f"product of the quantised network is the design's (int64 sums)")
     seeds = result["seeds"]
     over = f"seed {seeds[0]}" if len(seeds) == 1 else \
         f"{len(seeds)} seeds, {seeds[0]} to {seeds[-1]}"
     return (f"digits MLP 64-64-10 over {over} (each its own split, initial weights and "
-            f"batches), trained {result['epochs']} epochs with exact fp32 products, then weights "
-            f"and activations quantised to signed {result['width']}-bit; every product of the "
-            f"quantised network is the design's (int64 sums); {result['test_images']} test "
-            f"images per seed; test accuracy as its mean and range over the seeds")
+            f"batches), trained {result['epochs']} epochs with exact fp32 products, then "
+            f"{network}; {result['test_images']} test images per seed; test accuracy as its "
+            f"mean and range over the seeds")
 
 
 def describe_train(result: dict) -> str:
