@@ -235,8 +235,10 @@ def test_apply_image_with_a_format(cli):
     """Every approximate variant of the format by default."""
     status = cli("apply", "--task", "image", "--format", "fp8-e5m2")
     assert status.status == 0, status.stderr
-    rows = [line.split()[0] for line in status.stdout.splitlines()[2:]]
-    assert rows == ["mitchell(format=fp8-e5m2,", "lmul(format=fp8-e5m2,"]
+    *table, findings = status.stdout.splitlines()[2:]
+    assert [line.split()[0] for line in table] == ["mitchell(format=fp8-e5m2,",
+                                                  "lmul(format=fp8-e5m2,"]
+    assert findings.startswith("Sobel's weights are powers of two (1 and 2); ")
 
 
 def test_apply_digits_infer_with_a_format(cli):
