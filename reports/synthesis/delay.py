@@ -19,17 +19,22 @@ power) is chosen. A netlist that computes a wrong product is never chosen; the r
 whether ``T`` was met.
 
 **Minimum delay** (:func:`synthesize_min_delay`): the search starts from the area mapping
-(:func:`~mitchell.reports.synthesis.asic.synthesize_asic`, the relaxed point), then maps for
-targets from relaxed to tight, each :data:`SHRINK` times the fastest delay reached so far, and
-stops when a target's chosen netlist is no faster than the fastest so far (or after
-:data:`MAX_STEPS` targets). The result is the fastest netlist found (the smaller on a tie), with
-every target's chosen netlist as a point of the area-delay and energy-delay curves.
+(:func:`~mitchell.reports.synthesis.asic.synthesize_asic`, the relaxed point, delay ``D``), then
+maps for targets from relaxed to tight, ``D`` times :data:`SHRINK`, :data:`SHRINK` squared and
+so on, and stops after :data:`PATIENCE` targets in a row whose netlists are none faster than
+the fastest so far (ABC often reaches its fastest netlist only for a target well below it), or
+after :data:`MAX_STEPS` targets. The result is the fastest correct netlist of any target (the
+smaller on a tie). The points of the area-delay and energy-delay curves are the area mapping and,
+for every target, its chosen netlist and, where it differs, its fastest correct one.
+
+The three scripts of a target run side by side (one thread each, up to the machine's cores).
 """
 import math
+import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-
 from subprocess import TimeoutExpired
 
 from ...sim.design import Design
@@ -44,8 +49,11 @@ SCRIPTS = {
     "syn2-nf": f"{_RESTRUCTURE}; &nf -D {{T}}; &put; {_SIZING}",
     "syn2-map": f"{_RESTRUCTURE}; &put; dch; map -D {{T}}; {_SIZING}",
 }
-# Each target of the minimum-delay search is this fraction of the fastest delay so far.
+# Each target of the minimum-delay search is this fraction of the one before; the search stops
+# after PATIENCE targets in a row that gave nothing faster (ABC often needs a target well below
+# what it can reach to reach it), or after MAX_STEPS targets.
 SHRINK = 0.9
+PATIENCE = 2
 MAX_STEPS = 12
 # A delay counts as faster than another only by more than this (ns): OpenSTA prints 4 digits.
 TOLERANCE_NS = 1e-3
@@ -109,19 +117,25 @@ class Search:
     def candidates(self, target_ns: float) -> list[Candidate]:
         """The design mapped for ``target_ns`` by every script of :data:`SCRIPTS`; a script
         that fails is left out and noted, and so is one whose netlist an earlier one gave."""
-        found, seen = [], set()
         picoseconds = f"{target_ns * 1000:.0f}"
-        for name, script in SCRIPTS.items():
+
+        def map_with(name: str) -> Mapping | None:
             folder = self.work / f"{name}-{picoseconds}"
             folder.mkdir()
             try:
-                mapping = self.run.map(folder, abc_script=script.replace("{T}", picoseconds),
-                                       timeout=TIMEOUT_S)
+                return self.run.map(folder, abc_script=SCRIPTS[name].replace("{T}", picoseconds),
+                                    timeout=TIMEOUT_S)
             except (SynthesisError, TimeoutExpired) as error:
                 self.notes.append(f"{name} at {target_ns:g} ns failed: "
                                   f"{str(error).splitlines()[0]}")
-                continue
-            if mapping.netlist.text not in seen:
+                return None
+
+        # The tools run as processes of their own: threads are enough to run them side by side.
+        with ThreadPoolExecutor(max_workers=min(len(SCRIPTS), os.cpu_count() or 1)) as pool:
+            mappings = dict(zip(SCRIPTS, pool.map(map_with, SCRIPTS)))
+        found, seen = [], set()
+        for name, mapping in mappings.items():
+            if mapping is not None and mapping.netlist.text not in seen:
                 seen.add(mapping.netlist.text)
                 found.append(Candidate(name, target_ns, mapping))
         return found
@@ -207,27 +221,29 @@ def synthesize_min_delay(design: Design, *, library: str | None = None, liberty=
         with tempfile.TemporaryDirectory(prefix="mitchell-delay-") as work:
             search = Search(run, Path(work))
             (search.work / "area").mkdir()
-            relaxed = Candidate("area", None, run.map(search.work / "area"))
-            curve = [_point(*search.choose([relaxed], math.inf))]
-            tried, fastest = [relaxed], relaxed.delay_ns
+            relaxed = search.choose([Candidate("area", None, run.map(search.work / "area"))],
+                                    math.inf)
+            curve, quickest = [_point(*relaxed)], [relaxed]
+            target_ns, stale = relaxed[0].delay_ns, 0
             for _ in range(MAX_STEPS):
-                target_ns = round(fastest * SHRINK, 3)
+                target_ns = round(target_ns * SHRINK, 3)
                 found = search.candidates(target_ns)
                 if not found:
                     break
-                curve.append(_point(*search.choose(found, target_ns)))
-                tried += found
-                quickest = min(candidate.delay_ns for candidate in found)
-                if quickest >= fastest - TOLERANCE_NS:
+                chosen = search.choose(found, target_ns)
+                # The fastest netlist of the target too, where a smaller one met it.
+                fastest = search.choose(found, 0.0)
+                curve += [_point(*step) for step in
+                          ([chosen] if chosen[0] is fastest[0] else [chosen, fastest])]
+                best = min(step[0].delay_ns for step in quickest)
+                quickest.append(fastest)
+                stale = stale + 1 if fastest[0].delay_ns >= best - TOLERANCE_NS else 0
+                if stale == PATIENCE:
                     break
-                fastest = quickest
-            # The fastest correct netlist of any target, not only those chosen at each.
-            chosen, figures = search.choose(tried, 0.0)
-            if _point(chosen, figures) not in curve:
-                curve.append(_point(chosen, figures))
+            chosen, figures = min(quickest, key=lambda step: (step[0].delay_ns, step[0].area_um2))
         return {**figures, "asic_target_ns": chosen.target_ns, "asic_script": chosen.script,
                 "asic_mapping": _mapping(None, search=True), "asic_notes": search.notes,
                 "asic_curve": curve}
 
-    key = run.key("min-delay", SHRINK, MAX_STEPS, TOLERANCE_NS, SCRIPTS)
+    key = run.key("min-delay", SHRINK, PATIENCE, MAX_STEPS, TOLERANCE_NS, SCRIPTS)
     return cached("asic", key, FIELDS, compute, use_cache=use_cache)
