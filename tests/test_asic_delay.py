@@ -17,6 +17,8 @@ from mitchell.reports.synthesis import asic, delay
 from mitchell.sim.design import Design
 from mitchell.sim.toolchain import ToolMissing
 
+from .test_asic import cell_table, instances
+
 
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path_factory, monkeypatch):
@@ -59,12 +61,6 @@ def sta_delay(library: asic.Library, netlist: Path, top: str, work: Path) -> flo
     return float(re.search(r"^\s*(\S+)\s+data arrival time", output, re.M).group(1))
 
 
-def cell_areas(library: asic.Library) -> dict[str, float]:
-    text = library.liberty.read_text()
-    return {name: float(area) for name, area in
-            re.findall(r"^\s*cell\s*\((\w+)\)\s*\{.*?\barea\s*:\s*([\d.]+)", text, re.M | re.S)}
-
-
 # --- libraries ----------------------------------------------------------------------------------
 
 
@@ -102,9 +98,9 @@ def test_the_larger_libraries_map_a_design_and_say_which_they_are(name, label, v
     assert result["asic_constraints"].startswith(f"{label} typical ({volts} V, 25 C)")
     # The area is the sum of the library's own cell areas over the netlist.
     netlist, _ = asic.map_design(design.verilog(), design.default_name, lib, tmp_path)
-    areas = cell_areas(lib)
-    used = re.findall(r"^\s+([A-Z]\w+) \S+ \(", netlist.text, re.M)
-    assert result["asic_area_um2"] == pytest.approx(sum(areas[cell] for cell in used))
+    cells = cell_table(lib)
+    assert result["asic_area_um2"] == pytest.approx(
+        sum(cells[cell]["area"] for cell, _, _ in instances(netlist.text)))
     assert result["asic_energy_pj"] > 0
 
 
@@ -216,3 +212,9 @@ def test_the_minimum_delay_search_is_no_slower_than_the_relaxed_mapping(library)
     # The figure at the minimum is the area flow's own figure for that netlist: reading it
     # again from the cache gives the same result.
     assert delay.synthesize_min_delay(design) == fastest
+
+
+def test_a_target_and_the_minimum_delay_together_are_refused():
+    with pytest.raises(ValueError, match=r"^Give a target delay or ask for the minimum delay, "
+                                         r"not both \(target 4\.0\)$"):
+        delay.synthesize_cells(Design(width=4), target_delay=4.0, min_delay=True)

@@ -38,7 +38,7 @@ from pathlib import Path
 from subprocess import TimeoutExpired
 
 from ...sim.design import Design
-from .asic import FIELDS, Mapping, NetlistError, Synthesis
+from .asic import FIELDS, Mapping, NetlistError, Synthesis, synthesize_asic
 from .yosys import SynthesisError, cached
 
 # The ABC scripts tried at every target, ``{T}`` the target in ps.
@@ -247,3 +247,21 @@ def synthesize_min_delay(design: Design, *, library: str | None = None, liberty=
 
     key = run.key("min-delay", SHRINK, PATIENCE, MAX_STEPS, TOLERANCE_NS, SCRIPTS)
     return cached("asic", key, FIELDS, compute, use_cache=use_cache)
+
+
+def synthesize_cells(design: Design, *, library: str | None = None,
+                     target_delay: float | None = None, min_delay: bool = False,
+                     use_cache: bool = True) -> dict:
+    """The standard-cell figures of ``design`` on ``library`` (a key of
+    :data:`~.asic.LIBRARIES`, default OSU 0.18 um or ``$MITCHELL_LIBERTY``): mapped for area
+    (:func:`~.asic.synthesize_asic`), for ``target_delay`` ns (:func:`synthesize_at_delay`)
+    or for its minimum delay (:func:`synthesize_min_delay`)."""
+    if target_delay is not None and min_delay:
+        raise ValueError(f"Give a target delay or ask for the minimum delay, not both "
+                         f"(target {target_delay!r})")
+    if min_delay:
+        return synthesize_min_delay(design, library=library, use_cache=use_cache)
+    if target_delay is not None:
+        return synthesize_at_delay(design, target_delay=target_delay, library=library,
+                                   use_cache=use_cache)
+    return synthesize_asic(design, library=library, use_cache=use_cache)
