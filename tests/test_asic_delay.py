@@ -88,6 +88,7 @@ def test_each_library_is_named_and_a_custom_one_by_its_file(library, tmp_path, m
         asic.Library.find(name="osu050")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, label, volts", [("osu035", "OSU 0.35 um", "3.3"),
                                                 ("osu050", "OSU 0.50 um", "5")])
 def test_the_larger_libraries_map_a_design_and_say_which_they_are(name, label, volts, tmp_path):
@@ -112,6 +113,7 @@ def test_abc_reads_the_load_in_femtofarads():
 # --- choosing a netlist ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_netlist_that_computes_wrong_products_is_never_chosen(library, tmp_path):
     design = Design(variant="exact", width=4)
     run = asic.Synthesis.prepare(design)

@@ -168,15 +168,18 @@ class Search:
                              f"{'; '.join(self.notes[-3:]) or 'every script failed'}")
 
 
-def _mapping(target_ns: float | None, *, search: bool = False) -> str:
-    scripts = ", ".join(SCRIPTS)
-    chosen = ("the fastest netlist that simulates correctly kept" if search else
-              "the smallest netlist that simulates correctly and meets the target kept (the "
-              "fastest if none does)")
-    where = (f"targets from the area mapping's delay down, each {SHRINK:g}x the fastest so "
-             f"far, until the delay stops improving" if search else f"a {target_ns:g} ns target")
-    return (f"for {where}, ABC scripts {scripts} (see mitchell.reports.synthesis.delay) with "
-            f"the same input driver and output load (-constr); {chosen}")
+def _mapping(target_ns: float | None) -> str:
+    """How a design was mapped, in words: for ``target_ns``, or (None) for its minimum delay."""
+    if target_ns is None:
+        where = (f"targets from the area mapping's delay down, each {SHRINK:g}x the one before, "
+                 f"until {PATIENCE} in a row gave nothing faster")
+        chosen = "the fastest netlist that simulates correctly kept"
+    else:
+        where = f"a {target_ns:g} ns target"
+        chosen = ("the smallest netlist that simulates correctly and meets the target kept (the "
+                  "fastest if none does)")
+    return (f"for {where}, ABC scripts {', '.join(SCRIPTS)} (see mitchell.reports.synthesis."
+            f"delay) given the same input driver and output load (-constr); {chosen}")
 
 
 def synthesize_at_delay(design: Design, *, target_delay: float, library: str | None = None,
@@ -242,7 +245,7 @@ def synthesize_min_delay(design: Design, *, library: str | None = None, liberty=
                     break
             chosen, figures = min(quickest, key=lambda step: (step[0].delay_ns, step[0].area_um2))
         return {**figures, "asic_target_ns": chosen.target_ns, "asic_script": chosen.script,
-                "asic_mapping": _mapping(None, search=True), "asic_notes": search.notes,
+                "asic_mapping": _mapping(None), "asic_notes": search.notes,
                 "asic_curve": curve}
 
     key = run.key("min-delay", SHRINK, PATIENCE, MAX_STEPS, TOLERANCE_NS, SCRIPTS)
