@@ -20,8 +20,8 @@ whether ``T`` was met.
 
 **Minimum delay** (:func:`synthesize_min_delay`): the search starts from the area mapping
 (:func:`~mitchell.reports.synthesis.asic.synthesize_asic`, the relaxed point, delay ``D``), then
-maps for targets from relaxed to tight, ``D`` times :data:`SHRINK`, :data:`SHRINK` squared and
-so on, and stops after :data:`PATIENCE` targets in a row whose netlists are none faster than
+maps for targets from relaxed to tight, each :data:`SHRINK` times the lower of the target
+before (``D`` at first) and the fastest delay reached so far, and stops after :data:`PATIENCE` targets in a row whose netlists are none faster than
 the fastest so far (ABC often reaches its fastest netlist only for a target well below it), or
 after :data:`MAX_STEPS` targets. The result is the fastest correct netlist of any target (the
 smaller on a tie). The points of the area-delay and energy-delay curves are the area mapping and,
@@ -49,7 +49,8 @@ SCRIPTS = {
     "syn2-nf": f"{_RESTRUCTURE}; &nf -D {{T}}; &put; {_SIZING}",
     "syn2-map": f"{_RESTRUCTURE}; &put; dch; map -D {{T}}; {_SIZING}",
 }
-# Each target of the minimum-delay search is this fraction of the one before; the search stops
+# Each target of the minimum-delay search is this fraction of the lower of the one before and
+# the fastest delay so far; the search stops
 # after PATIENCE targets in a row that gave nothing faster (ABC often needs a target well below
 # what it can reach to reach it), or after MAX_STEPS targets.
 SHRINK = 0.9
@@ -171,8 +172,9 @@ class Search:
 def _mapping(target_ns: float | None) -> str:
     """How a design was mapped, in words: for ``target_ns``, or (None) for its minimum delay."""
     if target_ns is None:
-        where = (f"targets from the area mapping's delay down, each {SHRINK:g}x the one before, "
-                 f"until {PATIENCE} in a row gave nothing faster")
+        where = (f"targets from the area mapping's delay down, each {SHRINK:g}x the lower of the "
+                 f"one before and the fastest delay so far, until {PATIENCE} in a row gave "
+                 f"nothing faster")
         chosen = "the fastest netlist that simulates correctly kept"
     else:
         where = f"a {target_ns:g} ns target"
@@ -229,7 +231,8 @@ def synthesize_min_delay(design: Design, *, library: str | None = None, liberty=
             curve, quickest = [_point(*relaxed)], [relaxed]
             target_ns, stale = relaxed[0].delay_ns, 0
             for _ in range(MAX_STEPS):
-                target_ns = round(target_ns * SHRINK, 3)
+                best = min(step[0].delay_ns for step in quickest)
+                target_ns = round(min(target_ns, best) * SHRINK, 3)
                 found = search.candidates(target_ns)
                 if not found:
                     break
@@ -238,7 +241,6 @@ def synthesize_min_delay(design: Design, *, library: str | None = None, liberty=
                 fastest = search.choose(found, 0.0)
                 curve += [_point(*step) for step in
                           ([chosen] if chosen[0] is fastest[0] else [chosen, fastest])]
-                best = min(step[0].delay_ns for step in quickest)
                 quickest.append(fastest)
                 stale = stale + 1 if fastest[0].delay_ns >= best - TOLERANCE_NS else 0
                 if stale == PATIENCE:
@@ -248,7 +250,8 @@ def synthesize_min_delay(design: Design, *, library: str | None = None, liberty=
                 "asic_mapping": _mapping(None), "asic_notes": search.notes,
                 "asic_curve": curve}
 
-    key = run.key("min-delay", SHRINK, PATIENCE, MAX_STEPS, TOLERANCE_NS, SCRIPTS)
+    key = run.key("min-delay", "below the fastest", SHRINK, PATIENCE, MAX_STEPS, TOLERANCE_NS,
+                  SCRIPTS)
     return cached("asic", key, FIELDS, compute, use_cache=use_cache)
 
 
