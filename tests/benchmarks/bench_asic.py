@@ -18,7 +18,7 @@ from pathlib import Path
 
 from mitchell.reports.synthesis import asic
 from mitchell.reports.synthesis import yosys
-from mitchell.reports.cli import parse_params
+from mitchell.reports.cli.options import parse_params
 from mitchell.sim.design import Design
 from mitchell.sim.vectors import random_pairs
 
