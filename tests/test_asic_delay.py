@@ -220,3 +220,51 @@ def test_a_target_and_the_minimum_delay_together_are_refused():
     with pytest.raises(ValueError, match=r"^Give a target delay or ask for the minimum delay, "
                                          r"not both \(target 4\.0\)$"):
         delay.synthesize_cells(Design(width=4), target_delay=4.0, min_delay=True)
+
+
+# --- the command line -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--flow", "asic", "--target-delay", "0"], "argument --target-delay: expected a positive "
+                                                "number of ns, not '0'"),
+    (["--flow", "asic", "--target-delay", "fast"], "expected a positive number of ns, not 'fast'"),
+    (["--flow", "asic", "--target-delay", "3", "--min-delay"], "not allowed with argument"),
+    (["--flow", "asic", "--library", "osu013"], "invalid choice: 'osu013' (choose from 'osu018', "
+                                                "'osu035', 'osu050')"),
+    (["--min-delay"], "--min-delay applies to --flow asic or all, not to --flow generic"),
+    (["--library", "osu035"], "--library applies to --flow asic or all, not to --flow generic"),
+])
+def test_bad_standard_cell_options_are_one_line_errors(cli, args, message):
+    status, stdout, stderr = cli("area", "--width", 4, *args)
+    assert status == 2 and stdout == "" and len(stderr.splitlines()) == 1
+    assert stderr.startswith("mitchell area: error: ") and message in stderr
+
+
+def test_a_library_that_is_not_installed_names_its_package(cli, monkeypatch, tmp_path):
+    monkeypatch.setitem(asic.LIBRARIES, "osu050",
+                        ("OSU 0.50 um", tmp_path / "osu05_stdcells.lib", "qflow-tech-osu050"))
+    status, stdout, stderr = cli("area", "--width", 4, "--flow", "asic", "--library", "osu050")
+    assert status == 2 and stdout == ""
+    assert stderr == (f"mitchell area: error: The OSU 0.50 um standard-cell library is not "
+                      f"installed ({tmp_path / 'osu05_stdcells.lib'} is missing): "
+                      f"apt-get install -y qflow-tech-osu050\n")
+
+
+@pytest.mark.slow
+def test_area_command_maps_for_a_target_on_another_library_and_says_if_it_was_met(cli):
+    installed("osu035")
+    status, stdout, stderr = cli("area", "--width", 4, "--flow", "asic", "--library", "osu035",
+                                 "--target-delay", "0.05")
+    assert status == 0, stderr
+    lines = stdout.splitlines()
+    assert lines[0].startswith("OSU 0.35 um ") and "ratio" in lines[0]
+    assert next(line for line in lines if line.startswith("target 0.05 ns: ")).count("NOT met") == 2
+    assert any(line.startswith("conditions: OSU 0.35 um typical (3.3 V, 25 C)") for line in lines)
+    status, stdout, stderr = cli("area", "--width", 4, "--flow", "asic", "--library", "osu035",
+                                 "--target-delay", "0.05", "--json")
+    results = json.loads(stdout)
+    results.pop("comparison")
+    for figures in results.values():
+        assert figures["asic_library"] == "OSU 0.35 um" and figures["asic_target_met"] is False
+        assert figures["asic_delay_ns"] > 0.05 and figures["asic_script"] in delay.SCRIPTS
