@@ -177,7 +177,8 @@ def test_an_unreachable_target_says_so_and_a_reachable_one_is_met_and_reread(lib
     (tmp_path / "cells.lib").write_text(library.liberty.read_text())
     (tmp_path / "constr.sdc").write_text("set_driving_cell INVX1\nset_load 10\n")
     yosys(f"read_verilog design.v; synth -flatten -top {design.default_name}; "
-          f"delete t:$scopeinfo; dfflibmap -liberty cells.lib; abc -liberty cells.lib -constr constr.sdc -script +{script}; opt_clean -purge; "
+          f"delete t:$scopeinfo; dfflibmap -liberty cells.lib; "
+          f"abc -liberty cells.lib -constr constr.sdc -script +{script}; opt_clean -purge; "
           f"splitnets; opt_clean -purge; tee -q -o stat.json stat -json -liberty cells.lib; "
           f"write_verilog -noattr -noexpr -nohex -nodec netlist.v", tmp_path)
     stat = json.loads((tmp_path / "stat.json").read_text())["design"]

@@ -11,7 +11,8 @@ DESCRIPTION = ("Synthesize the design and the exact multiplier of the same width
                "with OpenSTA delay and power (--flow asic), mapped for area, for a delay target "
                "or for each design's minimum delay.")
 # The standard-cell options, which --flow generic does not take.
-CELL_OPTIONS = {"library": "--library", "target_delay": "--target-delay", "min_delay": "--min-delay"}
+CELL_OPTIONS = {"library": "--library", "target_delay": "--target-delay",
+                "min_delay": "--min-delay"}
 
 
 def delay_ns(text: str) -> float:

@@ -170,7 +170,8 @@ class Library:
 
     def corner(self) -> str:
         """The operating point the library is characterised at, in words."""
-        volts, celsius = (self._parsed.attribute(name) for name in ("nom_voltage", "nom_temperature"))
+        volts, celsius = (self._parsed.attribute(name)
+                          for name in ("nom_voltage", "nom_temperature"))
         return f"{self.label} typical ({volts} V, {celsius} C)"
 
     def check_driver(self) -> None:
@@ -183,7 +184,8 @@ class Library:
 def conditions(library: Library) -> str:
     """The timing and power conditions of every design, in words."""
     return (f"{library.corner()}; clock {PERIOD_NS:g} ns (virtual when combinational), ideal; "
-            f"inputs at 0 ns, each driven by the library's {DRIVING_CELL}; outputs required at 0 ns, "
+            f"inputs at 0 ns, each driven by the library's {DRIVING_CELL}; outputs required at "
+            f"0 ns, "
             f"{OUTPUT_LOAD_PF:g} pF load; no wire load")
 
 

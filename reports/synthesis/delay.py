@@ -21,9 +21,9 @@ whether ``T`` was met.
 **Minimum delay** (:func:`synthesize_min_delay`): the search starts from the area mapping
 (:func:`~mitchell.reports.synthesis.asic.synthesize_asic`, the relaxed point, delay ``D``), then
 maps for targets from relaxed to tight, each :data:`SHRINK` times the lower of the target
-before (``D`` at first) and the fastest delay reached so far, and stops after :data:`PATIENCE` targets in a row whose netlists are none faster than
-the fastest so far (ABC often reaches its fastest netlist only for a target well below it), or
-after :data:`MAX_STEPS` targets. The result is the fastest correct netlist of any target (the
+before (``D`` at first) and the fastest delay reached so far, and stops after :data:`PATIENCE`
+targets in a row whose netlists are none faster than the fastest so far (ABC often reaches its
+fastest netlist only for a target well below it), or after :data:`MAX_STEPS` targets. The result is the fastest correct netlist of any target (the
 smaller on a tie). The points of the area-delay and energy-delay curves are the area mapping and,
 for every target, its chosen netlist and, where it differs, its fastest correct one.
 
