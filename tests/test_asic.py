@@ -58,6 +58,13 @@ def cell_table(library: asic.Library) -> dict[str, dict]:
     return table
 
 
+def opensta(script: str, work: Path) -> str:
+    """What OpenSTA prints running the Tcl ``script`` in folder ``work``."""
+    (work / "check.tcl").write_text(script + "exit\n")
+    return subprocess.run(["sta", "-no_init", "-no_splash", "-exit", "check.tcl"], cwd=work,
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL).stdout
+
+
 def instances(netlist_text: str) -> list[tuple[str, str, dict[str, str]]]:
     """(cell, instance, {pin: net}) for every cell instance of a Yosys netlist."""
     found = []
@@ -227,15 +234,13 @@ def shipped_power(library: asic.Library, rate: float, duty: float, work: Path) -
     shipped, its input driven by an INVX1 and given ``rate`` transitions per period and
     ``duty``."""
     (work / "inv.v").write_text(INVERTER)
-    (work / "inv.tcl").write_text(
+    output = opensta(
         f"read_liberty {library.liberty}\nread_verilog inv.v\nlink_design inv\n"
         f"create_clock -name vclk -period {asic.PERIOD_NS}\n"
         "set_input_delay 0 -clock vclk [all_inputs]\nset_output_delay 0 -clock vclk [all_outputs]\n"
         f"set_driving_cell -lib_cell INVX1 [all_inputs]\nset_load {asic.OUTPUT_LOAD_PF} [all_outputs]\n"
         f"set_power_activity -input_ports [get_ports i] -activity {rate} -duty {duty}\n"
-        "puts \"power [lrange [sta::design_power [sta::cmd_corner]] 0 2]\"\nexit\n")
-    output = subprocess.run(["sta", "-no_init", "-no_splash", "-exit", "inv.tcl"], cwd=work,
-                            capture_output=True, text=True, stdin=subprocess.DEVNULL).stdout
+        "puts \"power [lrange [sta::design_power [sta::cmd_corner]] 0 2]\"\n", work)
     return [float(v) * 1e3 for v in re.search(r"^power (.*)$", output, re.M).group(1).split()]
 
 
@@ -390,14 +395,12 @@ def test_report_and_sweep_gain_standard_cell_columns_and_a_plot(library, tmp_pat
 def sta_figures(library_file: Path, netlist: str, top: str, work: Path) -> str:
     """Worst slack and power of ``netlist`` by OpenSTA, inputs at activity 0.5 (propagated)."""
     (work / "n.v").write_text(netlist)
-    (work / "f.tcl").write_text(
+    output = opensta(
         f"read_liberty {library_file}\nread_verilog n.v\nlink_design {top}\n"
         "create_clock -name vclk -period 10\nset_input_delay 0 -clock vclk [all_inputs]\n"
         "set_output_delay 0 -clock vclk [all_outputs]\nset_load 0.01 [all_outputs]\n"
         "set_power_activity -input -activity 0.5 -duty 0.5\n"
-        "puts \"figures [sta::worst_slack -max] [sta::design_power [sta::cmd_corner]]\"\nexit\n")
-    output = subprocess.run(["sta", "-no_init", "-no_splash", "-exit", "f.tcl"], cwd=work,
-                            capture_output=True, text=True, stdin=subprocess.DEVNULL).stdout
+        "puts \"figures [sta::worst_slack -max] [sta::design_power [sta::cmd_corner]]\"\n", work)
     return re.search(r"^figures (.*)$", output, re.M).group(1)
 
 

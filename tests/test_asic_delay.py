@@ -17,7 +17,7 @@ from mitchell.reports.synthesis import asic, delay
 from mitchell.sim.design import Design
 from mitchell.sim.toolchain import ToolMissing
 
-from .test_asic import cell_table, instances
+from .test_asic import cell_table, instances, opensta
 
 
 @pytest.fixture(autouse=True)
@@ -50,14 +50,12 @@ def yosys(script: str, work: Path) -> None:
 def sta_delay(library: asic.Library, netlist: Path, top: str, work: Path) -> float:
     """The longest input-to-output delay (ns) of ``netlist`` by OpenSTA, every input driven by
     an INVX1 and every output loaded with 10 fF, read from ``report_checks``."""
-    (work / "check.tcl").write_text(
+    output = opensta(
         f"read_liberty {library.liberty}\nread_verilog {netlist}\nlink_design {top}\n"
         "create_clock -name v -period 100\nset_input_delay 0 -clock v [all_inputs]\n"
         "set_output_delay 0 -clock v [all_outputs]\n"
         "set_driving_cell -lib_cell INVX1 [all_inputs]\nset_load 0.010 [all_outputs]\n"
-        "report_checks -path_delay max -digits 4\nexit\n")
-    output = subprocess.run(["sta", "-no_init", "-no_splash", "-exit", "check.tcl"], cwd=work,
-                            capture_output=True, text=True, stdin=subprocess.DEVNULL).stdout
+        "report_checks -path_delay max -digits 4\n", work)
     return float(re.search(r"^\s*(\S+)\s+data arrival time", output, re.M).group(1))
 
 
