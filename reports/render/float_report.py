@@ -66,7 +66,8 @@ def float_markdown(report: dict, images: list[str]) -> str:
                                                              for f in FIELDS)
                          + " | " + " | ".join(ratios) + " |")
     if any("asic" in entry for entry in entries):
-        lines += ["", "## Standard cells (OSU 0.18 um, OpenSTA)", "",
+        first = next(entry["asic"] for entry in entries if "asic" in entry)
+        lines += ["", f"## Standard cells ({first['asic_library']}, OpenSTA)", "",
                   "| design | " + " | ".join(name for _, name, _ in ROWS) + " | area vs exact |",
                   "|---|" + "---|" * (len(ROWS) + 1)]
         for entry in entries:

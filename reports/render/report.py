@@ -17,7 +17,8 @@ report.json schema (stable; fractions, not percent)::
                   "asic": {"asic_area_um2", "asic_cells", "asic_delay_ns", "asic_critical_path",
                            "asic_internal_mw", "asic_switching_mw", "asic_dynamic_mw",
                            "asic_leakage_mw", "asic_total_mw", "asic_energy_pj",
-                           "asic_toggles_per_op", "asic_constraints", "asic_activity"}}, ...]
+                           "asic_toggles_per_op", "asic_library", "asic_constraints",
+                           "asic_mapping", "asic_activity"}}, ...]
      [, "application": {"digits_infer": {"width", "seeds", "epochs", "test_images",
                                          "float_accuracy": {"mean", "min", "max", "per_seed"},
                                          "rows": [{"design", "variant", "accuracy": {...}}]},
@@ -175,8 +176,9 @@ def asic_markdown(entries: list[dict]) -> list[str]:
     """The standard-cell table, with ratios to each design's exact baseline."""
     first = next(entry["asic"] for entry in entries if "asic" in entry)
     ratios = ("asic_area_um2", "asic_delay_ns", "asic_dynamic_mw")
-    lines = ["", "## Standard cells (OSU 0.18 um, OpenSTA)", "",
-             f"Conditions: {first['asic_constraints']}. Activity: {first['asic_activity']}; "
+    lines = ["", f"## Standard cells ({first['asic_library']}, OpenSTA)", "",
+             f"Conditions: {first['asic_constraints']}. Mapping: {first['asic_mapping']}. "
+             f"Activity: {first['asic_activity']}; "
              f"dynamic power is internal plus switching, energy is total power times the clock "
              f"period (one operation per cycle).", "",
              "| design | " + " | ".join(name for _, name, _ in ROWS)
