@@ -77,8 +77,8 @@ class LogMultiplier(Multiplier):
     - ``"msb-first"``: serial, with the normalising shifter's stages in the order the detector
       produces the bits of ``k`` (top bit first) and a Kogge-Stone adder (:class:`PrefixAdder`);
     - ``"onehot"``: the detectors' one-hot words drive the normalising shifters directly as AND-OR
-      (:class:`OneHotShifter`), ``k`` is encoded in parallel for the adder, a Kogge-Stone adder,
-      and the serial antilogarithm;
+      (:class:`~.shifter.OneHotShifter`), ``k`` is encoded in parallel for the adder, a
+      Kogge-Stone adder, and the serial antilogarithm;
     - ``"carry-select"``: the onehot front end and adder; ``k1 + k2`` is added straight from the
       detectors, the antilogarithm's shifter is driven by it while the fractions are still being
       added, and the fraction's carry is applied last, as one shift-by-one mux;
