@@ -168,8 +168,8 @@ class LogMultiplier(Multiplier):
 
     CUTS = ("logarithms", "sum", "product")
     #: The architecture built when none is given: the only one that stays within 10 % of its
-    #: area in the standard-cell flow at 16 and 32 bits and on the iCE40 (README, "Datapath
-    #: architectures").
+    #: area in the standard-cell flow at 16 and 32 bits and on the iCE40 (this module's
+    #: "Architectures").
     DEFAULT_ARCH = "serial"
     #: Architectures that do not fit the design, each with the reason; a design that has any
     #: declares them in its ``arch`` parameter too (:func:`architecture_parameter`).

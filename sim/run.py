@@ -1,4 +1,5 @@
-"""One simulation run: a design (or a user's Verilog) on one simulator, checked against the golden model.
+"""One simulation run: a design (or a user's Verilog) on one simulator, checked against the
+golden model.
 
 ``mitchell sim`` compares every output with the golden model and prints one summary line
 (simulator, design, vectors, mismatches, vectors/s, wall time) and, on a mismatch, the first few

@@ -407,7 +407,8 @@ def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str
     ``write(result, folder)`` fills a temporary folder that replaces ``args.out`` only when it is
     complete; an existing ``args.out`` is replaced only if it holds an earlier ``marker`` file.
     With ``failures``, a design whose tool fails is recorded there and left out (see
-    :func:`~mitchell.reports.render.report.collect`); ``--jobs`` and ``--scheduler`` say where the jobs run.
+    :func:`~mitchell.reports.render.report.collect`); ``--jobs`` and ``--scheduler`` say where
+    the jobs run.
     """
     from ...sim.files import atomic_folder, check_folder
     from ..render.comparison import comparison

@@ -77,9 +77,9 @@ def collect(designs: list[Design], *, samples: int | None, seed: int, area: bool
             failures: dict[Design, str] | None = None) -> list[dict]:
     """One entry per design, computed in parallel (``jobs`` local processes, or on the Dask
     cluster at ``scheduler``, see :mod:`~mitchell.reports.sweeps.jobs`), in the order given;
-    ``retime`` retimes every design's registers in the iCE40 flow. With ``failures``, a job whose tool fails is recorded
-    there (design: the tool's message) and left out while the others go on; without, it stops
-    the run."""
+    ``retime`` retimes every design's registers in the iCE40 flow. With ``failures``, a job
+    whose tool fails is recorded there (design: the tool's message) and left out while the
+    others go on; without, it stops the run."""
     if area:
         check_cache()  # here, so that the workers do not each warn of an unusable cache
     with runner(jobs=jobs, scheduler=scheduler) as pool:
