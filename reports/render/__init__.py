@@ -7,8 +7,8 @@ nothing half-written. Every picture of the error (:mod:`mitchell.reports.render.
 ``(P'-P)/P`` from the same function as the metrics table
 (:func:`mitchell.reports.error.error_analysis.relative_error`), with every option of the design:
 the operand plane (every pair of 8-bit operands, one per variant), the mantissa surface (both
-operands in the top octave), the distributions (200,000 random pairs per design), area against
-width, and the Pareto plot. A new figure is a function in :mod:`mitchell.reports.render.plots`
+operands in the top octave), the distributions (200,000 random pairs per design), the area bars
+of each flow and area against width; ``mitchell sweep`` draws the Pareto plot. A new figure is a function in :mod:`mitchell.reports.render.plots`
 called from :func:`~mitchell.reports.render.report.write_report`. The API reference is built by
 :mod:`mitchell.reports.render.reference`.
 """
