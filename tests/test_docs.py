@@ -29,6 +29,24 @@ def test_reference_builds_without_warnings(tmp_path):
         assert not fetched.search(page.read_text()), page
 
 
+REFERENCE = "mitchell.reports.render.reference"
+
+
+@pytest.mark.parametrize("setup, message", [
+    ("pass", "'{output}' is not a folder"),
+    ("sys.modules['pdoc'] = None", "pdoc is not installed: pip install -e '.[docs]'"),
+])
+def test_bad_input_is_one_line(tmp_path, setup, message):
+    output = tmp_path / "a-file"
+    output.write_text("kept")
+    code = f"import runpy, sys; {setup}; sys.argv[1:] = [{str(output)!r}]; " \
+           f"runpy.run_module({REFERENCE!r}, run_name='__main__')"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 2
+    assert run.stderr == f"python -m {REFERENCE}: {message.format(output=output)}\n"
+    assert output.read_text() == "kept"
+
+
 def test_every_module_is_named():
     # The walk finds the modules the package ships, rtl's behind its __all__ included.
     names = set(module_names())

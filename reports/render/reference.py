@@ -22,10 +22,13 @@ import re
 import sys
 from pathlib import Path
 
-import pdoc
-import pdoc.doc
-import pdoc.extract
-import pdoc.render
+try:
+    import pdoc
+    import pdoc.doc
+    import pdoc.extract
+    import pdoc.render
+except ImportError:                     # the docs extra is not installed: main says so
+    pdoc = None
 
 __all__ = ["PACKAGES", "build", "broken_references", "module_names", "main"]
 
@@ -165,6 +168,10 @@ def main(argv=None):
                                      description=__doc__.splitlines()[0])
     parser.add_argument("output", help="folder to write the HTML reference into")
     output = Path(parser.parse_args(argv).output)
+    if pdoc is None:
+        parser.exit(2, f"{parser.prog}: pdoc is not installed: pip install -e '.[docs]'\n")
+    if output.exists() and not output.is_dir():
+        parser.exit(2, f"{parser.prog}: {str(output)!r} is not a folder\n")
     broken = broken_references()
     for where, target in broken:
         print(f"{where}: {target!r} refers to nothing", file=sys.stderr)
