@@ -56,6 +56,8 @@ def test_every_module_is_named():
             parts = path.relative_to(ROOT / folder).with_suffix("").parts
             if parts[-1] == "__init__":
                 parts = parts[:-1]
+            elif parts[-1].startswith("_"):
+                continue
             assert ".".join((package, *parts)) in names
 
 

@@ -40,12 +40,14 @@ _DOTTED = re.compile(r"(?<!:)``?~?(mitchell(?:\.\w+)+)(?:\(\))?``?")
 
 
 def module_names(packages=PACKAGES):
-    """Every module of ``packages``, the packages themselves first."""
+    """Every public module of ``packages``, the packages themselves first (a private one, such as
+    a ``__main__`` that runs a command when imported, is left out, as pdoc leaves it out)."""
     names = []
     for package in packages:
         module = importlib.import_module(package)
         names.append(package)
-        names.extend(info.name for info in pkgutil.walk_packages(module.__path__, f"{package}."))
+        names.extend(info.name for info in pkgutil.walk_packages(module.__path__, f"{package}.")
+                     if not info.name.rpartition(".")[2].startswith("_"))
     return names
 
 
