@@ -23,10 +23,12 @@ import sys
 from pathlib import Path
 
 try:
+    import jinja2
     import pdoc
     import pdoc.doc
     import pdoc.extract
     import pdoc.render
+    import pdoc.render_helpers
 except ImportError:                     # the docs extra is not installed: main says so
     pdoc = None
 
@@ -51,6 +53,12 @@ def module_names(packages=PACKAGES):
     return names
 
 
+def _full_names(context, docstring):
+    # pdoc keeps the tilde of :class:`~a.b.C`, Sphinx's "show C only", as text before the link:
+    # show the whole dotted name, linked, instead.
+    return pdoc.render_helpers.to_markdown_with_context(context, docstring.replace(":`~", ":`"))
+
+
 def build(output, *, modules=None):
     """Write the HTML reference of ``modules`` (default: :func:`module_names`) into ``output``."""
     modules = modules or module_names()
@@ -59,6 +67,7 @@ def build(output, *, modules=None):
     walked = set(pdoc.extract.walk_specs(packages)) if packages else set()
     specs = [name for name in modules if name in PACKAGES or name not in walked]
     pdoc.render.configure(docformat="restructuredtext", search=False, math=False, mermaid=False)
+    pdoc.render.env.filters["to_markdown"] = jinja2.pass_context(_full_names)
     pdoc.pdoc(*specs, output_directory=Path(output))
 
 
