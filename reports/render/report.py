@@ -25,11 +25,16 @@ report.json schema (stable; fractions, not percent)::
                                          "train_images", "test_images", "product",
                                          "exact": [accuracy per epoch], "mitchell": [...]},
                         "image": {"shape", "rows": [{"design", "variant",
-                                  "blur": {"psnr", "ssim", "identical"}, "sobel": {...}}]}}]}
+                                  "blur": {"psnr", "ssim", "identical"}, "sobel": {...}}]},
+                        "onnx": {"model", "output", "samples", "labelled", "macs_per_sample",
+                                 "rows": [{"design", "variant", "accuracy", "agreement",
+                                           "logit_error", "macs"}]}}]}
 
 ``area`` is there with the generic flow, ``asic`` with the standard-cell flow (``--flow``), and
 then ``tool`` also holds the ``opensta`` and ``iverilog`` versions. ``application`` is there with
-``--app`` (see :mod:`mitchell.reports.apps.application`; PSNR is null for identical images).
+``--app`` (see :mod:`mitchell.reports.apps.application`; PSNR is null for identical images):
+the built-in workloads with ``--app``, ``onnx`` with ``--app onnx:MODEL``
+(:func:`mitchell.reports.apps.onnx_graph.evaluate`; accuracy is null without labels).
 
 Only ``tool`` changes between two runs of the same command.
 """
