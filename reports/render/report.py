@@ -82,10 +82,10 @@ def collect(designs: list[Design], *, samples: int | None, seed: int, area: bool
             jobs: int | None = None, scheduler: str | None = None,
             failures: dict[Design, str] | None = None) -> list[dict]:
     """One entry per design, computed in parallel (``jobs`` local processes, or on the Dask
-    cluster at ``scheduler``, see :mod:`.jobs`), in the order given; ``retime`` retimes every
-    design's registers in the iCE40 flow. With ``failures``, a job whose tool fails is recorded
-    there (design: the tool's message) and left out while the others go on; without, it stops
-    the run."""
+    cluster at ``scheduler``, see :mod:`~mitchell.reports.sweeps.jobs`), in the order given;
+    ``retime`` retimes every design's registers in the iCE40 flow. With ``failures``, a job
+    whose tool fails is recorded there (design: the tool's message) and left out while the
+    others go on; without, it stops the run."""
     if area:
         check_cache()  # here, so that the workers do not each warn of an unusable cache
     with runner(jobs=jobs, scheduler=scheduler) as pool:
@@ -238,8 +238,8 @@ def html_page(markdown_text: str, folder: Path) -> str:
 
 def write_report(report: dict, designs: list[Design], folder: Path,
                  application: tuple[dict, dict] | None = None) -> None:
-    """``application``: the results and output images of :func:`.application.collect`, for
-    ``--app``."""
+    """``application``: the results and output images of
+    :func:`~mitchell.reports.apps.application.collect`, for ``--app``."""
     entries = report["designs"]
     if application is not None:
         from ..apps.application import write_pictures
