@@ -1,5 +1,31 @@
 """An exact multiplier written out as gates: partial products, a Dadda carry-save tree and a final
-adder, with pipeline registers that cut it where they balance its depth."""
+adder, with pipeline registers that cut it where they balance its depth.
+
+It is ``exact``, the multipliers' baseline in every comparison: partial products, Dadda's
+carry-save tree of full and half adders (``n^2 - 4n + 3`` and ``n - 1``), then a final adder
+(``adder``): ``auto`` is ``+`` unpipelined, where synthesis knows best (the carry chain on the
+iCE40), and Kogge-Stone as soon as a register can cut it, at every ``stages`` above 0; ``alu``
+and ``kogge-stone`` force either. ``stages`` puts registers between the reduction levels, before
+the final adder or between the levels of the prefix adder, wherever they make the deepest segment
+shallowest in a depth model of the generic flow (two-input gate levels; a segment that ends in
+the sum is modelled as the ripple ABC makes of its carries). At 16 bits
+(``DaddaMultiplier(width=16, stages=s).cuts``): after ``prefix1`` (1 stage); after ``level4``
+and ``prefix2`` (2); after ``level3``, ``level5`` and ``prefix3`` (3).
+:class:`~mitchell.rtl.exact.ExactMultiplier` (``exact-yosys``, Yosys's ``$mul``) keeps its first
+register on the operands, so pipelining never cuts its multiplier.
+
+Measured with ``python tests/benchmarks/bench_pipeline.py`` (16 bits; Fmax the median over
+nextpnr seeds 1 to 5; ``--retime`` for the right-hand columns):
+
+| design | stages | depth | LUT4 | DFF | Fmax MHz | retimed: LUT4 | DFF | Fmax MHz |
+|---|---|---|---|---|---|---|---|---|
+| exact | 0 | 62 | 602 | 0 | 73.8 | 600 | 0 | 93.0 |
+| exact | 2 | 19 | 764 | 200 | 140.7 | 876 | 236 | 183.4 |
+| exact-yosys | 0 | 71 | 683 | 0 | 71.2 | 680 | 0 | 101.5 |
+| exact-yosys | 2 | 72 | 681 | 64 | 71.5 | 805 | 224 | 102.8 |
+| mitchell | 0 | 59 | 294 | 0 | 65.1 | 286 | 0 | 112.7 |
+| mitchell | 2 | 40 | 280 | 60 | 133.9 | 295 | 72 | 121.8 |
+"""
 from dataclasses import dataclass
 from functools import lru_cache
 

@@ -8,7 +8,8 @@ __all__ = ["ExactMultiplier"]
 
 class ExactMultiplier(Multiplier):
     """The exact ``a * b`` as the ``*`` operator, left whole to synthesis (Yosys's ``$mul``):
-    ``exact-yosys`` in the catalogue, next to the baseline ``exact`` (:class:`DaddaMultiplier`).
+    ``exact-yosys`` in the catalogue, next to the baseline ``exact``
+    (:class:`~.dadda.DaddaMultiplier`).
 
     With ``stages`` > 0 the first register holds the operands and the rest hold the product, so
     the whole multiplier stays between two registers: pipelining does not cut it.

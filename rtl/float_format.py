@@ -3,6 +3,16 @@
 Every part of the package that handles floating-point bit patterns (RTL, golden and scalar models,
 vectors, metrics) describes a format by a :class:`FloatFormat` from :data:`FORMATS`, looked up by
 name with :func:`lookup_format`.
+
+| format | fields | bias | specials |
+|---|---|---|---|
+| ``fp32`` | E8M23 | 127 | IEEE 754 |
+| ``bf16`` | E8M7 | 127 | IEEE 754 |
+| ``fp16`` | E5M10 | 15 | IEEE 754 |
+| ``fp8-e4m3`` | E4M3 | 7 | OCP: no infinities, NaN is S.1111.111, largest finite 448 |
+| ``fp8-e5m2`` | E5M2 | 15 | OCP, IEEE-like |
+
+A new format is one :class:`FloatFormat` in :data:`FORMATS`.
 """
 from dataclasses import dataclass
 

@@ -1,4 +1,11 @@
-"""Builds the batch testbench around a Verilog design and runs the cocotb bench on it."""
+"""Builds the batch testbench around a Verilog design and runs the cocotb bench on it.
+
+Why the bench is fast: ``hdl/batch_tb.v`` loads a chunk of 262,144 vectors with their golden
+results from a binary file (``$fread``, :mod:`mitchell.sim.vectorfile`), applies them one pair
+per clock to 8 copies of the design (Verilator) or one (Icarus), and compares every output in
+Verilog. Python is involved once per chunk, and only the testbench's own signals are visible to
+VPI, so Verilator optimises the design.
+"""
 import contextlib
 import fcntl
 import hashlib

@@ -10,7 +10,8 @@ The pattern of a positive normal float read as an integer is ``E * 2**M + f``: i
 logarithm ``E - bias + f / 2**M`` in fixed point, biased by ``bias * 2**M`` (the pattern of 1.0).
 Adding two magnitude patterns and subtracting the pattern of 1.0 adds the logarithms: Mitchell's
 product, the carry out of the fraction into the exponent being Mitchell's second case. In C on
-fp32: ``int c = *(int*)&a + *(int*)&b - 0x3f800000;`` (:func:`bare_program`). L-Mul adds
+fp32, with the patterns copied into ``uint32_t`` by ``memcpy`` (unsigned, so that the sum wraps
+around instead of overflowing): ``c = ia + ib - 0x3f800000u;`` (:func:`bare_program`). L-Mul adds
 ``2**-l(m)`` to the fraction sum (:attr:`FloatFormat.lmul_offset`), in the same adder.
 
 Guards

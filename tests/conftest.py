@@ -1,3 +1,4 @@
+import gc
 import shutil
 from typing import NamedTuple
 
@@ -6,6 +7,21 @@ import pytest
 from mitchell.reports.cli import main
 
 IVERILOG_INSTALL = "apt-get install -y iverilog"
+
+
+def half_built(test):
+    """For a test whose component constructors raise: Amaranth warns that their half-built
+    components are never used. The warning is silenced for this test alone, and the components
+    (held in reference cycles by the exceptions' tracebacks) are collected before it ends, so
+    that the warning cannot surface in a later test."""
+    return pytest.mark.usefixtures("collect_garbage")(
+        pytest.mark.filterwarnings("ignore::amaranth.hdl.UnusedElaboratable")(test))
+
+
+@pytest.fixture
+def collect_garbage():
+    yield
+    gc.collect()
 
 
 def require_tool(name: str, install: str) -> str:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from mitchell.sim import apply
+from mitchell.reports.apps import application
 from mitchell.reports.apps import digits
 from mitchell.reports.apps import images
 from mitchell.sim.apply import mitchell_fp32_product
@@ -30,6 +31,36 @@ def split():
 @pytest.fixture(scope="module")
 def trained(split):
     return digits.train(split, np.multiply, epochs=10, seed=0)
+
+
+def test_inference_accuracy_is_summarised_over_seeds():
+    """Each seed its own split, exactly trained network and quantised predictions; the table
+    gives the mean and the range of those accuracies."""
+    designs = [Design(variant=v, width=8, signed=True) for v in ("exact", "mitchell")]
+    result = application.digits_infer(designs, width=8, epochs=2, seed=3, seeds=2)
+    assert result["seeds"] == [3, 4]
+    expected = {design.label: [] for design in designs}
+    floats = []
+    for seed in (3, 4):
+        split = digits.load(seed)
+        net, _ = digits.train(split, np.multiply, epochs=2, seed=seed)
+        floats.append(float((net.forward(split.test_x, np.multiply)[2].argmax(axis=1)
+                             == split.test_y).mean()))
+        quantised = digits.QuantisedNetwork.of(net, split.train_x, width=8)
+        for design in designs:
+            correct = int((quantised.predict(split.test_x, design) == split.test_y).sum())
+            expected[design.label].append(correct / len(split.test_y))
+    assert result["float_accuracy"]["per_seed"] == floats
+    lines = application.infer_lines(result)
+    assert lines[0][0] == "float32 (not quantised)"
+    for row, line in zip(result["rows"], lines[1:]):
+        accuracies = expected[row["design"]]
+        assert row["accuracy"] == {"mean": pytest.approx(sum(accuracies) / 2),
+                                   "min": min(accuracies), "max": max(accuracies),
+                                   "per_seed": accuracies}
+        assert line == [row["design"], f"{50 * sum(accuracies):.2f} %",
+                        f"{100 * min(accuracies):.2f}..{100 * max(accuracies):.2f} %"]
+    assert "over 2 seeds, 3 to 4" in application.describe_infer(result)
 
 
 def test_the_split_is_the_whole_bundled_set(split):
@@ -145,6 +176,25 @@ def test_image_rows(grey):
     assert 20 < row["blur"]["psnr"] < 60 and 0 < row["blur"]["ssim"] < 1
 
 
+def test_the_sobel_findings_name_the_designs_exact_on_powers_of_two():
+    """A design whose products by 1 and 2 are all exact gives the exact Sobel image; the others,
+    here, do not: the findings follow the images, whatever the docstrings say."""
+    designs = [Design(variant=v, width=8) for v in ("mitchell", "nearest-one", "ilm", "mbm",
+                                                     "alm-soa")]
+    pixels = np.arange(256)
+    exact_on_weights = {design.label: all((np.asarray(design.golden(pixels, np.full(256, w)))
+                                           == pixels * w).all() for w in (1, 2))
+                        for design in designs}
+    result, _ = images.run(designs)
+    assert {row["design"]: row["sobel"]["identical"] for row in result["rows"]} == exact_on_weights
+    identical = [label for label, exact in exact_on_weights.items() if exact]
+    differ = [label for label, exact in exact_on_weights.items() if not exact]
+    assert identical[:3] == [design.label for design in designs[:3]] and differ
+    assert application.sobel_findings(result) == (
+        f"Sobel's weights are powers of two (1 and 2); its image is identical to the exact one "
+        f"under {', '.join(identical)}; it differs under {', '.join(differ)}.")
+
+
 @pytest.mark.parametrize("args, named", [
     (["--task", "segmentation"], "invalid choice: 'segmentation'"),
     (["--task", "digits-train", "--variant", "mbm"], "design options apply to"),
@@ -153,6 +203,7 @@ def test_image_rows(grey):
     (["--task", "digits-infer", "--width", "17"], "2 to 16 bits"),
     (["--task", "image", "--variant", "mitchell-div"], "apply takes multipliers, not 'mitchell-div'"),
     (["--task", "digits-train", "--epochs", "0"], "Epochs must be"),
+    (["--task", "digits-infer", "--seeds", "0"], "Seeds must be an integer from 1 to 50"),
     (["--task", "image", "--variant", "mitchell", "-o", "missing/strip.png"], "does not exist"),
     (["--task", "digits-train", "--format", "bf16"], "design options apply to"),
     (["--task", "image", "--format", "bf16", "--width", "8"], "--width applies to integer designs"),
@@ -174,6 +225,9 @@ def test_apply_image_writes_the_strip(cli, tmp_path):
     status = cli("apply", "--task", "image", "--variant", "mitchell", "-o", "strip.png")
     assert status.status == 0, status.stderr
     assert "inf (identical)" in status.stdout and "36.54 dB" in status.stdout
+    assert status.stdout.splitlines()[-2] == (
+        f"Sobel's weights are powers of two (1 and 2); its image is identical to the exact one "
+        f"under {Design(variant='mitchell', width=8).label}.")
     assert (tmp_path / "strip.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -181,8 +235,10 @@ def test_apply_image_with_a_format(cli):
     """Every approximate variant of the format by default."""
     status = cli("apply", "--task", "image", "--format", "fp8-e5m2")
     assert status.status == 0, status.stderr
-    rows = [line.split()[0] for line in status.stdout.splitlines()[2:]]
-    assert rows == ["mitchell(format=fp8-e5m2,", "lmul(format=fp8-e5m2,"]
+    *table, findings = status.stdout.splitlines()[2:]
+    assert [line.split()[0] for line in table] == ["mitchell(format=fp8-e5m2,",
+                                                  "lmul(format=fp8-e5m2,"]
+    assert findings.startswith("Sobel's weights are powers of two (1 and 2); ")
 
 
 def test_apply_digits_infer_with_a_format(cli):
@@ -199,6 +255,21 @@ def test_apply_digits_train_prints_every_epoch_and_the_seed(cli):
     assert status.status == 0, status.stderr
     assert "seed 3" in status.stdout
     assert [line.split()[0] for line in status.stdout.splitlines()[2:4]] == ["1", "2"]
+
+
+def test_apply_digits_infer_prints_the_spread_over_the_seeds(cli):
+    status = cli("apply", "--task", "digits-infer", "--variant", "mitchell", "--epochs", "1",
+                 "--seeds", "2", "--seed", "7")
+    assert status.status == 0, status.stderr
+    lines = status.stdout.splitlines()
+    assert "over 2 seeds, 7 to 8" in lines[0]
+    assert lines[1].split()[-4:] == ["mean", "test", "accuracy", "min..max"]
+    assert [line.split("  ")[0] for line in lines[2:]] == [
+        "float32 (not quantised)", Design(variant="exact", width=8, signed=True).label,
+        Design(variant="mitchell", width=8, signed=True).label]
+    for line in lines[2:]:
+        low, high = line.split()[-2].split("..")
+        assert float(low) <= float(line.split()[-4]) <= float(high)
 
 
 @pytest.mark.slow

@@ -86,7 +86,8 @@ def test_cuts_make_the_deepest_segment_as_shallow_as_any_cuts_can(width, adder):
 
 
 def test_auto_adder_and_cuts_at_16_bits_are_the_documented_ones():
-    # The README's table; Yosys's depths of these designs are in bench_pipeline.py.
+    # The cuts listed in mitchell.rtl.dadda's docstring; Yosys's depths of these designs are in
+    # bench_pipeline.py.
     documented = {0: ("alu", ()), 1: ("kogge-stone", ("prefix1",)),
                   2: ("kogge-stone", ("level4", "prefix2")),
                   3: ("kogge-stone", ("level3", "level5", "prefix3"))}

@@ -1,9 +1,10 @@
-# amaranth: UnusedElaboratable=no
-# (these tests build components to check their parameters and attributes, not to elaborate them)
 import pytest
+from amaranth.hdl import Fragment
 
 from mitchell.rtl import BarrelShifter, ExactMultiplier, LeadingOneDetector, MitchellMultiplier
 from mitchell.sim.design import Design
+
+from .conftest import half_built
 
 
 @pytest.mark.parametrize("width, error", [
@@ -11,12 +12,14 @@ from mitchell.sim.design import Design
     (8.5, TypeError), ("8", TypeError), (True, TypeError), (None, TypeError),
 ])
 @pytest.mark.parametrize("cls", [MitchellMultiplier, ExactMultiplier])
+@half_built
 def test_bad_width_names_value_and_range(cls, width, error):
     with pytest.raises(error, match=r"Width must be an integer from 2 to 64, not " + repr(width).replace(".", r"\.")):
         cls(width=width)
 
 
 @pytest.mark.parametrize("frac_bits, error", [(8, ValueError), (-1, ValueError), (3.0, TypeError)])
+@half_built
 def test_bad_frac_bits(frac_bits, error):
     with pytest.raises(error, match=r"Fraction bits must be an integer from 0 to 7, not "):
         MitchellMultiplier(width=8, frac_bits=frac_bits)
@@ -24,16 +27,19 @@ def test_bad_frac_bits(frac_bits, error):
 
 @pytest.mark.parametrize("stages, error", [(-1, ValueError), (65, ValueError), (1.5, TypeError)])
 @pytest.mark.parametrize("cls", [MitchellMultiplier, ExactMultiplier])
+@half_built
 def test_bad_stages(cls, stages, error):
     with pytest.raises(error, match=r"Pipeline stages must be an integer from 0 to 64, not "):
         cls(width=8, stages=stages)
 
 
+@half_built
 def test_parameters_are_keyword_only():
     with pytest.raises(TypeError):
         MitchellMultiplier(8)
 
 
+@half_built
 def test_building_blocks_validate_too():
     with pytest.raises(ValueError, match="Width must be an integer of at least 1, not 0"):
         LeadingOneDetector(width=0)
@@ -53,3 +59,4 @@ def test_defaults():
     assert (dut.width, dut.frac_bits, dut.stages) == (12, 11, 0)
     assert set(dut.signature.members) == {"a", "b", "p"}
     assert dut.signature.members["p"].shape == 24
+    Fragment.get(dut, None)  # and it elaborates

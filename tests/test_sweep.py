@@ -99,14 +99,11 @@ def test_a_grid_sweep_on_a_dask_cluster_equals_the_local_run(tmp_path, cli):
         ("mitch-w", 3, 0), ("exact", None, 0), ("mitch-w", 3, 2), ("exact", None, 2),
         ("mitch-w", 4, 0), ("mitch-w", 4, 2), ("mitch-w", 5, 0), ("mitch-w", 5, 2),
         ("ilm", None, 0), ("ilm", None, 2)]
-    import dask
-
     # Worker processes as on a real cluster (in threads of one process, two jobs' compiled
     # error kernels would run their thread pools at once, which numba's default threading layer
-    # aborts on); not daemonic, as the README says to start them.
-    with dask.config.set({"distributed.worker.daemon": False}), \
-            LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                         dashboard_address=None) as cluster:
+    # aborts on), daemonic as `dask worker` starts them.
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
         remote = sweep_json(cli, tmp_path / "remote", "--scheduler", cluster.scheduler_address)
     assert remote == local
 
@@ -167,19 +164,29 @@ def test_a_failed_job_is_reported_with_its_design_while_the_others_go_on(tmp_pat
     assert all(d["asic"]["asic_area_um2"] > 0 for d in designs)
 
 
-def test_daemonic_dask_workers_are_refused_before_any_job(tmp_path, cli):
+def test_a_stock_dask_cluster_runs_jobs_that_would_start_processes(tmp_path, cli):
+    """Workers as `dask worker` starts them, daemonic processes, which may not start processes:
+    a signed Mitch-w at w=2 wraps, so the compiled kernel refuses it and its 3 blocks of random
+    pairs are summed by enumeration, on a process pool wherever a process may start one."""
     import dask
     from distributed import LocalCluster
 
-    # Dask's default: worker processes that may not start processes of their own.
-    with dask.config.set({"distributed.worker.daemon": True}), \
-            LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                         dashboard_address=None) as cluster:
-        status, stdout, stderr = cli("sweep", "--width", 5, "--variant", "mitchell", "--no-area",
-                                     "--out", tmp_path / "out", "--scheduler",
-                                     cluster.scheduler_address)
-    assert status == 2 and stdout == ""
-    assert stderr.startswith("mitchell sweep: error: The Dask workers tcp://") and \
-        stderr.endswith("are daemonic processes, which cannot start the processes a job needs; "
-                        "start them with DASK_DISTRIBUTED__WORKER__DAEMON=False\n")
-    assert not (tmp_path / "out").exists()
+    from mitchell.reports.error import kernel
+    from mitchell.sim.design import Design
+    from mitchell.sim.vectors import BLOCK
+
+    assert dask.config.get("distributed.worker.daemon") is True
+    assert not kernel.applies(Design(variant="mitch-w", width=5, signed=True, params=(("w", 2),)))
+    options = ["--width", 5, "--variant", "mitch-w", "--param", "w=2,3", "--signed", "--no-area",
+               "--samples", 3 * BLOCK]
+    status, _, stderr = cli("sweep", *options, "--out", tmp_path / "local")
+    assert status == 0, stderr
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        status, _, stderr = cli("sweep", *options, "--out", tmp_path / "remote", "--scheduler",
+                                cluster.scheduler_address)
+    assert status == 0, stderr
+    local, remote = (json.loads((tmp_path / out / "sweep.json").read_text())["designs"]
+                     for out in ("local", "remote"))
+    assert remote == local
+    assert {design["error"]["method"] for design in local} == {"enumerate", "kernel"}

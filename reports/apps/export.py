@@ -17,6 +17,20 @@ Layouts (all read back by the tests in these terms and compared with the golden 
   ``uint16_t bf16_mitchell(uint16_t a, uint16_t b)`` (``uint8_t`` for fp8, ``uint32_t`` for fp32),
   with the guards of :mod:`mitchell.sim.float_golden` in their order. This is its only layout:
   the tables above are of integer products.
+
+The C model's function is named after the design, with the options off their defaults in the
+name (``mitch_w16u_w6``, ``mitchell16u_f8``); it reads the low ``width`` bits of each argument
+and follows the golden model step by step in plain C99 (``stdint.h`` only; its helpers are
+``static`` and prefixed with the function's name, so several models link together). Its header
+comment carries, EvoApproxLib-style, the design, its operands and ``ER%``, ``MRED%``, ``WCRE%``,
+``bias%``, ``NMED%`` and ``WCE`` from ``mitchell error``'s code (exhaustive up to 12 bits, else
+``--samples`` random pairs), and with ``--area`` the generic synthesis figures.
+``tests/test_export.py`` reads every table back by its layout and compiles every C model with
+``cc -std=c99 -Wall -Wextra -Werror``, comparing it with the golden model.
+
+Refused with one line, exit status 2 and no file: a table layout at a width other than 8
+(``npy``: above 8), an unsigned design to ``torchapprox`` or ``adapt``, a signed one to
+``tfapprox``, a width above 32 for ``c``, a divider, and ``--format`` with a table layout.
 """
 import os
 from importlib.metadata import version

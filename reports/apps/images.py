@@ -13,9 +13,11 @@ every product of the filters through a design; PSNR and SSIM against the exact f
 - PSNR: ``10 log10(255**2 / MSE)`` (infinite for identical images); SSIM: scikit-image's
   ``structural_similarity`` with ``data_range=255`` (7x7 uniform window, its defaults).
 
-Mitchell's product is exact when an operand is a power of two, and Sobel's weights are 1 and 2:
-Mitchell's Sobel image is the exact one. Designs that change the operands (Mitch-w, MBM, ALM-SOA,
-nearest-one's rounding of the pixel) are not exact there.
+Sobel's weights are 1 and 2, powers of two, so a design whose product is exact when one operand
+is a power of two gives the exact Sobel image: Mitchell's (its fraction is then exact), and those
+whose error is a product of both operands' residues (nearest-one's ``r1*r2``, ILM's), which
+vanishes with the weight's. Which designs' images are identical is read from the images
+themselves (``identical``), not from this list.
 """
 import numpy as np
 

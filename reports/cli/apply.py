@@ -26,7 +26,7 @@ DESCRIPTION = ("digits-infer: an MLP on scikit-learn's digits, quantised to sign
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..apps.application import TASKS, check_epochs
+    from ..apps.application import DEFAULT_SEEDS, MAX_SEEDS, TASKS, check_epochs, check_seeds
     from ...sim.vectors import check_seed
 
     parser.add_argument("--task", choices=TASKS, help="a built-in workload (or --onnx)")
@@ -49,6 +49,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_variant_options(parser)
     parser.add_argument("--seed", type=integer(check_seed), default=0,
                         help="seed of the split, initial weights and batches (default 0)")
+    parser.add_argument("--seeds", type=integer(check_seeds), default=DEFAULT_SEEDS,
+                        help=f"digits-infer: the number of seeds from --seed the accuracy's mean "
+                             f"and range are taken over, 1 to {MAX_SEEDS} "
+                             f"(default {DEFAULT_SEEDS})")
     parser.add_argument("--epochs", type=integer(check_epochs), default=10,
                         help="training epochs, 1 to 100 (default 10)")
     parser.add_argument("-o", "--output", type=output_file, default=None,
@@ -222,7 +226,8 @@ def run(args: argparse.Namespace) -> int:
                 app.check_infer_width(width)
             except ValueError as error:
                 raise UsageError(str(error)) from None
-        result = app.digits_infer(designs, width=width, epochs=args.epochs, seed=args.seed)
+        result = app.digits_infer(designs, width=width, epochs=args.epochs, seed=args.seed,
+                                  seeds=args.seeds)
         print(f"{app.describe_infer(result)}.")
         print(app.text_table(app.INFER_HEADER, app.infer_lines(result)))
         return 0
@@ -240,6 +245,7 @@ def run(args: argparse.Namespace) -> int:
     result, outputs = images.run(designs)
     print(f"{app.describe_image(result)}.")
     print(app.text_table(app.IMAGE_HEADER, app.image_lines(result)))
+    print(app.sobel_findings(result))
     if args.output:
         from ...sim.files import atomic_file
         with atomic_file(args.output) as writable:

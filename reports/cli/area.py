@@ -2,19 +2,49 @@
 import argparse
 import json
 
-from .options import add_design_options, add_flow_option, add_retime_option, design_from
+from .options import UsageError, add_design_options, add_flow_option, add_retime_option, design_from
 
 HELP = ("synthesis: cells, transistors, depth, iCE40 LUTs, Fmax; standard-cell area, delay and "
         "power")
 DESCRIPTION = ("Synthesize the design and the exact multiplier of the same width with Yosys and "
-               "nextpnr-ice40 (--flow generic), or onto OSU 0.18 um standard cells with OpenSTA "
-               "delay and power (--flow asic).")
+               "nextpnr-ice40 (--flow generic), or onto the standard cells of an OSU library "
+               "with OpenSTA delay and power (--flow asic), mapped for area, for a delay target "
+               "or for each design's minimum delay.")
+# The standard-cell options, which --flow generic does not take.
+CELL_OPTIONS = {"library": "--library", "target_delay": "--target-delay",
+                "min_delay": "--min-delay"}
+
+
+def delay_ns(text: str) -> float:
+    """The type of ``--target-delay``: a positive number of ns."""
+    from ..synthesis.delay import check_target
+
+    try:
+        return check_target(float(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number of ns, not {text!r}") \
+            from None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from ..synthesis.asic import LIBRARIES
+
     add_design_options(parser)
     add_flow_option(parser)
     add_retime_option(parser)
+    parser.add_argument("--library", choices=list(LIBRARIES), default=None,
+                        help="standard cells of --flow asic: " + ", ".join(
+                            f"{name} ({label}, apt-get install -y {package})"
+                            for name, (label, _, package) in LIBRARIES.items())
+                        + "; default osu018, or the Liberty file $MITCHELL_LIBERTY names")
+    delay = parser.add_mutually_exclusive_group()
+    delay.add_argument("--target-delay", type=delay_ns, default=None, metavar="NS",
+                       help="--flow asic: map each design for this delay with a fixed set of ABC "
+                            "scripts; the smallest netlist that simulates correctly and meets it "
+                            "is kept, and the table says whether it was met")
+    delay.add_argument("--min-delay", action="store_true",
+                       help="--flow asic: search each design's minimum delay (targets from "
+                            "relaxed to tight) and give area, delay and energy there")
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
@@ -22,8 +52,12 @@ def run(args: argparse.Namespace) -> int:
     from ..render.comparison import comparison, describe
     from ..synthesis.flows import area_table, asic_table, flow_results
 
+    cells = {name: getattr(args, name) for name in CELL_OPTIONS}
+    given = [option for name, option in CELL_OPTIONS.items() if cells[name] not in (None, False)]
+    if given and args.flow == "generic":
+        raise UsageError(f"{given[0]} applies to --flow asic or all, not to --flow generic")
     design = design_from(args)
-    results = {d.label: flow_results(d, args.flow, retime=args.retime)
+    results = {d.label: flow_results(d, args.flow, retime=args.retime, **cells)
                for d in dict.fromkeys([design, design.baseline])}
     same = comparison([design], retime=args.retime)
     if args.json:

@@ -199,8 +199,9 @@ def add_folder_options(parser: argparse.ArgumentParser) -> None:
 def add_flow_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--flow", default="generic", choices=FLOWS,
                         help="generic: Yosys generic gates and iCE40 with nextpnr (default); "
-                             "asic: OSU 0.18 um standard cells, OpenSTA delay and power "
-                             "(apt-get install -y opensta qflow-tech-osu018); all: both")
+                             "asic: standard cells (OSU 0.18 um unless --library says "
+                             "otherwise), OpenSTA delay and power (apt-get install -y opensta "
+                             "qflow-tech-osu018); all: both")
 
 
 def add_retime_option(parser: argparse.ArgumentParser) -> None:

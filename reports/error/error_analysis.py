@@ -1,4 +1,5 @@
 """Error metrics of a design, integer or floating-point, over exhaustive or sampled pairs."""
+import multiprocessing
 import os
 from collections import deque
 from typing import Callable, Iterable
@@ -62,7 +63,8 @@ def _chunk_sums(design: Design, start: int, stop: int) -> ErrorSums:
 
 def _parallel(jobs: Iterable[tuple], count: int, function,
               progress: Callable[[float], None] | None) -> ErrorSums:
-    """The sum of ``function(*job)`` over ``count`` jobs, on one process per core.
+    """The sum of ``function(*job)`` over ``count`` jobs, on one process per core (in
+    this process when it is daemonic).
 
     Jobs are drawn lazily and at most two per worker wait at a time, so memory stays bounded;
     results are added in job order, so the floating-point sums do not depend on timing.
@@ -78,7 +80,9 @@ def _parallel(jobs: Iterable[tuple], count: int, function,
             progress(done / count)
 
     workers = min(count, os.cpu_count() or 1)
-    if workers <= 1:
+    # A daemonic process (a Dask worker as `dask worker` starts it) may not start processes:
+    # it sums the blocks itself, its cluster running the jobs side by side.
+    if workers <= 1 or multiprocessing.current_process().daemon:
         for job in jobs:
             add(function(*job))
         return total

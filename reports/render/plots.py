@@ -246,8 +246,8 @@ ASIC_FIELDS = [("asic_area_um2", "standard-cell area, um2"), ("asic_delay_ns", "
 
 
 def asic_bars(entries: list[dict], folder: Path) -> list[str]:
-    """Area, delay and power of every design on OSU 0.18 um cells, as fractions of the exact
-    multiplier of the same width (absolute values printed on the bars)."""
+    """Area, delay and power of every design on standard cells, as fractions of the exact
+    multiplier of the same width (absolute values printed on the bars), the library named."""
     widths = sorted({entry["width"] for entry in entries})
     variants = list(dict.fromkeys(entry["variant"] for entry in entries))
     figure, axes = plt.subplots(1, len(ASIC_FIELDS), figsize=(4 * len(ASIC_FIELDS), 3.8))
@@ -275,6 +275,7 @@ def asic_bars(entries: list[dict], folder: Path) -> list[str]:
         axis.set_ylabel("fraction of exact")
         axis.set_title(title, fontsize=9)
     axes[0].legend(fontsize=7)
+    figure.suptitle(next(e["asic"]["asic_library"] for e in entries if "asic" in e), fontsize=9)
     return _save(figure, folder, "asic_area_delay_power")
 
 

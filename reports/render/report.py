@@ -17,10 +17,11 @@ report.json schema (stable; fractions, not percent)::
                   "asic": {"asic_area_um2", "asic_cells", "asic_delay_ns", "asic_critical_path",
                            "asic_internal_mw", "asic_switching_mw", "asic_dynamic_mw",
                            "asic_leakage_mw", "asic_total_mw", "asic_energy_pj",
-                           "asic_toggles_per_op", "asic_constraints", "asic_activity"}}, ...]
-     [, "application": {"digits_infer": {"width", "seed", "epochs", "test_images",
-                                         "float_accuracy", "rows": [{"design", "variant",
-                                                                     "accuracy"}]},
+                           "asic_toggles_per_op", "asic_library", "asic_constraints",
+                           "asic_mapping", "asic_activity"}}, ...]
+     [, "application": {"digits_infer": {"width", "seeds", "epochs", "test_images",
+                                         "float_accuracy": {"mean", "min", "max", "per_seed"},
+                                         "rows": [{"design", "variant", "accuracy": {...}}]},
                         "digits_train": {"seed", "epochs", "batch", "learning_rate",
                                          "train_images", "test_images", "product",
                                          "exact": [accuracy per epoch], "mitchell": [...]},
@@ -85,10 +86,10 @@ def collect(designs: list[Design], *, samples: int | None, seed: int, area: bool
             jobs: int | None = None, scheduler: str | None = None,
             failures: dict[Design, str] | None = None) -> list[dict]:
     """One entry per design, computed in parallel (``jobs`` local processes, or on the Dask
-    cluster at ``scheduler``, see :mod:`.jobs`), in the order given; ``retime`` retimes every
-    design's registers in the iCE40 flow. With ``failures``, a job whose tool fails is recorded
-    there (design: the tool's message) and left out while the others go on; without, it stops
-    the run."""
+    cluster at ``scheduler``, see :mod:`~mitchell.reports.sweeps.jobs`), in the order given;
+    ``retime`` retimes every design's registers in the iCE40 flow. With ``failures``, a job
+    whose tool fails is recorded there (design: the tool's message) and left out while the
+    others go on; without, it stops the run."""
     if area:
         check_cache()  # here, so that the workers do not each warn of an unusable cache
     with runner(jobs=jobs, scheduler=scheduler) as pool:
@@ -182,8 +183,9 @@ def asic_markdown(entries: list[dict]) -> list[str]:
     """The standard-cell table, with ratios to each design's exact baseline."""
     first = next(entry["asic"] for entry in entries if "asic" in entry)
     ratios = ("asic_area_um2", "asic_delay_ns", "asic_dynamic_mw")
-    lines = ["", "## Standard cells (OSU 0.18 um, OpenSTA)", "",
-             f"Conditions: {first['asic_constraints']}. Activity: {first['asic_activity']}; "
+    lines = ["", f"## Standard cells ({first['asic_library']}, OpenSTA)", "",
+             f"Conditions: {first['asic_constraints']}. Mapping: {first['asic_mapping']}. "
+             f"Activity: {first['asic_activity']}; "
              f"dynamic power is internal plus switching, energy is total power times the clock "
              f"period (one operation per cycle).", "",
              "| design | " + " | ".join(name for _, name, _ in ROWS)
@@ -241,7 +243,8 @@ def float_markdown(report: dict, images: list[str]) -> str:
                                                              for f in FIELDS)
                          + " | " + " | ".join(ratios) + " |")
     if any("asic" in entry for entry in entries):
-        lines += ["", "## Standard cells (OSU 0.18 um, OpenSTA)", "",
+        first = next(entry["asic"] for entry in entries if "asic" in entry)
+        lines += ["", f"## Standard cells ({first['asic_library']}, OpenSTA)", "",
                   "| design | " + " | ".join(name for _, name, _ in ROWS) + " | area vs exact |",
                   "|---|" + "---|" * (len(ROWS) + 1)]
         for entry in entries:
@@ -295,8 +298,8 @@ def html_page(markdown_text: str, folder: Path) -> str:
 
 def write_report(report: dict, designs: list[Design], folder: Path,
                  application: tuple[dict, dict] | None = None) -> None:
-    """``application``: the results and output images of :func:`.application.collect`, for
-    ``--app``."""
+    """``application``: the results and output images of
+    :func:`~mitchell.reports.apps.application.collect`, for ``--app``."""
     entries = report["designs"]
     if application is not None:
         from ..apps.application import write_pictures

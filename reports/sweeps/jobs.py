@@ -3,13 +3,16 @@
 Locally, jobs go to a :class:`~mitchell.sim.pool.ProcessPool` (``jobs`` processes, by default
 one per core), which stops its workers and their tools at once on Ctrl-C. With a scheduler
 address, they go to an existing ``dask.distributed`` cluster, whose workers need this package
-installed (and the tools it runs). Either way each job is one design's entry, the results come
-back in the order the designs were given, and the synthesis cache, keyed by the design's
-Verilog, is shared by every job that can see the cache folder.
+installed (and the tools it runs). Workers started the usual way (``dask worker ADDRESS``) are
+daemonic processes, which may not start processes of their own: a job's work runs in the worker
+itself (the error metrics sum their blocks there, see
+:mod:`mitchell.reports.error.error_analysis`; the tools are plain subprocesses). Either way each
+job is one design's entry, the results come back in the order the designs were given, and the
+synthesis cache, keyed by the design's Verilog, is shared by every job that can see the cache
+folder.
 """
 import concurrent.futures
 import contextlib
-import multiprocessing
 from typing import Callable, Iterator
 
 from ...sim.pool import ProcessPool
@@ -20,11 +23,7 @@ DISTRIBUTED_INSTALL = "pip install 'mitchell[cluster]' (distributed 2026.8.0)"
 
 
 class ClusterUnusable(ValueError):
-    """The Dask scheduler given does not answer, or its workers cannot run the jobs."""
-
-
-def _is_daemon() -> bool:
-    return multiprocessing.current_process().daemon
+    """The Dask scheduler given does not answer."""
 
 
 class Jobs:
@@ -61,14 +60,6 @@ def runner(*, jobs: int | None = None, scheduler: str | None = None) -> Iterator
                                    f"{str(error).splitlines()[0] if str(error) else error!r}"
                                    ) from None
     with client:
-        # A job starts processes of its own (the error metrics' pool), which a daemonic process
-        # may not: Dask's nanny starts its workers so unless told otherwise.
-        daemonic = [address for address, daemon in client.run(_is_daemon).items() if daemon]
-        if daemonic:
-            raise ClusterUnusable(
-                f"The Dask workers {', '.join(sorted(daemonic))} are daemonic processes, which "
-                f"cannot start the processes a job needs; start them with "
-                f"DASK_DISTRIBUTED__WORKER__DAEMON=False")
         # Closing the client (on Ctrl-C too) releases its futures: the scheduler drops the jobs
         # no client waits for. Every job is a computation of its own (pure=False: no sharing by
         # key).

