@@ -10,12 +10,12 @@ import argparse
 import statistics
 
 from mitchell.reports.proofs.prove import ProofTimeout, prove
-from mitchell.sim.catalogue import CATALOGUE
+from mitchell.sim.catalogue import integer_designs
 from mitchell.sim.design import Design
 
 TARGETS = {16: 30.0, 32: 300.0}
 # Each design with its defaults, and plain Mitchell pipelined (a sequential proof).
-POINTS = [dict(variant=name) for name in CATALOGUE] + [dict(variant="mitchell", stages=2)]
+POINTS = [dict(variant=name) for name in integer_designs()] + [dict(variant="mitchell", stages=2)]
 
 
 def main() -> None:
