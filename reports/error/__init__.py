@@ -50,7 +50,7 @@ truncates its constants to the 7 fraction bits (1/12 becomes 10/128, 1/24 become
 to nearest instead, the same datapath gives the published 3.018 % and -0.041 %.
 
 Floating point (``mitchell error --format F [--variant lmul]``,
-:mod:`mitchell.reports.error.float_error`; fp8, bf16 and fp16 exhaustive, fp32 10,000,000 random
+:mod:`mitchell.reports.error.float_metrics`; fp8, bf16 and fp16 exhaustive, fp32 10,000,000 random
 patterns, seed 1), against the exact product rounded into the format over the pairs where both
 results are normal; "classes differ" counts pairs where one result is zero, infinite or NaN and
 the other not, all within Mitchell's 9/8 of the ends of the normal range:

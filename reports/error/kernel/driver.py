@@ -59,7 +59,7 @@ def describe(design: Design | FloatDesign) -> str:
 
 
 def kernel_params(design: Design) -> tuple[int, ...]:
-    """The ``params`` of :class:`Kernel`'s product for ``design``."""
+    """The ``params`` of :class:`~.integer.Kernel`'s product for ``design``."""
     entry = design.entry
     values = [design.frac_bits] if entry.frac_bits is not None else []
     options = design.options

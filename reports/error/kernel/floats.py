@@ -127,7 +127,7 @@ def float_pair(name, x, y, c, low, high):
     subtraction and one division, which the loops' fast-math flags leave alone: they only
     reassociate the sums, and no value here is NaN).
 
-    Inlined by numba (``inline="always"``, here and in :func:`_float_step`): LLVM finds the body
+    Inlined by numba (``inline="always"``, here and in :func:`~.accumulate._float_step`): LLVM finds the body
     too large to inline, and a call per pair keeps the loops from vectorising (4x slower)."""
     approx, exact = float_guarded(name, x, y, c), float_guarded("float-exact", x, y, c)
     differ = _float_class(approx, c) != _float_class(exact, c)
