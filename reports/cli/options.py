@@ -1,0 +1,254 @@
+"""What the commands share: the options' argument types, the option groups, and the designs
+the options name (bad input raised as :class:`UsageError`). Imports stay light: the command
+that runs imports the rest."""
+import argparse
+import os
+import re
+from pathlib import Path
+
+from ...sim.catalogue import CATALOGUE, parameter_help
+from ...sim.design import Design
+from ..sweeps.grid import read_params
+from ..synthesis.flows import FLOWS
+
+
+class UsageError(Exception):
+    """Bad input from the user: reported in one line, exit status 2."""
+
+
+def decimal(text: str) -> int:
+    """``text`` as an integer if it is ASCII decimal digits with an optional minus sign: ``int()``
+    also takes '١٦', '+8', ' 8' and '1_0'."""
+    if not re.fullmatch(r"-?[0-9]+", text):
+        raise argparse.ArgumentTypeError(f"expected an integer in decimal digits, not {text!r}")
+    try:
+        return int(text)
+    except ValueError:  # more digits than sys.get_int_max_str_digits() allows
+        raise argparse.ArgumentTypeError(f"expected an integer, not one of {len(text):,} digits") \
+            from None
+
+
+def integer(check=None):
+    """The type of an integer option: :func:`decimal`, then the library's ``check`` of its range
+    where the run would not check it before starting work."""
+    def parse(text: str) -> int:
+        value = decimal(text)
+        if check is not None:
+            try:
+                check(value)
+            except (TypeError, ValueError) as error:
+                raise argparse.ArgumentTypeError(str(error)) from None
+        return value
+    return parse
+
+
+def samples(count: int) -> int:
+    """The library's check of a count of random pairs, imported only when a count is given
+    (it lives beside the compiled kernel, whose import takes longer than the rest)."""
+    from ..error.error_analysis import check_samples
+
+    return check_samples(count)
+
+
+def nonempty(value: str) -> str:
+    """The type of a string option: not empty (an empty name, folder or vector set is a mistake,
+    not a request for the default)."""
+    if not value:
+        raise argparse.ArgumentTypeError("expected a value, not ''")
+    return value
+
+
+def output_file(value: str) -> str:
+    """The type of an output file option: a path ending in / (or . or ..) names a folder."""
+    nonempty(value)
+    if value.endswith(("/", os.sep)) or os.path.basename(value) in (".", ".."):
+        raise argparse.ArgumentTypeError(f"{value!r} names a folder; give a file name")
+    return value
+
+
+def parameter(value: str) -> tuple[str, str]:
+    """The type of ``--param NAME=VALUE``: a name and the text of its value, which
+    :func:`parse_params` reads as the design declares the parameter."""
+    name, equals, text_value = value.partition("=")
+    if not (equals and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) and text_value):
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE (for example w=6), not {value!r}")
+    return name, text_value
+
+
+class ParameterAction(argparse.Action):
+    """Collects ``--param`` options into a dict; a name given twice is an error rather than the
+    last value silently winning."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        name, value = values
+        params = dict(getattr(namespace, self.dest) or {})
+        if name in params:
+            raise argparse.ArgumentError(self, f"{name} is given twice ({name}={params[name]} and "
+                                               f"{name}={value}); give it once")
+        params[name] = value
+        setattr(namespace, self.dest, params)
+
+
+def parse_params(variant: str, params: dict[str, str] | None) -> dict:
+    """``--param`` options of ``variant`` as a dict, each value read as its parameter declares
+    (see :func:`~mitchell.reports.sweeps.grid.read_params`)."""
+    try:
+        return read_params(variant, params)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
+def make_design(*, kind=Design, **fields) -> Design:
+    try:
+        return kind(**fields)
+    except (TypeError, ValueError) as error:
+        raise UsageError(str(error)) from None
+
+
+def design_from(args: argparse.Namespace, **overrides) -> Design:
+    variant = overrides.get("variant", args.variant)
+    if args.format != "int":
+        return float_design_from(args, variant)
+    if overrides.get("width", args.width) is None:
+        raise UsageError(f"the following arguments are required: --width (or --format) "
+                         f"(see mitchell {args.command} --help)")
+    fields = dict(variant=variant, width=args.width, frac_bits=args.frac_bits,
+                  stages=args.stages, signed=args.signed, params=parse_params(variant, args.param))
+    fields.update(overrides)
+    return make_design(**fields)
+
+
+def float_design_from(args: argparse.Namespace, variant: str, *, stages: int | None = None):
+    """The floating-point design the options name (at ``stages``, else ``--stages``);
+    integer-only options are refused."""
+    from ...sim.float_design import FloatDesign
+
+    for option, given in (("--width", args.width is not None),
+                          ("--frac-bits", getattr(args, "frac_bits", None) is not None),
+                          ("--signed", args.signed),
+                          ("--param", bool(getattr(args, "param", None)))):
+        if given:
+            raise UsageError(f"{option} applies to integer designs, not with --format {args.format} "
+                             f"(whose width is the format's)")
+    return make_design(format=args.format, variant=variant, kind=FloatDesign,
+                       stages=getattr(args, "stages", 0) if stages is None else stages)
+
+
+def check_format_name(value: str) -> str:
+    """The type of ``--format``: ``int`` or a floating-point format's name."""
+    from ...rtl.float_format import lookup_format
+
+    if value != "int":
+        try:
+            lookup_format(value)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+    return value
+
+
+def add_format_option(parser: argparse.ArgumentParser) -> None:
+    from ...rtl.float_format import FORMATS
+    from ...sim.float_design import FLOAT_DESIGNS
+
+    parser.add_argument("--format", type=check_format_name, default="int",
+                        help=f"int (default: integer operands of --width bits) or a "
+                             f"floating-point format: {', '.join(FORMATS)}; its variants: "
+                             + "; ".join(f"{name}: {text}" for name, text in FLOAT_DESIGNS.items()))
+
+
+def variant_help() -> str:
+    return "; ".join(f"{name}: {entry.summary}" for name, entry in CATALOGUE.items())
+
+
+def add_design_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--width", type=integer(), default=None,
+                        help="operand width in bits, 2 to 64 (required without --format)")
+    add_format_option(parser)
+    parser.add_argument("--variant", type=nonempty, default="mitchell",
+                        help=f"the design (default mitchell). {variant_help()}")
+    parser.add_argument("--frac-bits", type=integer(), default=None,
+                        help="mantissa fraction bits, 0 to width-1 (default width-1); for a "
+                             "divider, quotient fraction bits, 0 to width (default width)")
+    parser.add_argument("--stages", type=integer(), default=0,
+                        help="pipeline registers, 0 to 64 (default 0)")
+    add_variant_options(parser)
+
+
+def add_variant_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--signed", action="store_true",
+                        help="two's-complement operands and product (sign-magnitude around the core)")
+    parser.add_argument("--param", type=parameter, action=ParameterAction, metavar="NAME=VALUE",
+                        help=f"design parameter, repeatable: {parameter_help()}")
+
+
+def add_folder_options(parser: argparse.ArgumentParser) -> None:
+    """The options of the commands that write a folder of results (report, sweep)."""
+    from ...sim.vectors import check_seed
+
+    parser.add_argument("--samples", type=integer(samples), default=None,
+                        help="random pairs where no exhaustive set is cheap (default 10,000,000)")
+    parser.add_argument("--seed", type=integer(check_seed), default=1,
+                        help="seed of the random pairs (default 1)")
+    parser.add_argument("--no-area", action="store_true", help="skip synthesis")
+    add_flow_option(parser)
+    add_retime_option(parser)
+    parser.add_argument("--out", type=nonempty, required=True, help="output folder")
+
+
+def add_flow_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--flow", default="generic", choices=FLOWS,
+                        help="generic: Yosys generic gates and iCE40 with nextpnr (default); "
+                             "asic: OSU 0.18 um standard cells, OpenSTA delay and power "
+                             "(apt-get install -y opensta qflow-tech-osu018); all: both")
+
+
+def add_retime_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--retime", action="store_true",
+                        help="retime registers in the iCE40 flow (abc -dff -D 1, what synth_ice40 "
+                             "-retime did), for every design and its baseline alike")
+
+
+def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str, what: str,
+                 write, failures: dict[Design, str] | None = None) -> int:
+    """Computes every design's entry, then writes the folder ``args.out`` in one move.
+
+    ``write(result, folder)`` fills a temporary folder that replaces ``args.out`` only when it is
+    complete; an existing ``args.out`` is replaced only if it holds an earlier ``marker`` file.
+    With ``failures``, a design whose tool fails is recorded there and left out (see
+    :func:`~mitchell.reports.render.report.collect`); ``--jobs`` and ``--scheduler`` say where
+    the jobs run.
+    """
+    from ...sim.files import atomic_folder, check_folder
+    from ..render.comparison import comparison
+    from ..error.progress import Progress
+    from ..render.report import collect, tool_info
+    from ..sweeps.jobs import ClusterUnusable
+
+    out = Path(args.out)
+    check_folder(out)
+    if out.exists() and any(out.iterdir()) and not (out / marker).exists():
+        raise UsageError(f"Output folder {str(out)!r} exists and holds something other than a "
+                         f"mitchell {what}; choose another --out")
+    asic = not args.no_area and args.flow != "generic"
+    if asic:
+        from ..synthesis.asic import Library, tool_versions
+        Library.find()
+        tool_versions()
+    progress = Progress(f"{what} of {len(designs)} designs")
+    try:
+        entries = collect(designs, samples=args.samples, seed=args.seed,
+                          area=not args.no_area and args.flow != "asic",
+                          asic=asic, retime=args.retime, progress=progress,
+                          jobs=getattr(args, "jobs", None),
+                          scheduler=getattr(args, "scheduler", None), failures=failures)
+    except ClusterUnusable as error:
+        raise UsageError(str(error)) from None
+    finally:
+        progress.close()
+    tool = tool_info()
+    if asic:
+        tool.update(tool_versions())
+    with atomic_folder(out) as folder:
+        write({"tool": tool, "comparison": comparison(designs, retime=args.retime),
+               "designs": entries}, folder)
+    return 0
