@@ -1,6 +1,7 @@
 """The exact multiplier written out as a Dadda tree (``exact``): its gates against the definition,
 the cut planner against brute force, 8 bits exhaustively on the compiled simulators (sampled on
-Amaranth) and 16 to 64 bits at random, pipelined latency and reset, and a dropped carry that the checks catch."""
+Amaranth) and 16 to 64 bits at random, pipelined latency and reset, and a dropped carry that the
+checks catch."""
 import itertools
 import random
 
@@ -128,7 +129,7 @@ def test_random_wide(simulator, width, spec, adder, stages, build_dir):
     assert result.checked == VectorSet(spec, width).count and result.passed, result.first
 
 
-# On Icarus; Verilator runs the same bench on a pipelined tree in test_8bit_on_verilator.
+# On Icarus; Verilator runs the same bench on a pipelined tree in test_8bit_on_every_simulator.
 @pytest.mark.parametrize("stages", [1, 2, 3, 4])
 @pytest.mark.parametrize("simulator", [on("icarus")])
 def test_pipelined_latency_throughput_and_reset_on_the_cocotb_bench(simulator, stages, build_dir):
