@@ -1,4 +1,5 @@
 import gc
+import os
 import shutil
 from typing import NamedTuple
 
@@ -42,13 +43,42 @@ SIMULATOR_MARKS = {"amaranth": [], "icarus": [pytest.mark.needs_iverilog],
                    "verilator": [pytest.mark.slow]}
 
 
-def on(simulator: str, *values):
-    """A test parameter ``(simulator, *values)`` with the simulator's marks."""
-    return pytest.param(simulator, *values, marks=SIMULATOR_MARKS[simulator])
+def on(simulator: str, *values, marks=()):
+    """A test parameter ``(simulator, *values)`` with the simulator's marks and ``marks``."""
+    extra = [marks] if isinstance(marks, pytest.MarkDecorator) else list(marks)
+    return pytest.param(simulator, *values, marks=SIMULATOR_MARKS[simulator] + extra)
 
 
 COCOTB_SIMULATORS = [on("icarus"), on("verilator")]
 SIMULATORS = [on("amaranth"), *COCOTB_SIMULATORS]
+
+
+def session_folder(tmp_path_factory, name: str):
+    """A folder every test of this run shares, across xdist workers: each worker's base
+    temporary folder sits in the run's own, so the workers meet one level up."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / name
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def build_dir(tmp_path_factory):
+    """The simulator builds of this run: a build is keyed by its source and options and locked
+    while it is made (mitchell.sim.cocotb_runner), so every test needing the same Verilator or
+    Icarus model reuses the one built first."""
+    return session_folder(tmp_path_factory, "builds")
+
+
+@pytest.fixture(autouse=True)
+def session_cache(tmp_path_factory, monkeypatch):
+    """Yosys, nextpnr and OpenSTA results cached once for the whole run (and apart from the
+    user's own cache); tests of the cache itself set their own folder."""
+    folder = session_folder(tmp_path_factory, "cache")
+    monkeypatch.setenv("MITCHELL_CACHE_DIR", str(folder))
+    return folder
 
 
 class CliRun(NamedTuple):

@@ -23,8 +23,7 @@ VOLTS = 1.8
 
 
 @pytest.fixture(autouse=True)
-def private_cache(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("MITCHELL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+def default_library(monkeypatch):
     monkeypatch.delenv("MITCHELL_LIBERTY", raising=False)
 
 

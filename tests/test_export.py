@@ -158,9 +158,10 @@ def test_c_model_on_all_8_bit_pairs(variant, signed, tmp_path):
 @pytest.mark.parametrize("variant", MULTIPLIERS)
 @pytest.mark.parametrize("signed", [False, True])
 @pytest.mark.parametrize("width", [16, 32])
-def test_c_model_on_a_million_random_pairs(variant, signed, width, tmp_path):
+def test_c_model_on_random_pairs(variant, signed, width, tmp_path):
+    # Twice the pairs that catch every mutant below, and the corners.
     design = Design(variant=variant, width=width, signed=signed)
-    assert same_as_golden(design, tmp_path, *pairs(design, 1_000_000, width))
+    assert same_as_golden(design, tmp_path, *pairs(design, 200_000, width))
 
 
 @pytest.mark.parametrize("variant, options", [

@@ -14,11 +14,6 @@ from .mutants import FlippedBit
 WIDTH = 8
 
 
-@pytest.fixture(scope="module")
-def build_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("mutant-builds")
-
-
 @pytest.mark.parametrize("bit", [0, 2 * WIDTH - 1], ids=["lowest-bit", "top-bit"])
 @pytest.mark.parametrize("simulator", SIMULATORS)
 def test_a_wrong_bit_of_p_is_a_mismatch_on_every_simulator(simulator, bit, build_dir, tmp_path):

@@ -13,11 +13,6 @@ METRICS = {"pairs", "exhaustive", "seed", "er", "med", "nmed", "mred", "wce", "w
            "mean_error"}
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("MITCHELL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
-
-
 @pytest.mark.slow
 def test_exact_16bit_is_larger_than_mitchell():
     approx = yosys.synthesize(Design(width=16))

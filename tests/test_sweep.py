@@ -20,11 +20,6 @@ def test_pareto_front_by_definition():
     assert pareto_front(points) == [0, 1, 4, 3]
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("MITCHELL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
-
-
 def metrics_by_definition(design: Design) -> dict:
     """ER over the pairs with a defined result; MRED, WCRE and bias over those with a non-zero
     exact result; from the scalar models of the design and of its exact baseline and exact

@@ -34,20 +34,21 @@ def test_golden_matches_independent_scalar_model(variant, signed):
         assert got == [design.scalar(int(x), int(y)) for x, y in zip(a, b)], design.label
 
 
+# Sampled on Amaranth, which steps a pair at a time in Python; every pair on Icarus below.
 @pytest.mark.parametrize("variant, signed", APPROXIMATE_CASES, ids=case_id)
-def test_rtl_exhaustive_8bit_on_amaranth(variant, signed):
+def test_rtl_sampled_8bit_on_amaranth(variant, signed):
+    vectors = VectorSet("random:3000+corners", 8)
     report = run_simulation(SimRequest(Design(variant=variant, width=8, signed=signed), "amaranth",
-                                       VectorSet("exhaustive", 8)))
-    assert report.checked == 65536 and report.passed, report.first
+                                       vectors))
+    assert report.checked == vectors.count and report.passed, report.first
 
 
 @pytest.mark.needs_iverilog
 @pytest.mark.parametrize("variant, signed", APPROXIMATE_CASES, ids=case_id)
-def test_rtl_on_icarus(variant, signed, tmp_path_factory, cli):
-    build = tmp_path_factory.getbasetemp() / "variant-builds"
+def test_rtl_on_icarus(variant, signed, build_dir, cli):
     for width, spec in [(8, "exhaustive"), (16, "random:3000+corners"), (32, "random:2000+corners")]:
         status, out, err = cli("sim", "--simulator", "icarus", "--width", width, "--variant", variant,
-                               "--vectors", spec, "--build-dir", build, *(["--signed"] if signed else []))
+                               "--vectors", spec, "--build-dir", build_dir, *(["--signed"] if signed else []))
         assert status == 0 and " 0 mismatches" in out, out + err
 
 
