@@ -17,9 +17,9 @@ Where the jobs run (:mod:`mitchell.reports.sweeps.jobs`):
   (``pip install 'mitchell[cluster]'``, distributed 2026.8.0, the version tested). Start
   ``dask scheduler`` on one machine (it prints its address, port 8786) and, on each worker
   machine with this package and its tools installed,
-  ``DASK_DISTRIBUTED__WORKER__DAEMON=False dask worker tcp://SCHEDULER:8786 --nworkers 1
-  --nthreads 1`` (not daemonic, so that a job can start the processes that measure the error
-  metrics; one thread, since every job is parallel inside). Point ``MITCHELL_CACHE_DIR`` of every
+  ``dask worker tcp://SCHEDULER:8786 --nthreads 1`` (a stock worker: in a daemonic worker a job
+  sums the error metrics itself instead of starting processes; one thread, since every job is
+  parallel inside). Point ``MITCHELL_CACHE_DIR`` of every
   worker at one shared folder to share the synthesis cache. The results do not depend on where
   the jobs ran: the tests check that a grid's ``sweep.json`` from a ``LocalCluster`` equals the
   local run's.
