@@ -2,13 +2,14 @@
 import argparse
 import json
 
-from .options import add_design_options, add_flow_option, add_retime_option, design_from
+from .options import (add_design_options, add_flow_option, add_retime_option, design_from,
+                      flows_from)
 
 HELP = ("synthesis: cells, transistors, depth, iCE40 LUTs, Fmax; standard-cell area, delay and "
         "power")
-DESCRIPTION = ("Synthesize the design and the exact multiplier of the same width with Yosys and "
-               "nextpnr-ice40 (--flow generic), or onto OSU 0.18 um standard cells with OpenSTA "
-               "delay and power (--flow asic).")
+DESCRIPTION = ("Synthesize the design and the exact multiplier of the same width with each flow "
+               "of --flow: Yosys generic gates (generic), iCE40 LUTs and nextpnr-ice40 Fmax "
+               "(ice40), OSU 0.18 um standard cells with OpenSTA delay and power (asic).")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,18 +21,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..render.comparison import comparison, describe
-    from ..synthesis.flows import area_table, asic_table, flow_results
+    from ..synthesis.flows import FLOWS, flow_results, flow_table
 
     design = design_from(args)
-    results = {d.label: flow_results(d, args.flow, retime=args.retime)
+    flows, options = flows_from(args)
+    results = {d.label: flow_results(d, flows, options)
                for d in dict.fromkeys([design, design.baseline])}
     same = comparison([design], retime=args.retime)
     if args.json:
         print(json.dumps({**results, "comparison": same}, indent=2))
         return 0
-    if args.flow in ("generic", "all"):
-        print(area_table(results))
-    if args.flow in ("asic", "all"):
-        print(asic_table(results))
+    for name in flows:
+        key = FLOWS[name].key
+        print(flow_table(FLOWS[name], {label: figures[key] for label, figures in results.items()}))
     print(describe(same))
     return 0

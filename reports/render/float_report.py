@@ -11,10 +11,9 @@ import numpy as np
 
 from ...sim.float_design import FloatDesign
 from . import plots
-from ..synthesis.asic import ROWS
+from .report import flow_markdown, flows_of
 from ..error.float_error import measure_float, relative_errors
 from ..error.metrics import format_metric
-from ..synthesis.yosys import FIELDS
 
 plt = plots.plt
 
@@ -54,26 +53,9 @@ def float_markdown(report: dict, images: list[str]) -> str:
         lines.append(f"| {_name(entry)} | {pairs} | {error['relative_pairs']:,} | "
                      + " | ".join(format_metric(error[key], "%") for key in ("mred", "wcre", "bias"))
                      + f" | {error['class_mismatches']:,} | {error['class_mismatches_inside']:,} |")
-    if any("area" in entry for entry in entries):
-        lines += ["", "## Area and timing", "",
-                  "| design | " + " | ".join(FIELDS) + " | transistors vs exact | LUT4 vs exact |",
-                  "|---|" + "---|" * (len(FIELDS) + 2)]
-        for entry in entries:
-            area, exact = entry["area"], _exact(entries, entry, "area")
-            ratios = [f"{area[f] / exact[f]:.3f}" if exact and exact[f] else "-"
-                      for f in ("transistors", "ice40_lut4")]
-            lines.append(f"| {_name(entry)} | " + " | ".join(format_metric(area[f], "")
-                                                             for f in FIELDS)
-                         + " | " + " | ".join(ratios) + " |")
-    if any("asic" in entry for entry in entries):
-        lines += ["", "## Standard cells (OSU 0.18 um, OpenSTA)", "",
-                  "| design | " + " | ".join(name for _, name, _ in ROWS) + " | area vs exact |",
-                  "|---|" + "---|" * (len(ROWS) + 1)]
-        for entry in entries:
-            asic, exact = entry["asic"], _exact(entries, entry, "asic")
-            ratio = f"{asic['asic_area_um2'] / exact['asic_area_um2']:.3f}" if exact else "-"
-            lines.append(f"| {_name(entry)} | " + " | ".join(
-                style.format(asic[field]) for field, _, style in ROWS) + f" | {ratio} |")
+    for flow in flows_of(entries):
+        lines += flow_markdown(flow, entries, name=_name,
+                               baseline=lambda entry, key: _exact(entries, entry, key), digits=3)
     lines += ["", "## Pictures", ""] + [f"![{name}]({name})" for name in images
                                         if name.endswith(".png")]
     return "\n".join(lines) + "\n"

@@ -50,11 +50,11 @@ from pathlib import Path
 import numpy as np
 
 from ...sim.design import Design
-from ...sim.files import write_text
 from ...sim.toolchain import ToolMissing, icarus
 from ...sim.vectors import random_pairs
 from . import liberty as liberty_format
-from .yosys import SynthesisError, _yosys, cache_dir
+from .cache import cached
+from .yosys import SynthesisError, _yosys
 from .yosys import tool_versions as yosys_versions
 
 FLOW_VERSION = 1
@@ -67,11 +67,6 @@ PERIOD_NS = 10.0
 OUTPUT_LOAD_PF = 0.01
 PAIRS = 4000
 SEED = 1
-# The figures ``mitchell area --flow asic`` prints: field, label, format.
-ROWS = (("asic_area_um2", "area um2", "{:,.0f}"), ("asic_cells", "cells", "{:,}"),
-        ("asic_delay_ns", "delay ns", "{:.3f}"), ("asic_dynamic_mw", "dynamic mW", "{:.4f}"),
-        ("asic_leakage_mw", "leakage mW", "{:.3g}"), ("asic_total_mw", "total mW", "{:.4f}"),
-        ("asic_energy_pj", "energy pJ/op", "{:.3f}"))
 CONSTRAINTS = (f"OSU 0.18 um typical (1.8 V, 25 C); clock {PERIOD_NS:g} ns (virtual when "
                f"combinational), ideal; inputs at 0 ns, ideal edges; outputs required at 0 ns, "
                f"{OUTPUT_LOAD_PF:g} pF load; no wire load")
@@ -504,26 +499,26 @@ def synthesize_asic(design: Design, *, liberty: str | os.PathLike | None = None,
     key = hashlib.sha256(json.dumps([FLOW_VERSION, versions, top, design.stages, library.digest(),
                                      PERIOD_NS, OUTPUT_LOAD_PF]).encode()
                          + verilog.encode() + stream.encode()).hexdigest()[:24]
-    cached = cache_dir() / "asic" / f"{key}.json"
-    if use_cache and cached.exists():
-        return json.loads(cached.read_text())
-    with tempfile.TemporaryDirectory(prefix="mitchell-asic-") as work:
-        work = Path(work)
-        netlist, result = map_design(verilog, top, library, work)
-        result.update(critical_path(netlist, library, clocked=bool(design.stages), work=work))
-        activity = measure_activity(netlist, library, a, b, width=design.width,
-                                    out_width=design.out_width,
-                                    stages=design.stages, expected=design.golden(a, b), work=work)
-        result.update(power(netlist, library, activity, clocked=bool(design.stages), work=work))
-    dynamic = result["asic_internal_mw"] + result["asic_switching_mw"]
-    total = dynamic + result["asic_leakage_mw"]
-    result.update(asic_dynamic_mw=dynamic, asic_total_mw=total,
-                  asic_energy_pj=total * PERIOD_NS,
-                  asic_toggles_per_op=round(sum(activity.toggles.values()) / activity.operations, 3),
-                  asic_constraints=CONSTRAINTS,
-                  asic_activity=ACTIVITY if operands is None else
-                  f"{len(a) - 1:,} given operand pairs, one per clock, on the mapped netlist; "
-                  f"zero-delay simulation: glitches are not counted")
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    write_text(cached, json.dumps(result))
-    return result
+    def compute() -> dict:
+        with tempfile.TemporaryDirectory(prefix="mitchell-asic-") as work:
+            work = Path(work)
+            netlist, result = map_design(verilog, top, library, work)
+            result.update(critical_path(netlist, library, clocked=bool(design.stages), work=work))
+            activity = measure_activity(netlist, library, a, b, width=design.width,
+                                        out_width=design.out_width, stages=design.stages,
+                                        expected=design.golden(a, b), work=work)
+            result.update(power(netlist, library, activity, clocked=bool(design.stages),
+                                work=work))
+        dynamic = result["asic_internal_mw"] + result["asic_switching_mw"]
+        total = dynamic + result["asic_leakage_mw"]
+        result.update(asic_dynamic_mw=dynamic, asic_total_mw=total,
+                      asic_energy_pj=total * PERIOD_NS,
+                      asic_toggles_per_op=round(sum(activity.toggles.values())
+                                                / activity.operations, 3),
+                      asic_constraints=CONSTRAINTS,
+                      asic_activity=ACTIVITY if operands is None else
+                      f"{len(a) - 1:,} given operand pairs, one per clock, on the mapped "
+                      f"netlist; zero-delay simulation: glitches are not counted")
+        return result
+
+    return cached("asic", key, FIELDS, compute, use_cache=use_cache)

