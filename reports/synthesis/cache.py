@@ -19,16 +19,17 @@ def cache_dir(kind: str) -> Path:
     return Path(base) / kind
 
 
-# Cache folders found unusable in this process (workers forked later inherit it): warned once,
-# then left alone.
+# Cache folders found unusable in this process (workers forked later inherit it): left alone.
+# One warning a process, for the first: the kinds' folders share a parent, usually the cause.
 _unusable_caches: set[Path] = set()
 
 
 def _cache_unusable(folder: Path, error: OSError) -> None:
     if folder not in _unusable_caches:
+        if not _unusable_caches:
+            print(f"mitchell: warning: cannot use the cache folder {str(folder)!r} "
+                  f"({error.strerror or error}); working without the cache", file=sys.stderr)
         _unusable_caches.add(folder)
-        print(f"mitchell: warning: cannot use the cache folder {str(folder)!r} "
-              f"({error.strerror or error}); working without the cache", file=sys.stderr)
 
 
 def _is_number(value) -> bool:
