@@ -72,7 +72,6 @@ def test_a_registered_flow_is_in_every_table(cli, registered, tmp_path, monkeypa
     monkeypatch.setenv("MITCHELL_CACHE_DIR", str(tmp_path / "cache"))
     designs = [Design(width=4), Design(variant="exact", width=4)]
     expected = [stat_cells(design, flows.FlowOptions())["stat_cells"] for design in designs]
-    assert expected[0] < expected[1]
 
     status, out, err = cli("area", "--width", 4, "--flow", "stat,generic", "--json")
     assert status == 0, err
