@@ -82,6 +82,26 @@ def test_a_wrong_table_entry_is_caught(monkeypatch):
         assert not same(apply.matmul(A, B, design), expected)
 
 
+def test_many_rows_few_columns_go_through_the_transposed_table(monkeypatch):
+    """More rows than a table row has, fewer columns: the transposed product through the
+    transposed table. One table entry changed makes the table asymmetric: the result must still
+    take each product as table[a, b], not table[b, a]."""
+    design = Design(variant="mitchell", width=4, signed=True)
+    A, B = operands(design, (40, 6), 9), operands(design, (6, 3), 10)
+    A[0, 0], B[0, 0] = 3, -5
+    table = apply._table(design).copy()
+    table[3 << 4 | (-5 & 15)] += 1000
+    monkeypatch.setattr(apply, "_table", lambda d: table)
+    apply._transposed_table.cache_clear()
+    try:
+        result = apply.matmul(A, B, design)
+    finally:
+        apply._transposed_table.cache_clear()
+    expected = np.array([[sum(int(table[(int(A[i, k]) & 15) << 4 | (int(B[k, j]) & 15)])
+                              for k in range(6)) for j in range(3)] for i in range(40)])
+    assert same(result, expected) and result[0, 0] == expected[0, 0]
+
+
 def test_vectors_as_in_numpy():
     design = Design(variant="mitchell", width=8)
     A, b = operands(design, (3, 4), 5), operands(design, (4,), 6)

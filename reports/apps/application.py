@@ -161,13 +161,26 @@ def collect(infer_designs: list[Design], image_designs: list[Design], *, seed: i
 
 
 def write_pictures(application: dict, outputs: dict, folder: Path) -> None:
-    training_plot(application["digits_train"], folder / "training.png")
-    images.strip(outputs, folder / "filters.png")
+    """The built-in workloads' pictures (an ONNX model's section has none)."""
+    if "digits_train" in application:
+        training_plot(application["digits_train"], folder / "training.png")
+        images.strip(outputs, folder / "filters.png")
 
 
 def markdown_section(application: dict) -> list[str]:
+    """The built-in workloads' section and the user's ONNX model's (``"onnx"``, the result of
+    :func:`.onnx_graph.evaluate`), each where present."""
+    lines = []
+    if "onnx" in application:
+        from . import onnx_graph
+
+        result = application["onnx"]
+        lines += ["", "## Application: ONNX model", "", f"{onnx_graph.describe(result)}.", "",
+                  *markdown_table(onnx_graph.HEADER, onnx_graph.lines(result))]
+    if "digits_infer" not in application:
+        return lines
     infer, train, image = (application[key] for key in ("digits_infer", "digits_train", "image"))
-    return ["", "## Application", "",
+    return lines + ["", "## Application", "",
             f"Quantised inference: {describe_infer(infer)}.", "",
             *markdown_table(INFER_HEADER, infer_lines(infer)), "",
             f"Training without multiplications: {describe_train(train)}.", "",

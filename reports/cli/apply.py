@@ -6,19 +6,39 @@ from ...sim.catalogue import CATALOGUE
 from .options import (UsageError, add_format_option, add_variant_options, design_from, integer,
                       nonempty, output_file)
 
-HELP = "the designs on real work: digits MLP inference and training, image filters"
+# Samples per batch of an ONNX model (mitchell.reports.apps.onnx_graph.DEFAULT_BATCH, not
+# imported for the help, which imports no design models), and at most: the memory grows with it.
+DEFAULT_BATCH = 256
+MAX_BATCH = 1 << 16
+
+HELP = ("the designs on real work: digits MLP inference and training, image filters, your "
+        "own ONNX model")
 DESCRIPTION = ("digits-infer: an MLP on scikit-learn's digits, quantised to signed --width bits "
                "(or rounded into --format), with each design's products; digits-train: trained "
                "with exact and with Mitchell's fp32 products, accuracy per epoch; image: Gaussian "
                "blur and Sobel on china.jpg, PSNR and SSIM against the exact filters (products "
-               "of --format designs in their format).")
+               "of --format designs in their format). --onnx MODEL instead of --task: the "
+               "model's MatMul, Gemm and Conv products the design's (integer designs on "
+               "quantised models, at the narrowest width that holds their operands less zero "
+               "points unless --width; --format designs on float32 models, fp32 by default); "
+               "accuracy, top-1 agreement and mean relative logit error against the exact "
+               "design's run.")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from ..apps.application import TASKS, check_epochs
     from ...sim.vectors import check_seed
 
-    parser.add_argument("--task", required=True, choices=TASKS)
+    parser.add_argument("--task", choices=TASKS, help="a built-in workload (or --onnx)")
+    parser.add_argument("--onnx", type=nonempty, default=None, metavar="MODEL",
+                        help="run this ONNX model over --inputs instead of a --task")
+    add_onnx_arguments(parser)
+    parser.add_argument("--batch", type=integer(check_batch), default=DEFAULT_BATCH,
+                        help=f"--onnx: samples per batch, which bounds the memory (default "
+                             f"{DEFAULT_BATCH}; a model made for a fixed batch runs at it)")
+    parser.add_argument("--logits", type=nonempty, default=None, metavar="NAME",
+                        help="--onnx: the model output compared (default its first)")
+    parser.add_argument("--json", action="store_true", help="--onnx: print JSON")
     parser.add_argument("--variant", type=nonempty, action="append", default=None,
                         help="design, repeatable (default: every multiplier variant, or every "
                              "approximate one of --format)")
@@ -34,6 +54,107 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", type=output_file, default=None,
                         help="image: write the output images side by side to this PNG")
     parser.set_defaults(stages=0)
+
+
+def add_onnx_arguments(parser: argparse.ArgumentParser) -> None:
+    """The data of an ONNX model (``apply --onnx``, ``report --app onnx:MODEL``)."""
+    parser.add_argument("--inputs", type=nonempty, default=None, metavar="FILE",
+                        help="an ONNX model's inputs, samples first: .npy (a model of one "
+                             "input) or .npz (an array per input name)")
+    parser.add_argument("--labels", type=nonempty, default=None, metavar="FILE",
+                        help="one integer label per sample (.npy, or .npz of one array), for "
+                             "the accuracy")
+
+
+def check_batch(value: int) -> int:
+    from ...rtl.params import check_int
+
+    return check_int(value, name="Batch", minimum=1, maximum=MAX_BATCH)
+
+
+def onnx_workload(path: str, args: argparse.Namespace):
+    """The ONNX model at ``path``, its ``--inputs`` and ``--labels`` (``None`` without), each
+    checked: a bad one is a one-line usage error."""
+    from ..apps import onnx_graph
+
+    if args.inputs is None:
+        raise UsageError("an ONNX model needs --inputs FILE (.npy or .npz, samples first)")
+    try:
+        model = onnx_graph.Model(path)
+        inputs = onnx_graph.check_inputs(model, onnx_graph.read_array_file(args.inputs,
+                                                                           what="Inputs"))
+        labels = None
+        if args.labels is not None:
+            labels = onnx_graph.check_labels(
+                onnx_graph.read_array_file(args.labels, what="Labels"),
+                len(next(iter(inputs.values()))))
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    return model, inputs, labels
+
+
+def onnx_designs(args: argparse.Namespace, model, variants: list[str] | None, *,
+                 width: int | None) -> list:
+    """The designs of ``variants`` (``None``: every approximate one) for ``model``: integer
+    designs for a quantised model at ``width`` (``None``: the narrowest that holds its operands
+    less zero points), signed where its operands are or with ``--signed``; for a float model or
+    with ``--format``, designs in ``--format`` (fp32 by default)."""
+    from ..apps import onnx_graph
+
+    fields = onnx_graph.integer_fields(model, signed=args.signed)
+    float_format = args.format if args.format != "int" or fields is not None else "fp32"
+    args = argparse.Namespace(**{**vars(args), "format": float_format, "width": width,
+                                 "variant": variants})
+    if float_format != "int":
+        designs = [design_from(args, variant=v) for v in multiplier_variants(args)]
+    else:
+        designs = [design_from(args, variant=v, width=width or fields["width"],
+                               signed=fields["signed"]) for v in multiplier_variants(args)]
+    try:
+        for design in designs:
+            onnx_graph.check_design(model, design)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    return designs
+
+
+def evaluate_onnx(model, inputs, labels, designs: list, *, batch: int,
+                  output: str | None = None) -> dict:
+    """:func:`~mitchell.reports.apps.onnx_graph.evaluate` with a progress bar."""
+    from ..apps import onnx_graph
+    from ..error.progress import Progress
+
+    progress = Progress(f"{model.name}, {len(designs)} designs")
+    try:
+        return onnx_graph.evaluate(model, inputs, designs, labels=labels, batch=batch,
+                                   output=output, progress=progress)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    finally:
+        progress.close()
+
+
+def run_onnx(args: argparse.Namespace) -> int:
+    import json
+
+    from ..apps import onnx_graph
+    from ..apps.application import text_table
+
+    if args.task is not None:
+        raise UsageError(f"--task and --onnx are two workloads: give one, not --task {args.task} "
+                         f"with --onnx")
+    if args.output is not None:
+        raise UsageError("-o writes the image task's pictures; --onnx prints its results "
+                         "(--json for JSON)")
+    model, inputs, labels = onnx_workload(args.onnx, args)
+    designs = onnx_designs(args, model, args.variant, width=args.width)
+    result = evaluate_onnx(model, inputs, labels, designs, batch=args.batch, output=args.logits)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(f"{onnx_graph.describe(result)}.")
+        print(text_table(onnx_graph.HEADER, onnx_graph.lines(result)))
+    return 0
 
 
 def operand_width(args: argparse.Namespace) -> int:
@@ -69,6 +190,16 @@ def apply_designs(args: argparse.Namespace, **fields) -> list:
 def run(args: argparse.Namespace) -> int:
     from ..apps import application as app
     from ..apps.images import check_design
+
+    if args.onnx is not None:
+        return run_onnx(args)
+    if args.task is None:
+        raise UsageError("give a workload: --task digits-infer, digits-train or image, or "
+                         "--onnx MODEL")
+    for option, given in (("--inputs", args.inputs), ("--labels", args.labels),
+                          ("--logits", args.logits), ("--json", args.json)):
+        if given:
+            raise UsageError(f"{option} goes with --onnx, not with --task {args.task}")
 
     if args.task == "digits-train":
         if args.variant or args.param or args.frac_bits is not None or args.signed \

@@ -3,6 +3,7 @@ written as a folder (JSON, Markdown, HTML, plots); ``--app`` adds the applicatio
 import argparse
 
 from ...sim.catalogue import BASELINES, CATALOGUE
+from .apply import DEFAULT_BATCH, add_onnx_arguments, evaluate_onnx, onnx_designs, onnx_workload
 from .options import (UsageError, add_folder_options, add_format_option, add_variant_options,
                       build_folder, design_from, float_design_from, integer, nonempty)
 
@@ -21,10 +22,41 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stages", type=integer(), default=0)
     add_variant_options(parser)
     add_format_option(parser)
-    parser.add_argument("--app", action="store_true",
+    parser.add_argument("--app", type=application, nargs="?", const=BUILT_IN, action="append",
+                        metavar="onnx:MODEL",
                         help="add the Application section: digits MLP accuracy (8-bit, each "
-                             "variant), training curves, image filters with PSNR/SSIM")
+                             "variant), training curves, image filters with PSNR/SSIM; with "
+                             "onnx:MODEL, that ONNX model over --inputs (see mitchell apply "
+                             "--onnx) instead; repeat --app for both")
+    add_onnx_arguments(parser)
     add_folder_options(parser)
+
+
+BUILT_IN = "built-in"
+
+
+def application(value: str) -> str:
+    """The type of ``--app``'s value: ``onnx:MODEL`` (argparse passes the constant of a bare
+    ``--app`` through it too)."""
+    if value != BUILT_IN and (not value.startswith("onnx:") or value == "onnx:"):
+        raise argparse.ArgumentTypeError(f"--app takes no value (the built-in workloads) or "
+                                         f"onnx:MODEL, not {value!r}")
+    return value
+
+
+def onnx_application(args: argparse.Namespace) -> dict | None:
+    """The result of ``--app onnx:MODEL`` (each variant at the model's width), or ``None``;
+    checked and computed before the report's folder is written."""
+    models = [value.removeprefix("onnx:") for value in args.app or [] if value != BUILT_IN]
+    if not models:
+        if args.inputs is not None or args.labels is not None:
+            raise UsageError("--inputs and --labels go with --app onnx:MODEL")
+        return None
+    if len(models) > 1:
+        raise UsageError(f"--app takes one onnx:MODEL, not {len(models)}")
+    model, inputs, labels = onnx_workload(models[0], args)
+    designs = onnx_designs(args, model, args.variant or ["mitchell"], width=None)
+    return evaluate_onnx(model, inputs, labels, designs, batch=DEFAULT_BATCH)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,8 +78,9 @@ def run(args: argparse.Namespace) -> int:
     designs = with_baselines([
         design_from(args, width=width, variant=variant)
         for width in args.width or [8, 16] for variant in args.variant or ["mitchell"]])
-    application = None
-    if args.app:
+    onnx = onnx_application(args)
+    application = None if onnx is None else ({"onnx": onnx}, {})
+    if BUILT_IN in (args.app or []):
         from ..apps.application import collect
         # The workloads' operands are 8-bit: the network signed, the images' pixels unsigned.
         variants = args.variant or ["mitchell"]
@@ -56,6 +89,8 @@ def run(args: argparse.Namespace) -> int:
             list(dict.fromkeys([network[0].baseline, *network])),
             [design_from(args, width=8, variant=v, signed=False) for v in variants],
             seed=0, epochs=10)
+        if onnx is not None:
+            application[0]["onnx"] = onnx
     status = build_folder(args, designs, marker="report.json", what="report",
                           write=lambda report, folder: write_report(report, designs, folder,
                                                                     application))

