@@ -366,7 +366,9 @@ def test_area_command_prints_standard_cells_side_by_side(library, tmp_path):
     assert set(results.pop("comparison")["same"]) == {"width", "stages", "signed", "flow"}
     assert len(results) == 2
     for figures in results.values():
-        assert set(asic.FIELDS) | {"transistors", "fmax_mhz"} <= set(figures)
+        assert set(figures) == {"generic", "ice40", "asic"}
+        assert set(asic.FIELDS) <= set(figures["asic"]) and "transistors" in figures["generic"]
+        assert "fmax_mhz" in figures["ice40"]
 
 
 def test_area_command_names_a_wrong_library_or_a_missing_sta(library, tmp_path):
@@ -388,16 +390,17 @@ def test_report_and_sweep_gain_standard_cell_columns_and_a_plot(library, tmp_pat
     report = json.loads((tmp_path / "report" / "report.json").read_text())
     assert report["tool"]["opensta"] and report["tool"]["iverilog"]
     for entry in report["designs"]:
-        assert "area" not in entry and set(asic.FIELDS) <= set(entry["asic"])
+        assert "generic" not in entry and "ice40" not in entry
+        assert set(asic.FIELDS) <= set(entry["asic"])
     text = (tmp_path / "report" / "report.md").read_text()
-    assert "## Standard cells" in text and "asic_area_delay_power.png" in text
+    assert "## Standard cells" in text and "asic_bars.png" in text
     assert "glitches are not counted" in text
     cells_section = text[text.index("## Standard cells"):]
     exact_row = next(line for line in cells_section.splitlines()
                      if line.startswith("| exact 4b | "))
     cells = [cell.strip() for cell in exact_row.strip("|").split("|")]
-    assert cells[-4:-1] == ["1.00"] * 3      # the exact multiplier against itself
-    assert (tmp_path / "report" / "asic_area_delay_power.svg").exists()
+    assert cells[-3:] == ["1.00"] * 3      # the exact multiplier against itself
+    assert (tmp_path / "report" / "asic_bars.svg").exists()
     assert "Standard cells" in (tmp_path / "report" / "report.html").read_text()
     run = mitchell("sweep", "--width", "4", "--variant", "mitchell", "--flow", "asic",
                    "--out", "sweep", cwd=tmp_path)

@@ -231,8 +231,8 @@ def test_a_target_and_the_minimum_delay_together_are_refused():
     (["--flow", "asic", "--target-delay", "3", "--min-delay"], "not allowed with argument"),
     (["--flow", "asic", "--library", "osu013"], "invalid choice: 'osu013' (choose from 'osu018', "
                                                 "'osu035', 'osu050')"),
-    (["--min-delay"], "--min-delay applies to --flow asic or all, not to --flow generic"),
-    (["--library", "osu035"], "--library applies to --flow asic or all, not to --flow generic"),
+    (["--min-delay"], "--min-delay applies to the asic flow, not to --flow generic,ice40"),
+    (["--library", "osu035"], "--library applies to the asic flow, not to --flow generic,ice40"),
 ])
 def test_bad_standard_cell_options_are_one_line_errors(cli, args, message):
     status, stdout, stderr = cli("area", "--width", 4, *args)

@@ -1,7 +1,7 @@
 """The synthesis cache: a bad entry is a miss, an unusable cache folder a one-line warning.
 
-Real synthesis of the 4-bit exact multiplier (a few seconds); the expected figures are those of a
-run into an empty cache.
+Real synthesis of the 4-bit exact multiplier by the generic flow (a few seconds); the expected
+figures are those of a run into an empty cache.
 """
 import json
 import os
@@ -12,19 +12,23 @@ from pathlib import Path
 
 import pytest
 
-from mitchell.reports.synthesis.yosys import FIELDS, read_cache, write_cache
+from mitchell.reports.synthesis.cache import read_cache, write_cache
+from mitchell.reports.synthesis.yosys import GENERIC_FIELDS as FIELDS
 
 
 def area(cache: Path, cwd: Path, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "mitchell.reports.cli", "area", "--width", "4",
-                           "--variant", "exact", "--json", *extra], cwd=cwd, capture_output=True,
+                           "--variant", "exact", "--flow", "generic", "--json", *extra], cwd=cwd,
+                          capture_output=True,
                           text=True, env=dict(os.environ, MITCHELL_CACHE_DIR=str(cache)),
                           timeout=600)
 
 
 def designs(stdout: str) -> list[dict]:
-    """The figures of each design in ``area --json``'s output (beside them, the comparison)."""
-    return [figures for label, figures in json.loads(stdout).items() if label != "comparison"]
+    """The generic flow's figures of each design in ``area --json``'s output (beside them, the
+    comparison)."""
+    return [flows["generic"] for label, flows in json.loads(stdout).items()
+            if label != "comparison"]
 
 
 @pytest.fixture(scope="module")
@@ -34,14 +38,14 @@ def fresh(tmp_path_factory) -> tuple[dict, str]:
     result = area(folder / "cache", folder)
     assert result.returncode == 0 and result.stderr == "", result.stderr
     (figures,) = designs(result.stdout)
-    (entry,) = (folder / "cache" / "area").iterdir()
+    (entry,) = (folder / "cache" / "generic").iterdir()
     assert json.loads(entry.read_text()) == figures and set(FIELDS) <= set(figures)
     return figures, entry.name
 
 
 def corrupt(figures: dict, kind: str) -> bytes:
     good = json.dumps(figures).encode()
-    missing = {key: value for key, value in figures.items() if key != "fmax_mhz"}
+    missing = {key: value for key, value in figures.items() if key != "transistors"}
     return {"truncated": good[:len(good) // 2], "empty": b"", "not JSON": b"<html>oops</html>",
             "not UTF-8": b"\xff\xfe\x00{", "a list": json.dumps(list(figures.values())).encode(),
             "null": b"null", "a missing key": json.dumps(missing).encode(),
@@ -57,17 +61,17 @@ KINDS = ["truncated", "empty", "not JSON", "not UTF-8", "a list", "null", "a mis
 def test_a_bad_entry_is_a_miss(tmp_path, monkeypatch, kind):
     figures = {field: 7 for field in FIELDS}
     monkeypatch.setenv("MITCHELL_CACHE_DIR", str(tmp_path))
-    write_cache("area", "key", figures)
-    assert read_cache("area", "key", FIELDS) == figures
-    (tmp_path / "area" / "key.json").write_bytes(corrupt(figures, kind))
-    assert read_cache("area", "key", FIELDS) is None
+    write_cache("generic", "key", figures)
+    assert read_cache("generic", "key", FIELDS) == figures
+    (tmp_path / "generic" / "key.json").write_bytes(corrupt(figures, kind))
+    assert read_cache("generic", "key", FIELDS) is None
 
 
 # The issue's cases, through the command line with real synthesis.
 @pytest.mark.parametrize("kind", ["truncated", "empty", "not JSON", "a list", "a missing key"])
 def test_a_bad_entry_is_recomputed_and_overwritten(tmp_path, fresh, kind):
     figures, name = fresh
-    entry = tmp_path / "cache" / "area" / name
+    entry = tmp_path / "cache" / "generic" / name
     entry.parent.mkdir(parents=True)
     entry.write_bytes(corrupt(figures, kind))
     result = area(tmp_path / "cache", tmp_path)
@@ -81,7 +85,7 @@ def test_a_good_entry_is_used(tmp_path, fresh):
     # Figures no synthesis gives: they can only come from the cache.
     figures, name = fresh
     planted = {field: 7 for field in FIELDS}
-    entry = tmp_path / "cache" / "area" / name
+    entry = tmp_path / "cache" / "generic" / name
     entry.parent.mkdir(parents=True)
     entry.write_text(json.dumps(planted))
     result = area(tmp_path / "cache", tmp_path)
@@ -109,7 +113,7 @@ def test_a_cache_path_that_is_a_file_is_a_warning(tmp_path, fresh):
 
 def test_a_read_only_cache_folder_is_a_warning(tmp_path, fresh):
     figures, _ = fresh
-    folder = tmp_path / "cache" / "area"
+    folder = tmp_path / "cache" / "generic"
     folder.mkdir(parents=True)
     if os.geteuid() == 0:
         # Root writes through permission bits; the immutable flag stops even root.
@@ -140,4 +144,4 @@ def test_a_report_warns_once_not_once_per_worker(tmp_path):
                             timeout=600)
     warning_of(result, tmp_path / "cache")
     report = json.loads((tmp_path / "out" / "report.json").read_text())
-    assert all(set(FIELDS) <= set(entry["area"]) for entry in report["designs"])
+    assert all(set(FIELDS) <= set(entry["generic"]) for entry in report["designs"])

@@ -5,10 +5,12 @@ import subprocess
 
 import pytest
 
-from mitchell.reports.synthesis import yosys
+from mitchell.reports.synthesis import cache, yosys
 from mitchell.sim.design import Design
 
-FIELDS = {"cells", "transistors", "depth", "ice40_lut4", "ice40_carry", "ice40_dff", "fmax_mhz"}
+GENERIC = {"cells", "transistors", "depth"}
+ICE40 = {"ice40_lut4", "ice40_carry", "ice40_dff", "fmax_mhz"}
+FIELDS = GENERIC | ICE40
 METRICS = {"pairs", "exhaustive", "seed", "er", "med", "nmed", "mred", "wce", "wcre", "bias", "mse",
            "mean_error"}
 
@@ -28,8 +30,8 @@ def test_exact_16bit_is_larger_than_mitchell():
 def test_pipeline_registers_show_up_as_flip_flops_and_the_cache_is_used():
     design = Design(width=8, stages=2)
     first = yosys.synthesize(design)
-    cached = list(yosys.cache_dir().glob("*.json"))
-    assert first["ice40_dff"] > 0 and cached
+    cached = [list(cache.cache_dir(kind).glob("*.json")) for kind in ("generic", "ice40")]
+    assert first["ice40_dff"] > 0 and all(cached)
     assert yosys.synthesize(design) == first
 
 
@@ -61,7 +63,8 @@ def test_retiming_moves_registers_on_the_ice40_for_both_designs(cli):
                            "--retime", "--json")
     assert status == 0, err
     figures = json.loads(out)
-    retimed, baseline = figures[design.label], figures[design.baseline.label]
+    retimed = {**figures[design.label]["generic"], **figures[design.label]["ice40"]}
+    baseline = figures[design.baseline.label]["ice40"]
     assert figures["comparison"]["flow"] == {"ice40_retime": True}
     assert retimed["ice40_dff"] != plain["ice40_dff"] and baseline["ice40_dff"] > 0
     for field in ("cells", "transistors", "depth"):
@@ -86,11 +89,13 @@ def test_report_folder_schema_and_reproducibility(tmp_path, cli):
     assert [(d["variant"], d["width"]) for d in designs] == \
         [("mitchell", 8), ("exact", 8), ("mitchell", 16), ("exact", 16)]
     for entry in designs:
-        assert set(entry) == {"variant", "width", "signed", "frac_bits", "stages", "params", "error", "area"}
-        assert METRICS <= set(entry["error"]) and set(entry["area"]) == FIELDS
+        assert set(entry) == {"variant", "width", "signed", "frac_bits", "stages", "params", "error",
+                              "generic", "ice40"}
+        assert METRICS <= set(entry["error"])
+        assert set(entry["generic"]) == GENERIC and set(entry["ice40"]) == ICE40
         assert entry["error"]["pairs"] == 200000 and entry["error"]["seed"] == 1
     assert designs[0]["frac_bits"] == 7 and designs[1]["frac_bits"] is None
-    for name in ("report.md", "report.html", "operand_plane_mitchell.png", "area_bars.svg",
+    for name in ("report.md", "report.html", "operand_plane_mitchell.png", "generic_bars.svg", "ice40_bars.png",
                  "area_growth.png", "error_distributions.svg", "mantissa_surface_mitchell_16.png"):
         assert (out / name).stat().st_size > 1000, name
     html = (out / "report.html").read_text()

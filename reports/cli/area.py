@@ -2,17 +2,15 @@
 import argparse
 import json
 
-from .options import UsageError, add_design_options, add_flow_option, add_retime_option, design_from
+from .options import (add_design_options, add_flow_option, add_retime_option, design_from,
+                      flows_from)
 
 HELP = ("synthesis: cells, transistors, depth, iCE40 LUTs, Fmax; standard-cell area, delay and "
         "power")
-DESCRIPTION = ("Synthesize the design and the exact multiplier of the same width with Yosys and "
-               "nextpnr-ice40 (--flow generic), or onto the standard cells of an OSU library "
-               "with OpenSTA delay and power (--flow asic), mapped for area, for a delay target "
-               "or for each design's minimum delay.")
-# The standard-cell options, which --flow generic does not take.
-CELL_OPTIONS = {"library": "--library", "target_delay": "--target-delay",
-                "min_delay": "--min-delay"}
+DESCRIPTION = ("Synthesize the design and the exact multiplier of the same width with each flow "
+               "of --flow: Yosys generic gates (generic), iCE40 LUTs and nextpnr-ice40 Fmax "
+               "(ice40), standard cells of an OSU library with OpenSTA delay and power (asic), "
+               "mapped for area, for a delay target or for each design's minimum delay.")
 
 
 def delay_ns(text: str) -> float:
@@ -50,22 +48,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..render.comparison import comparison, describe
-    from ..synthesis.flows import area_table, asic_table, flow_results
+    from ..synthesis.flows import FLOWS, flow_results, flow_table
 
-    cells = {name: getattr(args, name) for name in CELL_OPTIONS}
-    given = [option for name, option in CELL_OPTIONS.items() if cells[name] not in (None, False)]
-    if given and args.flow == "generic":
-        raise UsageError(f"{given[0]} applies to --flow asic or all, not to --flow generic")
     design = design_from(args)
-    results = {d.label: flow_results(d, args.flow, retime=args.retime, **cells)
+    flows, options = flows_from(args)
+    results = {d.label: flow_results(d, flows, options)
                for d in dict.fromkeys([design, design.baseline])}
     same = comparison([design], retime=args.retime)
     if args.json:
         print(json.dumps({**results, "comparison": same}, indent=2))
         return 0
-    if args.flow in ("generic", "all"):
-        print(area_table(results))
-    if args.flow in ("asic", "all"):
-        print(asic_table(results))
+    for name in flows:
+        key = FLOWS[name].key
+        print(flow_table(FLOWS[name], {label: figures[key] for label, figures in results.items()}))
     print(describe(same))
     return 0

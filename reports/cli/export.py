@@ -35,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..apps.export import check_export, default_output, export
     from ..error.error_analysis import measure
-    from ..synthesis.flows import flow_results
+    from ..synthesis.yosys import synthesize
 
     design = design_from(args)
     try:
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
             if args.layout == "c" else None
     except ValueError as error:
         raise UsageError(str(error)) from None
-    area = flow_results(design, "generic") if args.area else None
+    area = synthesize(design) if args.area else None
     written = export(design, args.layout, args.output or default_output(design, args.layout),
                      metrics=metrics, area=area)
     print(f"wrote {' and '.join(written)} ({args.layout}, {design.label})")

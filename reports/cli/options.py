@@ -2,6 +2,7 @@
 the options name (bad input raised as :class:`UsageError`). Imports stay light: the command
 that runs imports the rest."""
 import argparse
+import dataclasses
 import os
 import re
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 from ...sim.catalogue import integer_designs, parameter_help
 from ...sim.design import Design
 from ..sweeps.grid import read_params
-from ..synthesis.flows import FLOWS
+from ..synthesis import flows as synthesis_flows
 
 
 class UsageError(Exception):
@@ -196,12 +197,40 @@ def add_folder_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=nonempty, required=True, help="output folder")
 
 
+def flow_names(text: str) -> tuple[str, ...]:
+    """The type of ``--flow``: flow names separated by commas, or ``all``."""
+    try:
+        return synthesis_flows.parse_flows(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def add_flow_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--flow", default="generic", choices=FLOWS,
-                        help="generic: Yosys generic gates and iCE40 with nextpnr (default); "
-                             "asic: standard cells (OSU 0.18 um unless --library says "
-                             "otherwise), OpenSTA delay and power (apt-get install -y opensta "
-                             "qflow-tech-osu018); all: both")
+    flows = synthesis_flows.FLOWS
+    parser.add_argument("--flow", type=flow_names, default=synthesis_flows.DEFAULT,
+                        metavar="FLOW[,FLOW...]",
+                        help=f"synthesis flows, separated by commas, or all: "
+                             f"{', '.join(flows)} (default {','.join(synthesis_flows.DEFAULT)})")
+
+
+def flows_from(args: argparse.Namespace) -> tuple[tuple[str, ...], "synthesis_flows.FlowOptions"]:
+    """The flows the options name (none with ``--no-area``) and their options, checked: an
+    option no flow takes is refused, and every flow's tools must be there (else
+    :class:`~mitchell.sim.toolchain.ToolMissing`, before any job starts)."""
+    flows = () if getattr(args, "no_area", False) else args.flow
+    # A command offers only the options of its flows it takes; the others keep their defaults.
+    options = synthesis_flows.FlowOptions(**{
+        option.name: getattr(args, option.name)
+        for option in dataclasses.fields(synthesis_flows.FlowOptions)
+        if hasattr(args, option.name)})
+    if flows:
+        try:
+            synthesis_flows.check_options(flows, options)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+    for name in flows:
+        synthesis_flows.FLOWS[name].check(options)
+    return flows, options
 
 
 def add_retime_option(parser: argparse.ArgumentParser) -> None:
@@ -231,25 +260,17 @@ def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str
     if out.exists() and any(out.iterdir()) and not (out / marker).exists():
         raise UsageError(f"Output folder {str(out)!r} exists and holds something other than a "
                          f"mitchell {what}; choose another --out")
-    asic = not args.no_area and args.flow != "generic"
-    if asic:
-        from ..synthesis.asic import Library, tool_versions
-        Library.find()
-        tool_versions()
+    flows, options = flows_from(args)
     progress = Progress(f"{what} of {len(designs)} designs")
     try:
-        entries = collect(designs, samples=args.samples, seed=args.seed,
-                          area=not args.no_area and args.flow != "asic",
-                          asic=asic, retime=args.retime, progress=progress,
-                          jobs=getattr(args, "jobs", None),
+        entries = collect(designs, samples=args.samples, seed=args.seed, flows=flows,
+                          options=options, progress=progress, jobs=getattr(args, "jobs", None),
                           scheduler=getattr(args, "scheduler", None), failures=failures)
     except ClusterUnusable as error:
         raise UsageError(str(error)) from None
     finally:
         progress.close()
-    tool = tool_info()
-    if asic:
-        tool.update(tool_versions())
+    tool = tool_info(flows)
     with atomic_folder(out) as folder:
         write({"tool": tool, "comparison": comparison(designs, retime=args.retime),
                "designs": entries}, folder)

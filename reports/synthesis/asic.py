@@ -58,7 +58,8 @@ from ...sim.design import Design
 from ...sim.toolchain import ToolMissing, icarus
 from ...sim.vectors import random_pairs
 from . import liberty as liberty_format
-from .yosys import SynthesisError, _yosys, cached
+from .cache import cached
+from .yosys import SynthesisError, _yosys
 from .yosys import tool_versions as yosys_versions
 
 FLOW_VERSION = 2
@@ -81,11 +82,6 @@ OUTPUT_LOAD_PF = 0.01
 DRIVING_CELL = "INVX1"
 PAIRS = 4000
 SEED = 1
-# The figures ``mitchell area --flow asic`` prints: field, label, format.
-ROWS = (("asic_area_um2", "area um2", "{:,.0f}"), ("asic_cells", "cells", "{:,}"),
-        ("asic_delay_ns", "delay ns", "{:.3f}"), ("asic_dynamic_mw", "dynamic mW", "{:.4f}"),
-        ("asic_leakage_mw", "leakage mW", "{:.3g}"), ("asic_total_mw", "total mW", "{:.4f}"),
-        ("asic_energy_pj", "energy pJ/op", "{:.3f}"))
 ACTIVITY = (f"{PAIRS:,} random operand pairs (seed {SEED}), one per clock, on the mapped netlist; "
             f"zero-delay simulation: glitches are not counted")
 # Samples per operation: settled values before and after the clock edge when pipelined.

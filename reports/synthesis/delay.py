@@ -43,7 +43,8 @@ from subprocess import TimeoutExpired
 
 from ...sim.design import Design
 from .asic import FIELDS, Mapping, NetlistError, Synthesis, synthesize_asic
-from .yosys import SynthesisError, cached
+from .cache import cached
+from .yosys import SynthesisError
 
 # The ABC scripts tried at every target, ``{T}`` the target in ps.
 _SIZING = "buffer; upsize -D {T}; dnsize -D {T}"

