@@ -97,7 +97,7 @@ class Model:
 
         path = Path(path)
         if not path.is_file():
-            raise ValueError(f"Model must be an ONNX file, not {str(path)!r} (no such file)")
+            raise ValueError(f"Model must be an ONNX file, not {str(path)!r} ({_not_a_file(path)})")
         try:
             proto = onnx.load(path)
             onnx.checker.check_model(proto)
@@ -642,12 +642,18 @@ def run(model: Model, inputs: dict[str, np.ndarray], design) -> tuple[dict, dict
             state.macs)
 
 
+def _not_a_file(path: Path) -> str:
+    """Why ``path`` cannot be read as a file, in words."""
+    return "not a regular file" if path.exists() else "no such file"
+
+
 def read_array_file(path, *, what: str):
     """The arrays of a ``.npy`` (one array) or ``.npz`` file (a dict by name); ``ValueError`` in
     one line for a missing or unreadable file."""
     path = Path(path)
     if not path.is_file():
-        raise ValueError(f"{what} must be a .npy or .npz file, not {str(path)!r} (no such file)")
+        raise ValueError(f"{what} must be a .npy or .npz file, not {str(path)!r} "
+                         f"({_not_a_file(path)})")
     try:
         loaded = np.load(path, allow_pickle=False)
     except (ValueError, OSError, EOFError) as error:
