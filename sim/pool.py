@@ -16,6 +16,7 @@ makes SIGTERM to the main process behave like Ctrl-C.
 import contextlib
 import os
 import signal
+import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -37,14 +38,33 @@ def _raise_terminated(signum, frame):
 @contextlib.contextmanager
 def terminate_as_interrupt() -> Iterator[None]:
     """Within the block, SIGTERM raises :class:`Terminated` (in the main thread only, where Python
-    runs signal handlers; elsewhere this does nothing)."""
+    runs signal handlers; elsewhere this does nothing), and SIGTERM or Ctrl-C landing in a
+    finalizer is raised again instead of being lost."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    previous_hook = sys.unraisablehook
+
+    def reraise_in_finalizers(unraisable) -> None:
+        # A signal that lands while a finalizer runs (Amaranth's unused-component check is one)
+        # raises there, where Python prints the exception and carries on as if nothing had
+        # happened. Send the signal again once the finalizer is over (raised from here, it would
+        # land in this hook, which is no better), so that it stops the command as anywhere else.
+        signum = {Terminated: signal.SIGTERM, KeyboardInterrupt: signal.SIGINT}.get(
+            unraisable.exc_type)
+        if signum is None:
+            previous_hook(unraisable)
+            return
+        again = threading.Timer(0.01, os.kill, (os.getpid(), signum))
+        again.daemon = True
+        again.start()
+
+    sys.unraisablehook = reraise_in_finalizers
     try:
         yield
     finally:
+        sys.unraisablehook = previous_hook
         signal.signal(signal.SIGTERM, previous)
 
 

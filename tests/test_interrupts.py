@@ -171,3 +171,37 @@ def test_prove_stops_at_once(tmp_path, how):
     check_clean_exit(status, stderr, seconds, how, "prove")
     assert still_running(process.pid) == []
     assert list(temporary.iterdir()) == []
+
+
+# A finalizer that runs long enough for the signal to land in it, as Amaranth's unused-component
+# check did in a real `mitchell area` run (Python then printed the exception and carried on, and
+# the command ran to the end with status 0).
+IN_FINALIZER = """
+import os, signal, sys, time
+from mitchell.sim.pool import Terminated, terminate_as_interrupt
+
+class Slow:
+    def __del__(self):
+        print("in finalizer", flush=True)
+        time.sleep(5)
+
+try:
+    with terminate_as_interrupt():
+        Slow()
+        time.sleep(10)
+        print("ran on", flush=True)
+except Terminated:
+    sys.exit(143)
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+
+
+@pytest.mark.parametrize("how, status", [("sigint", 130), ("sigterm", 143)])
+def test_a_signal_in_a_finalizer_still_stops_the_command(how, status):
+    process = subprocess.Popen([sys.executable, "-c", IN_FINALIZER], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    assert process.stdout.readline() == "in finalizer\n"
+    returncode, stderr, seconds = interrupt(process, how)
+    assert (returncode, stderr) == (status, "")
+    assert seconds < EXIT_SECONDS
