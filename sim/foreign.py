@@ -33,10 +33,10 @@ from pathlib import Path
 import numpy as np
 
 from ..rtl.params import MAX_WIDTH, MIN_WIDTH
-from .catalogue import MULTIPLIER, Entry
+from .catalogue import FOREIGN_PREFIX, MULTIPLIER, Entry
 from .toolchain import ToolMissing
 
-PREFIX = "verilog:"
+PREFIX = FOREIGN_PREFIX
 DEFAULT_PORTS = ("a", "b", "p")
 # Yosys's simple cells and their opcodes; (ports read in order in0, in1, in2).
 OPCODES = {"$_BUF_": (0, "A"), "$_NOT_": (1, "A"), "$_AND_": (2, "AB"), "$_NAND_": (3, "AB"),
@@ -313,6 +313,8 @@ class ForeignDesign:
     signed: bool = False
     text: str = field(default="", repr=False)
     netlist: Netlist = field(default=None, compare=False, hash=False, repr=False)
+    # No parameters: the class stands as the entry's component (see :attr:`entry`).
+    PARAMETERS = ()
     stages = 0
     format = "int"
     frac_bits = None

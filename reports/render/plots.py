@@ -8,7 +8,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 import numpy as np  # noqa: E402
 
-from ...sim.catalogue import BASELINES, CATALOGUE  # noqa: E402
+from ...sim.catalogue import BASELINES, CATALOGUE, kind_of  # noqa: E402
 from ...sim.design import Design  # noqa: E402
 from ...sim.float_design import FloatDesign  # noqa: E402
 from ...sim.vectors import random_pairs  # noqa: E402
@@ -209,7 +209,7 @@ def flow_bars(entries: list[dict], flow, folder: Path) -> list[str]:
                 value = entry[flow.key][field] if entry else 0
                 values.append(value)
                 if flow.relative_bars:
-                    baseline = CATALOGUE[variant].kind.baseline
+                    baseline = kind_of(variant).baseline
                     exact = next((e[flow.key][field] for e in entries
                                   if e["width"] == width and e["variant"] == baseline), None)
                     value = value / exact if exact else 0.0
