@@ -99,13 +99,15 @@ def _one_line(text: str) -> str:
 
 
 @lru_cache(maxsize=16)
-def _flattened(text: str, top: str) -> dict:
-    """Yosys's JSON of ``text`` flattened to simple gates under ``top`` (cached by text)."""
+def _flattened(text: str, top: str, name: str = "design.v") -> dict:
+    """Yosys's JSON of ``text`` flattened to simple gates under ``top`` (cached by text); the
+    file is called ``name`` in Yosys's messages."""
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", name) or "design.v"
     with tempfile.TemporaryDirectory(prefix="mitchell-foreign-") as folder:
         work = Path(folder)
-        (work / "design.v").write_text(text)
+        (work / name).write_text(text)
         (work / "tmp").mkdir()
-        script = _SCRIPT.format(file="design.v", top=top)
+        script = _SCRIPT.format(file=name, top=top)
         result = subprocess.run([*_yosys_command(), "-q", "-p", script], cwd=work,
                                 capture_output=True, text=True, timeout=_TIMEOUT,
                                 env=dict(os.environ, TMPDIR=str(work / "tmp")))
@@ -117,15 +119,21 @@ def _flattened(text: str, top: str) -> dict:
         return json.loads((work / "netlist.json").read_text())
 
 
-def read_netlist(text: str, top: str, ports: tuple[str, str, str] = DEFAULT_PORTS) -> Netlist:
+def read_netlist(text: str, top: str, ports: tuple[str, str, str] = DEFAULT_PORTS, *,
+                 name: str = "design.v") -> Netlist:
     """The gates of module ``top`` of the Verilog ``text``, whose ports ``ports`` are the two
     operands (inputs of equal width n) and the product (an output of 2n bits); raises
     :class:`ForeignError` for anything else."""
-    modules = _flattened(text, top)["modules"]
+    modules = _flattened(text, top, name)["modules"]
     if top not in modules:
         raise ForeignError(f"no module named {top!r} in the Verilog (found: "
                            f"{', '.join(sorted(modules)) or 'none'})")
     module = modules[top]
+    # Registers first: a clocked design's clock is a port besides the operands.
+    for name, cell in module["cells"].items():
+        if _STORAGE.search(cell["type"]):
+            raise ForeignError(f"{top} holds registers ({cell['type']} cell {name}); only "
+                               f"combinational multipliers are measured")
     a_name, b_name, p_name = ports
     found = module["ports"]
     for name, direction in ((a_name, "input"), (b_name, "input"), (p_name, "output")):
@@ -158,9 +166,6 @@ def read_netlist(text: str, top: str, ports: tuple[str, str, str] = DEFAULT_PORT
     drivers, cells = {}, []
     for name, cell in module["cells"].items():
         kind = cell["type"]
-        if _STORAGE.search(kind):
-            raise ForeignError(f"{top} holds registers ({kind} cell {name}); only combinational "
-                               f"multipliers are measured")
         if kind not in OPCODES:
             raise ForeignError(f"{top} holds a {kind} cell ({name}) that is not a simple gate")
         out = cell["connections"]["Y"][0]
@@ -338,7 +343,8 @@ class ForeignDesign:
                                    f"({error.strerror})") from None
             object.__setattr__(self, "text", text)
         if self.netlist is None:
-            object.__setattr__(self, "netlist", read_netlist(self.text, self.top, self.ports))
+            object.__setattr__(self, "netlist", read_netlist(self.text, self.top, self.ports,
+                                                           name=os.path.basename(self.path)))
 
     @property
     def width(self) -> int:
@@ -424,7 +430,7 @@ class ForeignDesign:
         return (f"{self.text}\n\n// mitchell: {self.top}'s ports as a, b, p\n"
                 f"module {name}(input [{n - 1}:0] a, input [{n - 1}:0] b, "
                 f"output [{2 * n - 1}:0] p);\n"
-                f"  {self.top} design (.{a}(a), .{b}(b), .{p}(p));\nendmodule\n")
+                f"  {self.top} wrapped (.{a}(a), .{b}(b), .{p}(p));\nendmodule\n")
 
 
 def is_foreign(design) -> bool:

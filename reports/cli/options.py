@@ -107,9 +107,10 @@ def make_design(*, kind=Design, **fields) -> Design:
 
 
 def design_from(args: argparse.Namespace, **overrides) -> Design:
-    if getattr(args, "verilog", None):
-        (design,) = foreign_designs_from(args, single=True)
-        return design
+    if hasattr(args, "verilog"):
+        foreign = foreign_designs_from(args, single=True)
+        if foreign:
+            return foreign[0]
     variant = overrides.get("variant", args.variant)
     if args.format != "int":
         return float_design_from(args, variant)
