@@ -107,7 +107,9 @@ def make_design(*, kind=Design, **fields) -> Design:
 
 
 def design_from(args: argparse.Namespace, **overrides) -> Design:
-    if hasattr(args, "verilog"):
+    """The design the options name: the ``--verilog`` design when the command takes one and no
+    ``overrides`` (``variant``, ``width``, ... of a grid's point) are given."""
+    if hasattr(args, "verilog") and not overrides:
         foreign = foreign_designs_from(args, single=True)
         if foreign:
             return foreign[0]

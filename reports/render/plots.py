@@ -165,6 +165,12 @@ def error_distributions(designs: list[Design], samples: int = 200_000):
     return figure
 
 
+def _file_part(variant: str) -> str:
+    """A design's name as part of a file name: a foreign design's ``verilog:TOP`` without the
+    colon, which some file systems and Markdown links do not take."""
+    return variant.replace(":", "-")
+
+
 def error_figures(designs: list[Design]):
     """The error pictures of the approximate ones of ``designs``, as (file name, figure) pairs,
     drawn one at a time: an operand plane per variant, from its narrowest design; a mantissa
@@ -175,9 +181,10 @@ def error_figures(designs: list[Design]):
     for design in sorted(approximate, key=lambda design: design.width):
         planes.setdefault(design.variant, design)
     for design in planes.values():
-        yield f"operand_plane_{design.variant}", operand_plane(design)
+        yield f"operand_plane_{_file_part(design.variant)}", operand_plane(design)
     for design in approximate:
-        yield f"mantissa_surface_{design.variant}_{design.width}", mantissa_surface(design)
+        yield (f"mantissa_surface_{_file_part(design.variant)}_{design.width}",
+               mantissa_surface(design))
     if approximate:
         yield "error_distributions", error_distributions(approximate)
 

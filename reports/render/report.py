@@ -57,7 +57,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Callable
 
-from ...sim.catalogue import BASELINES, CATALOGUE, kind_of, parameters_of
+from ...sim.catalogue import BASELINES, FOREIGN_PREFIX, kind_of, parameters_of
 from ...sim.design import Design
 from ...sim.toolchain import ToolFailed
 from . import plots
@@ -289,6 +289,11 @@ def flow_plots(entries: list[dict], folder: Path) -> list[str]:
     growth = [(flow.key, field, title) for flow in flows for field, title in flow.growth]
     if growth:
         images += plots.area_growth(entries, growth, folder)
+    # Foreign designs (--verilog) and ours on one error-cost plane, their joint front drawn.
+    panels = [(flow.key, field, title) for flow in flows for field, title in flow.pareto]
+    if panels and any(entry["variant"].startswith(FOREIGN_PREFIX) for entry in entries):
+        from ..sweeps.sweep import pareto_front
+        images += plots.pareto(entries, panels, folder, pareto_front)
     return images
 
 

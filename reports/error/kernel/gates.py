@@ -20,7 +20,7 @@ from .accumulate import _empty, _step, _store
 from .compiled import JIT, LOOP, ONE, U, ZERO
 
 # Words per block of the gate loop (64 pairs each) and per parallel row.
-BLOCK = 16
+BLOCK = 64
 ROW_WORDS = 1 << 11
 MAX_WIDTH = 16
 # The planes of pair-index bits 0 to 5 within a word.
