@@ -304,3 +304,46 @@ def test_foreign_design_fields_are_checked(tmp_path):
     assert "module truncated_abp(" in design.verilog() and design.default_name == "truncated_abp"
     with pytest.raises(ValueError, match="8-bit operands"):
         design.at_width(16)
+
+
+def test_area_synthesizes_the_foreign_design_beside_exact(tmp_path, capsys):
+    """The generic flow reads the wrapper (ports a, b, p); dropping 21 of the 64 partial-product
+    bits leaves fewer cells than the exact multiplier's."""
+    import json
+
+    path = write_truncated(tmp_path)
+    status, out, err = run_cli(capsys, "area", "--verilog", str(path), "--top", "truncated",
+                               "--ports", "x,y,z", "--flow", "generic", "--json")
+    assert status == 0, err
+    figures = json.loads(out)
+    ours, exact = figures["verilog:truncated(width=8)"], figures["exact(width=8, stages=0)"]
+    assert 0 < ours["generic"]["cells"] < exact["generic"]["cells"]
+
+
+def test_export_writes_the_foreign_design_table(tmp_path, capsys):
+    path = write_truncated(tmp_path)
+    output = tmp_path / "table.npy"
+    status, out, err = run_cli(capsys, "export", "--verilog", str(path), "--top", "truncated",
+                               "--ports", "x,y,z", "--layout", "npy", "-o", str(output))
+    assert status == 0, err
+    table = np.load(output)
+    a, b = (values.astype(np.int64) for values in exhaustive(8))
+    assert np.array_equal(table.ravel(), truncated_product(a, b, width=8, cut=6))
+    status, _, err = run_cli(capsys, "export", "--verilog", str(path), "--top", "truncated",
+                             "--ports", "x,y,z", "--layout", "c", "-o", str(tmp_path / "m.c"))
+    one_line_error(status, err, "export", "no C model")
+    assert not (tmp_path / "m.c").exists()
+
+
+def test_report_draws_foreign_designs_with_ours(tmp_path, capsys):
+    """The report at the foreign design's width: its rows, and the MRED-cost plane with the joint
+    front."""
+    path = write_truncated(tmp_path)
+    out_folder = tmp_path / "report"
+    status, out, err = run_cli(capsys, "report", "--verilog", str(path), "--top", "truncated",
+                               "--ports", "x,y,z", "--flow", "generic", "--out", str(out_folder))
+    assert status == 0, err
+    text = (out_folder / "report.md").read_text()
+    assert "| verilog:truncated 8b |" in text and "| mitchell 8b |" in text
+    assert (out_folder / "pareto.png").exists() and "![pareto.png](pareto.png)" in text
+    assert not any(":" in name.name for name in out_folder.iterdir())
