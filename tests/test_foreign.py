@@ -18,7 +18,6 @@ import pytest
 
 from mitchell.reports.error import kernel
 from mitchell.reports.error.error_analysis import measure, pair_sums
-from mitchell.reports.error.kernel import gates
 from mitchell.sim import foreign
 from mitchell.sim.design import Design
 from mitchell.sim.foreign import ForeignDesign, ForeignError
@@ -114,7 +113,7 @@ def test_our_designs_read_back_as_foreign_verilog_give_their_golden_products(var
     assert read.width == width
     a, b = exhaustive(width)
     assert np.array_equal(read.golden(a, b), design.golden(a, b))
-    assert not mismatches(gates.exhaustive_sums(read), kernel.exhaustive_sums(design))
+    assert not mismatches(kernel.exhaustive_sums(read), kernel.exhaustive_sums(design))
 
 
 def test_a_signed_design_read_back_measures_as_ours(tmp_path):
@@ -254,7 +253,7 @@ def _exhaustive_check(read: ForeignDesign, design: Design) -> dict:
     """What the read-back test compares: products by NumPy, and the gate kernel's sums."""
     a, b = exhaustive(design.width)
     return {"products": not np.array_equal(read.golden(a, b), design.golden(a, b)),
-            "sums": bool(mismatches(gates.exhaustive_sums(read), pair_sums(design, a, b)))}
+            "sums": bool(mismatches(kernel.exhaustive_sums(read), pair_sums(design, a, b)))}
 
 
 def test_a_netlist_without_its_top_product_bit_is_caught(tmp_path):

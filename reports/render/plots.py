@@ -269,6 +269,16 @@ def area_growth(entries: list[dict], panels: list[tuple[str, str, str]],
     return _save(figure, folder, "area_growth")
 
 
+def pareto_front(points: list[tuple[float, float]]) -> list[int]:
+    """Indices of the points no other point beats on both coordinates (lower is better)."""
+    front = []
+    for index, (x, y) in enumerate(points):
+        dominated = any((ox <= x and oy <= y) and (ox < x or oy < y) for ox, oy in points)
+        if not dominated:
+            front.append(index)
+    return sorted(front, key=lambda i: points[i])
+
+
 def pareto(entries: list[dict], panels: list[tuple[str, str, str]], folder: Path,
            front) -> list[str]:
     """MRED against each of ``panels`` (flow key, field, title), one colour per width, Pareto

@@ -292,8 +292,7 @@ def flow_plots(entries: list[dict], folder: Path) -> list[str]:
     # Foreign designs (--verilog) and ours on one error-cost plane, their joint front drawn.
     panels = [(flow.key, field, title) for flow in flows for field, title in flow.pareto]
     if panels and any(entry["variant"].startswith(FOREIGN_PREFIX) for entry in entries):
-        from ..sweeps.sweep import pareto_front
-        images += plots.pareto(entries, panels, folder, pareto_front)
+        images += plots.pareto(entries, panels, folder, plots.pareto_front)
     return images
 
 

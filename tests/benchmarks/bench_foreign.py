@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numba
 
+from mitchell.reports.error import kernel
 from mitchell.reports.error.kernel import gates
 from mitchell.sim.design import Design
 from mitchell.sim.foreign import ForeignDesign
@@ -57,16 +58,16 @@ def main() -> None:
           f"cores, load average {os.getloadavg()[0]:.1f}; block {gates.BLOCK} words")
     with tempfile.TemporaryDirectory() as folder:
         small, flatten_8 = foreign(args.variant, 8, Path(folder))
-        wall, cpu, _ = timed(lambda: gates.exhaustive_sums(small), 1)
+        wall, cpu, _ = timed(lambda: kernel.exhaustive_sums(small), 1)
         print(f"first call (compile or cached load): {wall:.2f} s wall, {cpu:.2f} s CPU")
-        wall, cpu, sums = timed(lambda: gates.exhaustive_sums(small), args.repeat)
+        wall, cpu, sums = timed(lambda: kernel.exhaustive_sums(small), args.repeat)
         print(f"{small.label}: {len(small.netlist.ops):,} gates (Yosys {flatten_8:.2f} s); "
               f"all {sums.pairs:,} pairs in {wall:.4f} s wall, {cpu:.4f} s CPU "
               f"(target: 1 s)")
         if args.skip_16:
             return
         large, flatten_16 = foreign(args.variant, 16, Path(folder))
-        wall, cpu, sums = timed(lambda: gates.exhaustive_sums(large), args.repeat_16)
+        wall, cpu, sums = timed(lambda: kernel.exhaustive_sums(large), args.repeat_16)
         words = sums.pairs // 64
         print(f"{large.label}: {len(large.netlist.ops):,} gates (Yosys {flatten_16:.2f} s); "
               f"all {sums.pairs:,} pairs in {wall:.1f} s wall, {cpu:.1f} s CPU "

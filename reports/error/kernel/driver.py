@@ -14,6 +14,7 @@ from ..float_metrics import FloatErrorSums, inside_bounds
 from ..metrics import ErrorSums
 from .accumulate import (CHUNK, FLOAT_FIELDS, FLOAT_FLOAT_FIELDS, FLOAT_INT_FIELDS, INT_FIELDS,
                          entry_points, float_entry_points, mix)
+from . import gates
 from .compiled import U
 from .floats import FLOAT_KERNELS, float_constants
 from .integer import KERNELS
@@ -28,7 +29,6 @@ def refusal(design: Design) -> str | None:
     """Why the kernel cannot measure ``design``, or None: it takes every catalogue design up to
     32 bits except a signed one whose result can wrap; foreign designs as :mod:`.gates` says."""
     if isinstance(design, ForeignDesign):
-        from . import gates
         return gates.refusal(design)
     if design.width > MAX_WIDTH:
         return (f"The compiled kernel covers widths up to {MAX_WIDTH} (numba has no 128-bit "
@@ -58,7 +58,6 @@ def _wraps(design: Design) -> bool:
 def describe(design: Design | FloatDesign) -> str:
     """Which kernel measures ``design``, for the JSON."""
     if isinstance(design, ForeignDesign):
-        from . import gates
         return gates.describe()
     function = FLOAT_KERNELS[design.entry.name] if isinstance(design, FloatDesign) else \
         KERNELS[design.variant].product
@@ -136,8 +135,7 @@ def exhaustive_sums(design: Design, *,
     """Error sums of ``design`` over every pair with a defined result (widths up to 16); a
     foreign design's gates through :mod:`.gates`."""
     if isinstance(design, ForeignDesign):
-        from . import gates
-        return gates.exhaustive_sums(design, progress=progress)
+        return _run(*gates.exhaustive_loop(design), progress)
     _check(design, max_width=MAX_EXHAUSTIVE_WIDTH)
     magnitudes = (1 << (design.width - 1)) + 1 if design.signed else 1 << design.width
     loop, _ = entry_points(design.variant, design.baseline.variant)

@@ -148,10 +148,9 @@ def refusal(design: ForeignDesign) -> str | None:
     return None
 
 
-def exhaustive_sums(design: ForeignDesign, *, progress=None):
-    """The :class:`~..metrics.ErrorSums` of ``design`` over every pair (unsigned, up to 16 bits)."""
-    from .driver import _run
-
+def exhaustive_loop(design: ForeignDesign) -> tuple:
+    """The loop over every pair of ``design`` (unsigned, up to 16 bits), its leading arguments
+    and its count of rows, for :func:`.driver.exhaustive_sums` to call in pieces and add up."""
     reason = refusal(design)
     if reason:
         raise ValueError(reason)
@@ -160,7 +159,7 @@ def exhaustive_sums(design: ForeignDesign, *, progress=None):
     rows = -(-(-(-pairs // 64)) // ROW_WORDS)
     arguments = (netlist.ops, netlist.in0, netlist.in1, netlist.in2, netlist.outputs,
                  np.int64(design.width), np.int64(pairs), LOW_PLANES)
-    return _run(_exhaustive_rows, arguments, rows, progress)
+    return _exhaustive_rows, arguments, rows
 
 
 def describe() -> str:
