@@ -32,12 +32,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ..rtl.params import MAX_WIDTH, MIN_WIDTH
+from ..rtl.params import MIN_WIDTH
 from .catalogue import FOREIGN_PREFIX, MULTIPLIER, Entry
 from .toolchain import ToolMissing
 
 PREFIX = FOREIGN_PREFIX
 DEFAULT_PORTS = ("a", "b", "p")
+# Products of up to 64 bits: the netlist's outputs are read back into uint64.
+MAX_WIDTH = 32
 # Yosys's simple cells and their opcodes; (ports read in order in0, in1, in2).
 OPCODES = {"$_BUF_": (0, "A"), "$_NOT_": (1, "A"), "$_AND_": (2, "AB"), "$_NAND_": (3, "AB"),
            "$_OR_": (4, "AB"), "$_NOR_": (5, "AB"), "$_XOR_": (6, "AB"), "$_XNOR_": (7, "AB"),
@@ -156,7 +158,7 @@ def read_netlist(text: str, top: str, ports: tuple[str, str, str] = DEFAULT_PORT
                            f"2n bits")
     if not MIN_WIDTH <= width <= MAX_WIDTH:
         raise ForeignError(f"operands of {width} bits: widths from {MIN_WIDTH} to {MAX_WIDTH} "
-                           f"are measured")
+                           f"are measured (products held in 64 bits)")
     # Yosys net ids (ints) or constant strings "0", "1", "x", "z" -> our nets.
     net = {}
     for index, bit in enumerate(list(a_bits) + list(b_bits)):

@@ -109,7 +109,7 @@ def make_design(*, kind=Design, **fields) -> Design:
 def design_from(args: argparse.Namespace, **overrides) -> Design:
     """The design the options name: the ``--verilog`` design when the command takes one and no
     ``overrides`` (``variant``, ``width``, ... of a grid's point) are given."""
-    if hasattr(args, "verilog") and not overrides:
+    if getattr(args, "foreign", False) and not overrides:
         foreign = foreign_designs_from(args, single=True)
         if foreign:
             return foreign[0]
@@ -213,6 +213,8 @@ def add_foreign_options(parser: argparse.ArgumentParser, *, repeatable: bool = F
                         help=f"the module of --verilog to measure (its sub-modules come along){more}")
     parser.add_argument("--ports", type=check_ports_option, default=None, metavar="A,B,P",
                         help="the operand and product ports of --verilog (default a,b,p)")
+    # ``mitchell sim`` has a --verilog of its own (a file checked against a catalogue design).
+    parser.set_defaults(foreign=True)
 
 
 def foreign_designs_from(args: argparse.Namespace, *, single: bool = False) -> list:
@@ -220,7 +222,9 @@ def foreign_designs_from(args: argparse.Namespace, *, single: bool = False) -> l
     the catalogue's options that do not apply to them are refused."""
     from ...sim.foreign import DEFAULT_PORTS, ForeignDesign, ForeignError
 
-    files, tops = getattr(args, "verilog", None) or [], getattr(args, "top", None) or []
+    if not getattr(args, "foreign", False):
+        return []
+    files, tops = args.verilog or [], args.top or []
     if not files:
         if tops or getattr(args, "ports", None):
             raise UsageError("--top and --ports name the module and ports of --verilog FILE; "
