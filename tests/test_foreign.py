@@ -103,11 +103,12 @@ def test_a_truncated_array_multiplier_measures_as_its_definition(tmp_path):
 
 @pytest.mark.parametrize("variant, width", [
     ("mitchell", 8), ("mbm", 8), ("alm-soa", 8), ("exact", 8), ("mitchell", 2), ("ilm", 3),
-    ("nearest-one", 5)])
+    ("nearest-one", 5), ("mbm", 10)])
 def test_our_designs_read_back_as_foreign_verilog_give_their_golden_products(variant, width,
                                                                           tmp_path):
     """Every pair: the netlist's products are the golden model's, and the gate kernel's sums
-    are the catalogue kernel's (2 and 3 bits fill less than a word)."""
+    are the catalogue kernel's (2 and 3 bits fill less than a word, 5 less than a block, 10
+    several parallel rows)."""
     design = Design(variant=variant, width=width)
     read = read_back(design, tmp_path)
     assert read.width == width
@@ -129,6 +130,17 @@ def test_a_signed_design_read_back_measures_as_ours(tmp_path):
         assert got[key] == expected[key], key
     for key in ("mred", "bias", "med", "mse", "wcre"):
         assert got[key] == pytest.approx(expected[key], rel=1e-12), key
+
+
+def test_random_pairs_of_a_foreign_design_go_through_numpy_enumeration(tmp_path):
+    design = Design(variant="mitchell", width=8)
+    read = read_back(design, tmp_path)
+    got = measure(read, samples=20_000, seed=3)
+    expected = measure(design, samples=20_000, seed=3, method="enumerate")
+    assert got["method"] == "enumerate" and not got["exhaustive"]
+    assert got["mred"] == pytest.approx(expected["mred"], rel=1e-12)
+    with pytest.raises(ValueError, match="exhaustive sets"):
+        measure(read, samples=1000, method="kernel")
 
 
 def test_the_wrapper_and_the_netlist_agree_with_icarus_on_random_vectors(tmp_path):
