@@ -8,7 +8,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 import numpy as np  # noqa: E402
 
-from ...sim.catalogue import BASELINES, CATALOGUE, kind_of  # noqa: E402
+from ...sim.catalogue import BASELINES, CATALOGUE, FOREIGN_PREFIX, kind_of  # noqa: E402
 from ...sim.design import Design  # noqa: E402
 from ...sim.float_design import FloatDesign  # noqa: E402
 from ...sim.vectors import random_pairs  # noqa: E402
@@ -282,14 +282,22 @@ def pareto_front(points: list[tuple[float, float]]) -> list[int]:
 def pareto(entries: list[dict], panels: list[tuple[str, str, str]], folder: Path,
            front) -> list[str]:
     """MRED against each of ``panels`` (flow key, field, title), one colour per width, Pareto
-    fronts drawn."""
+    fronts drawn; foreign designs (``--verilog``) as triangles."""
     figure, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 5), squeeze=False)
     widths = sorted({entry["width"] for entry in entries})
     for axis, (key, field, title) in zip(axes[0], panels):
         for width in widths:
             group = [e for e in entries if e["width"] == width]
             points = [(e[key][field], 100 * e["error"]["mred"]) for e in group]
-            line = axis.scatter(*zip(*points), label=f"{width} bits")
+            # Foreign designs (--verilog) as triangles among ours, in the width's colour.
+            foreign = [entry["variant"].startswith(FOREIGN_PREFIX) for entry in group]
+            ours = [point for point, other in zip(points, foreign) if not other]
+            theirs = [point for point, other in zip(points, foreign) if other]
+            line = axis.scatter(*zip(*(ours or theirs)), label=f"{width} bits",
+                                marker="o" if ours else "^")
+            if ours and theirs:
+                axis.scatter(*zip(*theirs), marker="^", color=line.get_facecolor()[0],
+                             label=f"{width} bits, --verilog")
             for (x, y), entry in zip(points, group):
                 name = entry["variant"] + "".join(f" {k}={v}" for k, v in entry["params"].items())
                 axis.annotate(name, (x, y), fontsize=6, xytext=(3, 3), textcoords="offset points")
