@@ -49,7 +49,7 @@ OPCODES = {"$_BUF_": (0, "A"), "$_NOT_": (1, "A"), "$_AND_": (2, "AB"), "$_NAND_
 _STORAGE = re.compile(r"DFF|DLATCH|SR_|\$_FF_|\$mem|dff|latch", re.IGNORECASE)
 # Flatten, then map to the gates of OPCODES. "x" constants are kept (no setundef) so that an
 # output that reads X is seen.
-_SCRIPT = ("read_verilog {file}; hierarchy -check -top {top}; proc; flatten; "
+_SCRIPT = ("read_verilog {sv}{file}; hierarchy -check -top {top}; proc; flatten; "
            "synth -flatten -top {top}; abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX; "
            "opt_clean; write_json netlist.json")
 _TIMEOUT = 600
@@ -109,7 +109,8 @@ def _flattened(text: str, top: str, name: str = "design.v") -> dict:
         work = Path(folder)
         (work / name).write_text(text)
         (work / "tmp").mkdir()
-        script = _SCRIPT.format(file=name, top=top)
+        # SystemVerilog by its suffix, as Yosys's own front end decides.
+        script = _SCRIPT.format(file=name, top=top, sv="-sv " if name.endswith(".sv") else "")
         result = subprocess.run([*_yosys_command(), "-q", "-p", script], cwd=work,
                                 capture_output=True, text=True, timeout=_TIMEOUT,
                                 env=dict(os.environ, TMPDIR=str(work / "tmp")))
