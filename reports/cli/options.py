@@ -206,9 +206,10 @@ def add_foreign_options(parser: argparse.ArgumentParser, *, repeatable: bool = F
     same place (or the one ``--top`` for all)."""
     more = ", repeatable" if repeatable else ""
     parser.add_argument("--verilog", type=nonempty, action="append", metavar="FILE",
-                        help=f"measure the combinational multiplier of this Verilog file instead "
-                             f"of a catalogue design (its width is its ports'){more}; its own "
-                             f"gates, flattened by Yosys, are its model")
+                        help=f"measure the combinational multiplier of this Verilog file, "
+                             f"against the exact product of its width (its ports'){more}; its "
+                             f"own gates, flattened by Yosys, are its model"
+                             + ("" if repeatable else "; --variant is not read"))
     parser.add_argument("--top", type=nonempty, action="append", metavar="NAME",
                         help=f"the module of --verilog to measure (its sub-modules come along){more}")
     parser.add_argument("--ports", type=check_ports_option, default=None, metavar="A,B,P",
