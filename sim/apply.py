@@ -45,6 +45,7 @@ import numpy as np
 
 from ..rtl.float_format import FloatFormat
 from .design import Design
+from .foreign import ForeignDesign
 from .float_design import FloatDesign
 from .float_golden import float_mitchell
 from .vectors import exhaustive
@@ -61,6 +62,10 @@ BLOCK_PRODUCTS = 1 << 18
 LUT_MAX_WIDTH = 9
 
 
+# Designs of integer operands: the catalogue's, and foreign Verilog ones (mitchell.sim.foreign).
+INTEGER_DESIGNS = (Design, ForeignDesign)
+
+
 def operand_range(design: Design) -> tuple[int, int]:
     """The smallest and largest operand value of ``design``."""
     if design.signed:
@@ -72,11 +77,12 @@ def _check_design(design):
     """``design`` checked; a :class:`FloatDesign` is returned as its product function."""
     if isinstance(design, FloatDesign):
         return float_product(design)
-    if isinstance(design, Design):
+    if isinstance(design, INTEGER_DESIGNS):
         if design.entry.kind.name != "multiplier":
             raise ValueError(f"Design must be a multiplier, not {design.label}")
     elif not callable(design):
-        raise TypeError(f"Design must be a Design, a FloatDesign or a product function f(a, b), "
+        raise TypeError(f"Design must be a Design, a ForeignDesign, a FloatDesign or a product "
+                        f"function f(a, b), "
                         f"not {design!r}")
     return design
 
@@ -143,7 +149,7 @@ def _products(design: Design, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def multiply(a, b, design) -> np.ndarray:
     """Elementwise products of ``a`` and ``b`` (broadcast together) under ``design``."""
     design = _check_design(design)
-    if not isinstance(design, Design):
+    if not isinstance(design, INTEGER_DESIGNS):
         return design(*np.broadcast_arrays(np.asarray(a), np.asarray(b)))
     a, b = np.broadcast_arrays(_integers(a, design, "a"), _integers(b, design, "b"))
     return _products(design, np.ascontiguousarray(a), np.ascontiguousarray(b))
@@ -152,7 +158,7 @@ def multiply(a, b, design) -> np.ndarray:
 def _accumulator(design, depth: int) -> np.dtype:
     """What ``matmul`` adds in: ``float64`` for a product function; ``int64`` for a design where
     ``depth`` products of at most ``2**(2 * width)`` cannot pass ``2**63``, else Python ints."""
-    if not isinstance(design, Design):
+    if not isinstance(design, INTEGER_DESIGNS):
         return np.dtype(np.float64)
     exact_in_int64 = design.width <= 31 and depth < (1 << (63 - 2 * design.width))
     return np.dtype(np.int64 if exact_in_int64 else object)
@@ -215,7 +221,7 @@ def _block_matmul(A: np.ndarray, B: np.ndarray, design, total: np.ndarray) -> No
             b = B[k:k + depth, j:j + columns]
             for i in range(0, M, rows):
                 a, b_block = np.broadcast_arrays(A[i:i + rows, k:k + depth, None], b[None])
-                if isinstance(design, Design):
+                if isinstance(design, INTEGER_DESIGNS):
                     products = _products(design, np.ascontiguousarray(a),
                                          np.ascontiguousarray(b_block))
                 else:
@@ -232,7 +238,7 @@ def matmul(A, B, design) -> np.ndarray:
     most :data:`BLOCK_PRODUCTS` products bound the memory.
     """
     design = _check_design(design)
-    if isinstance(design, Design):
+    if isinstance(design, INTEGER_DESIGNS):
         A, B = _integers(A, design, "A"), _integers(B, design, "B")
     else:
         A, B = np.asarray(A), np.asarray(B)
@@ -242,7 +248,7 @@ def matmul(A, B, design) -> np.ndarray:
     if A.ndim != 2 or B.ndim != 2 or A.shape[1] != B.shape[0]:
         raise ValueError(f"Shapes must be (M, K) and (K, N), not {A.shape} and {B.shape}")
     total = np.zeros((A.shape[0], B.shape[1]), dtype=_accumulator(design, A.shape[1]))
-    if isinstance(design, Design) and design.width <= LUT_MAX_WIDTH:
+    if isinstance(design, INTEGER_DESIGNS) and design.width <= LUT_MAX_WIDTH:
         _table_matmul(A, B, design, total)
     else:
         _block_matmul(A, B, design, total)

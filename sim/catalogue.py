@@ -175,6 +175,22 @@ def lookup(name: str) -> Entry:
     return designs[name]
 
 
+# The catalogue-name prefix of foreign designs (mitchell.sim.foreign): multipliers measured
+# against "exact", without parameters.
+FOREIGN_PREFIX = "verilog:"
+
+
+def kind_of(variant: str) -> Kind:
+    """The kind of the design named ``variant``: a catalogue design's, or a foreign one's
+    (``verilog:TOP``, a multiplier)."""
+    return MULTIPLIER if variant.startswith(FOREIGN_PREFIX) else CATALOGUE[variant].kind
+
+
+def parameters_of(variant: str) -> tuple[Parameter, ...]:
+    """The parameters of the design named ``variant`` (none for a foreign one)."""
+    return () if variant.startswith(FOREIGN_PREFIX) else CATALOGUE[variant].parameters
+
+
 def parameter_help() -> str:
     """Every design parameter, for the command line's help."""
     items = []

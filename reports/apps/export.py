@@ -43,6 +43,7 @@ from ...sim.catalogue import CATALOGUE, DIVIDER, FLOAT_MULTIPLIER
 from ...sim.design import Design
 from ...sim.float_design import FloatDesign
 from ...sim.files import OutputError, atomic_file
+from ...sim.foreign import is_foreign
 from ...sim.vectors import exhaustive
 
 LAYOUTS = ("tfapprox", "torchapprox", "adapt", "npy", "c")
@@ -62,6 +63,9 @@ def check_export(design: Design, layout: str) -> None:
         return
     if design.entry.kind.name != "multiplier":
         raise ValueError(f"Exports take multipliers, not {design.variant!r}")
+    if layout == "c" and is_foreign(design):
+        raise ValueError(f"A --verilog design has no C model; its table exports as --layout "
+                         f"npy (or tfapprox, torchapprox, adapt at 8 bits), not {layout}")
     if layout == "c":
         if design.width > C_MAX_WIDTH:
             raise ValueError(f"Layout c models widths up to {C_MAX_WIDTH} bits, not "
@@ -104,6 +108,8 @@ def function_name(design: Design) -> str:
     for a floating-point design, format and variant (``fp8_e4m3_lmul``)."""
     if isinstance(design, FloatDesign):
         return f"{design.format.replace('-', '_')}_{design.variant}"
+    if is_foreign(design):
+        return f"{design.top.replace('$', '_')}_{design.width}{'s' if design.signed else 'u'}"
     name = f"{design.variant.replace('-', '_')}{design.width}{'s' if design.signed else 'u'}"
     defaults = Design(variant=design.variant, width=design.width)
     if design.frac_bits != defaults.frac_bits:

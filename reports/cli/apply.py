@@ -3,8 +3,8 @@ training, and image filters, as text tables (and the filtered images as a PNG)."
 import argparse
 
 from ...sim.catalogue import BASELINES, CATALOGUE, float_variants
-from .options import (UsageError, add_format_option, add_variant_options, design_from, integer,
-                      nonempty, output_file)
+from .options import (UsageError, add_foreign_options, add_format_option, add_variant_options,
+                      design_from, foreign_designs_from, integer, nonempty, output_file)
 
 # Samples per batch of an ONNX model (mitchell.reports.apps.onnx_graph.DEFAULT_BATCH, not
 # imported for the help, which imports no design models), and at most: the memory grows with it.
@@ -47,6 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_format_option(parser)
     parser.add_argument("--frac-bits", type=integer(), default=None)
     add_variant_options(parser)
+    add_foreign_options(parser, repeatable=True)
     parser.add_argument("--seed", type=integer(check_seed), default=0,
                         help="seed of the split, initial weights and batches (default 0)")
     parser.add_argument("--seeds", type=integer(check_seeds), default=DEFAULT_SEEDS,
@@ -182,7 +183,24 @@ def multiplier_variants(args: argparse.Namespace) -> list[str]:
 def apply_designs(args: argparse.Namespace, **fields) -> list:
     """The multipliers ``mitchell apply`` runs: each variant with the design options and
     ``fields`` (at ``--width``, 8 by default; a floating-point design's width is its
-    format's)."""
+    format's), or the ``--verilog`` designs, whose signedness must be ``fields``'s."""
+    foreign = foreign_designs_from(args)
+    if foreign:
+        for option, given in (("--variant", args.variant), ("--width", args.width),
+                              ("--format", args.format != "int"),
+                              ("--frac-bits", args.frac_bits is not None),
+                              ("--param", args.param)):
+            if given:
+                raise UsageError(f"{option} names a catalogue design; --verilog designs are "
+                                 f"their own")
+        operands = "signed 8-bit" if fields.get("signed") else "8-bit"
+        for design in foreign:
+            if design.width != 8 or fields.get("signed", design.signed) != design.signed:
+                raise UsageError(f"--task {args.task} multiplies {operands} operands, not those "
+                                 f"of {design.label}"
+                                 + ("; --signed reads a design's ports as two's complement"
+                                    if fields.get("signed") else ""))
+        return foreign
     designs = [design_from(args, variant=variant, width=operand_width(args), **fields)
                for variant in multiplier_variants(args)]
     for design in designs:
@@ -196,6 +214,9 @@ def run(args: argparse.Namespace) -> int:
     from ..apps.images import check_design
 
     if args.onnx is not None:
+        if args.verilog:
+            raise UsageError("--verilog designs run --task digits-infer and image; --onnx "
+                             "takes catalogue designs")
         return run_onnx(args)
     if args.task is None:
         raise UsageError("give a workload: --task digits-infer, digits-train or image, or "
@@ -206,7 +227,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"{option} goes with --onnx, not with --task {args.task}")
 
     if args.task == "digits-train":
-        if args.variant or args.param or args.frac_bits is not None or args.signed \
+        if args.verilog or args.variant or args.param or args.frac_bits is not None or args.signed \
                 or args.format != "int":
             raise UsageError("digits-train trains with fp32 products (exact, and Mitchell's "
                              "fp32 bit-pattern product); design options apply to digits-infer "

@@ -2,8 +2,8 @@
 import argparse
 import json
 
-from .options import (add_design_options, add_flow_option, add_retime_option, design_from,
-                      flows_from)
+from .options import (add_design_options, add_flow_option, add_foreign_options, add_retime_option,
+                      design_from, flows_from)
 
 HELP = ("synthesis: cells, transistors, depth, iCE40 LUTs, Fmax; standard-cell area, delay and "
         "power")
@@ -28,6 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from ..synthesis.asic import LIBRARIES
 
     add_design_options(parser)
+    add_foreign_options(parser)
     add_flow_option(parser)
     add_retime_option(parser)
     parser.add_argument("--library", choices=list(LIBRARIES), default=None,

@@ -2,7 +2,8 @@
 import argparse
 import json
 
-from .options import UsageError, add_design_options, design_from, integer, samples
+from .options import (UsageError, add_design_options, add_foreign_options, design_from, integer,
+                      samples)
 
 HELP = "error metrics against the exact product"
 DESCRIPTION = "Error metrics (ER, MED, NMED, MRED, WCE, WCRE, bias, MSE) against the exact product."
@@ -13,6 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from ...sim.vectors import check_seed
 
     add_design_options(parser)
+    add_foreign_options(parser)
     parser.add_argument("--exhaustive", action="store_true",
                         help="all pairs (default up to 16 bits; at most 16 bits, or 24 for plain "
                              "Mitchell, which is computed analytically)")

@@ -1,7 +1,8 @@
 """``mitchell export``: a design as an approximate-DNN tool's lookup table or as a C model."""
 import argparse
 
-from .options import UsageError, add_design_options, design_from, integer, output_file, samples
+from .options import (UsageError, add_design_options, add_foreign_options, design_from, integer,
+                      output_file, samples)
 
 HELP = "lookup table (TFApprox, TorchApprox, AdaPT, .npy) or C model of a design"
 DESCRIPTION = ("Write a design as an approximate-DNN tool's lookup table (8 bits) or as a "
@@ -13,6 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from ...sim.vectors import check_seed
 
     add_design_options(parser)
+    add_foreign_options(parser)
     parser.add_argument("--layout", required=True,
                         choices=["tfapprox", "torchapprox", "adapt", "npy", "c"],
                         help="tfapprox: raw uint16[65536], index a*256+b, unsigned; torchapprox: "

@@ -107,6 +107,12 @@ def make_design(*, kind=Design, **fields) -> Design:
 
 
 def design_from(args: argparse.Namespace, **overrides) -> Design:
+    """The design the options name: the ``--verilog`` design when the command takes one and no
+    ``overrides`` (``variant``, ``width``, ... of a grid's point) are given."""
+    if getattr(args, "foreign", False) and not overrides:
+        foreign = foreign_designs_from(args, single=True)
+        if foreign:
+            return foreign[0]
     variant = overrides.get("variant", args.variant)
     if args.format != "int":
         return float_design_from(args, variant)
@@ -181,6 +187,76 @@ def add_variant_options(parser: argparse.ArgumentParser) -> None:
                         help="two's-complement operands and product (sign-magnitude around the core)")
     parser.add_argument("--param", type=parameter, action=ParameterAction, metavar="NAME=VALUE",
                         help=f"design parameter, repeatable: {parameter_help()}")
+
+
+def check_ports_option(text: str) -> tuple[str, str, str]:
+    """The type of ``--ports``: the operands' and the product's names, as A,B,P."""
+    from ...sim.foreign import check_ports
+
+    try:
+        return check_ports(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def add_foreign_options(parser: argparse.ArgumentParser, *, repeatable: bool = False) -> None:
+    """``--verilog FILE --top NAME [--ports A,B,P]``: a foreign multiplier's Verilog measured
+    like the catalogue's designs (:mod:`mitchell.sim.foreign`); ``--signed`` reads its ports as
+    two's complement. With ``repeatable``, each ``--verilog`` takes the ``--top`` given in the
+    same place (or the one ``--top`` for all)."""
+    more = ", repeatable" if repeatable else ""
+    parser.add_argument("--verilog", type=nonempty, action="append", metavar="FILE",
+                        help=f"measure the combinational multiplier of this Verilog file, "
+                             f"against the exact product of its width (its ports'){more}; its "
+                             f"own gates, flattened by Yosys, are its model"
+                             + ("" if repeatable else "; --variant is not read"))
+    parser.add_argument("--top", type=nonempty, action="append", metavar="NAME",
+                        help=f"the module of --verilog to measure (its sub-modules come along){more}")
+    parser.add_argument("--ports", type=check_ports_option, default=None, metavar="A,B,P",
+                        help="the operand and product ports of --verilog (default a,b,p)")
+    # ``mitchell sim`` has a --verilog of its own (a file checked against a catalogue design).
+    parser.set_defaults(foreign=True)
+
+
+def foreign_designs_from(args: argparse.Namespace, *, single: bool = False) -> list:
+    """The foreign designs that ``--verilog`` and ``--top`` name (none without ``--verilog``);
+    the catalogue's options that do not apply to them are refused."""
+    from ...sim.foreign import DEFAULT_PORTS, ForeignDesign, ForeignError
+
+    if not getattr(args, "foreign", False):
+        return []
+    files, tops = args.verilog or [], args.top or []
+    if not files:
+        if tops or getattr(args, "ports", None):
+            raise UsageError("--top and --ports name the module and ports of --verilog FILE; "
+                             "give --verilog too")
+        return []
+    if single and len(files) > 1:
+        raise UsageError(f"--verilog is given {len(files)} times; mitchell {args.command} "
+                         f"measures one design")
+    if not tops:
+        raise UsageError("--verilog needs --top NAME, the module to measure")
+    if len(tops) not in (1, len(files)):
+        raise UsageError(f"--top is given {len(tops)} times for {len(files)} --verilog files; "
+                         f"give one for all or one for each")
+    if single:
+        for option, given in (("--width", getattr(args, "width", None) is not None),
+                              ("--frac-bits", getattr(args, "frac_bits", None) is not None),
+                              ("--stages", bool(getattr(args, "stages", 0))),
+                              ("--param", bool(getattr(args, "param", None))),
+                              ("--format", getattr(args, "format", "int") != "int")):
+            if given:
+                raise UsageError(f"{option} applies to catalogue designs, not with --verilog "
+                                 f"(whose ports give its width)")
+    designs = []
+    for index, path in enumerate(files):
+        top = tops[index if len(tops) > 1 else 0]
+        try:
+            designs.append(ForeignDesign(path, top, args.ports or DEFAULT_PORTS,
+                                         signed=bool(getattr(args, "signed", False))))
+        except ForeignError as error:
+            raise UsageError(f"{path}: {error}") from None
+    return designs
 
 
 def add_folder_options(parser: argparse.ArgumentParser) -> None:

@@ -4,8 +4,9 @@ import argparse
 
 from ...sim.catalogue import BASELINES, integer_designs
 from .apply import DEFAULT_BATCH, add_onnx_arguments, evaluate_onnx, onnx_designs, onnx_workload
-from .options import (UsageError, add_folder_options, add_format_option, add_variant_options,
-                      build_folder, design_from, integer, nonempty)
+from .options import (UsageError, add_folder_options, add_foreign_options, add_format_option,
+                      add_variant_options, build_folder, design_from, foreign_designs_from,
+                      integer, nonempty)
 
 HELP = "error and area report: JSON, Markdown, HTML, plots"
 DESCRIPTION = None
@@ -22,6 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stages", type=integer(), default=0)
     add_variant_options(parser)
     add_format_option(parser)
+    add_foreign_options(parser, repeatable=True)
     parser.add_argument("--app", type=application, nargs="?", const=BUILT_IN, action="append",
                         metavar="onnx:MODEL",
                         help="add the Application section: digits MLP accuracy (8-bit, each "
@@ -65,10 +67,16 @@ def run(args: argparse.Namespace) -> int:
 
     if args.app and args.format != "int":
         raise UsageError(f"--app runs integer designs, not with --format {args.format}")
-    # A floating-point design's width is its format's: the widths leave it alone.
+    if args.verilog and (args.app or args.format != "int"):
+        raise UsageError("--verilog designs go in the error and area tables, not with --app or "
+                         "--format")
+    foreign = foreign_designs_from(args)
+    # A floating-point design's width is its format's: the widths leave it alone. With
+    # --verilog, the widths default to the foreign designs'.
+    widths = args.width or sorted({design.width for design in foreign}) or [8, 16]
     designs = with_baselines([
         design_from(args, width=width, variant=variant)
-        for width in args.width or [8, 16] for variant in args.variant or ["mitchell"]])
+        for width in widths for variant in args.variant or ["mitchell"]] + foreign)
     onnx = onnx_application(args)
     application = None if onnx is None else ({"onnx": onnx}, {})
     if BUILT_IN in (args.app or []):

@@ -4,8 +4,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from .options import (ParameterAction, UsageError, add_folder_options, add_format_option,
-                      build_folder, float_design_from, integer, nonempty, parameter)
+from .options import (ParameterAction, UsageError, add_folder_options, add_foreign_options,
+                      add_format_option, build_folder, float_design_from, foreign_designs_from,
+                      integer, nonempty, parameter)
 
 HELP = "every variant at every width: error, area, Pareto plot"
 DESCRIPTION = None
@@ -28,6 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="pipeline registers: A..B, X,Y,... or one (default 0); 'all' at "
                              "stage counts above 0 is every pipelined design")
     add_format_option(parser)
+    add_foreign_options(parser, repeatable=True)
     parser.add_argument("--jobs", type=integer(check_jobs), default=None,
                         help="local worker processes (default one per core)")
     parser.add_argument("--scheduler", type=nonempty, default=None, metavar="ADDRESS",
@@ -37,12 +39,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def designs_of(args: argparse.Namespace) -> list:
-    """The designs of the sweep's grid, each followed by its baseline."""
+    """The designs of the sweep's grid, each followed by its baseline, then the foreign designs
+    of ``--verilog`` (the grid's widths default to theirs)."""
     from ...sim.catalogue import float_variants, integer_designs
     from ..sweeps.grid import stage_grid, sweep_designs, with_baselines
 
+    if args.verilog and args.format != "int":
+        raise UsageError(f"--verilog designs have integer operands, not --format {args.format}")
+    foreign = foreign_designs_from(args)
     every = args.variant in (None, ["all"])
     try:
+        if foreign:
+            widths = args.width or sorted({design.width for design in foreign})
+            return with_baselines(sweep_designs(
+                widths=widths, variants=list(integer_designs()) if every else args.variant,
+                stages=args.stages, params=args.param, signed=args.signed, every=every)
+                + foreign)
         if args.format != "int":
             variants = list(float_variants()) if every else args.variant
             return with_baselines([float_design_from(args, variant, stages=count)

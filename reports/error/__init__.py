@@ -12,6 +12,10 @@ applies), and the JSON says which one did (``method``, ``kernel``, ``sampler``):
   exactly, without enumeration, up to 24 bits.
 - ``kernel`` (:mod:`mitchell.reports.error.kernel`): every catalogue design up to 32 bits and
   every floating-point design, in compiled numba loops over the cores.
+- ``kernel`` for a foreign design (``--verilog FILE --top NAME``, :mod:`mitchell.sim.foreign`):
+  its own gates, flattened by Yosys, interpreted 64 pairs per machine word
+  (:mod:`mitchell.reports.error.kernel.gates`): unsigned designs, exhaustive sets up to 16 bits;
+  signed ones and random pairs go through ``enumerate`` of the same netlist in NumPy.
 - ``enumerate`` (:mod:`mitchell.reports.error.error_analysis`): the NumPy golden model over
   chunks of pairs, one process per core: the reference the kernel is tested against, and the
   method above 32 bits, where products pass ``2**64``.

@@ -9,6 +9,7 @@ import numpy as np
 from ...rtl.params import check_int
 from ...sim.design import Design
 from ...sim.float_design import FloatDesign
+from ...sim.foreign import is_foreign
 from ...sim.pool import ProcessPool
 from ...sim.vectors import BLOCK, VectorSet, exhaustive_block
 from . import analytic
@@ -145,9 +146,11 @@ def measure(design: Design | FloatDesign, *, exhaustive: bool | None = None,
     if exhaustive is None:
         exhaustive = samples is None and _default_exhaustive(design, method)
     chosen = method
+    # A foreign design's gate kernel takes exhaustive sets only.
+    kernel_ok = kernel.applies(design) and (exhaustive or not is_foreign(design))
     if method == "auto":
         chosen = "analytic" if exhaustive and analytic_ok else \
-            "kernel" if kernel.applies(design) else "enumerate"
+            "kernel" if kernel_ok else "enumerate"
     if exhaustive and samples is not None:
         raise ValueError("Choose either an exhaustive set or samples, not both")
     if chosen == "analytic" and not (analytic_ok and exhaustive):
@@ -186,7 +189,8 @@ def measure(design: Design | FloatDesign, *, exhaustive: bool | None = None,
     if not exhaustive:
         result["sampler"] = kernel.SAMPLER if chosen == "kernel" else "numpy-pcg64"
     if method == "auto" and chosen == "enumerate":
-        result["note"] = f"NumPy enumeration: {kernel.refusal(design)}"
+        reason = kernel.refusal(design) or "the gate kernel takes exhaustive sets only"
+        result["note"] = f"NumPy enumeration: {reason}"
     return result
 
 

@@ -8,7 +8,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 import numpy as np  # noqa: E402
 
-from ...sim.catalogue import BASELINES, CATALOGUE  # noqa: E402
+from ...sim.catalogue import BASELINES, CATALOGUE, FOREIGN_PREFIX, kind_of  # noqa: E402
 from ...sim.design import Design  # noqa: E402
 from ...sim.float_design import FloatDesign  # noqa: E402
 from ...sim.vectors import random_pairs  # noqa: E402
@@ -165,6 +165,12 @@ def error_distributions(designs: list[Design], samples: int = 200_000):
     return figure
 
 
+def _file_part(variant: str) -> str:
+    """A design's name as part of a file name: a foreign design's ``verilog:TOP`` without the
+    colon, which some file systems and Markdown links do not take."""
+    return variant.replace(":", "-")
+
+
 def error_figures(designs: list[Design]):
     """The error pictures of the approximate ones of ``designs``, as (file name, figure) pairs,
     drawn one at a time: an operand plane per variant, from its narrowest design; a mantissa
@@ -175,9 +181,10 @@ def error_figures(designs: list[Design]):
     for design in sorted(approximate, key=lambda design: design.width):
         planes.setdefault(design.variant, design)
     for design in planes.values():
-        yield f"operand_plane_{design.variant}", operand_plane(design)
+        yield f"operand_plane_{_file_part(design.variant)}", operand_plane(design)
     for design in approximate:
-        yield f"mantissa_surface_{design.variant}_{design.width}", mantissa_surface(design)
+        yield (f"mantissa_surface_{_file_part(design.variant)}_{design.width}",
+               mantissa_surface(design))
     if approximate:
         yield "error_distributions", error_distributions(approximate)
 
@@ -209,7 +216,7 @@ def flow_bars(entries: list[dict], flow, folder: Path) -> list[str]:
                 value = entry[flow.key][field] if entry else 0
                 values.append(value)
                 if flow.relative_bars:
-                    baseline = CATALOGUE[variant].kind.baseline
+                    baseline = kind_of(variant).baseline
                     exact = next((e[flow.key][field] for e in entries
                                   if e["width"] == width and e["variant"] == baseline), None)
                     value = value / exact if exact else 0.0
@@ -262,17 +269,35 @@ def area_growth(entries: list[dict], panels: list[tuple[str, str, str]],
     return _save(figure, folder, "area_growth")
 
 
+def pareto_front(points: list[tuple[float, float]]) -> list[int]:
+    """Indices of the points no other point beats on both coordinates (lower is better)."""
+    front = []
+    for index, (x, y) in enumerate(points):
+        dominated = any((ox <= x and oy <= y) and (ox < x or oy < y) for ox, oy in points)
+        if not dominated:
+            front.append(index)
+    return sorted(front, key=lambda i: points[i])
+
+
 def pareto(entries: list[dict], panels: list[tuple[str, str, str]], folder: Path,
            front) -> list[str]:
     """MRED against each of ``panels`` (flow key, field, title), one colour per width, Pareto
-    fronts drawn."""
+    fronts drawn; foreign designs (``--verilog``) as triangles."""
     figure, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 5), squeeze=False)
     widths = sorted({entry["width"] for entry in entries})
     for axis, (key, field, title) in zip(axes[0], panels):
         for width in widths:
             group = [e for e in entries if e["width"] == width]
             points = [(e[key][field], 100 * e["error"]["mred"]) for e in group]
-            line = axis.scatter(*zip(*points), label=f"{width} bits")
+            # Foreign designs (--verilog) as triangles among ours, in the width's colour.
+            foreign = [entry["variant"].startswith(FOREIGN_PREFIX) for entry in group]
+            ours = [point for point, other in zip(points, foreign) if not other]
+            theirs = [point for point, other in zip(points, foreign) if other]
+            line = axis.scatter(*zip(*(ours or theirs)), label=f"{width} bits",
+                                marker="o" if ours else "^")
+            if ours and theirs:
+                axis.scatter(*zip(*theirs), marker="^", color=line.get_facecolor()[0],
+                             label=f"{width} bits, --verilog")
             for (x, y), entry in zip(points, group):
                 name = entry["variant"] + "".join(f" {k}={v}" for k, v in entry["params"].items())
                 axis.annotate(name, (x, y), fontsize=6, xytext=(3, 3), textcoords="offset points")

@@ -57,7 +57,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Callable
 
-from ...sim.catalogue import BASELINES, CATALOGUE
+from ...sim.catalogue import BASELINES, FOREIGN_PREFIX, kind_of, parameters_of
 from ...sim.design import Design
 from ...sim.toolchain import ToolFailed
 from . import plots
@@ -129,7 +129,7 @@ def _design_name(entry: dict) -> str:
 def _shown_params(entry: dict) -> dict:
     """The parameters a design's name shows: all but a structural one (which leaves the outputs
     alone, such as ``arch`` or ``adder``) at its default."""
-    declared = {parameter.name: parameter for parameter in CATALOGUE[entry["variant"]].parameters}
+    declared = {parameter.name: parameter for parameter in parameters_of(entry["variant"])}
     return {name: value for name, value in entry["params"].items()
             if name not in declared or declared[name].output
             or value != declared[name].default(entry["width"])}
@@ -164,7 +164,7 @@ def markdown(report: dict, images: list[str]) -> str:
 def baseline_figures(entry: dict, entries: list[dict], key: str) -> dict | None:
     """The figures under ``key`` (a flow's) of ``entry``'s exact baseline among ``entries``: the
     one with the same width, stages and signedness (see :mod:`.comparison`)."""
-    baseline = CATALOGUE[entry["variant"]].kind.baseline
+    baseline = kind_of(entry["variant"]).baseline
     return next((e[key] for e in entries if key in e and e["variant"] == baseline
                  and all(e[field] == entry[field] for field in ("width", "stages", "signed"))),
                 None)
@@ -289,6 +289,10 @@ def flow_plots(entries: list[dict], folder: Path) -> list[str]:
     growth = [(flow.key, field, title) for flow in flows for field, title in flow.growth]
     if growth:
         images += plots.area_growth(entries, growth, folder)
+    # Foreign designs (--verilog) and ours on one error-cost plane, their joint front drawn.
+    panels = [(flow.key, field, title) for flow in flows for field, title in flow.pareto]
+    if panels and any(entry["variant"].startswith(FOREIGN_PREFIX) for entry in entries):
+        images += plots.pareto(entries, panels, folder, plots.pareto_front)
     return images
 
 

@@ -230,6 +230,9 @@ FLOWS: dict[str, Flow] = {flow.name: flow for flow in [
          bars=(("asic_area_um2", "standard-cell area, um2"),
                ("asic_delay_ns", "critical path, ns"), ("asic_dynamic_mw", "dynamic power, mW"),
                ("asic_energy_pj", "energy, pJ/operation")),
+         pareto=(("asic_area_um2", "standard-cell area (um2)"),
+                 ("asic_energy_pj", "energy (pJ/operation)"),
+                 ("asic_delay_ns", "critical path (ns)")),
          relative_bars=True, options=("library", "target_delay", "min_delay"),
          notes=_asic_notes),
 ]}

@@ -6,7 +6,9 @@ per design keyed by catalogue name (:mod:`.integer`, :mod:`.floats`; checked by 
 the golden models), generic parallel loops that evaluate a design and its exact baseline pair by
 pair and accumulate every field of :class:`~..metrics.ErrorSums` in one pass
 (:mod:`.accumulate`), and the Python side that calls them and adds their rows up
-(:mod:`.driver`); :mod:`.compiled` holds numba's settings. They are compiled by numba
+(:mod:`.driver`); :mod:`.compiled` holds numba's settings. Foreign designs
+(:mod:`mitchell.sim.foreign`, ``--verilog``) have no twin: :mod:`.gates` interprets their gate
+lists 64 pairs per machine word and feeds each pair to the same accumulation step. They are compiled by numba
 (``cache=True``: the compile is paid once per machine; ``parallel=True``: one thread per core).
 
 How the work is cut:

@@ -9,10 +9,12 @@ import numpy as np
 
 from ....sim.design import Design
 from ....sim.float_design import FloatDesign
+from ....sim.foreign import ForeignDesign
 from ..float_metrics import FloatErrorSums, inside_bounds
 from ..metrics import ErrorSums
 from .accumulate import (CHUNK, FLOAT_FIELDS, FLOAT_FLOAT_FIELDS, FLOAT_INT_FIELDS, INT_FIELDS,
                          entry_points, float_entry_points, mix)
+from . import gates
 from .compiled import U
 from .floats import FLOAT_KERNELS, float_constants
 from .integer import KERNELS
@@ -25,7 +27,9 @@ SAMPLER = "splitmix64"
 
 def refusal(design: Design) -> str | None:
     """Why the kernel cannot measure ``design``, or None: it takes every catalogue design up to
-    32 bits except a signed one whose result can wrap."""
+    32 bits except a signed one whose result can wrap; foreign designs as :mod:`.gates` says."""
+    if isinstance(design, ForeignDesign):
+        return gates.refusal(design)
     if design.width > MAX_WIDTH:
         return (f"The compiled kernel covers widths up to {MAX_WIDTH} (numba has no 128-bit "
                 f"integers), not {design.width}")
@@ -53,6 +57,8 @@ def _wraps(design: Design) -> bool:
 
 def describe(design: Design | FloatDesign) -> str:
     """Which kernel measures ``design``, for the JSON."""
+    if isinstance(design, ForeignDesign):
+        return gates.describe()
     function = FLOAT_KERNELS[design.entry.name] if isinstance(design, FloatDesign) else \
         KERNELS[design.variant].product
     return f"mitchell.reports.error.kernel:{function.__name__} (numba {numba.__version__})"
@@ -126,7 +132,10 @@ def _check(design: Design, *, max_width: int) -> None:
 
 def exhaustive_sums(design: Design, *,
                     progress: Callable[[float], None] | None = None) -> ErrorSums:
-    """Error sums of ``design`` over every pair with a defined result (widths up to 16)."""
+    """Error sums of ``design`` over every pair with a defined result (widths up to 16); a
+    foreign design's gates through :mod:`.gates`."""
+    if isinstance(design, ForeignDesign):
+        return _run(*gates.exhaustive_loop(design), progress)
     _check(design, max_width=MAX_EXHAUSTIVE_WIDTH)
     magnitudes = (1 << (design.width - 1)) + 1 if design.signed else 1 << design.width
     loop, _ = entry_points(design.variant, design.baseline.variant)
@@ -140,6 +149,9 @@ def sampled_sums(design: Design, count: int, seed: int, *,
                  progress: Callable[[float], None] | None = None) -> ErrorSums:
     """Error sums over ``count`` random pairs drawn from ``seed`` (those with a defined result
     count; widths up to 32)."""
+    if isinstance(design, ForeignDesign):
+        raise ValueError("The gate kernel of foreign designs measures exhaustive sets; use the "
+                         "enumerate method for random pairs")
     _check(design, max_width=MAX_WIDTH)
     key = _key(count, seed)
     _, loop = entry_points(design.variant, design.baseline.variant)
