@@ -342,3 +342,37 @@ def float_plots(designs: list[FloatDesign], folder: Path, *, samples: int = 200_
     axis.legend(fontsize=7)
     files += _save(figure, folder, "float_error_histogram")
     return files
+
+
+def pick_front(result: dict, budget, objective, folder: Path) -> list[str]:
+    """``mitchell pick``'s search: ``budget``'s metric against ``objective`` for every design
+    synthesized, the Pareto front drawn, the budget a vertical line, the chosen design starred."""
+    from ..sweeps.pick import FRACTIONS
+
+    figure, axis = plt.subplots(figsize=(7, 5))
+    rows, front, chosen = result["rows"], result["front"], result["chosen"]
+    scale = 100 if budget.metric in FRACTIONS else 1
+    unit = ", %" if scale == 100 else ""
+    for meets, colour, label in ((True, "tab:blue", "within the budget"),
+                                 (False, "tab:grey", "beyond it (each variant's nearest)")):
+        group = [row for row in rows if row["meets"] is meets]
+        if group:
+            axis.scatter([objective.value(row) for row in group],
+                         [scale * budget.value(row["error"]) for row in group], s=14,
+                         color=colour, label=label)
+    points = [(objective.value(row), scale * budget.value(row["error"])) for row in front]
+    axis.step(*zip(*sorted(points)), where="post", color="tab:orange", alpha=0.7,
+              label="Pareto front")
+    for row, (x, y) in zip(front, points):
+        # The width is the plot's and no pipeline is the rule: the rest names the design.
+        name = row["label"].replace(f"width={row['width']}, ", "").replace(f"width={row['width']}", "")
+        axis.annotate(name.replace(", stages=0)", ")").replace("(stages=0)", "").replace("()", ""),
+                      (x, y), fontsize=6, xytext=(3, 3), textcoords="offset points")
+    axis.axhline(scale * budget.limit, color="tab:red", linestyle="--", label=f"budget: {budget}")
+    axis.scatter([objective.value(chosen)], [scale * budget.value(chosen["error"])], marker="*",
+                 s=200, color="tab:red", zorder=3, label=f"chosen: {chosen['label']}")
+    axis.set_xlabel(f"{objective.label} ({objective.flow} flow)")
+    axis.set_ylabel(f"{budget.metric}{unit}")
+    axis.set_title(f"{budget.metric} against {objective.label}, {result['width']} bits")
+    axis.legend(fontsize=7)
+    return _save(figure, folder, "pick")

@@ -70,14 +70,17 @@ from ..synthesis.flows import FLOWS, Flow, FlowOptions, flow_results, tool_versi
 
 
 def design_entry(design: Design, *, samples: int | None, seed: int, flows: tuple[str, ...] = (),
-                 options: FlowOptions = FlowOptions()) -> dict:
-    """A design's entry in report.json: what names it, its error figures, and the figures of
+                 options: FlowOptions = FlowOptions(), error: bool = True) -> dict:
+    """A design's entry in report.json: what names it, its error figures (unless ``error`` is
+    false: ``mitchell pick`` measures them once per design class first), and the figures of
     each of ``flows`` under the flow's key."""
     # A floating-point design's entry starts with its format.
     entry = {"format": design.format} if design.format != "int" else {}
     entry.update({"variant": design.variant, "width": design.width, "signed": design.signed,
                   "frac_bits": design.frac_bits, "stages": design.stages,
-                  "params": design.options, "error": measure(design, samples=samples, seed=seed)})
+                  "params": design.options})
+    if error:
+        entry["error"] = measure(design, samples=samples, seed=seed)
     return {**entry, **flow_results(design, flows, options)}
 
 
@@ -85,8 +88,8 @@ def collect(designs: list[Design], *, samples: int | None, seed: int,
             flows: tuple[str, ...] = (), options: FlowOptions = FlowOptions(),
             progress: Callable[[float], None] | None = None,
             jobs: int | None = None, scheduler: str | None = None,
-            failures: dict[Design, str] | None = None) -> list[dict]:
-    """One entry per design, computed in parallel (``jobs`` local processes, or on the Dask
+            failures: dict[Design, str] | None = None, error: bool = True) -> list[dict]:
+    """One entry per design (without its error figures if ``error`` is false), computed in parallel (``jobs`` local processes, or on the Dask
     cluster at ``scheduler``, see :mod:`~mitchell.reports.sweeps.jobs`), in the order given,
     with the figures of the synthesis ``flows`` under ``options``. With ``failures``, a job whose
     tool fails is recorded there (design: the tool's message) and left out while the others go
@@ -96,7 +99,7 @@ def collect(designs: list[Design], *, samples: int | None, seed: int,
         check_cache(FLOWS[name].key)
     with runner(jobs=jobs, scheduler=scheduler) as pool:
         futures = {pool.submit(design_entry, design, samples=samples, seed=seed, flows=flows,
-                               options=options): design
+                               options=options, error=error): design
                    for design in designs}
         results = {}
         for done, future in enumerate(pool.as_completed(list(futures)), 1):
