@@ -29,8 +29,8 @@ from typing import Callable
 from ...sim.catalogue import CATALOGUE, MULTIPLIER, integer_designs
 from ...sim.design import Design
 from ..synthesis.flows import FLOWS
+from ...rtl.params import check_width
 from .grid import grid, read_params, stage_grid
-from .sweep import pareto_front
 
 #: The error metrics a budget may name: the keys the kernel gives every integer design, and
 #: ``abs-bias``, ``|bias|``.
@@ -213,6 +213,7 @@ def candidate_designs(*, width: int, variants: list[str] | None = None, signed: 
     ``stages`` (for the pipelined designs; the others at 0). ``params`` and ``frac_bits`` are
     grids as ``mitchell sweep`` takes them (``A..B``, ``X,Y,...`` or one value) replacing the
     full range for the variants that take them. Raises ``ValueError`` naming a bad value."""
+    check_width(width)
     if variants is None:
         variants = default_variants(signed=signed)
     for variant in variants:
@@ -255,6 +256,8 @@ def candidate_designs(*, width: int, variants: list[str] | None = None, signed: 
                     designs.append(Design(variant=variant, width=width, frac_bits=fraction,
                                           stages=count, signed=signed and entry.signable,
                                           params=dict(zip(axes, values))))
+    if not designs:
+        raise ValueError("The search has no designs: widen --variant, --param or --frac-bits")
     return list(dict.fromkeys(designs))
 
 
@@ -290,6 +293,9 @@ def closest(rows: list[dict], budgets: tuple[Budget, ...]) -> dict:
 def front_rows(rows: list[dict], budget: Budget, objective: Objective) -> list[dict]:
     """The rows on the Pareto front of ``budget``'s metric against ``objective`` (lower is better
     on both), in increasing order of the metric."""
+    # Imported here: the sweep module draws, and the command's help imports no plotting.
+    from .sweep import pareto_front
+
     points = [(budget.value(row["error"]), objective.value(row)) for row in rows]
     return [rows[index] for index in pareto_front(points)]
 
