@@ -303,3 +303,66 @@ def test_a_bad_width_is_refused(cli):
 
 def test_the_help_imports_nothing_heavy():
     assert imported("pick", "--help") & HEAVY == set()
+
+
+# ---------------------------------------------------------------------------------------------
+# The report's Pick section.
+
+def test_the_report_section_shows_the_choice_the_front_and_the_budget(tmp_path):
+    from mitchell.reports.render import plots
+
+    designs = grid_designs()
+    objective = pick.parse_objective("transistors")
+    result = {"width": WIDTH, "signed": False, "flows": ["generic"],
+              "budgets": [{"metric": "mred", "limit": 0.03, "text": "3%"}],
+              "objective": {"name": "transistors", "flow": "generic", "field": "transistors"},
+              **in_process(designs, (pick.parse_budget("mred=3%"),), objective)}
+    images = plots.pick_front(result, tmp_path, f"pick_{WIDTH}")
+    assert images == [f"pick_{WIDTH}.png", f"pick_{WIDTH}.svg"]
+    lines = pick.markdown_section([result], images)
+    expected = brute_force(designs, 0.03)
+    text = "\n".join(lines)
+    assert f"Chosen: {expected.label}: mred {100 * golden_mred(expected):.4g}%" in text
+    assert f"| * | {expected.label} | {100 * golden_mred(expected):.4g}% | " \
+           f"{transistors(expected):,} |" in lines
+    budget = lines.index("| | **budget mred <= 3%** | | |")
+    # The rows above the budget line are within it, those below beyond it.
+    rows = [line.split(" | ") for line in lines if line.startswith("| ") and "width=" in line]
+    above = [float(row[2].rstrip("%")) for row in rows if lines.index(" | ".join(row)) < budget]
+    below = [float(row[2].rstrip("%")) for row in rows if lines.index(" | ".join(row)) > budget]
+    assert above and below and max(above) <= 3 < min(below)
+    assert f"![pick_{WIDTH}.png](pick_{WIDTH}.png)" in lines
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--max", "mred=abc"], "the limit must be a number at least 0"),
+    (["--max", "mred=2%", "--minimize", "energy"],
+     "--minimize energy comes from the asic flow, which --flow generic,ice40 does not run"),
+    (["--minimize", "transistors"], "--minimize goes with --max"),
+    (["--max", "mred=2%", "--no-area"], "drop --no-area"),
+])
+def test_bad_report_budgets_are_one_line_exit_2_and_write_nothing(cli, tmp_path, extra, message):
+    out = tmp_path / "report"
+    status, stdout, stderr = cli("report", "--width", WIDTH, *extra, "--out", out)
+    assert status == 2
+    assert stderr.count("\n") == 1 and message in stderr, stderr
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_the_report_has_the_pick_section_with_its_picture(cli, tmp_path):
+    out = tmp_path / "report"
+    status, stdout, stderr = cli("report", "--width", 4, "--flow", "generic", "--max", "mred=3%",
+                                 "--out", out)
+    assert status == 0, stderr
+    report = json.loads((out / "report.json").read_text())
+    [result] = report["pick"]
+    markdown = (out / "report.md").read_text()
+    assert "## Pick: the least transistors within mred <= 3%" in markdown
+    assert f"Chosen: {result['chosen']['label']}" in markdown
+    assert "![pick_4.png](pick_4.png)" in markdown and (out / "pick_4.png").exists()
+    assert 'alt="pick_4.png"' in (out / "report.html").read_text()
+    # The same search as mitchell pick's.
+    status, stdout, stderr = cli("pick", "--width", 4, "--max", "mred=3%", "--json")
+    assert status == 0, stderr
+    assert json.loads(stdout)["chosen"] == result["chosen"]
