@@ -16,7 +16,7 @@ measured once per class of designs with the same outputs (:func:`error_class`); 
 designs of the classes that meet the budget are synthesized, plus, for each variant, the class
 that misses it by the least (so that the front shows what the budget rules out). The chosen
 design is the one of least objective among those that meet the budget (ties: the smaller error
-on the first budget's metric, then the label); :func:`pareto_front` of the first budget's metric
+on the first budget's metric, then the label); :func:`~mitchell.reports.sweeps.pareto.pareto_front` of the first budget's metric
 against the objective is drawn around it.
 """
 import itertools
@@ -31,6 +31,7 @@ from ...sim.design import Design
 from ..synthesis.flows import FLOWS
 from ...rtl.params import check_width
 from .grid import grid, read_params, stage_grid
+from .pareto import pareto_front
 
 #: The error metrics a budget may name: the keys the kernel gives every integer design, and
 #: ``abs-bias``, ``|bias|``.
@@ -293,9 +294,6 @@ def closest(rows: list[dict], budgets: tuple[Budget, ...]) -> dict:
 def front_rows(rows: list[dict], budget: Budget, objective: Objective) -> list[dict]:
     """The rows on the Pareto front of ``budget``'s metric against ``objective`` (lower is better
     on both), in increasing order of the metric."""
-    # Imported here: the sweep module draws, and the command's help imports no plotting.
-    from .sweep import pareto_front
-
     points = [(budget.value(row["error"]), objective.value(row)) for row in rows]
     return [rows[index] for index in pareto_front(points)]
 

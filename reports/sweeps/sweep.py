@@ -5,22 +5,13 @@ from pathlib import Path
 
 from ..render import plots
 from ..render.report import flows_of
+from .pareto import pareto_front
 
 CSV_COLUMNS = ["variant", "format", "width", "signed", "frac_bits", "stages", "params",
                "pairs", "relative_pairs", "exhaustive", "seed", "er", "med", "nmed", "mred", "wce",
                "wcre", "bias", "mse", "mean_error"]
 # Floating-point designs' error columns (reports/error/float_metrics.py), after the others when present.
 FLOAT_COLUMNS = ["class_mismatches", "class_mismatches_inside"]
-
-
-def pareto_front(points: list[tuple[float, float]]) -> list[int]:
-    """Indices of the points no other point beats on both coordinates (lower is better)."""
-    front = []
-    for index, (x, y) in enumerate(points):
-        dominated = any((ox <= x and oy <= y) and (ox < x or oy < y) for ox, oy in points)
-        if not dominated:
-            front.append(index)
-    return sorted(front, key=lambda i: points[i])
 
 
 def csv_rows(entries: list[dict]) -> list[dict]:
