@@ -366,3 +366,22 @@ def test_the_report_has_the_pick_section_with_its_picture(cli, tmp_path):
     status, stdout, stderr = cli("pick", "--width", 4, "--max", "mred=3%", "--json")
     assert status == 0, stderr
     assert json.loads(stdout)["chosen"] == result["chosen"]
+
+
+def test_error_figures_are_cached_by_design_and_pairs(tmp_path, monkeypatch):
+    monkeypatch.setenv("MITCHELL_CACHE_DIR", str(tmp_path))
+    designs = grid_designs()[:2]
+    calls = []
+
+    def compute(missing):
+        calls.append(list(missing))
+        return [measure(design) for design in missing]
+
+    first = pick.cached_errors(designs, samples=None, seed=1, compute=compute)
+    assert pick.cached_errors(designs, samples=None, seed=1, compute=compute) == first
+    assert calls == [designs]
+    # Other pairs asked for: a miss.
+    pick.cached_errors(designs[1:], samples=1000, seed=1, compute=compute)
+    assert calls[-1] == designs[1:]
+    assert first[0]["mred"] == pytest.approx(golden_mred(designs[0]), rel=1e-12)
+    assert len(list((tmp_path / "error").glob("*.json"))) == 3

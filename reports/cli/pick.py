@@ -1,6 +1,6 @@
 """``mitchell pick``: the cheapest design within an error budget (see
 :mod:`mitchell.reports.sweeps.pick`), searched over the catalogue's parameter grids with the
-sweep's jobs (``--jobs``, ``--scheduler``) and synthesis cache."""
+sweep's jobs (``--jobs``, ``--scheduler``), the synthesis cache and a cache of error figures."""
 import argparse
 import json
 import sys
@@ -125,7 +125,7 @@ def find(args: argparse.Namespace, budgets, objective, flows, options, designs, 
     from ..error.progress import Progress
     from ..render.report import collect
     from ..sweeps.jobs import ClusterUnusable
-    from ..sweeps.pick import search
+    from ..sweeps.pick import cached_errors, search
 
     def run(what: str, chosen: list, **kwargs) -> list:
         progress = Progress(f"pick: {what} of {len(chosen)} designs at {width} bits")
@@ -143,7 +143,8 @@ def find(args: argparse.Namespace, budgets, objective, flows, options, designs, 
         return [None if design in failures else next(done) for design in chosen]
 
     def measure(classes):
-        return [entry["error"] for entry in run("error", classes)]
+        return cached_errors(classes, samples=args.samples, seed=args.seed, compute=lambda missing:
+                             [entry["error"] for entry in run("error", missing)])
 
     def synthesize(chosen):
         keys = [flow_key(name) for name in flows]

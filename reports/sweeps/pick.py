@@ -12,7 +12,8 @@ every integer multiplier of the catalogue at one width, each over the full range
 bits and of every parameter it declares (``PARAMETERS`` of its RTL class: Mitch-w's and ALM-SOA's
 ``w``, ILM's ``corrections``, the datapath architectures, the exact multiplier's final adders).
 The error metrics depend on neither the datapath architecture nor the pipeline, so they are
-measured once per class of designs with the same outputs (:func:`error_class`); only the
+measured once per class of designs with the same outputs (:func:`error_class`), and kept in
+the cache beside the synthesis results (:func:`cached_errors`); only the
 designs of the classes that meet the budget are synthesized, plus, for each variant, the class
 that misses it by the least (so that the front shows what the budget rules out). The chosen
 design is the one of least objective among those that meet the budget (ties: the smaller error
@@ -455,3 +456,41 @@ def markdown_section(results: list[dict], images: list[str], count: int = 3) -> 
         if name in images:
             lines += ["", f"![{name}]({name})"]
     return lines
+
+
+def _error_sources() -> str:
+    """A digest of the code the error figures come from (the catalogue, designs, golden models,
+    vectors and the error kernel) and of the numpy and numba it runs on: a change to any of
+    them makes every cached error figure a miss."""
+    import hashlib
+    from importlib.metadata import version
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    digest = hashlib.sha256(f"numpy {version('numpy')} numba {version('numba')}".encode())
+    for path in sorted([*(root / "sim").glob("*.py"), *(root / "reports" / "error").rglob("*.py"),
+                        *(root / "rtl").glob("*.py")]):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def cached_errors(designs: list[Design], *, samples: int | None, seed: int,
+                  compute: Callable[[list[Design]], list[dict]]) -> list[dict]:
+    """The error figures of ``designs``: those an earlier search stored in the ``error`` cache
+    (:mod:`~mitchell.reports.synthesis.cache`, keyed by the design, the pairs asked for and
+    :func:`_error_sources`), ``compute(missing)`` for the others, which are stored."""
+    import hashlib
+    import json
+
+    from ..synthesis.cache import check_cache, read_cache, write_cache
+
+    check_cache("error")
+    sources = _error_sources()
+    keys = {design: hashlib.sha256(json.dumps([design.label, samples, seed, sources]).encode()
+                                   ).hexdigest() for design in designs}
+    found = {design: read_cache("error", keys[design], ("pairs", "mred")) for design in designs}
+    missing = [design for design in designs if found[design] is None]
+    for design, error in zip(missing, compute(missing) if missing else []):
+        write_cache("error", keys[design], error)
+        found[design] = error
+    return [found[design] for design in designs]
