@@ -385,3 +385,33 @@ def test_error_figures_are_cached_by_design_and_pairs(tmp_path, monkeypatch):
     assert calls[-1] == designs[1:]
     assert first[0]["mred"] == pytest.approx(golden_mred(designs[0]), rel=1e-12)
     assert len(list((tmp_path / "error").glob("*.json"))) == 3
+
+
+@functools.cache
+def golden_wcre(design: Design) -> float:
+    values = np.arange(1 << design.width, dtype=np.int64)
+    a, b = (x.ravel() for x in np.meshgrid(values, values))
+    exact = a * b
+    approximate = np.asarray(design.golden(a, b), dtype=np.int64)
+    nonzero = exact != 0
+    return float(np.max(np.abs(approximate[nonzero] - exact[nonzero]) / exact[nonzero]))
+
+
+def test_every_budget_binds():
+    designs = grid_designs()
+    alone = brute_force(designs, 0.03)
+    # A WCRE budget just under the MRED-only choice's WCRE rules it out.
+    wcre = golden_wcre(alone) * 0.999
+    meeting = [d for d in designs if golden_mred(d) <= 0.03 and golden_wcre(d) <= wcre]
+    expected = min(meeting, key=lambda d: (transistors(d), golden_mred(d), d.label))
+    assert expected != alone
+    result = in_process(designs, pick.parse_budgets(["mred=3%", f"wcre={wcre!r}"]),
+                        pick.parse_objective("transistors"))
+    assert result["chosen"]["label"] == expected.label
+    marks = {label: mark for mark, label, _, _ in pick.front_lines(
+        {**result, "budgets": [{"metric": "mred", "limit": 0.03, "text": "3%"},
+                               {"metric": "wcre", "limit": wcre, "text": repr(wcre)}],
+         "objective": {"name": "transistors", "flow": "generic", "field": "transistors"}}, 9)}
+    # The MRED-only choice is within the MRED budget but beyond the WCRE one.
+    assert marks.get(alone.label, "x") == "x"
+    assert marks[expected.label] == "*"

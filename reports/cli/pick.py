@@ -170,7 +170,8 @@ def text(result: dict, around: int) -> str:
 
     first, objective = budgets_of(result)[0], objective_of(result)
     lines = [f"{summary(result)}", f"chosen: {chosen_line(result)}", "",
-             f"Pareto front, {first.metric} against {objective.label} (* chosen):",
+             f"Pareto front, {first.metric} against {objective.label} (* chosen, x beyond a "
+             f"budget):",
              f"  {'design':54} {first.metric:>10} {objective.label:>14}"]
     for mark, label, value, cost in front_lines(result, around):
         if mark == "budget":

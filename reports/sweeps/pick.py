@@ -419,8 +419,8 @@ def chosen_line(result: dict) -> str:
 
 def front_lines(result: dict, count: int) -> list[tuple[str, str, str, str]]:
     """The front around the chosen design as (mark, design, first metric, objective), in
-    increasing order of the metric, ``*`` marking the chosen design, with a line ``budget``
-    where the first budget falls."""
+    increasing order of the metric, ``*`` marking the chosen design and ``x`` those that miss a
+    budget, with a line ``budget`` where the first budget falls."""
     first, objective, chosen = budgets_of(result)[0], objective_of(result), result["chosen"]
     lines, drawn = [], False
     budget_line = ("budget", f"budget {first}", "", "")
@@ -429,7 +429,8 @@ def front_lines(result: dict, count: int) -> list[tuple[str, str, str, str]]:
         if not drawn and value > first.limit:
             lines.append(budget_line)
             drawn = True
-        lines.append(("*" if row["label"] == chosen["label"] else "", row["label"],
+        mark = "*" if row["label"] == chosen["label"] else "" if row["meets"] else "x"
+        lines.append((mark, row["label"],
                       first.show(value), objective.show(objective.value(row))))
     return lines if drawn else lines + [budget_line]
 
@@ -441,7 +442,8 @@ def markdown_section(results: list[dict], images: list[str], count: int = 3) -> 
                  f"{', '.join(map(str, budgets_of(results[0])))}", "",
              "Every integer multiplier of the catalogue over its parameter grids (mitchell "
              "pick); the front is the first budget's metric against the objective over the "
-             "designs synthesized (those within the budget and each variant's nearest miss)."]
+             "designs synthesized (those within the budget and each variant's nearest miss); "
+             "* marks the chosen design, x those beyond a budget."]
     for result in results:
         lines += ["", f"{summary(result)}."]
         if result["chosen"] is None:
