@@ -174,9 +174,11 @@ def test_pick_chooses_the_cheapest_design_within_the_budget(cli):
     result = json.loads(stdout)
     check_choice(result, designs, 0.03)
     chosen = result["chosen"]
-    # The budget binds: a cheaper design misses it, and a more accurate one costs more.
-    cheapest = min(designs, key=transistors)
-    assert golden_mred(cheapest) > 0.03 and transistors(cheapest) < chosen["generic"]["transistors"]
+    # The budget binds: a cheaper design misses it (among the nearest misses the search
+    # synthesized, so that the test synthesizes nothing more), and the choice is not exact.
+    synthesized = {row["label"] for row in result["rows"]}
+    assert any(transistors(d) < chosen["generic"]["transistors"] for d in designs
+               if golden_mred(d) > 0.03 and d.label in synthesized)
     assert chosen["error"]["mred"] > 0
     # Only the classes within the budget and each variant's nearest miss were synthesized.
     assert result["error_classes"] == len(designs)
