@@ -50,7 +50,8 @@ def transistors(design: Design) -> int:
 
 
 def brute_force(designs: list[Design], limit: float) -> Design:
-    """The cheapest design whose golden MRED is at most ``limit`` (ties: the lower MRED)."""
+    """The cheapest design whose golden MRED is at most ``limit`` (ties: the lower MRED; the
+    grid has one value of each structural parameter, its default, so no further tie)."""
     meeting = [d for d in designs if golden_mred(d) <= limit]
     return min(meeting, key=lambda d: (transistors(d), golden_mred(d), d.label))
 
@@ -417,3 +418,15 @@ def test_every_budget_binds():
     # The MRED-only choice is within the MRED budget but beyond the WCRE one.
     assert marks.get(alone.label, "x") == "x"
     assert marks[expected.label] == "*"
+
+
+def test_of_two_designs_that_cost_the_same_the_defaults_win():
+    objective = pick.parse_objective("transistors")
+    budgets = (pick.parse_budget("mred=1%"),)
+    def row(label, params):
+        return {"label": label, "variant": "exact", "width": 8, "params": params,
+                "error": {"mred": 0.0}, "generic": {"transistors": 100}}
+    # The label of the default sorts after the other's: the tie is not broken by the label.
+    rows = [row("exact(width=8, adder=alu)", {"adder": "alu"}), row("exact(width=8)", {"adder": "auto"})]
+    assert pick.choose(rows, budgets, objective)["label"] == "exact(width=8)"
+    assert pick.choose(rows[::-1], budgets, objective)["label"] == "exact(width=8)"

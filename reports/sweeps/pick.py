@@ -273,14 +273,24 @@ def error_class(design: Design) -> Design:
                   params={name: value for name, value in design.params if name in outputs})
 
 
+def departures(row: dict) -> int:
+    """How many of a row's parameters differ from their defaults: of two designs that cost the
+    same, the one with the shorter command (such as the exact multiplier's default adder,
+    which is the ALU adder without registers)."""
+    parameters = CATALOGUE[row["variant"]].parameters
+    return sum(row["params"][parameter.name] != parameter.default(row["width"])
+               for parameter in parameters)
+
+
 def choose(rows: list[dict], budgets: tuple[Budget, ...], objective: Objective) -> dict | None:
     """The row of least objective among those whose error meets every budget (ties: the smaller
-    value of the first budget's metric, then the label), or None."""
+    value of the first budget's metric, then the fewer :func:`departures`, then the label), or
+    None."""
     meeting = [row for row in rows if all(budget.met(row["error"]) for budget in budgets)]
     if not meeting:
         return None
     return min(meeting, key=lambda row: (objective.value(row), budgets[0].value(row["error"]),
-                                         row["label"]))
+                                         departures(row), row["label"]))
 
 
 def closest(rows: list[dict], budgets: tuple[Budget, ...]) -> dict:
