@@ -374,6 +374,7 @@ def pick_front(result: dict, folder: Path, name: str = "pick") -> list[str]:
     axis.axhline(scale * budget.limit, color="tab:red", linestyle="--", label=f"budget: {budget}")
     axis.scatter([objective.value(chosen)], [scale * budget.value(chosen["error"])], marker="*",
                  s=200, color="tab:red", zorder=3, label=f"chosen: {chosen['label']}")
+    axis.set_xscale("log")
     axis.set_xlabel(f"{objective.label} ({objective.flow} flow)")
     axis.set_ylabel(f"{budget.metric}{unit}")
     axis.set_title(f"{budget.metric} against {objective.label}, {result['width']} bits")
