@@ -288,6 +288,11 @@ def test_the_out_folder_has_the_result_and_the_front(cli, tmp_path):
      "designs of different kinds"),
     (["--max", "mred=2%", "--param", "w=9..3"], "a range is two integers"),
     (["--max", "mred=2%", "--variant", "exact", "--frac-bits", "2"], "--frac-bits applies to none"),
+    (["--max", "mred=2%", "--seed", "-1"], "at least 0"),
+    (["--max", "mred=2%", "--around", "-1"], "--around must be 0 or more"),
+    (["--max", "mred=2%", "--no-such-option"], "unrecognized arguments: --no-such-option"),
+    (["--max", "mred=2%", "--jobs", "2", "--scheduler", "tcp://127.0.0.1:1"],
+     "--jobs counts local processes"),
 ])
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(cli, tmp_path, extra, message):
     out = tmp_path / "out"
