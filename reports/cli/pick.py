@@ -6,8 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from .options import (ParameterAction, UsageError, add_retime_option, flow_names, integer,
-                      nonempty, parameter)
+from .options import (ParameterAction, UsageError, add_retime_option, check_output_folder,
+                      flow_names, integer, nonempty, parameter)
 
 HELP = "the cheapest design within an error budget"
 DESCRIPTION = ("Search every integer multiplier of the catalogue (every fraction-bit count, "
@@ -182,18 +182,6 @@ def text(result: dict, around: int) -> str:
     return "\n".join(lines)
 
 
-def check_out(out: str) -> None:
-    """Refuses an output folder that holds something other than an earlier pick, before any
-    work starts."""
-    from ...sim.files import check_folder
-
-    folder = Path(out)
-    check_folder(folder)
-    if folder.exists() and any(folder.iterdir()) and not (folder / "pick.json").exists():
-        raise UsageError(f"Output folder {out!r} exists and holds something other than a "
-                         f"mitchell pick; choose another --out")
-
-
 def write(result: dict, out: str) -> None:
     from ...sim.files import atomic_folder
     from ..render import plots
@@ -211,7 +199,7 @@ def run(args: argparse.Namespace) -> int:
 
     budgets, objective, flows, options, designs = settings(args)
     if args.out is not None:
-        check_out(args.out)
+        check_output_folder(args.out, marker="pick.json", what="pick")
     failures: dict = {}
     result = find(args, budgets, objective, flows, options, designs, width=args.width,
                   failures=failures)

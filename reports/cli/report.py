@@ -1,7 +1,6 @@
 """``mitchell report``: designs against their exact baselines at each width, error and area,
 written as a folder (JSON, Markdown, HTML, plots); ``--app`` adds the applications."""
 import argparse
-from pathlib import Path
 
 from ...sim.catalogue import BASELINES, integer_designs
 from .apply import DEFAULT_BATCH, add_onnx_arguments, evaluate_onnx, onnx_designs, onnx_workload
@@ -68,13 +67,11 @@ def onnx_application(args: argparse.Namespace) -> dict | None:
     return evaluate_onnx(model, inputs, labels, designs, batch=DEFAULT_BATCH)
 
 
-def picks(args: argparse.Namespace) -> list[dict] | None:
-    """The searches of ``--max`` at each width (see :mod:`mitchell.reports.cli.pick`), among
-    every integer multiplier (of ``--signed`` operands), checked and computed before the
-    report's folder is written."""
-    from ...sim.files import check_folder
-    from .options import flows_from
-    from .pick import budgets_and_objective, find, grid_of
+def pick_settings(args: argparse.Namespace) -> tuple | None:
+    """The budgets, objective, flow options and grids of ``--max`` at each width (every integer
+    multiplier, of ``--signed`` operands), checked before any work starts; None without it."""
+    from .options import check_output_folder, flows_from
+    from .pick import budgets_and_objective, grid_of
 
     if not args.max:
         if args.minimize is not None:
@@ -87,16 +84,27 @@ def picks(args: argparse.Namespace) -> list[dict] | None:
     args.minimize = args.minimize or "transistors"
     budgets, objective = budgets_and_objective(args, args.flow)
     _, options = flows_from(args)
-    # The output folder is checked before the search, as build_folder checks it before its jobs.
-    check_folder(Path(args.out))
+    # Checked before the search, as build_folder checks it before its jobs.
+    check_output_folder(args.out, marker="report.json", what="report")
     grids = {width: grid_of(args, width, variants=None, params=None, frac_bits=None, stages="0")
              for width in args.width or [8, 16]}
+    return budgets, objective, options, grids
+
+
+def picks(args: argparse.Namespace, settings: tuple | None) -> list[dict] | None:
+    """The searches of ``--max`` at each width (see :mod:`mitchell.reports.cli.pick`), in the
+    objective's flow, before the report's folder is written."""
+    from ...sim.toolchain import ToolFailed
+    from .pick import find
+
+    if settings is None:
+        return None
+    budgets, objective, options, grids = settings
     failures: dict = {}
     results = [find(args, budgets, objective, (objective.flow,), options, designs, width=width,
                     failures=failures) for width, designs in grids.items()]
     if failures:
         design, message = next(iter(failures.items()))
-        from ...sim.toolchain import ToolFailed
         raise ToolFailed(f"{design.label}: {message}")
     return results
 
@@ -111,8 +119,9 @@ def run(args: argparse.Namespace) -> int:
     designs = with_baselines([
         design_from(args, width=width, variant=variant)
         for width in args.width or [8, 16] for variant in args.variant or ["mitchell"]])
+    settings = pick_settings(args)
     onnx = onnx_application(args)
-    searches = picks(args)
+    searches = picks(args, settings)
     application = None if onnx is None else ({"onnx": onnx}, {})
     if BUILT_IN in (args.app or []):
         from ..apps.application import collect

@@ -93,8 +93,9 @@ def collect(designs: list[Design], *, samples: int | None, seed: int,
             progress: Callable[[float], None] | None = None,
             jobs: int | None = None, scheduler: str | None = None,
             failures: dict[Design, str] | None = None, error: bool = True) -> list[dict]:
-    """One entry per design (without its error figures if ``error`` is false), computed in parallel (``jobs`` local processes, or on the Dask
-    cluster at ``scheduler``, see :mod:`~mitchell.reports.sweeps.jobs`), in the order given,
+    """One entry per design (without its error figures if ``error`` is false), computed in
+    parallel (``jobs`` local processes, or on the Dask cluster at ``scheduler``, see
+    :mod:`~mitchell.reports.sweeps.jobs`), in the order given,
     with the figures of the synthesis ``flows`` under ``options``. With ``failures``, a job whose
     tool fails is recorded there (design: the tool's message) and left out while the others go
     on; without, it stops the run."""
