@@ -102,7 +102,7 @@ def test_a_grid_sweep_on_a_dask_cluster_equals_the_local_run(tmp_path, cli):
     # error kernels would run their thread pools at once, which numba's default threading layer
     # aborts on), daemonic as `dask worker` starts them.
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster:
+                      dashboard_address=":0") as cluster:
         remote = sweep_json(cli, tmp_path / "remote", "--scheduler", cluster.scheduler_address)
     assert remote == local
 
@@ -181,7 +181,7 @@ def test_a_stock_dask_cluster_runs_jobs_that_would_start_processes(tmp_path, cli
     status, _, stderr = cli("sweep", *options, "--out", tmp_path / "local")
     assert status == 0, stderr
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster:
+                      dashboard_address=":0") as cluster:
         status, _, stderr = cli("sweep", *options, "--out", tmp_path / "remote", "--scheduler",
                                 cluster.scheduler_address)
     assert status == 0, stderr

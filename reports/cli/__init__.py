@@ -1,5 +1,5 @@
 """The ``mitchell`` command line: one module per command (``verilog``, ``sim``, ``prove``,
-``error``, ``area``, ``export``, ``apply``, ``report``, ``sweep``), each with
+``error``, ``area``, ``export``, ``apply``, ``report``, ``sweep``, ``pick``), each with
 ``add_arguments(parser)`` and ``run(args) -> int``; the options they share are in
 :mod:`~mitchell.reports.cli.options`. This module assembles the parser and maps errors to exit
 statuses."""
@@ -11,11 +11,12 @@ import sys
 from ...sim.files import OutputError, guarded_stdout
 from ...sim.pool import Terminated, terminate_as_interrupt
 from ...sim.toolchain import ToolFailed, ToolMissing
-from . import apply, area, error, export, prove, report, sim, sweep, verilog
+from . import apply, area, error, export, pick, prove, report, sim, sweep, verilog
 from .options import UsageError
 
 COMMANDS = {"verilog": verilog, "sim": sim, "prove": prove, "error": error, "area": area,
-            "export": export, "apply": apply, "report": report, "sweep": sweep}
+            "export": export, "apply": apply, "report": report, "sweep": sweep,
+            "pick": pick}
 
 
 class Parser(argparse.ArgumentParser):

@@ -315,6 +315,20 @@ def add_retime_option(parser: argparse.ArgumentParser) -> None:
                              "-retime did), for every design and its baseline alike")
 
 
+def check_output_folder(out: str, *, marker: str, what: str) -> Path:
+    """The output folder ``out``, checked before any work starts: writable as a folder (see
+    :func:`~mitchell.sim.files.check_folder`), and empty, absent or holding an earlier
+    ``marker`` file (the output of an earlier mitchell ``what``), which it may replace."""
+    from ...sim.files import check_folder
+
+    folder = Path(out)
+    check_folder(folder)
+    if folder.exists() and any(folder.iterdir()) and not (folder / marker).exists():
+        raise UsageError(f"Output folder {out!r} exists and holds something other than a "
+                         f"mitchell {what}; choose another --out")
+    return folder
+
+
 def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str, what: str,
                  write, failures: dict[Design, str] | None = None) -> int:
     """Computes every design's entry, then writes the folder ``args.out`` in one move.
@@ -325,17 +339,13 @@ def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str
     :func:`~mitchell.reports.render.report.collect`); ``--jobs`` and ``--scheduler`` say where
     the jobs run.
     """
-    from ...sim.files import atomic_folder, check_folder
+    from ...sim.files import atomic_folder
     from ..render.comparison import comparison
     from ..error.progress import Progress
     from ..render.report import collect, tool_info
     from ..sweeps.jobs import ClusterUnusable
 
-    out = Path(args.out)
-    check_folder(out)
-    if out.exists() and any(out.iterdir()) and not (out / marker).exists():
-        raise UsageError(f"Output folder {str(out)!r} exists and holds something other than a "
-                         f"mitchell {what}; choose another --out")
+    out = check_output_folder(args.out, marker=marker, what=what)
     flows, options = flows_from(args)
     progress = Progress(f"{what} of {len(designs)} designs")
     try:

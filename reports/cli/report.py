@@ -31,6 +31,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "onnx:MODEL, that ONNX model over --inputs (see mitchell apply "
                              "--onnx) instead; repeat --app for both")
     add_onnx_arguments(parser)
+    parser.add_argument("--max", type=nonempty, action="append", default=None,
+                        metavar="METRIC=LIMIT",
+                        help="add the Pick section: the cheapest integer multiplier within this "
+                             "error budget at each width, over every variant's parameter grid, "
+                             "and the front around it (repeatable; see mitchell pick)")
+    parser.add_argument("--minimize", type=nonempty, default=None,
+                        help="the Pick section's objective, a figure of one of --flow "
+                             "(default transistors; see mitchell pick)")
     add_folder_options(parser)
 
 
@@ -61,6 +69,48 @@ def onnx_application(args: argparse.Namespace) -> dict | None:
     return evaluate_onnx(model, inputs, labels, designs, batch=DEFAULT_BATCH)
 
 
+def pick_settings(args: argparse.Namespace) -> tuple | None:
+    """The budgets, objective, flow options and grids of ``--max`` at each width (every integer
+    multiplier, of ``--signed`` operands), checked before any work starts; None without it."""
+    from .options import check_output_folder, flows_from
+    from .pick import budgets_and_objective, grid_of
+
+    if not args.max:
+        if args.minimize is not None:
+            raise UsageError("--minimize goes with --max (the Pick section's budget)")
+        return None
+    if args.format != "int":
+        raise UsageError(f"--max searches integer multipliers, not with --format {args.format}")
+    if args.no_area:
+        raise UsageError("--max synthesizes the designs within the budget; drop --no-area")
+    args.minimize = args.minimize or "transistors"
+    budgets, objective = budgets_and_objective(args, args.flow)
+    _, options = flows_from(args)
+    # Checked before the search, as build_folder checks it before its jobs.
+    check_output_folder(args.out, marker="report.json", what="report")
+    grids = {width: grid_of(args, width, variants=None, params=None, frac_bits=None, stages="0")
+             for width in args.width or [8, 16]}
+    return budgets, objective, options, grids
+
+
+def picks(args: argparse.Namespace, settings: tuple | None) -> list[dict] | None:
+    """The searches of ``--max`` at each width (see :mod:`mitchell.reports.cli.pick`), in the
+    objective's flow, before the report's folder is written."""
+    from ...sim.toolchain import ToolFailed
+    from .pick import find
+
+    if settings is None:
+        return None
+    budgets, objective, options, grids = settings
+    failures: dict = {}
+    results = [find(args, budgets, objective, (objective.flow,), options, designs, width=width,
+                    failures=failures) for width, designs in grids.items()]
+    if failures:
+        design, message = next(iter(failures.items()))
+        raise ToolFailed(f"{design.label}: {message}")
+    return results
+
+
 def run(args: argparse.Namespace) -> int:
     from ..render.report import write_report
     from ..sweeps.grid import with_baselines
@@ -77,7 +127,9 @@ def run(args: argparse.Namespace) -> int:
     designs = with_baselines([
         design_from(args, width=width, variant=variant)
         for width in widths for variant in args.variant or ["mitchell"]] + foreign)
+    settings = pick_settings(args)
     onnx = onnx_application(args)
+    searches = picks(args, settings)
     application = None if onnx is None else ({"onnx": onnx}, {})
     if BUILT_IN in (args.app or []):
         from ..apps.application import collect
@@ -92,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
             application[0]["onnx"] = onnx
     status = build_folder(args, designs, marker="report.json", what="report",
                           write=lambda report, folder: write_report(report, designs, folder,
-                                                                    application))
+                                                                    application, searches))
     if status == 0:
         print(f"wrote {args.out}/report.json, report.md, report.html and the plots")
     return status

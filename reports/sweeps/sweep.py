@@ -4,8 +4,8 @@ import json
 from pathlib import Path
 
 from ..render import plots
-from ..render.plots import pareto_front
 from ..render.report import flows_of
+from .pareto import pareto_front
 
 CSV_COLUMNS = ["variant", "format", "width", "signed", "frac_bits", "stages", "params",
                "pairs", "relative_pairs", "exhaustive", "seed", "er", "med", "nmed", "mred", "wce",
