@@ -17,8 +17,11 @@ report.json schema (stable; fractions, not percent)::
                   "asic": {"asic_area_um2", "asic_cells", "asic_delay_ns", "asic_critical_path",
                            "asic_internal_mw", "asic_switching_mw", "asic_dynamic_mw",
                            "asic_leakage_mw", "asic_total_mw", "asic_energy_pj",
-                           "asic_toggles_per_op", "asic_library", "asic_constraints",
-                           "asic_mapping", "asic_activity"}}, ...]
+                           "asic_toggles_per_op", "asic_timed_internal_mw",
+                           "asic_timed_switching_mw", "asic_timed_dynamic_mw",
+                           "asic_timed_energy_pj", "asic_timed_toggles_per_op",
+                           "asic_timed_pairs", "asic_glitch_share", "asic_library",
+                           "asic_constraints", "asic_mapping", "asic_activity"}}, ...]
      [, "application": {"digits_infer": {"width", "seeds", "epochs", "test_images",
                                          "float_accuracy": {"mean", "min", "max", "per_seed"},
                                          "rows": [{"design", "variant", "accuracy": {...}}]},
