@@ -49,6 +49,11 @@ null for identical images): the built-in workloads with ``--app``, ``onnx`` with
 ``--app onnx:MODEL`` (:func:`mitchell.reports.apps.onnx_graph.evaluate`; accuracy is null
 without labels).
 
+With ``--flow asic --min-delay``, ``iso_delay`` holds one row per multiplier held against the
+exact one (:func:`mitchell.reports.synthesis.iso_delay.compare`), and with ``--curve``,
+``curves`` the points of every minimum-delay search plotted
+(:func:`mitchell.reports.synthesis.iso_delay.curves`).
+
 Only ``tool`` changes between two runs of the same command.
 """
 import base64
@@ -157,11 +162,57 @@ def markdown(report: dict, images: list[str]) -> str:
         lines += flow_markdown(flow, report["designs"], name=_design_name,
                                baseline=lambda entry, key: baseline_figures(
                                    entry, report["designs"], key))
+    if "iso_delay" in report:
+        lines += iso_delay_markdown(report["iso_delay"])
     if "application" in report:
         from ..apps.application import markdown_section
         lines += markdown_section(report["application"])
     lines += ["", "## Pictures", ""] + [f"![{name}]({name})" for name in images if name.endswith(".png")]
     return "\n".join(lines) + "\n"
+
+
+def _ratio(value: float, baseline: float) -> str:
+    return f"{value / baseline:.2f}" if baseline else "-"
+
+
+def iso_delay_markdown(rows: list[dict]) -> list[str]:
+    """The iso-delay section (``--flow asic --min-delay``, see
+    :mod:`mitchell.reports.synthesis.iso_delay`): each design against its baseline at a common
+    delay and at each one's own minimum delay."""
+    lines = ["", "## Iso-delay (standard cells)", "",
+             "Each design against the exact multiplier with the stronger of its final adders "
+             "(+ or Kogge-Stone, each searched by the same flow; the table says which): at a "
+             "common delay, the slower of the two minimum delays, each one's smallest netlist "
+             "that meets it; and at each one's own minimum delay, the baseline being the faster "
+             "adder. Energy is glitch-aware (timed simulation).", "",
+             "| design | common delay ns | area um2 | baseline area um2 | area ratio | "
+             "energy pJ/op | baseline energy pJ/op | energy ratio |",
+             "|---|---|---|---|---|---|---|---|"]
+    for row in rows:
+        ours, theirs = row["common"]["design"], row["common"]["baseline"]
+        if theirs is None or not ours["asic_target_met"]:
+            missing = [name for name, figures in (("the design", ours), ("the baseline", theirs))
+                       if figures is None or not figures["asic_target_met"]]
+            lines.append(f"| {row['design']} | {row['common_ns']:.3f} | "
+                         f"{' and '.join(missing)} cannot meet it | - | - | - | - | - |")
+            continue
+        lines.append(
+            f"| {row['design']} | {row['common_ns']:.3f} | {ours['asic_area_um2']:,.0f} | "
+            f"{theirs['asic_area_um2']:,.0f} (exact {row['common']['adder']}) | "
+            f"{_ratio(ours['asic_area_um2'], theirs['asic_area_um2'])} | "
+            f"{ours['asic_timed_energy_pj']:.3f} | {theirs['asic_timed_energy_pj']:.3f} | "
+            f"{_ratio(ours['asic_timed_energy_pj'], theirs['asic_timed_energy_pj'])} |")
+    lines += ["", "| design | min delay ns | baseline min delay ns | delay ratio | area ratio "
+                  "| energy ratio |", "|---|---|---|---|---|---|"]
+    for row in rows:
+        ours, theirs = row["own"]["design"], row["own"]["baseline"]
+        lines.append(
+            f"| {row['design']} | {ours['asic_delay_ns']:.3f} | {theirs['asic_delay_ns']:.3f} "
+            f"(exact {row['own']['adder']}) | "
+            f"{_ratio(ours['asic_delay_ns'], theirs['asic_delay_ns'])} | "
+            f"{_ratio(ours['asic_area_um2'], theirs['asic_area_um2'])} | "
+            f"{_ratio(ours['asic_timed_energy_pj'], theirs['asic_timed_energy_pj'])} |")
+    return lines
 
 
 def baseline_figures(entry: dict, entries: list[dict], key: str) -> dict | None:
@@ -308,6 +359,8 @@ def write_report(report: dict, designs: list[Design], folder: Path,
         images = plots.float_plots(designs, folder)
     else:
         images = plots.error_plots(designs, folder) + flow_plots(entries, folder)
+        if "curves" in report:
+            images += plots.delay_curves(report["curves"], folder)
     (folder / "report.json").write_text(json.dumps(report, indent=2) + "\n")
     text = markdown(report, images)
     (folder / "report.md").write_text(text)
