@@ -126,7 +126,8 @@ def test_report_holds_each_design_against_the_stronger_adder_and_plots_the_curve
     assert status == 0, err
     report = json.loads((tmp_path / "report" / "report.json").read_text())
     [row_] = report["iso_delay"]
-    assert row_["design"] == Design(width=4).label
+    assert row_["design"] == Design(width=4).label and row_["variant"] == "mitchell"
+    assert "| mitchell 4b | " in (tmp_path / "report" / "report.md").read_text()
     # The baselines' own searches, read back from the cache the report filled.
     from mitchell.reports.synthesis.delay import synthesize_min_delay
     exact = {adder: synthesize_min_delay(base)

@@ -163,7 +163,7 @@ def markdown(report: dict, images: list[str]) -> str:
                                baseline=lambda entry, key: baseline_figures(
                                    entry, report["designs"], key))
     if "iso_delay" in report:
-        lines += iso_delay_markdown(report["iso_delay"])
+        lines += iso_delay_markdown(report["iso_delay"], _design_name)
     if "application" in report:
         from ..apps.application import markdown_section
         lines += markdown_section(report["application"])
@@ -175,10 +175,11 @@ def _ratio(value: float, baseline: float) -> str:
     return f"{value / baseline:.2f}" if baseline else "-"
 
 
-def iso_delay_markdown(rows: list[dict]) -> list[str]:
+def iso_delay_markdown(rows: list[dict], name: Callable[[dict], str] = lambda row: row["design"]
+                       ) -> list[str]:
     """The iso-delay section (``--flow asic --min-delay``, see
     :mod:`mitchell.reports.synthesis.iso_delay`): each design against its baseline at a common
-    delay and at each one's own minimum delay."""
+    delay and at each one's own minimum delay; ``name`` names a row's design."""
     lines = ["", "## Iso-delay (standard cells)", "",
              "Each design against the exact multiplier with the stronger of its final adders "
              "(+ or Kogge-Stone, each searched by the same flow; the table says which): at a "
@@ -193,11 +194,11 @@ def iso_delay_markdown(rows: list[dict]) -> list[str]:
         if theirs is None or not ours["asic_target_met"]:
             missing = [name for name, figures in (("the design", ours), ("the baseline", theirs))
                        if figures is None or not figures["asic_target_met"]]
-            lines.append(f"| {row['design']} | {row['common_ns']:.3f} | "
+            lines.append(f"| {name(row)} | {row['common_ns']:.3f} | "
                          f"{' and '.join(missing)} cannot meet it | - | - | - | - | - |")
             continue
         lines.append(
-            f"| {row['design']} | {row['common_ns']:.3f} | {ours['asic_area_um2']:,.0f} | "
+            f"| {name(row)} | {row['common_ns']:.3f} | {ours['asic_area_um2']:,.0f} | "
             f"{theirs['asic_area_um2']:,.0f} (exact {row['common']['adder']}) | "
             f"{_ratio(ours['asic_area_um2'], theirs['asic_area_um2'])} | "
             f"{ours['asic_timed_energy_pj']:.3f} | {theirs['asic_timed_energy_pj']:.3f} | "
@@ -207,7 +208,7 @@ def iso_delay_markdown(rows: list[dict]) -> list[str]:
     for row in rows:
         ours, theirs = row["own"]["design"], row["own"]["baseline"]
         lines.append(
-            f"| {row['design']} | {ours['asic_delay_ns']:.3f} | {theirs['asic_delay_ns']:.3f} "
+            f"| {name(row)} | {ours['asic_delay_ns']:.3f} | {theirs['asic_delay_ns']:.3f} "
             f"(exact {row['own']['adder']}) | "
             f"{_ratio(ours['asic_delay_ns'], theirs['asic_delay_ns'])} | "
             f"{_ratio(ours['asic_area_um2'], theirs['asic_area_um2'])} | "

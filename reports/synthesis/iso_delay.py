@@ -74,7 +74,8 @@ def at_delay(design: Design, target_ns: float, minimum: dict, *, library: str | 
 def compare(design: Design, *, library: str | None = None) -> dict:
     """The iso-delay comparison of ``design`` (see the module's description)::
 
-        {"design": label, "width": ..., "common_ns": ...,
+        {"design": label, "variant", "width", "signed", "frac_bits", "stages", "params"
+         (as in a report's entries), "common_ns": ...,
          "own": {"design": figures, "baseline": figures, "adder": name},
          "common": {"design": figures, "baseline": figures or None, "adder": name or None}}
 
@@ -89,7 +90,9 @@ def compare(design: Design, *, library: str | None = None) -> dict:
               for adder, base in baselines(design).items()}
     strong = smallest_meeting({adder: figures for adder, figures in theirs.items()
                                if figures["asic_target_met"]}, common_ns)
-    return {"design": design.label, "width": design.width, "common_ns": common_ns,
+    return {"design": design.label, "variant": design.variant, "width": design.width,
+            "signed": design.signed, "frac_bits": design.frac_bits, "stages": design.stages,
+            "params": design.options, "common_ns": common_ns,
             "own": {"design": _kept(own), "baseline": _kept(exact[quick]),
                     "adder": ADDERS[quick]},
             "common": {"design": ours,
