@@ -35,11 +35,23 @@ The flow, for each design:
    propagation. Dynamic power is internal plus switching; leakage is the cells'
    ``cell_leakage_power``; energy per operation is total power times the clock period (one
    operation per cycle), in pJ.
+5. **Glitch-aware power** (:meth:`Synthesis.measure_timed`): OpenSTA writes the netlist's cell
+   delays under the same conditions as SDF (``write_sdf``, :func:`write_sdf`); Icarus simulates
+   the netlist with them (``-gspecify``, ``$sdf_annotate``; the OSU models carry ``specify``
+   blocks) on the first :data:`TIMED_PAIRS` pairs of the same stream, one per cycle of at least
+   :data:`PERIOD_NS` and 2.5 times the design's delay (:func:`timed_period`), and counts every
+   transition of every net, glitches included, once the warm-up has settled. Those counts give
+   the timed power and energy (step 4, same clock), and the *glitch share*: the fraction of
+   all the transitions that are not changes of a net's settled value,
+   :meth:`Activity.glitch_share`.
 
-Limits: the activity comes from a zero-delay simulation, so only settled transitions count:
-glitches (transitions that settle within a cycle) are not, which understates dynamic power where
-they are frequent; there is no placement or routing, so no wire capacitance. Results are cached by a hash of the Verilog, the
-operand stream, the library files, the constraints, the flow version and the tool versions.
+Limits: the zero-delay activity counts only settled changes, so it understates dynamic power
+where glitches are frequent; the timed activity counts them, within the limits of Icarus: path
+delays are inertial (a pulse shorter than a cell's delay is swallowed, not counted as a partial
+swing) and rounded to the models' 10 ps, and the SDF's interconnect delays (the input drivers')
+are not annotated, so every input changes at once. There is no placement or routing, so no wire
+capacitance. Results are cached by a hash of the Verilog, the operand stream, the library files,
+the constraints, the flow version and the tool versions.
 """
 import functools
 import math
@@ -93,8 +105,8 @@ def _activity_words(pairs: str, count: int) -> str:
     """How the activity is measured, in words, for ``pairs`` (the stream, in words, of
     ``count`` pairs)."""
     return (f"{pairs}, one per clock, on the mapped netlist; zero-delay simulation: glitches "
-            f"are not counted (energy); timed simulation of the first {min(TIMED_PAIRS, count):,} of them "
-            f"with OpenSTA's SDF delays: every transition counted, glitches included (timed "
+            f"are not counted (energy); timed simulation of the first "
+            f"{min(TIMED_PAIRS, count):,} of them with OpenSTA's SDF delays: every transition counted, glitches included (timed "
             f"energy)")
 
 
