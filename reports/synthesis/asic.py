@@ -77,8 +77,7 @@ from .yosys import tool_versions as yosys_versions
 
 FLOW_VERSION = 3
 FIELDS = ("asic_area_um2", "asic_cells", "asic_delay_ns", "asic_dynamic_mw", "asic_leakage_mw",
-          "asic_total_mw", "asic_energy_pj", "asic_timed_dynamic_mw", "asic_timed_energy_pj",
-          "asic_glitch_share")
+          "asic_total_mw", "asic_energy_pj", "asic_timed_energy_pj", "asic_glitch_share")
 INSTALL = "apt-get install -y opensta qflow-tech-osu018"
 LIBERTY_VARIABLE = "MITCHELL_LIBERTY"
 TECH = Path("/usr/share/qflow/tech")
