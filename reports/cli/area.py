@@ -2,8 +2,8 @@
 import argparse
 import json
 
-from .options import (add_design_options, add_flow_option, add_foreign_options, add_retime_option,
-                      design_from, flows_from)
+from .options import (add_asic_options, add_design_options, add_flow_option, add_foreign_options,
+                      add_retime_option, design_from, flows_from)
 
 HELP = ("synthesis: cells, transistors, depth, iCE40 LUTs, Fmax; standard-cell area, delay and "
         "power")
@@ -13,37 +13,12 @@ DESCRIPTION = ("Synthesize the design and the exact multiplier of the same width
                "mapped for area, for a delay target or for each design's minimum delay.")
 
 
-def delay_ns(text: str) -> float:
-    """The type of ``--target-delay``: a positive number of ns."""
-    from ..synthesis.delay import check_target
-
-    try:
-        return check_target(float(text))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number of ns, not {text!r}") \
-            from None
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..synthesis.asic import LIBRARIES
-
     add_design_options(parser)
     add_foreign_options(parser)
     add_flow_option(parser)
     add_retime_option(parser)
-    parser.add_argument("--library", choices=list(LIBRARIES), default=None,
-                        help="standard cells of --flow asic: " + ", ".join(
-                            f"{name} ({label}, apt-get install -y {package})"
-                            for name, (label, _, package) in LIBRARIES.items())
-                        + "; default osu018, or the Liberty file $MITCHELL_LIBERTY names")
-    delay = parser.add_mutually_exclusive_group()
-    delay.add_argument("--target-delay", type=delay_ns, default=None, metavar="NS",
-                       help="--flow asic: map each design for this delay with a fixed set of ABC "
-                            "scripts; the smallest netlist that simulates correctly and meets it "
-                            "is kept, and the table says whether it was met")
-    delay.add_argument("--min-delay", action="store_true",
-                       help="--flow asic: search each design's minimum delay (targets from "
-                            "relaxed to tight) and give area, delay and energy there")
+    add_asic_options(parser)
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 

@@ -270,6 +270,7 @@ def add_folder_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-area", action="store_true", help="skip synthesis")
     add_flow_option(parser)
     add_retime_option(parser)
+    add_asic_options(parser)
     parser.add_argument("--out", type=nonempty, required=True, help="output folder")
 
 
@@ -307,6 +308,37 @@ def flows_from(args: argparse.Namespace) -> tuple[tuple[str, ...], "synthesis_fl
     for name in flows:
         synthesis_flows.FLOWS[name].check(options)
     return flows, options
+
+
+def delay_ns(text: str) -> float:
+    """The type of ``--target-delay``: a positive number of ns."""
+    from ..synthesis.delay import check_target
+
+    try:
+        return check_target(float(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number of ns, not {text!r}") \
+            from None
+
+
+def add_asic_options(parser: argparse.ArgumentParser) -> None:
+    """The options of the standard-cell flow (``--flow asic``): the library, and a delay
+    target or the minimum-delay search."""
+    from ..synthesis.asic import LIBRARIES
+
+    parser.add_argument("--library", choices=list(LIBRARIES), default=None,
+                        help="standard cells of --flow asic: " + ", ".join(
+                            f"{name} ({label}, apt-get install -y {package})"
+                            for name, (label, _, package) in LIBRARIES.items())
+                        + "; default osu018, or the Liberty file $MITCHELL_LIBERTY names")
+    delay = parser.add_mutually_exclusive_group()
+    delay.add_argument("--target-delay", type=delay_ns, default=None, metavar="NS",
+                       help="--flow asic: map each design for this delay with a fixed set of ABC "
+                            "scripts; the smallest netlist that simulates correctly and meets it "
+                            "is kept, and the table says whether it was met")
+    delay.add_argument("--min-delay", action="store_true",
+                       help="--flow asic: search each design's minimum delay (targets from "
+                            "relaxed to tight) and give area, delay and energy there")
 
 
 def add_retime_option(parser: argparse.ArgumentParser) -> None:

@@ -1,6 +1,7 @@
 """``mitchell report``: designs against their exact baselines at each width, error and area,
 written as a folder (JSON, Markdown, HTML, plots); ``--app`` adds the applications."""
 import argparse
+import dataclasses
 
 from ...sim.catalogue import BASELINES, integer_designs
 from .apply import DEFAULT_BATCH, add_onnx_arguments, evaluate_onnx, onnx_designs, onnx_workload
@@ -40,6 +41,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the Pick section's objective, a figure of one of --flow "
                              "(default transistors; see mitchell pick)")
     add_folder_options(parser)
+    parser.add_argument("--curve", action="store_true",
+                        help="with --flow asic --min-delay: plot the area-delay and energy-delay "
+                             "points of each design's minimum-delay search beside its baselines "
+                             "(every Mitchell architecture on one plot per width)")
 
 
 BUILT_IN = "built-in"
@@ -111,6 +116,31 @@ def picks(args: argparse.Namespace, settings: tuple | None) -> list[dict] | None
     return results
 
 
+def iso_delay_section(args: argparse.Namespace, designs: list) -> dict:
+    """What ``--flow asic --min-delay`` adds to the report: the iso-delay comparison of each
+    design that has one, and with ``--curve`` the points of the searches (see
+    :mod:`mitchell.reports.synthesis.iso_delay`); nothing otherwise."""
+    asic = "asic" in args.flow and not args.no_area
+    if args.curve and not (asic and args.min_delay):
+        raise UsageError("--curve plots the minimum-delay search: give it with --flow asic "
+                         "--min-delay")
+    if not (asic and args.min_delay):
+        return {}
+    from ...rtl.mitchell import ARCHITECTURES
+    from ..synthesis import iso_delay
+
+    compared = [design for design in designs if iso_delay.applies(design)]
+    section = {"iso_delay": [iso_delay.compare(design, library=args.library)
+                             for design in compared]}
+    if args.curve:
+        # Mitchell's multiplier in every architecture beside the report's designs.
+        plotted = [variant for design in compared for variant in
+                   ([dataclasses.replace(design, params={**design.options, "arch": arch})
+                     for arch in ARCHITECTURES] if design.variant == "mitchell" else [design])]
+        section["curves"] = iso_delay.curves(list(dict.fromkeys(plotted)), library=args.library)
+    return section
+
+
 def run(args: argparse.Namespace) -> int:
     from ..render.report import write_report
     from ..sweeps.grid import with_baselines
@@ -142,9 +172,11 @@ def run(args: argparse.Namespace) -> int:
             seed=0, epochs=10)
         if onnx is not None:
             application[0]["onnx"] = onnx
+    iso_delay_section(args, [])  # --curve without the search is refused before any work
     status = build_folder(args, designs, marker="report.json", what="report",
-                          write=lambda report, folder: write_report(report, designs, folder,
-                                                                    application, searches))
+                          write=lambda report, folder: write_report(
+                              {**report, **iso_delay_section(args, designs)}, designs, folder,
+                              application, searches))
     if status == 0:
         print(f"wrote {args.out}/report.json, report.md, report.html and the plots")
     return status

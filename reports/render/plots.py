@@ -239,6 +239,41 @@ def flow_bars(entries: list[dict], flow, folder: Path) -> list[str]:
     return _save(figure, folder, f"{flow.name}_bars")
 
 
+def delay_curves(curves: list[dict], folder: Path) -> list[str]:
+    """The points of each design's minimum-delay search (``curves``, from
+    :func:`~mitchell.reports.synthesis.iso_delay.curves`): area and zero-delay energy against
+    delay, one figure per width, ``asic_curves_{width}b``; each design's fastest-so-far frontier
+    drawn as a line through its points, the baselines dashed."""
+    files = []
+    for width in sorted({curve["width"] for curve in curves}):
+        figure, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+        for curve in (c for c in curves if c["width"] == width):
+            style = dict(ls="--", marker="s") if curve["baseline"] else dict(ls="-", marker="o")
+            for axis, field in zip(axes, ("area_um2", "energy_pj")):
+                points = sorted((p["delay_ns"], p[field]) for p in curve["points"])
+                line, = axis.plot([], [], label=curve["label"], **style)
+                axis.scatter([d for d, _ in points], [v for _, v in points], s=12,
+                             color=line.get_color(), marker=style["marker"])
+                # The Pareto frontier: from the fastest point, each slower one that is smaller.
+                frontier, smallest = [], np.inf
+                for delay_ns, value in points:
+                    if value < smallest:
+                        frontier.append((delay_ns, value))
+                        smallest = value
+                line.set_data([d for d, _ in frontier], [v for _, v in frontier])
+        for axis, label in zip(axes, ("area, um2", "energy, pJ/operation (zero-delay)")):
+            axis.relim()
+            axis.autoscale_view()
+            axis.set_xlabel("delay, ns")
+            axis.set_ylabel(label)
+            axis.grid(alpha=0.3)
+        axes[0].legend(fontsize=7)
+        figure.suptitle(f"{width} bits: points of the minimum-delay search, each design beside "
+                        f"its exact baselines", fontsize=9)
+        files += _save(figure, folder, f"asic_curves_{width}b")
+    return files
+
+
 def area_growth(entries: list[dict], panels: list[tuple[str, str, str]],
                 folder: Path) -> list[str]:
     """Each of ``panels`` (flow key, field, title) against width, with n log n and n^2 guides

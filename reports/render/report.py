@@ -17,8 +17,11 @@ report.json schema (stable; fractions, not percent)::
                   "asic": {"asic_area_um2", "asic_cells", "asic_delay_ns", "asic_critical_path",
                            "asic_internal_mw", "asic_switching_mw", "asic_dynamic_mw",
                            "asic_leakage_mw", "asic_total_mw", "asic_energy_pj",
-                           "asic_toggles_per_op", "asic_library", "asic_constraints",
-                           "asic_mapping", "asic_activity"}}, ...]
+                           "asic_toggles_per_op", "asic_timed_internal_mw",
+                           "asic_timed_switching_mw", "asic_timed_dynamic_mw",
+                           "asic_timed_energy_pj", "asic_timed_toggles_per_op",
+                           "asic_timed_pairs", "asic_glitch_share", "asic_library",
+                           "asic_constraints", "asic_mapping", "asic_activity"}}, ...]
      [, "application": {"digits_infer": {"width", "seeds", "epochs", "test_images",
                                          "float_accuracy": {"mean", "min", "max", "per_seed"},
                                          "rows": [{"design", "variant", "accuracy": {...}}]},
@@ -49,6 +52,11 @@ without labels).
 ``pick`` is there with ``--max`` (the cheapest design within the budget at each width, searched
 as ``mitchell pick`` does; a section of the Markdown and HTML, with its front drawn,
 ``pick_WIDTH.png``).
+
+With ``--flow asic --min-delay``, ``iso_delay`` holds one row per multiplier held against the
+exact one (:func:`mitchell.reports.synthesis.iso_delay.compare`), and with ``--curve``,
+``curves`` the points of every minimum-delay search plotted
+(:func:`mitchell.reports.synthesis.iso_delay.curves`).
 
 Only ``tool`` changes between two runs of the same command.
 """
@@ -163,6 +171,8 @@ def markdown(report: dict, images: list[str]) -> str:
         lines += flow_markdown(flow, report["designs"], name=_design_name,
                                baseline=lambda entry, key: baseline_figures(
                                    entry, report["designs"], key))
+    if "iso_delay" in report:
+        lines += iso_delay_markdown(report["iso_delay"], _design_name)
     if "application" in report:
         from ..apps.application import markdown_section
         lines += markdown_section(report["application"])
@@ -172,6 +182,51 @@ def markdown(report: dict, images: list[str]) -> str:
     lines += ["", "## Pictures", ""] + [f"![{name}]({name})" for name in images
                                         if name.endswith(".png") and not name.startswith("pick_")]
     return "\n".join(lines) + "\n"
+
+
+def _ratio(value: float, baseline: float) -> str:
+    return f"{value / baseline:.2f}" if baseline else "-"
+
+
+def iso_delay_markdown(rows: list[dict], name: Callable[[dict], str] = lambda row: row["design"]
+                       ) -> list[str]:
+    """The iso-delay section (``--flow asic --min-delay``, see
+    :mod:`mitchell.reports.synthesis.iso_delay`): each design against its baseline at a common
+    delay and at each one's own minimum delay; ``name`` names a row's design."""
+    lines = ["", "## Iso-delay (standard cells)", "",
+             "Each design against the exact multiplier with the stronger of its final adders "
+             "(+ or Kogge-Stone, each searched by the same flow; the table says which): at a "
+             "common delay, the slower of the two minimum delays, each one's smallest netlist "
+             "that meets it; and at each one's own minimum delay, the baseline being the faster "
+             "adder. Energy is glitch-aware (timed simulation).", "",
+             "| design | common delay ns | area um2 | baseline area um2 | area ratio | "
+             "energy pJ/op | baseline energy pJ/op | energy ratio |",
+             "|---|---|---|---|---|---|---|---|"]
+    for row in rows:
+        ours, theirs = row["common"]["design"], row["common"]["baseline"]
+        if theirs is None or not ours["asic_target_met"]:
+            missing = [name for name, figures in (("the design", ours), ("the baseline", theirs))
+                       if figures is None or not figures["asic_target_met"]]
+            lines.append(f"| {name(row)} | {row['common_ns']:.3f} | "
+                         f"{' and '.join(missing)} cannot meet it | - | - | - | - | - |")
+            continue
+        lines.append(
+            f"| {name(row)} | {row['common_ns']:.3f} | {ours['asic_area_um2']:,.0f} | "
+            f"{theirs['asic_area_um2']:,.0f} (exact {row['common']['adder']}) | "
+            f"{_ratio(ours['asic_area_um2'], theirs['asic_area_um2'])} | "
+            f"{ours['asic_timed_energy_pj']:.3f} | {theirs['asic_timed_energy_pj']:.3f} | "
+            f"{_ratio(ours['asic_timed_energy_pj'], theirs['asic_timed_energy_pj'])} |")
+    lines += ["", "| design | min delay ns | baseline min delay ns | delay ratio | area ratio "
+                  "| energy ratio |", "|---|---|---|---|---|---|"]
+    for row in rows:
+        ours, theirs = row["own"]["design"], row["own"]["baseline"]
+        lines.append(
+            f"| {name(row)} | {ours['asic_delay_ns']:.3f} | {theirs['asic_delay_ns']:.3f} "
+            f"(exact {row['own']['adder']}) | "
+            f"{_ratio(ours['asic_delay_ns'], theirs['asic_delay_ns'])} | "
+            f"{_ratio(ours['asic_area_um2'], theirs['asic_area_um2'])} | "
+            f"{_ratio(ours['asic_timed_energy_pj'], theirs['asic_timed_energy_pj'])} |")
+    return lines
 
 
 def baseline_figures(entry: dict, entries: list[dict], key: str) -> dict | None:
@@ -330,6 +385,8 @@ def write_report(report: dict, designs: list[Design], folder: Path,
         images = plots.float_plots(designs, folder)
     else:
         images = plots.error_plots(designs, folder) + flow_plots(entries, folder)
+        if "curves" in report:
+            images += plots.delay_curves(report["curves"], folder)
     images += pictures
     (folder / "report.json").write_text(json.dumps(report, indent=2) + "\n")
     text = markdown(report, images)

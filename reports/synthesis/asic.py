@@ -35,13 +35,26 @@ The flow, for each design:
    propagation. Dynamic power is internal plus switching; leakage is the cells'
    ``cell_leakage_power``; energy per operation is total power times the clock period (one
    operation per cycle), in pJ.
+5. **Glitch-aware power** (:meth:`Synthesis.measure_timed`): OpenSTA writes the netlist's cell
+   delays under the same conditions as SDF (``write_sdf``, :func:`write_sdf`); Icarus simulates
+   the netlist with them (``-gspecify``, ``$sdf_annotate``; the OSU models carry ``specify``
+   blocks) on the first :data:`TIMED_PAIRS` pairs of the same stream, one per cycle of at least
+   :data:`PERIOD_NS` and 2.5 times the design's delay (:func:`timed_period`), and counts every
+   transition of every net, glitches included, once the warm-up has settled. Those counts give
+   the timed power and energy (step 4, same clock), and the *glitch share*: the fraction of
+   all the transitions that are not changes of a net's settled value,
+   :meth:`Activity.glitch_share`.
 
-Limits: the activity comes from a zero-delay simulation, so only settled transitions count:
-glitches (transitions that settle within a cycle) are not, which understates dynamic power where
-they are frequent; there is no placement or routing, so no wire capacitance. Results are cached by a hash of the Verilog, the
-operand stream, the library files, the constraints, the flow version and the tool versions.
+Limits: the zero-delay activity counts only settled changes, so it understates dynamic power
+where glitches are frequent; the timed activity counts them, within the limits of Icarus: path
+delays are inertial (a pulse shorter than a cell's delay is swallowed, not counted as a partial
+swing) and rounded to the models' 10 ps, and the SDF's interconnect delays (the input drivers')
+are not annotated, so every input changes at once. There is no placement or routing, so no wire
+capacitance. Results are cached by a hash of the Verilog, the operand stream, the library files,
+the constraints, the flow version and the tool versions.
 """
 import functools
+import math
 import hashlib
 import json
 import os
@@ -62,9 +75,9 @@ from .cache import cached
 from .yosys import SynthesisError, _yosys
 from .yosys import tool_versions as yosys_versions
 
-FLOW_VERSION = 2
+FLOW_VERSION = 3
 FIELDS = ("asic_area_um2", "asic_cells", "asic_delay_ns", "asic_dynamic_mw", "asic_leakage_mw",
-          "asic_total_mw", "asic_energy_pj")
+          "asic_total_mw", "asic_energy_pj", "asic_timed_energy_pj", "asic_glitch_share")
 INSTALL = "apt-get install -y opensta qflow-tech-osu018"
 LIBERTY_VARIABLE = "MITCHELL_LIBERTY"
 TECH = Path("/usr/share/qflow/tech")
@@ -82,8 +95,21 @@ OUTPUT_LOAD_PF = 0.01
 DRIVING_CELL = "INVX1"
 PAIRS = 4000
 SEED = 1
-ACTIVITY = (f"{PAIRS:,} random operand pairs (seed {SEED}), one per clock, on the mapped netlist; "
-            f"zero-delay simulation: glitches are not counted")
+# The pairs of the timed simulation (the first of the stream): it costs several times the
+# zero-delay one per pair.
+TIMED_PAIRS = 500
+
+
+def _activity_words(pairs: str, count: int) -> str:
+    """How the activity is measured, in words, for ``pairs`` (the stream, in words, of
+    ``count`` pairs)."""
+    return (f"{pairs}, one per clock, on the mapped netlist; zero-delay simulation: glitches "
+            f"are not counted (energy); timed simulation of the first "
+            f"{min(TIMED_PAIRS, count):,} of them with OpenSTA's SDF delays: every transition counted, glitches included (timed "
+            f"energy)")
+
+
+ACTIVITY = _activity_words(f"{PAIRS:,} random operand pairs (seed {SEED})", PAIRS)
 # Samples per operation: settled values before and after the clock edge when pipelined.
 PHASES = {False: 1, True: 2}
 RESET_CYCLES = 2
@@ -320,18 +346,32 @@ class Activity:
     operations : int
         the operations (clock cycles) measured.
     toggles : dict[str, int]
-        changes of each net's settled value over those operations.
+        transitions of each net over those operations: the changes of its settled value
+        (zero-delay simulation), or every transition, glitches included (timed simulation).
     duty : dict[str, float]
         fraction of samples at which each net was 1.
+    settled : dict[str, int] or None
+        with a timed simulation, the changes of each net's settled value, counted in the same
+        run; None otherwise.
     """
 
     operations: int
     toggles: dict
     duty: dict
+    settled: dict | None = None
 
     def rate(self, net: str) -> float:
         """Transitions per operation."""
         return self.toggles[net] / self.operations
+
+    def glitch_share(self) -> float:
+        """Of all the transitions of a timed simulation, the fraction that are glitches
+        (transitions beyond the changes of the nets' settled values): ``(all - settled) /
+        all``, 0 when nothing switches."""
+        if self.settled is None:
+            raise ValueError("Only a timed simulation counts glitches")
+        every = sum(self.toggles.values())
+        return (every - sum(self.settled.values())) / every if every else 0.0
 
 
 _HEX = np.full(256, 255, dtype=np.uint8)
@@ -341,8 +381,8 @@ for _digit in "0123456789abcdef":
 
 
 def _testbench(netlist: Netlist, nets: list[str], width: int, out_width: int, operations: int,
-               clocked: bool) -> str:
-    half = PERIOD_NS / 2
+               clocked: bool, *, period: float = PERIOD_NS, sdf: str | None = None) -> str:
+    half = period / 2
     # Every sample: the product, then each net, as one hexadecimal number per line.
     sample = '            $fwrite(fd, "%h\\n", {p, ' + ", ".join(_reference(n) for n in nets) + "});"
     ports = [".a(a)", ".b(b)", ".p(p)"] + ([".clk(clk)", ".rst(rst)"] if clocked else [])
@@ -352,10 +392,18 @@ def _testbench(netlist: Netlist, nets: list[str], width: int, out_width: int, op
              f"    reg [{width - 1}:0] stream_a [0:{operations}];",
              f"    reg [{width - 1}:0] stream_b [0:{operations}];",
              "    integer i, fd;",
-             f"    {netlist.top} dut ({', '.join(ports)});",
-             "    initial begin",
-             '        $readmemh("a.hex", stream_a);', '        $readmemh("b.hex", stream_b);',
-             '        fd = $fopen("samples.hex", "w");']
+             f"    {netlist.top} dut ({', '.join(ports)});"]
+    if sdf is not None:
+        # Every change of every net, glitches included, once the warm-up operation has settled.
+        lines += [f'    initial $sdf_annotate("{sdf}", dut);', "    reg counting = 0;",
+                  f"    integer changes [0:{max(len(nets) - 1, 0)}];"]
+        lines += [f"    always @({_reference(net)}) if (counting) changes[{index}] = "
+                  f"changes[{index}] + 1;" for index, net in enumerate(nets)]
+    lines += ["    initial begin",
+              '        $readmemh("a.hex", stream_a);', '        $readmemh("b.hex", stream_b);',
+              '        fd = $fopen("samples.hex", "w");']
+    if sdf is not None:
+        lines.append(f"        for (i = 0; i < {len(nets)}; i = i + 1) changes[i] = 0;")
     if clocked:
         lines.append(f"        repeat ({RESET_CYCLES}) begin #{half} clk = 1; #{half} clk = 0; end")
         lines.append("        rst = 0;")
@@ -365,8 +413,16 @@ def _testbench(netlist: Netlist, nets: list[str], width: int, out_width: int, op
         lines += [f"            #{half};", sample, "            clk = 1;",
                   f"            #{half};", sample, "            clk = 0;"]
     else:
-        lines += [f"            #{PERIOD_NS};", sample]
-    lines += ["        end", "        $fclose(fd);", "        $finish;", "    end", "endmodule", ""]
+        lines += [f"            #{period};", sample]
+    if sdf is not None:
+        lines.append("            counting = 1;")
+    lines += ["        end", "        $fclose(fd);"]
+    if sdf is not None:
+        lines += ['        fd = $fopen("changes.txt", "w");',
+                  f"        for (i = 0; i < {len(nets)}; i = i + 1) "
+                  '$fwrite(fd, "%0d\\n", changes[i]);',
+                  "        $fclose(fd);"]
+    lines += ["        $finish;", "    end", "endmodule", ""]
     return "\n".join(lines)
 
 
@@ -383,24 +439,48 @@ def _run_tool(command: list[str], *, cwd: Path, what: str) -> str:
 
 
 def measure_activity(netlist: Netlist, library: Library, a, b, *, width: int, stages: int,
-                     expected, work: Path, out_width: int | None = None) -> Activity:
-    """Simulates ``netlist`` with Icarus on the pairs ``a[i], b[i]`` (the first a warm-up) and
-    counts every driven net's toggles and duty; checks ``p`` (``out_width`` bits, default
-    ``2 * width``) against ``expected``."""
+                     expected, work: Path, out_width: int | None = None,
+                     sdf: str | os.PathLike | None = None, period: float = PERIOD_NS) -> Activity:
+    """Simulates ``netlist`` with Icarus on the pairs ``a[i], b[i]`` (the first a warm-up), one
+    per ``period`` ns, and counts every driven net's toggles and duty; checks ``p``
+    (``out_width`` bits, default ``2 * width``) against ``expected``.
+
+    Without ``sdf``, a zero-delay simulation: a net's toggles are the changes of its settled
+    value, sampled once per operation (twice when pipelined). With ``sdf``, the cells' delays
+    from that SDF file (:func:`write_sdf`): every transition of every net is counted, glitches
+    included (:attr:`Activity.toggles`), and the changes of its settled value apart
+    (:attr:`Activity.settled`); ``period`` must then leave every net time to settle."""
     out_width = 2 * width if out_width is None else out_width
     iverilog = icarus()
     clocked = bool(stages)
     operations = len(a) - 1
     nets = sorted(net for net in netlist.drivers if net != "clk")
     digits = (width + 3) // 4
+    if sdf is not None:
+        sdf = Path(sdf).absolute()
+        if not sdf.is_file() or sdf.stat().st_size == 0:
+            raise NetlistError(f"no SDF for the timed simulation of {netlist.top}: "
+                               f"{str(sdf)!r} is {'empty' if sdf.is_file() else 'missing'}")
     (work / "a.hex").write_text("".join(f"{int(v):0{digits}x}\n" for v in a))
     (work / "b.hex").write_text("".join(f"{int(v):0{digits}x}\n" for v in b))
     (work / "netlist.v").write_text(netlist.text)
-    (work / "activity_tb.v").write_text(_testbench(netlist, nets, width, out_width, operations, clocked))
-    _run_tool([str(iverilog), "-g2005", "-o", "activity.vvp", "activity_tb.v", "netlist.v",
-          str(library.models)], cwd=work, what=f"iverilog on the netlist of {netlist.top}")
-    _run_tool([str(iverilog.with_name("vvp")), "-n", "activity.vvp"], cwd=work,
-         what=f"simulation of the netlist of {netlist.top}")
+    (work / "activity_tb.v").write_text(
+        _testbench(netlist, nets, width, out_width, operations, clocked, period=period,
+                   sdf=None if sdf is None else str(sdf)))
+    # The cells' specify blocks carry their delays; OpenSTA writes each SDF delay as a
+    # (min::max) triple, with no typical value, which -Tmax selects (one corner: min = max).
+    timing = [] if sdf is None else ["-gspecify", "-Tmax"]
+    _run_tool([str(iverilog), "-g2005", *timing, "-o", "activity.vvp", "activity_tb.v",
+               "netlist.v", str(library.models)], cwd=work,
+              what=f"iverilog on the netlist of {netlist.top}")
+    printed = _run_tool([str(iverilog.with_name("vvp")), "-n", "activity.vvp"], cwd=work,
+                        what=f"simulation of the netlist of {netlist.top}")
+    if sdf is not None:
+        # Icarus goes on without the delays it cannot annotate, and says so only in its output.
+        complaints = [line.strip() for line in printed.splitlines() if "SDF" in line]
+        if complaints:
+            raise NetlistError(f"the timed simulation of {netlist.top} could not use "
+                               f"{sdf.name}: {complaints[0]}")
     phases = PHASES[clocked]
     bits = out_width + len(nets)
     columns = (bits + 3) // 4
@@ -425,10 +505,17 @@ def measure_activity(netlist: Netlist, library: Library, a, b, *, width: int, st
     _check_products(netlist.top, samples[:, :out_width], expected, stages=stages, phases=phases)
     # The last sample of the warm-up operation is the reference for the first change.
     window = samples[phases - 1:, out_width:]
-    toggles = np.count_nonzero(window[1:] != window[:-1], axis=0)
-    duty = window[1:].mean(axis=0)
-    return Activity(operations, {net: int(t) for net, t in zip(nets, toggles)},
-                    {net: float(d) for net, d in zip(nets, duty)})
+    toggles = {net: int(t) for net, t in
+               zip(nets, np.count_nonzero(window[1:] != window[:-1], axis=0))}
+    duty = {net: float(d) for net, d in zip(nets, window[1:].mean(axis=0))}
+    if sdf is None:
+        return Activity(operations, toggles, duty)
+    changes = (work / "changes.txt").read_text().split()
+    if len(changes) != len(nets):
+        raise NetlistError(f"the timed simulation of {netlist.top} counted {len(changes)} "
+                           f"nets, not {len(nets)}")
+    return Activity(operations, {net: int(count) for net, count in zip(nets, changes)}, duty,
+                    settled=toggles)
 
 
 def _check_products(top: str, bits: np.ndarray, expected, *, stages: int, phases: int) -> None:
@@ -494,6 +581,27 @@ def critical_path(netlist: Netlist, library: Library, *, clocked: bool, work: Pa
         raise SynthesisError(f"OpenSTA reported no critical path for {netlist.top}")
     return {"asic_delay_ns": round(PERIOD_NS - slack, 4),
             "asic_critical_path": f"{ends[0].group(1)} -> {ends[1].group(1)}"}
+
+
+def write_sdf(netlist: Netlist, library: Library, *, clocked: bool, work: Path) -> Path:
+    """The cells' delays under the flow's :func:`conditions`, as OpenSTA computes them, written
+    as ``timed.sdf`` in ``work`` for the timed simulation (:func:`measure_activity`)."""
+    shutil.copyfile(library.liberty, work / "cells.lib")
+    (work / "netlist.v").write_text(netlist.text)
+    sdf = work / "timed.sdf"
+    sdf.unlink(missing_ok=True)
+    try:
+        _sta(_load(netlist, "cells.lib") + _constraints(netlist, clocked)
+             + f"write_sdf {sdf.name}\n", cwd=work, name="sdf")
+    except SynthesisError as error:
+        # What it may have written despite the error is not to be used.
+        sdf.unlink(missing_ok=True)
+        raise SynthesisError(f"OpenSTA wrote no SDF for {netlist.top}: "
+                             f"{str(error).splitlines()[0]}") from None
+    if not sdf.is_file() or sdf.stat().st_size == 0:
+        raise SynthesisError(f"OpenSTA wrote no SDF for {netlist.top} ({sdf} is "
+                             f"{'empty' if sdf.is_file() else 'missing'})")
+    return sdf
 
 
 def power(netlist: Netlist, library: Library, activity: Activity, *, clocked: bool,
@@ -597,9 +705,8 @@ class Synthesis:
         if len(a) != len(b) or len(a) < 2:
             raise ValueError(f"Operands must be two sequences of equal length, at least 2, "
                              f"not {len(a)} and {len(b)}")
-        return cls(design, found, a, b,
-                   f"{len(a) - 1:,} given operand pairs, one per clock, on the mapped netlist; "
-                   f"zero-delay simulation: glitches are not counted")
+        return cls(design, found, a, b, _activity_words(f"{len(a) - 1:,} given operand pairs",
+                                                        len(a) - 1))
 
     def key(self, *settings) -> str:
         """The cache key of this design, library and stream mapped with ``settings``."""
@@ -619,10 +726,11 @@ class Synthesis:
                                      work=work))
         return Mapping(netlist, figures)
 
-    def measure(self, mapping: Mapping, work: Path) -> dict:
+    def measure(self, mapping: Mapping, work: Path, *, timed: bool = True) -> dict:
         """Activity and power of ``mapping``, with every figure of :data:`FIELDS` and the
         conditions; raises :class:`NetlistError` if it does not compute the golden model's
-        products."""
+        products. Without ``timed``, the zero-delay figures only (no ``asic_timed_*`` and
+        ``asic_glitch_share``: see :meth:`measure_timed`)."""
         design, clocked = self.design, bool(self.design.stages)
         activity = measure_activity(mapping.netlist, self.library, self.a, self.b,
                                     width=design.width, out_width=design.out_width,
@@ -638,7 +746,41 @@ class Synthesis:
                                                 / activity.operations, 3),
                       asic_library=self.library.label,
                       asic_constraints=conditions(self.library), asic_activity=self.activity)
+        if timed:
+            result.update(self.measure_timed(mapping, work))
         return result
+
+    def measure_timed(self, mapping: Mapping, work: Path) -> dict:
+        """The glitch-aware figures of ``mapping``: the first :data:`TIMED_PAIRS` pairs of the
+        stream simulated with the cells' delays (:func:`write_sdf`, :func:`measure_activity`),
+        every transition counted; ``asic_timed_internal_mw``, ``asic_timed_switching_mw``,
+        ``asic_timed_dynamic_mw``, ``asic_timed_energy_pj`` (total power at the flow's clock
+        times its period, as ``asic_energy_pj``), ``asic_timed_toggles_per_op``,
+        ``asic_timed_pairs`` and ``asic_glitch_share`` (:meth:`Activity.glitch_share`)."""
+        design, clocked = self.design, bool(self.design.stages)
+        count = min(TIMED_PAIRS, len(self.a) - 1)
+        a, b = self.a[:count + 1], self.b[:count + 1]
+        sdf = write_sdf(mapping.netlist, self.library, clocked=clocked, work=work)
+        activity = measure_activity(mapping.netlist, self.library, a, b, width=design.width,
+                                    out_width=design.out_width, stages=design.stages,
+                                    expected=design.golden(a, b), work=work, sdf=sdf,
+                                    period=timed_period(mapping.figures["asic_delay_ns"]))
+        figures = power(mapping.netlist, self.library, activity, clocked=clocked, work=work)
+        dynamic = figures["asic_internal_mw"] + figures["asic_switching_mw"]
+        return {"asic_timed_internal_mw": figures["asic_internal_mw"],
+                "asic_timed_switching_mw": figures["asic_switching_mw"],
+                "asic_timed_dynamic_mw": dynamic,
+                "asic_timed_energy_pj": (dynamic + figures["asic_leakage_mw"]) * PERIOD_NS,
+                "asic_timed_toggles_per_op": round(sum(activity.toggles.values())
+                                                   / activity.operations, 3),
+                "asic_timed_pairs": count, "asic_glitch_share": activity.glitch_share()}
+
+
+def timed_period(delay_ns: float) -> float:
+    """The cycle of the timed simulation, ns: :data:`PERIOD_NS`, or longer for a design whose
+    delay is not well within half of it, so that every net settles before each sample (the
+    activity per operation does not depend on the cycle once it does)."""
+    return float(max(PERIOD_NS, math.ceil(2.5 * delay_ns)))
 
 
 AREA_MAPPING = "ABC's default area script, no delay target"

@@ -31,6 +31,10 @@ The minimum found is an upper bound: ABC's result is not monotone in the target,
 the search does not try can do better (16-bit exact multiplier with a Kogge-Stone adder: 3.356 ns
 found, 3.207 ns from ``syn2-map`` at 3.169 ns, a target of an earlier version of the search).
 
+Every candidate is simulated without delays (zero-delay activity, for its energy and the curves);
+only the netlist kept is simulated with its delays too, for the glitch-aware figures
+(:meth:`~mitchell.reports.synthesis.asic.Synthesis.measure_timed`).
+
 The three scripts of a target run side by side (one thread each, up to the machine's cores).
 """
 import math
@@ -152,12 +156,19 @@ class Search:
         text = candidate.mapping.netlist.text
         if text not in self._figures:
             try:
-                self._figures[text] = self.run.measure(candidate.mapping, self.work)
+                self._figures[text] = self.run.measure(candidate.mapping, self.work,
+                                                       timed=False)
             except NetlistError as error:
                 where = "" if candidate.target_ns is None else f" at {candidate.target_ns:g} ns"
                 self.notes.append(f"{candidate.script}{where} rejected: {error}")
                 self._figures[text] = None
         return self._figures[text]
+
+    def timed(self, candidate: Candidate, figures: dict) -> dict:
+        """``figures`` of the chosen ``candidate`` with its glitch-aware ones
+        (:meth:`~.asic.Synthesis.measure_timed`): only the netlist a search keeps is simulated
+        with delays."""
+        return {**figures, **self.run.measure_timed(candidate.mapping, self.work)}
 
     def choose(self, found: list[Candidate], target_ns: float) -> tuple[Candidate, dict]:
         """The smallest of ``found`` that meets ``target_ns``, else the fastest (the smaller on
@@ -203,6 +214,7 @@ def synthesize_at_delay(design: Design, *, target_delay: float, library: str | N
         with tempfile.TemporaryDirectory(prefix="mitchell-delay-") as work:
             search = Search(run, Path(work))
             chosen, figures = search.choose(search.candidates(target_ns), target_ns)
+            figures = search.timed(chosen, figures)
         return {**figures, "asic_target_ns": target_ns,
                 "asic_target_met": chosen.meets(target_ns), "asic_script": chosen.script,
                 "asic_mapping": _mapping(target_ns), "asic_notes": search.notes}
@@ -251,6 +263,7 @@ def synthesize_min_delay(design: Design, *, library: str | None = None, liberty=
                 if stale == PATIENCE:
                     break
             chosen, figures = min(quickest, key=lambda step: (step[0].delay_ns, step[0].area_um2))
+            figures = search.timed(chosen, figures)
         return {**figures, "asic_target_ns": chosen.target_ns, "asic_script": chosen.script,
                 "asic_mapping": _mapping(None), "asic_notes": search.notes,
                 "asic_curve": curve}

@@ -1,33 +1,41 @@
 """Standard cells at iso-delay: every Mitchell architecture against the exact multipliers, each
-mapped for area, searched for its minimum delay and mapped for a common target, with the
-targets of issue 19.
+mapped for area, searched for its minimum delay and mapped for a common delay, with the
+targets of issue 19, at 16 and 32 bits in one run.
 
 Run: python tests/benchmarks/bench_asic_delay.py [--width 16 --width 32] [--at 4.0]
-     [--library osu018]
+     [--library osu018] [--no-cold]
 
-Every figure comes from :mod:`mitchell.reports.synthesis.delay` (the results cache is used:
-set MITCHELL_CACHE_DIR to a fresh folder for a cold run). The designs are Mitchell's multiplier
-in each architecture (``arch=...``), the exact multiplier with each final adder (``adder=alu``,
-the ``+`` that synthesis maps, and ``adder=kogge-stone``) and ``exact-yosys`` (Yosys's
-``$mul``). Printed for each width: the area mapping's area and delay, the minimum delay with the
-area and zero-delay energy there, and the area at ``--at`` ns; then the ratios:
+Every figure comes from :mod:`mitchell.reports.synthesis.delay` and
+:mod:`mitchell.reports.synthesis.iso_delay` (the results cache is used: set MITCHELL_CACHE_DIR to
+a fresh folder for a cold run). The designs are Mitchell's multiplier in each architecture
+(``arch=...``), the exact multiplier with each final adder (``adder=alu``, the ``+`` that
+synthesis maps, and ``adder=kogge-stone``) and ``exact-yosys`` (Yosys's ``$mul``). Printed first:
+the time of ``mitchell area --width 16 --flow asic --min-delay`` on a cold cache (a fresh
+folder; ``--no-cold`` skips it). Then for each width: the area mapping's area and delay, the
+minimum delay with the area, zero-delay and timed (glitch-aware) energy and glitch share there,
+and the area at ``--at`` ns; then the ratios:
 
 - minimum delay: the fastest Mitchell architecture's against the fastest exact multiplier's;
-- area and energy at iso-delay: every design mapped for the slower of those two minimum delays
-  (a delay both can reach), the smallest Mitchell netlist that meets it against the smallest
-  exact one that meets it.
+- area and glitch-aware energy at iso-delay: at the slower of those two minimum delays (a delay
+  both can reach), each design's smallest netlist that meets it (mapped for it, or its
+  minimum-delay netlist, :func:`~mitchell.reports.synthesis.iso_delay.at_delay`), the smallest
+  Mitchell one against the smallest exact one.
 """
 import argparse
+import os
+import subprocess
+import sys
+import tempfile
 import time
 
-from mitchell.reports.synthesis import asic, delay
+from mitchell.reports.synthesis import asic, delay, iso_delay
 from mitchell.rtl.mitchell import ARCHITECTURES
 from mitchell.sim.design import Design
 
 # figure, target at each width, better when
 TARGETS = {"minimum delay": ({16: 0.80, 32: 0.80}, "lower"),
            "area at iso-delay": ({16: 0.40, 32: 0.25}, "lower"),
-           "energy at iso-delay (zero-delay activity)": ({16: 0.40, 32: 0.40}, "lower")}
+           "glitch-aware energy at iso-delay": ({16: 0.40, 32: 0.40}, "lower")}
 
 
 def designs(width: int) -> tuple[list[Design], list[Design]]:
@@ -43,10 +51,11 @@ def name(design: Design) -> str:
     return f"exact adder={design.options['adder']}" if "adder" in design.options else design.variant
 
 
-def smallest_at(group: list[Design], target_ns: float, library: str) -> tuple[str, dict] | None:
+def smallest_at(group: list[Design], minimum: dict, target_ns: float,
+                library: str) -> tuple[str, dict] | None:
     """The design of ``group`` with the smallest netlist that meets ``target_ns``, if any."""
     met = [(name(d), r) for d in group
-           if (r := delay.synthesize_at_delay(d, target_delay=target_ns, library=library))
+           if (r := iso_delay.at_delay(d, target_ns, minimum[d], library=library))
            ["asic_target_met"]]
     return min(met, key=lambda item: item[1]["asic_area_um2"], default=None)
 
@@ -60,13 +69,32 @@ def verdict(figure: str, ratio: float, width: int) -> str:
     return f"  (target {'<=' if better == 'lower' else '>='} {target:.2f}: {'met' if met else 'NOT met'})"
 
 
+def cold_area(library: str) -> None:
+    """Times ``mitchell area --width 16 --flow asic --min-delay`` with an empty cache."""
+    with tempfile.TemporaryDirectory(prefix="bench-asic-cold-") as cache:
+        start = time.monotonic()
+        run = subprocess.run([sys.executable, "-m", "mitchell.reports.cli", "area", "--width", "16",
+                              "--flow", "asic", "--min-delay", "--library", library],
+                             capture_output=True, text=True,
+                             env={**os.environ, "MITCHELL_CACHE_DIR": cache})
+        seconds = time.monotonic() - start
+    status = "" if run.returncode == 0 else f" (FAILED, exit {run.returncode}: " \
+        f"{run.stderr.strip().splitlines()[-1:]})"
+    print(f"mitchell area --width 16 --flow asic --min-delay, cold cache: {seconds:.0f} s"
+          f"{status}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--width", type=int, action="append", help="repeatable (default 16)")
+    parser.add_argument("--width", type=int, action="append", help="repeatable (default 16 and 32)")
     parser.add_argument("--at", type=float, default=4.0, help="common target, ns (default 4.0)")
     parser.add_argument("--library", default="osu018", choices=list(asic.LIBRARIES))
+    parser.add_argument("--no-cold", action="store_true",
+                        help="skip the cold-cache timing of mitchell area")
     args = parser.parse_args()
-    for width in args.width or [16]:
+    if not args.no_cold:
+        cold_area(args.library)
+    for width in args.width or [16, 32]:
         start = time.monotonic()
         mitchell, exact = designs(width)
         rows = {}
@@ -78,12 +106,13 @@ def main() -> None:
         label = rows[mitchell[0]][0]["asic_library"]
         print(f"\n{width} bits, {label}: {rows[mitchell[0]][0]['asic_constraints']}")
         print(f"{'design':26} {'area mapping':>20} {'min delay ns':>13} {'area there':>11} "
-              f"{'energy pJ':>10} {f'area at {args.at:g} ns':>14}")
+              f"{'energy pJ':>10} {'timed pJ':>9} {'glitch':>7} {f'area at {args.at:g} ns':>14}")
         for design, (area, fastest, at) in rows.items():
             there = f"{at['asic_area_um2']:,.0f}" if at["asic_target_met"] else "cannot reach"
             print(f"{name(design):26} {area['asic_area_um2']:>11,.0f} / {area['asic_delay_ns']:5.2f} "
                   f"{fastest['asic_delay_ns']:13.3f} {fastest['asic_area_um2']:11,.0f} "
-                  f"{fastest['asic_energy_pj']:10.2f} {there:>14}")
+                  f"{fastest['asic_energy_pj']:10.2f} {fastest['asic_timed_energy_pj']:9.2f} "
+                  f"{fastest['asic_glitch_share']:7.2f} {there:>14}")
         quickest = {group: min(designs_, key=lambda d: rows[d][1]["asic_delay_ns"])
                     for group, designs_ in (("mitchell", mitchell), ("exact", exact))}
         delays = {group: rows[d][1]["asic_delay_ns"] for group, d in quickest.items()}
@@ -92,17 +121,21 @@ def main() -> None:
               f"{delays['mitchell']:.3f} ns / fastest exact ({name(quickest['exact'])}) "
               f"{delays['exact']:.3f} ns = {ratio:.2f}{verdict('minimum delay', ratio, width)}")
         iso = max(delays.values())
-        ours, theirs = smallest_at(mitchell, iso, args.library), smallest_at(exact, iso, args.library)
+        minimum = {design: result[1] for design, result in rows.items()}
+        ours = smallest_at(mitchell, minimum, iso, args.library)
+        theirs = smallest_at(exact, minimum, iso, args.library)
         if ours is None or theirs is None:
             print(f"at iso-delay {iso:.3f} ns: no netlist of "
-                  f"{'Mitchell' if ours is None else 'the exact multipliers'} meets it when mapped "
-                  f"for it")
+                  f"{'Mitchell' if ours is None else 'the exact multipliers'} meets it")
         else:
             for figure, field in (("area at iso-delay", "asic_area_um2"),
-                                  ("energy at iso-delay (zero-delay activity)", "asic_energy_pj")):
+                                  ("glitch-aware energy at iso-delay", "asic_timed_energy_pj")):
                 ratio = ours[1][field] / theirs[1][field]
                 print(f"{figure}, {iso:.3f} ns: {ours[0]} {ours[1][field]:,.2f} / {theirs[0]} "
                       f"{theirs[1][field]:,.2f} = {ratio:.2f}{verdict(figure, ratio, width)}")
+            ratio = ours[1]["asic_energy_pj"] / theirs[1]["asic_energy_pj"]
+            print(f"(zero-delay energy at iso-delay: {ours[1]['asic_energy_pj']:,.2f} / "
+                  f"{theirs[1]['asic_energy_pj']:,.2f} = {ratio:.2f})")
         at = {group: [(name(d), rows[d][2]) for d in designs_ if rows[d][2]["asic_target_met"]]
               for group, designs_ in (("mitchell", mitchell), ("exact", exact))}
         if all(at.values()):
