@@ -348,6 +348,7 @@ def test_the_library_can_be_moved_and_a_wrong_path_is_named(library, tmp_path, m
 # --- the command line -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_area_command_prints_standard_cells_side_by_side(library, tmp_path):
     run = mitchell("area", "--width", "4", "--flow", "asic", cwd=tmp_path)
     assert run.returncode == 0, run.stderr

@@ -136,6 +136,7 @@ def test_a_read_only_cache_folder_is_a_warning(tmp_path, fresh):
     assert listing == []
 
 
+@pytest.mark.slow
 def test_a_report_warns_once_not_once_per_worker(tmp_path):
     (tmp_path / "cache").write_text("not a folder")
     result = subprocess.run([sys.executable, "-m", "mitchell.reports.cli", "report", "--width",

@@ -125,6 +125,7 @@ def test_8bit_on_every_simulator(simulator, spec, adder, stages, build_dir):
     # Amaranth evaluates the 64-bit tree's gates one by one, a few pairs per second.
     pytest.param("amaranth", 64, "random:40", "kogge-stone", 2, marks=pytest.mark.slow),
 ])
+@pytest.mark.slow
 def test_random_wide(simulator, width, spec, adder, stages, build_dir):
     design = Design(variant="exact", width=width, stages=stages, params={"adder": adder})
     result = run_simulation(SimRequest(design, simulator, VectorSet(spec, width), build_dir=build_dir))
@@ -152,6 +153,7 @@ def test_reset_shows_zero_until_new_operands_arrive(adder, stages):
 
 
 @pytest.mark.parametrize("simulator", SIMULATORS)
+@pytest.mark.slow
 def test_a_dropped_carry_high_in_the_tree_is_caught(simulator, build_dir):
     mutant = DroppedCarry(width=8, stages=2)
     assert mutant.dropped_column >= 12

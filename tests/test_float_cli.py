@@ -74,6 +74,7 @@ def scalar_metrics(name: str, variant: str) -> tuple[Fraction, Fraction, int]:
 
 
 @pytest.mark.parametrize("name", ["fp8-e4m3", "fp8-e5m2"])
+@pytest.mark.slow
 def test_fp8_metrics_match_exact_arithmetic(name):
     metrics = measure(FloatDesign(name, "mitchell"))
     mred, wcre, count = scalar_metrics(name, "mitchell")

@@ -210,6 +210,7 @@ def no_inf_times_zero(a, b, *, format):
 
 @pytest.mark.parametrize("mutant", [carry_dropped, underflow_off_by_one, no_inf_times_zero])
 @pytest.mark.parametrize("name", ["fp8-e5m2", "bf16"])
+@pytest.mark.slow
 def test_scalar_check_catches_mutants(mutant, name):
     fmt = FORMATS[name]
     a, b = all_pairs(8)

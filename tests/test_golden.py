@@ -12,6 +12,7 @@ def as_ints(array) -> list[int]:
 
 
 @pytest.mark.parametrize("width", range(2, 9))
+@pytest.mark.slow
 def test_vectorised_matches_scalar_exhaustively(width):
     a, b = vectors.exhaustive(width)
     for frac_bits in range(width):

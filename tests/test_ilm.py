@@ -34,6 +34,7 @@ def test_rtl_exhaustive_on_amaranth(width, corrections):
 
 
 @pytest.mark.needs_iverilog
+@pytest.mark.slow
 def test_two_corrections_on_icarus(cli):
     status, out, err = cli("sim", "--simulator", "icarus", "--width", 8, "--variant", "ilm",
                            "--param", "corrections=2", "--vectors", "exhaustive")

@@ -68,6 +68,7 @@ def test_mitchell_8bit_exhaustive_matches_independent_derivation(method):
 
 
 @pytest.mark.parametrize("width", [2, 3, 5, 8, 10, 12])
+@pytest.mark.slow
 def test_analytic_equals_enumeration(width):
     a, b = exhaustive(width)
     brute = error_sums(exact_product(a, b, width=width), mitchell_product(a, b, width=width))
@@ -92,6 +93,7 @@ def test_analytic_chunks_add_up_to_enumeration(chunk):
 
 
 @pytest.mark.parametrize("k1, k2", [(15, 15), (9, 15), (15, 9), (12, 13), (0, 15)])
+@pytest.mark.slow
 def test_analytic_blocks_at_16_bits_equal_enumeration(k1, k2):
     """Whole blocks of fixed characteristics at 16 bits, enumerated pair by pair."""
     low, high = min(k1, k2), max(k1, k2)

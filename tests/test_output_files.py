@@ -150,6 +150,7 @@ def test_an_existing_file_keeps_its_mode(tmp_path):
     assert existing.read_text() == VERILOG4
 
 
+@pytest.mark.slow
 def test_a_report_folder_gets_the_mode_the_umask_allows(tmp_path):
     result = mitchell("report", "--width", "4", "--no-area", "--out", "out", cwd=tmp_path,
                       umask=0o027)
@@ -229,6 +230,7 @@ def test_folders_written_at_the_same_moment_leave_one_complete_folder(tmp_path):
         assert leftovers(tmp_path, "out") == []
 
 
+@pytest.mark.slow
 def test_two_reports_into_one_folder_at_once(tmp_path):
     command = [sys.executable, "-m", "mitchell.reports.cli", "report", "--width", "4",
                "--no-area", "--out", "out"]

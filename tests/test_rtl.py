@@ -68,6 +68,7 @@ def test_exhaustive_truncated_fractions(frac_bits):
 # random pairs run in tests/test_dadda.py, mostly on the compiled simulators.
 @pytest.mark.parametrize("width", [12, 16, 24, 32, 64])
 @pytest.mark.parametrize("variant", ["mitchell", "exact-yosys"])
+@pytest.mark.slow
 def test_random_and_corners(variant, width):
     for a, b in (vectors.random_pairs(width, 1500, seed=width), vectors.corners(width)):
         assert check(Design(variant=variant, width=width), a, b).passed

@@ -84,6 +84,7 @@ def test_mutants_fail_on_amaranth(mutant):
 
 
 @pytest.mark.parametrize("simulator", COCOTB_SIMULATORS)
+@pytest.mark.slow
 def test_behavioural_verilog_passes_and_its_mutant_fails(simulator, build_dir, tmp_path, cli):
     status, out, err = cli("sim", "--simulator", simulator, "--build-dir", build_dir, "--width", 8,
                            "--vectors", "exhaustive", "--verilog", BEHAVIOURAL,
@@ -112,6 +113,7 @@ def test_vcd_is_written(simulator, build_dir, tmp_path, cli):
 
 
 @pytest.mark.needs_iverilog
+@pytest.mark.slow
 def test_builds_go_under_the_current_folder_and_parallel_runs_do_not_collide(tmp_path):
     runs = [subprocess.Popen([sys.executable, "-m", "mitchell.reports.cli", "sim", "--simulator",
                               "icarus", "--width", str(width), "--vectors", "random:2000"],

@@ -88,6 +88,7 @@ def sweep_json(cli, out, *options) -> list[dict]:
     return json.loads((out / "sweep.json").read_text())["designs"]
 
 
+@pytest.mark.slow
 def test_a_grid_sweep_on_a_dask_cluster_equals_the_local_run(tmp_path, cli):
     from distributed import LocalCluster
 
@@ -163,6 +164,7 @@ def test_a_failed_job_is_reported_with_its_design_while_the_others_go_on(tmp_pat
     assert all(d["asic"]["asic_area_um2"] > 0 for d in designs)
 
 
+@pytest.mark.slow
 def test_a_stock_dask_cluster_runs_jobs_that_would_start_processes(tmp_path, cli):
     """Workers as `dask worker` starts them, daemonic processes, which may not start processes:
     a signed Mitch-w at w=2 wraps, so the compiled kernel refuses it and its 3 blocks of random
