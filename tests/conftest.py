@@ -105,3 +105,24 @@ def cli(capsys, tmp_path, monkeypatch):
         return CliRun(status, out, err)
 
     return run
+
+
+@pytest.fixture(scope="module")
+def library():
+    """The standard-cell library of ``--flow asic`` (skipped, naming the install, without it)."""
+    from mitchell.reports.synthesis import asic
+    from mitchell.sim.toolchain import ToolMissing
+
+    try:
+        found = asic.Library.find()
+        asic.tool_versions()
+    except ToolMissing as error:
+        pytest.skip(str(error))
+    return found
+
+
+@pytest.fixture
+def private_cache(tmp_path_factory, monkeypatch):
+    """A synthesis cache of this worker's own, on the default library."""
+    monkeypatch.setenv("MITCHELL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+    monkeypatch.delenv("MITCHELL_LIBERTY", raising=False)

@@ -27,16 +27,6 @@ def default_library(monkeypatch):
     monkeypatch.delenv("MITCHELL_LIBERTY", raising=False)
 
 
-@pytest.fixture(scope="module")
-def library() -> asic.Library:
-    try:
-        found = asic.Library.find()
-        asic.tool_versions()
-    except ToolMissing as error:
-        pytest.skip(str(error))
-    return found
-
-
 def cell_table(library: asic.Library) -> dict[str, dict]:
     """Area, leakage (nW) and input-pin capacitances (pF) of every cell, read with regular
     expressions from the Liberty text."""

@@ -12,23 +12,10 @@ import pytest
 
 from mitchell.reports.synthesis import asic
 from mitchell.sim.design import Design
-from mitchell.sim.toolchain import ToolMissing
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("MITCHELL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
-    monkeypatch.delenv("MITCHELL_LIBERTY", raising=False)
-
-
-@pytest.fixture(scope="module")
-def library() -> asic.Library:
-    try:
-        found = asic.Library.find()
-        asic.tool_versions()
-    except ToolMissing as error:
-        pytest.skip(str(error))
-    return found
+# A synthesis cache of this worker's own (conftest.py).
+pytestmark = pytest.mark.usefixtures("private_cache")
 
 
 def hazard(inverters: int) -> str:

@@ -12,7 +12,6 @@ kernel (or loads it from numba's cache) and is timed apart.
 """
 import argparse
 import os
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -24,17 +23,8 @@ from mitchell.reports.error.kernel import gates
 from mitchell.sim.design import Design
 from mitchell.sim.foreign import ForeignDesign
 
-
-def timed(function, repeat: int) -> tuple[float, float, object]:
-    """Median wall and CPU seconds of ``function()`` over ``repeat`` runs, and its result."""
-    walls, cpus = [], []
-    result = None
-    for _ in range(repeat):
-        wall, cpu = time.perf_counter(), time.process_time()
-        result = function()
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    return statistics.median(walls), statistics.median(cpus), result
+# Run as a script, this folder is on the path: the kernel benchmark's timer serves both.
+from bench_kernel import timed
 
 
 def foreign(variant: str, width: int, folder: Path) -> tuple[ForeignDesign, float]:
