@@ -9,7 +9,8 @@ from .float_mul import ExactFloatMultiplier, FloatMitchellMultiplier
 from .lod import LeadingOneDetector, OneHotLeadingOneDetector
 from .logarithm import Logarithm
 from .iterative import IterativeLogMultiplier, NearestOneMultiplier
-from .log_variants import MinimallyBiasedMultiplier, MitchW, SetOneAdderMultiplier
+from .log_variants import (MinimallyBiasedMultiplier, MitchW, ReducedErrorMultiplier,
+                           SetOneAdderMultiplier)
 from .mitchell import ARCHITECTURES, LogMultiplier, MitchellMultiplier
 from .residue import Residue
 from .signed import SignedMultiplier
@@ -23,6 +24,6 @@ __all__ = [
     "FloatMitchellMultiplier", "IterativeLogMultiplier", "LeadingOneDetector", "LogMultiplier",
     "Logarithm", "MinimallyBiasedMultiplier", "MitchW", "MitchellDivider", "MitchellMultiplier",
     "Multiplier", "NearestOneMultiplier", "OneHotLeadingOneDetector", "OneHotShifter",
-    "PrefixAdder", "Residue",
+    "PrefixAdder", "ReducedErrorMultiplier", "Residue",
     "SetOneAdderMultiplier", "SignedMultiplier", "to_verilog",
 ]

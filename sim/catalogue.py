@@ -22,7 +22,7 @@ import numpy as np
 from ..rtl import (DaddaMultiplier, ExactDivider, ExactFloatMultiplier, ExactMultiplier,
                    FloatMitchellMultiplier, IterativeLogMultiplier, MinimallyBiasedMultiplier,
                    MitchellDivider, MitchellMultiplier, MitchW, NearestOneMultiplier,
-                   SetOneAdderMultiplier)
+                   ReducedErrorMultiplier, SetOneAdderMultiplier)
 from ..rtl.divider import check_quotient_frac_bits
 from ..rtl.params import Parameter, check_frac_bits
 from . import float_golden, float_scalar, golden, scalar
@@ -128,6 +128,9 @@ CATALOGUE: dict[str, Entry] = {entry.name: entry for entry in [
     Entry("mbm", MinimallyBiasedMultiplier, golden.mbm_product, scalar.mbm_scalar,
           "Saadat et al. 2018: 1/12 (1/24 with carry) added to the fraction sum",
           frac_bits=check_frac_bits),
+    Entry("realm", ReducedErrorMultiplier, golden.realm_product, scalar.realm_scalar,
+          "after Saadat et al. 2020 (REALM): a 2^m x 2^m table of factors added to the fraction "
+          "sum; --frac-bits truncates", frac_bits=check_frac_bits),
     Entry("ilm", IterativeLogMultiplier, golden.ilm_product, scalar.ilm_scalar,
           "Babic et al. 2011: power-of-two block repeated on the residues"),
     Entry("alm-soa", SetOneAdderMultiplier, golden.alm_soa_product, scalar.alm_soa_scalar,

@@ -7,6 +7,7 @@ import numpy as np
 
 from ..rtl.log_variants import check_mitch_w
 from ..rtl.params import check_frac_bits, check_width
+from ..rtl.realm_table import realm_table
 from .arrays import floor_log2, operand_array, power_of_two, shift_left, shift_right
 
 
@@ -89,6 +90,25 @@ def mbm_product(a, b, *, width: int, frac_bits: int | None = None) -> np.ndarray
         corrected = fraction + np.where(carry == 1, with_carry, no_carry).astype(fraction.dtype)
         overflow = (corrected >> frac_bits) != 0
         return k_a + k_b + carry, np.where(overflow, fraction, corrected).astype(fraction.dtype)
+
+    return _log_product(a, b, width=width, frac_bits=frac_bits, add=add)
+
+
+def realm_product(a, b, *, width: int, frac_bits: int | None = None, m: int) -> np.ndarray:
+    """REALM: the factor of the segment picked by the top ``m`` fraction bits of each operand added
+    to the fraction of the sum without a carry, half of it (shifted right) with one, saturating
+    at all ones; with truncated mantissas the sum's carry-in is 1."""
+    frac_bits = check_frac_bits(frac_bits, width=check_width(width))
+    table = np.array(realm_table(m=m, frac_bits=frac_bits), dtype=np.int64)
+    carry_in = int(frac_bits < width - 1)
+
+    def add(k_a, x_a, k_b, x_b):
+        carry, fraction = _split(x_a + x_b + x_a.dtype.type(carry_in), frac_bits)
+        index = ((x_a >> (frac_bits - m)) << m | (x_b >> (frac_bits - m))).astype(np.int64)
+        factor = table[index] >> carry
+        corrected = fraction + factor.astype(fraction.dtype)
+        full = fraction.dtype.type((1 << frac_bits) - 1)
+        return k_a + k_b + carry, np.where(corrected > full, full, corrected).astype(fraction.dtype)
 
     return _log_product(a, b, width=width, frac_bits=frac_bits, add=add)
 

@@ -67,6 +67,25 @@ def mbm_scalar(a: int, b: int, *, width: int, frac_bits: int | None = None) -> i
     return floor(2 ** (k + 1) * (1 + (corrected if corrected < 1 else total - 1)))
 
 
+def realm_scalar(a: int, b: int, *, width: int, frac_bits: int | None = None, m: int) -> int:
+    """REALM from its algebra: mantissas truncated to F places (plus half a place each when
+    truncated), Mitchell's two cases, the segment's factor s added to the mantissa sum below 1,
+    s/2 (floored to F places) to its fraction at or above 1, capped just below 1."""
+    from ..rtl.realm_table import realm_table  # the design's hard-wired table, not a model
+    if a == 0 or b == 0:
+        return 0
+    bits = width - 1 if frac_bits is None else frac_bits
+    unit = Fraction(1, 2 ** bits)
+    x1, x2 = _mantissa(a, bits), _mantissa(b, bits)
+    segment = floor(x1 * 2 ** m) * 2 ** m + floor(x2 * 2 ** m)
+    factor = realm_table(m=m, frac_bits=bits)[segment] * unit
+    total = x1 + x2 + (unit if bits < width - 1 else 0)
+    k = a.bit_length() + b.bit_length() - 2
+    if total >= 1:
+        k, total, factor = k + 1, total - 1, floor(factor / 2 / unit) * unit
+    return floor(2 ** k * (1 + min(total + factor, 1 - unit)))
+
+
 def alm_soa_scalar(a: int, b: int, *, width: int, w: int) -> int:
     """ALM-SOA: log words ``k * 2**F + x * 2**F`` added with the low w result bits forced to 1 and
     the carry out of them equal to the AND of both words' bit w-1."""

@@ -7,6 +7,7 @@ from typing import Callable
 import numpy as np
 from numba import njit
 
+from ....rtl.realm_table import realm_table
 from .compiled import JIT, LOW32, ONE, U, ZERO, leading_zeros, static_dispatch
 
 
@@ -91,6 +92,24 @@ def _mbm_add(k_a, x_a, k_b, x_b, width, params):
 def mbm(a, b, width, params):
     frac_bits = U(params[0])
     return _log_product(a, b, width, frac_bits, frac_bits, _mbm_add, params)
+
+
+@njit(**JIT)
+def _realm_add(k_a, x_a, k_b, x_b, width, params):
+    # params: frac_bits, m, then the factor table (REALM_TABLE_PARAMS).
+    frac_bits, m = U(params[0]), U(params[1])
+    carry_in = ONE if frac_bits < width - ONE else ZERO
+    carry, fraction = _split(x_a + x_b + carry_in, frac_bits)
+    index = ((x_a >> (frac_bits - m)) << m) | (x_b >> (frac_bits - m))
+    corrected = fraction + (U(params[2 + index]) >> carry)
+    full = (ONE << frac_bits) - ONE
+    return k_a + k_b + carry, min(corrected, full)
+
+
+@njit(**JIT)
+def realm(a, b, width, params):
+    frac_bits = U(params[0])
+    return _log_product(a, b, width, frac_bits, frac_bits, _realm_add, params)
 
 
 @njit(**JIT)
@@ -199,6 +218,9 @@ class Kernel:
 
     product: Callable
     symmetric: bool
+    #: The design's hard-wired constants that follow from its options (REALM's factor table),
+    #: appended to ``params``: ``tables(design) -> tuple of ints``.
+    tables: Callable | None = None
 
 
 KERNELS: dict[str, Kernel] = {
@@ -209,6 +231,8 @@ KERNELS: dict[str, Kernel] = {
     "mbm": Kernel(mbm, symmetric=True),
     "ilm": Kernel(ilm, symmetric=True),
     "alm-soa": Kernel(alm_soa, symmetric=True),
+    "realm": Kernel(realm, symmetric=True, tables=lambda design: realm_table(
+        m=design.options["m"], frac_bits=design.frac_bits)),
     "nearest-one": Kernel(nearest_one, symmetric=True),
     "mitchell-div": Kernel(mitchell_divider, symmetric=False),
     "exact-div": Kernel(exact_divider, symmetric=False),
