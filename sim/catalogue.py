@@ -20,7 +20,7 @@ from typing import Callable
 import numpy as np
 
 from ..rtl import (DaddaMultiplier, ExactDivider, ExactFloatMultiplier, ExactMultiplier,
-                   FloatMitchellMultiplier, IterativeLogMultiplier, MinimallyBiasedMultiplier,
+                   DynamicRangeMultiplier, FloatMitchellMultiplier, IterativeLogMultiplier, MinimallyBiasedMultiplier,
                    MitchellDivider, MitchellMultiplier, MitchW, NearestOneMultiplier,
                    ReducedErrorMultiplier, SetOneAdderMultiplier)
 from ..rtl.divider import check_quotient_frac_bits
@@ -125,6 +125,8 @@ CATALOGUE: dict[str, Entry] = {entry.name: entry for entry in [
           "a * b as Yosys maps $mul; pipeline registers on the operands, then the product"),
     Entry("mitch-w", MitchW, golden.mitch_w_product, scalar.mitch_w_scalar,
           "Kim et al. 2019: operands cut to w bits from the leading one, the last set to 1"),
+    Entry("dr-alm", DynamicRangeMultiplier, golden.dr_alm_product, scalar.dr_alm_scalar,
+          "Yin et al. 2021: Mitch-w with w = t plus a carry-in of 1 at the set bit"),
     Entry("mbm", MinimallyBiasedMultiplier, golden.mbm_product, scalar.mbm_scalar,
           "Saadat et al. 2018: 1/12 (1/24 with carry) added to the fraction sum",
           frac_bits=check_frac_bits),

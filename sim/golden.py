@@ -79,6 +79,19 @@ def mitch_w_product(a, b, *, width: int, w: int) -> np.ndarray:
     return _log_product(a, b, width=width, frac_bits=kept, add=add, sum_frac_bits=kept + 1)
 
 
+def dr_alm_product(a, b, *, width: int, t: int) -> np.ndarray:
+    """DR-ALM: Mitch-w with ``w = t`` plus a carry-in of 1 at the appended bit: the fraction sum
+    is ``2 x1 + 1 + 2 x2 + 1 + 1`` in units of ``2**-(t-1)``."""
+    kept = check_mitch_w(t, width=width) - 2
+
+    def add(k_a, x_a, k_b, x_b):
+        one = x_a.dtype.type(1)
+        carry, fraction = _split((x_a << one) + one + (x_b << one) + one + one, kept + 1)
+        return k_a + k_b + carry, fraction
+
+    return _log_product(a, b, width=width, frac_bits=kept, add=add, sum_frac_bits=kept + 1)
+
+
 def mbm_product(a, b, *, width: int, frac_bits: int | None = None) -> np.ndarray:
     """MBM: ``floor(2**F/12)`` added to the fraction of the sum without a carry, ``floor(2**F/24)``
     with one, unless that overflows the fraction."""

@@ -52,6 +52,16 @@ def mitch_w_scalar(a: int, b: int, *, width: int, w: int) -> int:
     return _antilog(a.bit_length() + b.bit_length() - 2, x1 + x2)
 
 
+def dr_alm_scalar(a: int, b: int, *, width: int, t: int) -> int:
+    """DR-ALM: each mantissa truncated to ``t - 2`` places plus half a unit of the last (Mitch-w),
+    and one more half unit added to their sum."""
+    if a == 0 or b == 0:
+        return 0
+    half = Fraction(1, 2 ** (t - 1))
+    x1, x2 = _mantissa(a, t - 2) + half, _mantissa(b, t - 2) + half
+    return _antilog(a.bit_length() + b.bit_length() - 2, x1 + x2 + half)
+
+
 def mbm_scalar(a: int, b: int, *, width: int, frac_bits: int | None = None) -> int:
     """MBM: Mitchell plus C = 1/12 without a carry or C/2 with one, both truncated to F bits,
     unless the corrected fraction would reach 1."""

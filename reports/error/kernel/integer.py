@@ -81,6 +81,19 @@ def mitch_w(a, b, width, params):
 
 
 @njit(**JIT)
+def _dr_alm_add(k_a, x_a, k_b, x_b, width, params):
+    # Mitch-w's operands (t bits, the last set) and a carry-in of 1 at that last place.
+    carry, fraction = _split((x_a << ONE) + ONE + (x_b << ONE) + ONE + ONE, U(params[0]) - ONE)
+    return k_a + k_b + carry, fraction
+
+
+@njit(**JIT)
+def dr_alm(a, b, width, params):
+    kept = U(params[0]) - U(2)
+    return _log_product(a, b, width, kept, kept + ONE, _dr_alm_add, params)
+
+
+@njit(**JIT)
 def _mbm_add(k_a, x_a, k_b, x_b, width, params):
     frac_bits = U(params[0])
     carry, fraction = _split(x_a + x_b, frac_bits)
@@ -228,6 +241,7 @@ KERNELS: dict[str, Kernel] = {
     "exact": Kernel(exact, symmetric=True),
     "exact-yosys": Kernel(exact, symmetric=True),
     "mitch-w": Kernel(mitch_w, symmetric=True),
+    "dr-alm": Kernel(dr_alm, symmetric=True),
     "mbm": Kernel(mbm, symmetric=True),
     "ilm": Kernel(ilm, symmetric=True),
     "alm-soa": Kernel(alm_soa, symmetric=True),
