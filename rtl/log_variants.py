@@ -280,10 +280,10 @@ class ReducedErrorMultiplier(LogMultiplier):
     ----------
     width : int
     frac_bits : int or None
-        Mantissa bits kept (``F``), ``width - 1`` by default; at least ``m``.
+        Mantissa bits kept (``F``), ``width - 1`` by default.
     m : int or None
-        Fraction bits of each operand that index the table: ``2**m`` by ``2**m`` segments.
-        ``None`` (default) is ``min(3, width - 1)``.
+        Fraction bits of each operand that index the table: ``2**m`` by ``2**m`` segments
+        (all ``F`` of them when ``F < m``). ``None`` (default) is ``min(3, width - 1)``.
     stages : int
     arch : str or None
         As for :class:`LogMultiplier`.
@@ -305,19 +305,21 @@ class ReducedErrorMultiplier(LogMultiplier):
                  stages: int = 0, arch: str | None = None):
         self._m = self.PARAMETERS[0].resolve(m, width=check_width(width))
         super().__init__(width=width, frac_bits=frac_bits, stages=stages, arch=arch)
-        if self._m > self.frac_bits:
-            raise ValueError(f"Parameter m must be at most the fraction bits "
-                             f"({self.frac_bits}), not {self._m!r}")
 
     @property
     def m(self) -> int:
         return self._m
 
     @property
+    def segment_bits(self) -> int:
+        """The fraction bits that index the table: ``m``, or all ``frac_bits`` if fewer."""
+        return min(self._m, self.frac_bits)
+
+    @property
     def table(self) -> tuple[int, ...]:
-        """The factors in units of ``2**-frac_bits``, entry ``(i << m) | j`` for segment
-        ``(i, j)`` (``i`` from ``a``)."""
-        return realm_table(m=self._m, frac_bits=self.frac_bits)
+        """The factors in units of ``2**-frac_bits``, entry ``(i << s) | j`` for segment
+        ``(i, j)`` (``i`` from ``a``, ``s`` = :attr:`segment_bits`)."""
+        return realm_table(m=self.segment_bits, frac_bits=self.frac_bits)
 
     @property
     def truncated(self) -> bool:
@@ -325,7 +327,7 @@ class ReducedErrorMultiplier(LogMultiplier):
         return self.frac_bits < self.width - 1
 
     def add(self, m: Module, word_a: Value, word_b: Value) -> Value:
-        frac_bits, bits = self.frac_bits, self._m
+        frac_bits, bits = self.frac_bits, self.segment_bits
         table = self.table
         fraction_sum = Signal(frac_bits + 1)
         factor = Signal(max(1, max(table).bit_length()))

@@ -85,6 +85,7 @@ def realm_scalar(a: int, b: int, *, width: int, frac_bits: int | None = None, m:
     if a == 0 or b == 0:
         return 0
     bits = width - 1 if frac_bits is None else frac_bits
+    m = min(m, bits)
     unit = Fraction(1, 2 ** bits)
     x1, x2 = _mantissa(a, bits), _mantissa(b, bits)
     segment = floor(x1 * 2 ** m) * 2 ** m + floor(x2 * 2 ** m)

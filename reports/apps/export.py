@@ -341,8 +341,9 @@ def c_core(design: Design) -> tuple[str, str]:
     if design.variant == "alm-soa":
         values.update(w=options["w"], wmask=f"0x{(1 << options['w']) - 1:X}u")
     if design.variant == "realm":
-        table = realm_table(m=options["m"], frac_bits=f)
-        values.update(m=options["m"], entries=len(table), carry_in=int(f < design.width - 1),
+        m = min(options["m"], f)
+        table = realm_table(m=m, frac_bits=f)
+        values.update(m=m, entries=len(table), carry_in=int(f < design.width - 1),
                       table=", ".join(f"{value}u" for value in table))
     helpers, body = CORES[design.variant]
     return helpers.format(**values), body.format(**values)

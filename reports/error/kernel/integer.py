@@ -110,7 +110,8 @@ def mbm(a, b, width, params):
 @njit(**JIT)
 def _realm_add(k_a, x_a, k_b, x_b, width, params):
     # params: frac_bits, m, then the factor table (REALM_TABLE_PARAMS).
-    frac_bits, m = U(params[0]), U(params[1])
+    frac_bits = U(params[0])
+    m = min(U(params[1]), frac_bits)
     carry_in = ONE if frac_bits < width - ONE else ZERO
     carry, fraction = _split(x_a + x_b + carry_in, frac_bits)
     index = ((x_a >> (frac_bits - m)) << m) | (x_b >> (frac_bits - m))
@@ -246,7 +247,7 @@ KERNELS: dict[str, Kernel] = {
     "ilm": Kernel(ilm, symmetric=True),
     "alm-soa": Kernel(alm_soa, symmetric=True),
     "realm": Kernel(realm, symmetric=True, tables=lambda design: realm_table(
-        m=design.options["m"], frac_bits=design.frac_bits)),
+        m=min(design.options["m"], design.frac_bits), frac_bits=design.frac_bits)),
     "nearest-one": Kernel(nearest_one, symmetric=True),
     "mitchell-div": Kernel(mitchell_divider, symmetric=False),
     "exact-div": Kernel(exact_divider, symmetric=False),
