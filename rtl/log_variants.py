@@ -245,6 +245,15 @@ def default_realm_m(width: int) -> int:
     return min(3, width - 1)
 
 
+def default_realm_t(width: int) -> int:
+    return width - 1
+
+
+def check_realm_t(t, *, width: int) -> int:
+    """The ``t`` of REALM: 1 to ``width - 1`` mantissa bits kept."""
+    return check_int(t, name="Parameter t", minimum=1, maximum=check_width(width) - 1)
+
+
 def check_realm_m(m, *, width: int) -> int:
     """The ``m`` of REALM: 0 to ``min(6, width - 1)`` fraction bits index the factor table (a
     ``2**m`` by ``2**m`` table; 6 is already 4,096 entries)."""
@@ -268,7 +277,7 @@ class ReducedErrorMultiplier(LogMultiplier):
     would reach 1 it saturates at all ones. ``m = 0`` is one segment, MBM's idea with the
     constant integrated rather than 1/12.
 
-    With ``frac_bits`` below ``width - 1`` the mantissas are truncated to ``F`` bits and the
+    With ``t`` below ``width - 1`` the mantissas are truncated to ``F = t`` bits and the
     fraction adder's carry-in is set: half a unit of the last place appended to each operand,
     as Mitch-w and DR-ALM (Yin et al. 2021) do, which cancels the truncation's bias on average.
 
@@ -279,11 +288,12 @@ class ReducedErrorMultiplier(LogMultiplier):
     Parameters
     ----------
     width : int
-    frac_bits : int or None
-        Mantissa bits kept (``F``), ``width - 1`` by default.
     m : int or None
         Fraction bits of each operand that index the table: ``2**m`` by ``2**m`` segments
-        (all ``F`` of them when ``F < m``). ``None`` (default) is ``min(3, width - 1)``.
+        (all ``t`` of them when ``t < m``). ``None`` (default) is ``min(3, width - 1)``.
+    t : int or None
+        Mantissa bits kept (``F``), 1 to ``width - 1``; ``None`` (default) keeps all
+        ``width - 1``.
     stages : int
     arch : str or None
         As for :class:`LogMultiplier`.
@@ -299,16 +309,24 @@ class ReducedErrorMultiplier(LogMultiplier):
                         "never forms"}
     PARAMETERS = (Parameter("m", default=default_realm_m, check=check_realm_m,
                             help="fraction bits indexing the 2^m x 2^m factor table (default 3)"),
+                  Parameter("t", default=default_realm_t, check=check_realm_t,
+                            help="mantissa bits kept, the sum's carry-in set when fewer than "
+                                 "width-1 (default width-1)"),
                   architecture_parameter(UNFIT, design="ReducedErrorMultiplier"))
 
-    def __init__(self, *, width: int, frac_bits: int | None = None, m: int | None = None,
+    def __init__(self, *, width: int, m: int | None = None, t: int | None = None,
                  stages: int = 0, arch: str | None = None):
         self._m = self.PARAMETERS[0].resolve(m, width=check_width(width))
-        super().__init__(width=width, frac_bits=frac_bits, stages=stages, arch=arch)
+        t = self.PARAMETERS[1].resolve(t, width=width)
+        super().__init__(width=width, frac_bits=t, stages=stages, arch=arch)
 
     @property
     def m(self) -> int:
         return self._m
+
+    @property
+    def t(self) -> int:
+        return self.frac_bits
 
     @property
     def segment_bits(self) -> int:

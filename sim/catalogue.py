@@ -132,7 +132,7 @@ CATALOGUE: dict[str, Entry] = {entry.name: entry for entry in [
           frac_bits=check_frac_bits),
     Entry("realm", ReducedErrorMultiplier, golden.realm_product, scalar.realm_scalar,
           "after Saadat et al. 2020 (REALM): a 2^m x 2^m table of factors added to the fraction "
-          "sum; --frac-bits truncates", frac_bits=check_frac_bits),
+          "sum, mantissas cut to t bits"),
     Entry("ilm", IterativeLogMultiplier, golden.ilm_product, scalar.ilm_scalar,
           "Babic et al. 2011: power-of-two block repeated on the residues"),
     Entry("alm-soa", SetOneAdderMultiplier, golden.alm_soa_product, scalar.alm_soa_scalar,

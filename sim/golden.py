@@ -107,11 +107,11 @@ def mbm_product(a, b, *, width: int, frac_bits: int | None = None) -> np.ndarray
     return _log_product(a, b, width=width, frac_bits=frac_bits, add=add)
 
 
-def realm_product(a, b, *, width: int, frac_bits: int | None = None, m: int) -> np.ndarray:
+def realm_product(a, b, *, width: int, m: int, t: int) -> np.ndarray:
     """REALM: the factor of the segment picked by the top ``m`` fraction bits of each operand added
     to the fraction of the sum without a carry, half of it (shifted right) with one, saturating
     at all ones; with truncated mantissas the sum's carry-in is 1."""
-    frac_bits = check_frac_bits(frac_bits, width=check_width(width))
+    frac_bits = check_frac_bits(t, width=check_width(width))
     m = min(m, frac_bits)
     table = np.array(realm_table(m=m, frac_bits=frac_bits), dtype=np.int64)
     carry_in = int(frac_bits < width - 1)

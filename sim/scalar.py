@@ -77,14 +77,14 @@ def mbm_scalar(a: int, b: int, *, width: int, frac_bits: int | None = None) -> i
     return floor(2 ** (k + 1) * (1 + (corrected if corrected < 1 else total - 1)))
 
 
-def realm_scalar(a: int, b: int, *, width: int, frac_bits: int | None = None, m: int) -> int:
-    """REALM from its algebra: mantissas truncated to F places (plus half a place each when
+def realm_scalar(a: int, b: int, *, width: int, m: int, t: int) -> int:
+    """REALM from its algebra: mantissas truncated to F = t places (plus half a place each when
     truncated), Mitchell's two cases, the segment's factor s added to the mantissa sum below 1,
     s/2 (floored to F places) to its fraction at or above 1, capped just below 1."""
     from ..rtl.realm_table import realm_table  # the design's hard-wired table, not a model
     if a == 0 or b == 0:
         return 0
-    bits = width - 1 if frac_bits is None else frac_bits
+    bits = t
     m = min(m, bits)
     unit = Fraction(1, 2 ** bits)
     x1, x2 = _mantissa(a, bits), _mantissa(b, bits)

@@ -341,6 +341,8 @@ def c_core(design: Design) -> tuple[str, str]:
     if design.variant == "alm-soa":
         values.update(w=options["w"], wmask=f"0x{(1 << options['w']) - 1:X}u")
     if design.variant == "realm":
+        f = options["t"]
+        values.update(f=f, fmask=f"0x{(1 << f) - 1:X}u")
         m = min(options["m"], f)
         table = realm_table(m=m, frac_bits=f)
         values.update(m=m, entries=len(table), carry_in=int(f < design.width - 1),

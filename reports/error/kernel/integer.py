@@ -109,9 +109,9 @@ def mbm(a, b, width, params):
 
 @njit(**JIT)
 def _realm_add(k_a, x_a, k_b, x_b, width, params):
-    # params: frac_bits, m, then the factor table (REALM_TABLE_PARAMS).
-    frac_bits = U(params[0])
-    m = min(U(params[1]), frac_bits)
+    # params: m, t (the fraction bits), then the factor table.
+    frac_bits = U(params[1])
+    m = min(U(params[0]), frac_bits)
     carry_in = ONE if frac_bits < width - ONE else ZERO
     carry, fraction = _split(x_a + x_b + carry_in, frac_bits)
     index = ((x_a >> (frac_bits - m)) << m) | (x_b >> (frac_bits - m))
@@ -122,7 +122,7 @@ def _realm_add(k_a, x_a, k_b, x_b, width, params):
 
 @njit(**JIT)
 def realm(a, b, width, params):
-    frac_bits = U(params[0])
+    frac_bits = U(params[1])
     return _log_product(a, b, width, frac_bits, frac_bits, _realm_add, params)
 
 
@@ -247,7 +247,7 @@ KERNELS: dict[str, Kernel] = {
     "ilm": Kernel(ilm, symmetric=True),
     "alm-soa": Kernel(alm_soa, symmetric=True),
     "realm": Kernel(realm, symmetric=True, tables=lambda design: realm_table(
-        m=min(design.options["m"], design.frac_bits), frac_bits=design.frac_bits)),
+        m=min(design.options["m"], design.options["t"]), frac_bits=design.options["t"])),
     "nearest-one": Kernel(nearest_one, symmetric=True),
     "mitchell-div": Kernel(mitchell_divider, symmetric=False),
     "exact-div": Kernel(exact_divider, symmetric=False),
