@@ -273,17 +273,21 @@ class ReducedErrorMultiplier(LogMultiplier):
     ``s = (integral of e / P) / (integral of 1 / P)`` with ``P = (1 + x1)(1 + x2)`` and Mitchell's
     error ``e = x1 x2`` or ``(1 - x1)(1 - x2)`` (:func:`~mitchell.rtl.realm_table.realm_table`).
     ``round(s * 2**F)`` is added to the fraction of the sum without a carry and half of it
-    (shifted right, the same table) with one, as MBM does with 1/12; where the corrected fraction
-    would reach 1 it saturates at all ones. ``m = 0`` is one segment, MBM's idea with the
+    (shifted right, the same table) with one, as MBM does with 1/12. Where the corrected fraction
+    reaches 1 without a carry, the mantissa ``1 + f + s`` has passed 2: the characteristic goes
+    up by one and the fraction is ``(f + s - 1) / 2`` (the corrected fraction shifted right), so
+    nothing is lost; with a carry (only next to ``x1 = x2 = 1``, where ``s`` is a few units) it
+    saturates at all ones, which keeps the product within ``2 * width`` bits. ``m = 0`` is one segment, MBM's idea with the
     constant integrated rather than 1/12.
 
     With ``t`` below ``width - 1`` the mantissas are truncated to ``F = t`` bits and the
     fraction adder's carry-in is set: half a unit of the last place appended to each operand,
     as Mitch-w and DR-ALM (Yin et al. 2021) do, which cancels the truncation's bias on average.
 
-    Our reading of the paper: it quotes mean errors of 0.4 % to 1.6 % and a bias mostly within
-    0.05 % for its configurations; its factor tables and the quantisation of its factors are not
-    reproduced here, and saturation is our choice where the paper's handling was not available.
+    Our reading of the paper, whose text we could not read beyond its abstract: it quotes mean
+    errors of 0.4 % to 1.6 % and a bias mostly within 0.05 % for its configurations; its factor
+    tables and their quantisation are not reproduced here, and the handling of a corrected
+    fraction that reaches 1 is ours.
 
     Parameters
     ----------
@@ -362,8 +366,9 @@ class ReducedErrorMultiplier(LogMultiplier):
             m.d.comb += factor.eq(table[0])
         m.d.comb += corrected.eq(self.sum(
             m, fraction_sum[:frac_bits], Mux(fraction_sum[frac_bits], factor >> 1, factor)))
-        fraction = Mux(corrected[frac_bits], C((1 << frac_bits) - 1, frac_bits),
+        carry, overflow = fraction_sum[frac_bits], corrected[frac_bits]
+        fraction = Mux(overflow, Mux(carry, C((1 << frac_bits) - 1, frac_bits),
+                                     Cat(corrected[1:frac_bits], C(0, 1))),
                        corrected[:frac_bits])
-        characteristic = self.sum(m, word_a[frac_bits:], word_b[frac_bits:],
-                                  fraction_sum[frac_bits])
+        characteristic = self.sum(m, word_a[frac_bits:], word_b[frac_bits:], carry | overflow)
         return Cat(fraction, characteristic)

@@ -109,8 +109,9 @@ def mbm_product(a, b, *, width: int, frac_bits: int | None = None) -> np.ndarray
 
 def realm_product(a, b, *, width: int, m: int, t: int) -> np.ndarray:
     """REALM: the factor of the segment picked by the top ``m`` fraction bits of each operand added
-    to the fraction of the sum without a carry, half of it (shifted right) with one, saturating
-    at all ones; with truncated mantissas the sum's carry-in is 1."""
+    to the fraction of the sum without a carry, half of it (shifted right) with one; a corrected
+    fraction that reaches 1 is halved into the next binade without a carry, saturated at all
+    ones with one; with truncated mantissas the sum's carry-in is 1."""
     frac_bits = check_frac_bits(t, width=check_width(width))
     m = min(m, frac_bits)
     table = np.array(realm_table(m=m, frac_bits=frac_bits), dtype=np.int64)
@@ -122,7 +123,10 @@ def realm_product(a, b, *, width: int, m: int, t: int) -> np.ndarray:
         factor = table[index] >> carry
         corrected = fraction + factor.astype(fraction.dtype)
         full = fraction.dtype.type((1 << frac_bits) - 1)
-        return k_a + k_b + carry, np.where(corrected > full, full, corrected).astype(fraction.dtype)
+        overflow = corrected > full
+        halved = (corrected - full - fraction.dtype.type(1)) >> fraction.dtype.type(1)
+        fraction = np.where(overflow, np.where(carry == 1, full, halved), corrected)
+        return k_a + k_b + (carry | overflow), fraction.astype(full.dtype)
 
     return _log_product(a, b, width=width, frac_bits=frac_bits, add=add)
 

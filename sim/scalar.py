@@ -80,7 +80,9 @@ def mbm_scalar(a: int, b: int, *, width: int, frac_bits: int | None = None) -> i
 def realm_scalar(a: int, b: int, *, width: int, m: int, t: int) -> int:
     """REALM from its algebra: mantissas truncated to F = t places (plus half a place each when
     truncated), Mitchell's two cases, the segment's factor s added to the mantissa sum below 1,
-    s/2 (floored to F places) to its fraction at or above 1, capped just below 1."""
+    s/2 (floored to F places) to its fraction at or above 1; below 1, a corrected mantissa of 2
+    or more is halved into the next binade (floored to F places); at or above 1, the corrected
+    fraction is capped just below 1."""
     from ..rtl.realm_table import realm_table  # the design's hard-wired table, not a model
     if a == 0 or b == 0:
         return 0
@@ -92,9 +94,13 @@ def realm_scalar(a: int, b: int, *, width: int, m: int, t: int) -> int:
     factor = realm_table(m=m, frac_bits=bits)[segment] * unit
     total = x1 + x2 + (unit if bits < width - 1 else 0)
     k = a.bit_length() + b.bit_length() - 2
-    if total >= 1:
-        k, total, factor = k + 1, total - 1, floor(factor / 2 / unit) * unit
-    return floor(2 ** k * (1 + min(total + factor, 1 - unit)))
+    if total < 1:
+        mantissa = 1 + total + factor
+        if mantissa >= 2:
+            k, mantissa = k + 1, 1 + floor((mantissa - 2) / 2 / unit) * unit
+        return floor(2 ** k * mantissa)
+    factor = floor(factor / 2 / unit) * unit
+    return floor(2 ** (k + 1) * (1 + min(total - 1 + factor, 1 - unit)))
 
 
 def alm_soa_scalar(a: int, b: int, *, width: int, w: int) -> int:

@@ -271,7 +271,10 @@ static const uint64_t {p}_factors[{entries}] = {{{table}}};
         uint64_t fraction = sum & {fmask};
         uint64_t index = ((xa >> ({f} - {m})) << {m}) | (xb >> ({f} - {m}));
         fraction += {p}_factors[index] >> carry;
-        if (fraction > {fmask}) fraction = {fmask};  /* saturated */
+        if (fraction > {fmask}) {{  /* past the binade: halved into the next, or saturated */
+            fraction = carry ? {fmask} : (fraction - {fmask} - 1) >> 1;
+            carry = 1;
+        }}
         return {p}_antilog(ka + kb + carry, fraction, {f});
     }}
 """),

@@ -117,7 +117,9 @@ def _realm_add(k_a, x_a, k_b, x_b, width, params):
     index = ((x_a >> (frac_bits - m)) << m) | (x_b >> (frac_bits - m))
     corrected = fraction + (U(params[2 + index]) >> carry)
     full = (ONE << frac_bits) - ONE
-    return k_a + k_b + carry, min(corrected, full)
+    if corrected > full:  # past the binade: halved into the next, or saturated with a carry
+        return k_a + k_b + ONE, full if carry else (corrected - full - ONE) >> ONE
+    return k_a + k_b + carry, corrected
 
 
 @njit(**JIT)
