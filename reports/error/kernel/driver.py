@@ -71,7 +71,7 @@ def kernel_params(design: Design) -> tuple[int, ...]:
     options = design.options
     tables = KERNELS[design.variant].tables
     return tuple(values + [options[p.name] for p in entry.parameters if p.output]
-                 + (list(tables(design)) if tables is not None else []))
+                 + ([np.array(tables(design), dtype=np.uint64)] if tables is not None else []))
 
 
 def _arguments(design: Design) -> tuple:

@@ -109,13 +109,13 @@ def mbm(a, b, width, params):
 
 @njit(**JIT)
 def _realm_add(k_a, x_a, k_b, x_b, width, params):
-    # params: m, t (the fraction bits), then the factor table.
+    # params: m, t (the fraction bits), the factor table (an array).
     frac_bits = U(params[1])
     m = min(U(params[0]), frac_bits)
     carry_in = ONE if frac_bits < width - ONE else ZERO
     carry, fraction = _split(x_a + x_b + carry_in, frac_bits)
     index = ((x_a >> (frac_bits - m)) << m) | (x_b >> (frac_bits - m))
-    corrected = fraction + (U(params[2 + index]) >> carry)
+    corrected = fraction + (params[2][index] >> carry)
     full = (ONE << frac_bits) - ONE
     if corrected > full:  # past the binade: halved into the next, or saturated with a carry
         return k_a + k_b + ONE, full if carry else (corrected - full - ONE) >> ONE
@@ -235,7 +235,7 @@ class Kernel:
     product: Callable
     symmetric: bool
     #: The design's hard-wired constants that follow from its options (REALM's factor table),
-    #: appended to ``params``: ``tables(design) -> tuple of ints``.
+    #: appended to ``params`` as one uint64 array: ``tables(design) -> sequence of ints``.
     tables: Callable | None = None
 
 
