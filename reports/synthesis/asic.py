@@ -297,14 +297,49 @@ def map_design(verilog: str, top: str, library: Library, work: Path, *,
            f"dfflibmap -liberty cells.lib; {abc}; opt_clean -purge; "
            f"splitnets; opt_clean -purge; rename -hide w:* c:*; "
            f"tee -q -o stat.json stat -json -liberty cells.lib; "
-           f"write_verilog -noattr -noexpr -nohex -nodec netlist.v", cwd=work, log="asic.log",
+           f"write_verilog -noattr -noexpr -nohex -nodec -simple-lhs netlist.v", cwd=work,
+           log="asic.log",
            timeout=timeout)
     stat = json.loads((work / "stat.json").read_text())["design"]
     unmapped = [cell for cell in stat.get("num_cells_by_type", {}) if cell.startswith("$")]
     if unmapped:
         raise SynthesisError(f"yosys left {', '.join(unmapped)} unmapped to {library.liberty.name}")
-    netlist = Netlist.parse((work / "netlist.v").read_text(), top, library)
-    return netlist, {"asic_area_um2": float(stat["area"]), "asic_cells": int(stat["num_cells"])}
+    text, buffers = _buffer_aliases((work / "netlist.v").read_text(), library)
+    (work / "netlist.v").write_text(text)
+    netlist = Netlist.parse(text, top, library)
+    area = float(stat["area"]) + buffers * library_area(library, BUFFER)
+    return netlist, {"asic_area_um2": area, "asic_cells": int(stat["num_cells"]) + buffers}
+
+
+#: The cell that drives an output which is another output or an input.
+BUFFER = "BUFX2"
+
+
+def library_area(library: Library, cell: str) -> float:
+    """The area of ``cell`` in the library's Liberty file."""
+    text = Path(library.liberty).read_text(errors="replace")
+    found = re.search(r"cell\s*\(\s*" + re.escape(cell) + r"\s*\)\s*\{[^}]*?area\s*:\s*([0-9.]+)", text)
+    if found is None:
+        raise NetlistError(f"{cell} has no area in {Path(library.liberty).name}")
+    return float(found.group(1))
+
+
+def _buffer_aliases(text: str, library: Library) -> tuple[str, int]:
+    """The netlist with each output that Yosys wrote as another net (``assign p[3] = p[1];``,
+    aliased outputs of foreign netlists such as EvoApprox's) driven by a buffer instead, so that
+    every net is driven by a cell, as OpenSTA and the activity testbench expect; and how many
+    buffers that took. Constant outputs stay assigns."""
+    count = 0
+
+    def buffer(match: re.Match) -> str:
+        nonlocal count
+        target, source = match.groups()
+        if _CONSTANT.match(source) or BUFFER not in library.directions:
+            return match.group(0)
+        count += 1
+        return f"  {BUFFER} _alias{count}_ (\n    .A({source}),\n    .Y({target})\n  );"
+
+    return _ASSIGN.sub(buffer, text), count
 
 
 # ---------------------------------------------------------------------------------------------
