@@ -32,12 +32,11 @@ class Reference:
 
 
 def _realm_table_literal(design: Design) -> dict[str, str]:
-    """REALM's segment bits and factors, the table as one literal, 64 bits an entry, entry 0 in
-    the low bits."""
+    """REALM's factors as one literal, 64 bits an entry, entry 0 in the low bits."""
     m, t = design.options["m"], design.options["t"]
     table = realm_table(m=min(m, t), frac_bits=t)
     value = sum(entry << (64 * index) for index, entry in enumerate(table))
-    return {"M": str(min(m, t)), "TABLE": f"{64 * len(table)}'h{value:x}"}
+    return {"TABLE": f"{64 * len(table)}'h{value:x}"}
 
 
 #: By catalogue name. Parameters that leave the outputs alone (``arch``) need no mapping: every
@@ -51,7 +50,7 @@ REFERENCES: dict[str, Reference] = {
     "mbm": Reference("ref_mbm", {"frac_bits": "F"}),
     "ilm": Reference("ref_ilm", {"corrections": "C"}),
     "alm-soa": Reference("ref_alm_soa", {"w": "WS"}),
-    "realm": Reference("ref_realm", {"t": "F"}, computed=_realm_table_literal),
+    "realm": Reference("ref_realm", {"m": "M", "t": "F"}, computed=_realm_table_literal),
     "nearest-one": Reference("ref_nearest_one"),
     "mitchell-div": Reference("ref_mitchell_div", {"frac_bits": "F"}),
     "exact-div": Reference("ref_exact_div", {"frac_bits": "F"}),

@@ -200,12 +200,12 @@ endmodule
 
 // REALM (after Saadat et al. 2020): mantissas truncated to F places, plus one unit when truncated
 // (half a unit appended to each); the segment's factor TABLE[(i << M) | j] (64 bits an entry,
-// i and j the top M places of x1 and x2) added to the fraction of x1 + x2 when it is below 1,
+// i and j the top MS = min(M, F) places of x1 and x2) added to the fraction of x1 + x2 when it is below 1,
 // half of it (floored) when it is not (the characteristic is then one higher). A corrected
 // fraction that reaches 1 is, below 1, halved (floored) into the next binade (the
 // characteristic one higher), and at or above 1 capped at 1 - 2^-F; then the antilogarithm.
 module ref_realm #(parameter W = 8, parameter F = W - 1, parameter M = 3,
-                   parameter [64*(1<<(2*M))-1:0] TABLE = 0) (
+                   parameter [64*(1<<(2*(M < F ? M : F)))-1:0] TABLE = 0) (
     input  [W-1:0]   a,
     input  [W-1:0]   b,
     output [2*W-1:0] p
@@ -219,13 +219,14 @@ module ref_realm #(parameter W = 8, parameter F = W - 1, parameter M = 3,
     ref_log #(.W(W)) log2 (.n(b), .k(k2), .r(r2), .zero(zero2));
     ref_mantissa #(.W(W), .B(F)) mantissa1 (.r(r1), .k(k1), .m(m1));
     ref_mantissa #(.W(W), .B(F)) mantissa2 (.r(r2), .k(k2), .m(m2));
+    localparam MS = M < F ? M : F;
     localparam [F+1:0] ONE = {1'b1, {F{1'b0}}};
     reg [F+65:0] t, fraction, factor, sum;
     reg [7:0] k;
     integer segment;
     always @* begin
         t = m1 + m2 + (F < W - 1 ? 1 : 0);
-        segment = ((m1 >> (F - M)) << M) + (m2 >> (F - M));
+        segment = ((m1 >> (F - MS)) << MS) + (m2 >> (F - MS));
         factor = TABLE[64 * segment +: 64];
         k = k1 + k2;
         if (t < ONE) begin
