@@ -9,7 +9,8 @@ from .float_mul import ExactFloatMultiplier, FloatMitchellMultiplier
 from .lod import LeadingOneDetector, OneHotLeadingOneDetector
 from .logarithm import Logarithm
 from .iterative import IterativeLogMultiplier, NearestOneMultiplier
-from .log_variants import MinimallyBiasedMultiplier, MitchW, SetOneAdderMultiplier
+from .log_variants import (DynamicRangeMultiplier, MinimallyBiasedMultiplier, MitchW, ReducedErrorMultiplier,
+                           SetOneAdderMultiplier)
 from .mitchell import ARCHITECTURES, LogMultiplier, MitchellMultiplier
 from .residue import Residue
 from .signed import SignedMultiplier
@@ -18,11 +19,11 @@ from .shifter import BarrelShifter, OneHotShifter
 from .verilog import to_verilog
 
 __all__ = [
-    "ARCHITECTURES", "Antilogarithm", "BarrelShifter", "DaddaMultiplier", "ExactDivider",
+    "ARCHITECTURES", "Antilogarithm", "BarrelShifter", "DaddaMultiplier", "DynamicRangeMultiplier", "ExactDivider",
     "ExactFloatMultiplier", "ExactMultiplier", "FORMATS", "FloatFormat",
     "FloatMitchellMultiplier", "IterativeLogMultiplier", "LeadingOneDetector", "LogMultiplier",
     "Logarithm", "MinimallyBiasedMultiplier", "MitchW", "MitchellDivider", "MitchellMultiplier",
     "Multiplier", "NearestOneMultiplier", "OneHotLeadingOneDetector", "OneHotShifter",
-    "PrefixAdder", "Residue",
+    "PrefixAdder", "ReducedErrorMultiplier", "Residue",
     "SetOneAdderMultiplier", "SignedMultiplier", "to_verilog",
 ]

@@ -20,9 +20,9 @@ from typing import Callable
 import numpy as np
 
 from ..rtl import (DaddaMultiplier, ExactDivider, ExactFloatMultiplier, ExactMultiplier,
-                   FloatMitchellMultiplier, IterativeLogMultiplier, MinimallyBiasedMultiplier,
+                   DynamicRangeMultiplier, FloatMitchellMultiplier, IterativeLogMultiplier, MinimallyBiasedMultiplier,
                    MitchellDivider, MitchellMultiplier, MitchW, NearestOneMultiplier,
-                   SetOneAdderMultiplier)
+                   ReducedErrorMultiplier, SetOneAdderMultiplier)
 from ..rtl.divider import check_quotient_frac_bits
 from ..rtl.params import Parameter, check_frac_bits
 from . import float_golden, float_scalar, golden, scalar
@@ -125,9 +125,14 @@ CATALOGUE: dict[str, Entry] = {entry.name: entry for entry in [
           "a * b as Yosys maps $mul; pipeline registers on the operands, then the product"),
     Entry("mitch-w", MitchW, golden.mitch_w_product, scalar.mitch_w_scalar,
           "Kim et al. 2019: operands cut to w bits from the leading one, the last set to 1"),
+    Entry("dr-alm", DynamicRangeMultiplier, golden.dr_alm_product, scalar.dr_alm_scalar,
+          "Yin et al. 2021: Mitch-w with w = t plus a carry-in of 1 at the set bit"),
     Entry("mbm", MinimallyBiasedMultiplier, golden.mbm_product, scalar.mbm_scalar,
           "Saadat et al. 2018: 1/12 (1/24 with carry) added to the fraction sum",
           frac_bits=check_frac_bits),
+    Entry("realm", ReducedErrorMultiplier, golden.realm_product, scalar.realm_scalar,
+          "after Saadat et al. 2020 (REALM): a 2^m x 2^m table of factors added to the fraction "
+          "sum, mantissas cut to t bits"),
     Entry("ilm", IterativeLogMultiplier, golden.ilm_product, scalar.ilm_scalar,
           "Babic et al. 2011: power-of-two block repeated on the residues"),
     Entry("alm-soa", SetOneAdderMultiplier, golden.alm_soa_product, scalar.alm_soa_scalar,

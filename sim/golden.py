@@ -7,6 +7,7 @@ import numpy as np
 
 from ..rtl.log_variants import check_mitch_w
 from ..rtl.params import check_frac_bits, check_width
+from ..rtl.realm_table import realm_table
 from .arrays import floor_log2, operand_array, power_of_two, shift_left, shift_right
 
 
@@ -78,6 +79,19 @@ def mitch_w_product(a, b, *, width: int, w: int) -> np.ndarray:
     return _log_product(a, b, width=width, frac_bits=kept, add=add, sum_frac_bits=kept + 1)
 
 
+def dr_alm_product(a, b, *, width: int, t: int) -> np.ndarray:
+    """DR-ALM: Mitch-w with ``w = t`` plus a carry-in of 1 at the appended bit: the fraction sum
+    is ``2 x1 + 1 + 2 x2 + 1 + 1`` in units of ``2**-(t-1)``."""
+    kept = check_mitch_w(t, width=width) - 2
+
+    def add(k_a, x_a, k_b, x_b):
+        one = x_a.dtype.type(1)
+        carry, fraction = _split((x_a << one) + one + (x_b << one) + one + one, kept + 1)
+        return k_a + k_b + carry, fraction
+
+    return _log_product(a, b, width=width, frac_bits=kept, add=add, sum_frac_bits=kept + 1)
+
+
 def mbm_product(a, b, *, width: int, frac_bits: int | None = None) -> np.ndarray:
     """MBM: ``floor(2**F/12)`` added to the fraction of the sum without a carry, ``floor(2**F/24)``
     with one, unless that overflows the fraction."""
@@ -89,6 +103,30 @@ def mbm_product(a, b, *, width: int, frac_bits: int | None = None) -> np.ndarray
         corrected = fraction + np.where(carry == 1, with_carry, no_carry).astype(fraction.dtype)
         overflow = (corrected >> frac_bits) != 0
         return k_a + k_b + carry, np.where(overflow, fraction, corrected).astype(fraction.dtype)
+
+    return _log_product(a, b, width=width, frac_bits=frac_bits, add=add)
+
+
+def realm_product(a, b, *, width: int, m: int, t: int) -> np.ndarray:
+    """REALM: the factor of the segment picked by the top ``m`` fraction bits of each operand added
+    to the fraction of the sum without a carry, half of it (shifted right) with one; a corrected
+    fraction that reaches 1 is halved into the next binade without a carry, saturated at all
+    ones with one; with truncated mantissas the sum's carry-in is 1."""
+    frac_bits = check_frac_bits(t, width=check_width(width))
+    m = min(m, frac_bits)
+    table = np.array(realm_table(m=m, frac_bits=frac_bits), dtype=np.int64)
+    carry_in = int(frac_bits < width - 1)
+
+    def add(k_a, x_a, k_b, x_b):
+        carry, fraction = _split(x_a + x_b + x_a.dtype.type(carry_in), frac_bits)
+        index = ((x_a >> (frac_bits - m)) << m | (x_b >> (frac_bits - m))).astype(np.int64)
+        factor = table[index] >> carry
+        corrected = fraction + factor.astype(fraction.dtype)
+        full = fraction.dtype.type((1 << frac_bits) - 1)
+        overflow = corrected > full
+        halved = (corrected - full - fraction.dtype.type(1)) >> fraction.dtype.type(1)
+        fraction = np.where(overflow, np.where(carry == 1, full, halved), corrected)
+        return k_a + k_b + (carry | overflow), fraction.astype(full.dtype)
 
     return _log_product(a, b, width=width, frac_bits=frac_bits, add=add)
 

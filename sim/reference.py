@@ -8,6 +8,9 @@ design is signed, and behind ``stages`` registers with a synchronous reset when 
 """
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
+
+from ..rtl.realm_table import realm_table
 
 from .catalogue import CATALOGUE
 from .design import Design
@@ -24,6 +27,16 @@ class Reference:
 
     module: str
     parameters: dict[str, str] = field(default_factory=dict)
+    #: Verilog parameters computed from the design (REALM's factor table), as Verilog literals.
+    computed: Callable[[Design], dict[str, str]] | None = None
+
+
+def _realm_table_literal(design: Design) -> dict[str, str]:
+    """REALM's factors as one literal, 64 bits an entry, entry 0 in the low bits."""
+    m, t = design.options["m"], design.options["t"]
+    table = realm_table(m=min(m, t), frac_bits=t)
+    value = sum(entry << (64 * index) for index, entry in enumerate(table))
+    return {"TABLE": f"{64 * len(table)}'h{value:x}"}
 
 
 #: By catalogue name. Parameters that leave the outputs alone (``arch``) need no mapping: every
@@ -33,9 +46,11 @@ REFERENCES: dict[str, Reference] = {
     "exact": Reference("ref_exact"),
     "exact-yosys": Reference("ref_exact"),
     "mitch-w": Reference("ref_mitch_w", {"w": "WT"}),
+    "dr-alm": Reference("ref_dr_alm", {"t": "T"}),
     "mbm": Reference("ref_mbm", {"frac_bits": "F"}),
     "ilm": Reference("ref_ilm", {"corrections": "C"}),
     "alm-soa": Reference("ref_alm_soa", {"w": "WS"}),
+    "realm": Reference("ref_realm", {"m": "M", "t": "F"}, computed=_realm_table_literal),
     "nearest-one": Reference("ref_nearest_one"),
     "mitchell-div": Reference("ref_mitchell_div", {"frac_bits": "F"}),
     "exact-div": Reference("ref_exact_div", {"frac_bits": "F"}),
@@ -56,13 +71,15 @@ def reference_of(design: Design) -> Reference:
     return REFERENCES[design.variant]
 
 
-def reference_parameters(design: Design) -> dict[str, int]:
+def reference_parameters(design: Design) -> dict[str, int | str]:
     """The Verilog parameters of ``design``'s reference module."""
     reference = reference_of(design)
     values = {"W": design.width}
     options = {"frac_bits": design.frac_bits, **design.options}
     for option, name in reference.parameters.items():
         values[name] = options[option]
+    if reference.computed is not None:
+        values.update(reference.computed(design))
     return values
 
 

@@ -52,6 +52,16 @@ def mitch_w_scalar(a: int, b: int, *, width: int, w: int) -> int:
     return _antilog(a.bit_length() + b.bit_length() - 2, x1 + x2)
 
 
+def dr_alm_scalar(a: int, b: int, *, width: int, t: int) -> int:
+    """DR-ALM: each mantissa truncated to ``t - 2`` places plus half a unit of the last (Mitch-w),
+    and one more half unit added to their sum."""
+    if a == 0 or b == 0:
+        return 0
+    half = Fraction(1, 2 ** (t - 1))
+    x1, x2 = _mantissa(a, t - 2) + half, _mantissa(b, t - 2) + half
+    return _antilog(a.bit_length() + b.bit_length() - 2, x1 + x2 + half)
+
+
 def mbm_scalar(a: int, b: int, *, width: int, frac_bits: int | None = None) -> int:
     """MBM: Mitchell plus C = 1/12 without a carry or C/2 with one, both truncated to F bits,
     unless the corrected fraction would reach 1."""
@@ -65,6 +75,32 @@ def mbm_scalar(a: int, b: int, *, width: int, frac_bits: int | None = None) -> i
         return floor(2 ** k * (1 + (corrected if corrected < 1 else total)))
     corrected = total - 1 + Fraction(2 ** bits // 24, 2 ** bits)
     return floor(2 ** (k + 1) * (1 + (corrected if corrected < 1 else total - 1)))
+
+
+def realm_scalar(a: int, b: int, *, width: int, m: int, t: int) -> int:
+    """REALM from its algebra: mantissas truncated to F = t places (plus half a place each when
+    truncated), Mitchell's two cases, the segment's factor s added to the mantissa sum below 1,
+    s/2 (floored to F places) to its fraction at or above 1; below 1, a corrected mantissa of 2
+    or more is halved into the next binade (floored to F places); at or above 1, the corrected
+    fraction is capped just below 1."""
+    from ..rtl.realm_table import realm_table  # the design's hard-wired table, not a model
+    if a == 0 or b == 0:
+        return 0
+    bits = t
+    m = min(m, bits)
+    unit = Fraction(1, 2 ** bits)
+    x1, x2 = _mantissa(a, bits), _mantissa(b, bits)
+    segment = floor(x1 * 2 ** m) * 2 ** m + floor(x2 * 2 ** m)
+    factor = realm_table(m=m, frac_bits=bits)[segment] * unit
+    total = x1 + x2 + (unit if bits < width - 1 else 0)
+    k = a.bit_length() + b.bit_length() - 2
+    if total < 1:
+        mantissa = 1 + total + factor
+        if mantissa >= 2:
+            k, mantissa = k + 1, 1 + floor((mantissa - 2) / 2 / unit) * unit
+        return floor(2 ** k * mantissa)
+    factor = floor(factor / 2 / unit) * unit
+    return floor(2 ** (k + 1) * (1 + min(total - 1 + factor, 1 - unit)))
 
 
 def alm_soa_scalar(a: int, b: int, *, width: int, w: int) -> int:

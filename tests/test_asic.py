@@ -442,3 +442,27 @@ def test_the_liberty_writer_gives_opensta_the_same_library(library, tmp_path):
         for pin in viewed[cell].groups("pin"):
             if pin.attribute("direction") == "output":
                 assert pin.attribute("function") == pin.args[0]
+
+
+# Outputs that are other nets: p[3] is p[1], p[2] is the input a[0], p[0] is constant (as in
+# some EvoApprox netlists, whose aliased outputs Yosys writes as assigns).
+ALIASED = """module aliased(input [1:0] a, input [1:0] b, output [3:0] p);
+  assign p[1] = a[1] & b[1];
+  assign p[3] = p[1];
+  assign p[2] = a[0];
+  assign p[0] = 1'b0;
+endmodule
+"""
+
+
+def test_aliased_outputs_are_driven_by_buffers_counted_in_the_area(library, tmp_path):
+    netlist, figures = asic.map_design(ALIASED, "aliased", library, tmp_path)
+    found = instances(netlist.text)
+    buffers = {pins["Y"]: pins["A"] for cell, _, pins in found if cell == asic.BUFFER}
+    assert buffers == {"p[3]": "p[1]", "p[2]": "a[0]"}, netlist.text
+    assert all(netlist.drivers[f"p[{i}]"].endswith("/Y") for i in (1, 2, 3))
+    # The area is the cells' areas read from the Liberty text, the buffers' included.
+    areas = cell_table(library)
+    assert figures["asic_area_um2"] == pytest.approx(sum(areas[cell]["area"]
+                                                         for cell, _, _ in found))
+    assert figures["asic_cells"] == len(found)

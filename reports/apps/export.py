@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from ...rtl.float_format import FloatFormat
+from ...rtl.realm_table import realm_table
 from ...sim.catalogue import CATALOGUE, DIVIDER, FLOAT_MULTIPLIER
 from ...sim.design import Design
 from ...sim.float_design import FloatDesign
@@ -248,12 +249,32 @@ CORES = {
     sum = (xa << 1) + 1 + (xb << 1) + 1;
     return {p}_antilog(ka + kb + (int)(sum >> ({f} + 1)), sum & {f1mask}, {f} + 1);
 """),
+    "dr-alm": (_LOG, _LOG_HEAD + """    /* t - 2 mantissa bits kept, then a 1 appended to each, and a carry-in of 1 */
+    sum = (xa << 1) + 1 + (xb << 1) + 1 + 1;
+    return {p}_antilog(ka + kb + (int)(sum >> ({f} + 1)), sum & {f1mask}, {f} + 1);
+"""),
     "mbm": (_LOG, _LOG_HEAD + """    sum = xa + xb;
     {{
         int carry = (int)(sum >> {f});
         uint64_t fraction = sum & {fmask};
         uint64_t corrected = fraction + (carry ? {with_carry} : {no_carry});
         if ((corrected >> {f}) == 0) fraction = corrected;  /* skipped where it would overflow */
+        return {p}_antilog(ka + kb + carry, fraction, {f});
+    }}
+"""),
+    "realm": (_LOG + """
+/* The factors of the 2^m x 2^m segments, in units of 2^-f, entry (i << m) | j. */
+static const uint64_t {p}_factors[{entries}] = {{{table}}};
+""", _LOG_HEAD + """    sum = xa + xb + {carry_in};  /* carry-in 1: half a unit appended to truncated mantissas */
+    {{
+        int carry = (int)(sum >> {f});
+        uint64_t fraction = sum & {fmask};
+        uint64_t index = ((xa >> ({f} - {m})) << {m}) | (xb >> ({f} - {m}));
+        fraction += {p}_factors[index] >> carry;
+        if (fraction > {fmask}) {{  /* past the binade: halved into the next, or saturated */
+            fraction = carry ? {fmask} : (fraction - {fmask} - 1) >> 1;
+            carry = 1;
+        }}
         return {p}_antilog(ka + kb + carry, fraction, {f});
     }}
 """),
@@ -314,12 +335,21 @@ def c_core(design: Design) -> tuple[str, str]:
     f = design.frac_bits if design.frac_bits is not None else design.width - 1
     if design.variant == "mitch-w":
         f = options["w"] - 2
+    if design.variant == "dr-alm":
+        f = options["t"] - 2
     values = dict(p=function_name(design), top=design.width - 1, f=f,
                   fmask=f"0x{(1 << f) - 1:X}u", f1mask=f"0x{(1 << (f + 1)) - 1:X}u",
                   no_carry=f"{(1 << f) // 12}u", with_carry=f"{(1 << f) // 24}u",
                   corrections=options.get("corrections", 0))
     if design.variant == "alm-soa":
         values.update(w=options["w"], wmask=f"0x{(1 << options['w']) - 1:X}u")
+    if design.variant == "realm":
+        f = options["t"]
+        values.update(f=f, fmask=f"0x{(1 << f) - 1:X}u")
+        m = min(options["m"], f)
+        table = realm_table(m=m, frac_bits=f)
+        values.update(m=m, entries=len(table), carry_in=int(f < design.width - 1),
+                      table=", ".join(f"{value}u" for value in table))
     helpers, body = CORES[design.variant]
     return helpers.format(**values), body.format(**values)
 

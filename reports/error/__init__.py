@@ -47,11 +47,18 @@ bias in %, every pair at both widths):
 | ilm, 1 correction | 0.834 / 6.10 / -0.834 | 0.987 / 6.25 / -0.987 | 0.83 (8), 0.99 (16); max 6.25 |
 | alm-soa, w=(n-1)//2 | 3.085 / 12.36 / -2.209 | 3.781 / 11.22 / -3.777 | - |
 | nearest-one | 2.862 / 11.11 / -0.009 | 2.886 / 11.11 / -0.036 | 2.89 (16); bias ~ -0.04 |
+| dr-alm, t=6 | 2.932 / 11.58 / -0.333 | 3.026 / 12.50 / -1.707 | 2.91 (8, zeros error-free), 3.03 (16); WCRE 11.581 (8), 12.496 (16) |
+| realm, m=3 | 0.818 / 11.11 / -0.043 | 0.737 / 11.11 / 0.001 | 0.4 to 1.6 over its configurations; bias mostly within 0.05 |
 
 Mitchell's published 3.76 % at 8 bits counts the pairs with a zero operand as error-free
 (3.788 % x 65,025 / 65,536 = 3.758 %). MBM at 8 bits sits below 3.02 % because the design
 truncates its constants to the 7 fraction bits (1/12 becomes 10/128, 1/24 becomes 5/128); rounded
 to nearest instead, the same datapath gives the published 3.018 % and -0.041 %.
+
+DR-ALM's published figures are quoted from a secondary source (the paper's tables as a course
+report copies them; ``tests/test_front_variants.py`` checks t = 5, 6, 7 at 8 bits and t = 6 at 16
+bits to their printed digits); REALM's are the ranges of its abstract, the paper itself was not
+available.
 
 Floating point (``mitchell error --format F [--variant lmul]``,
 :mod:`mitchell.reports.error.float_metrics`; fp8, bf16 and fp16 exhaustive, fp32 10,000,000 random

@@ -175,7 +175,9 @@ def equivalence_trace(sources: dict[str, str], *, gold: str, gate: str, width: i
     seconds."""
     check_timeout(timeout)
     started = time.perf_counter()
-    read = (f"read_verilog {' '.join(sources)}; hierarchy -check; proc; flatten; opt_clean; "
+    # memory_map: a table written as a case statement (REALM's factors) becomes a ROM in proc.
+    read = (f"read_verilog {' '.join(sources)}; hierarchy -check; proc; flatten; memory_map; "
+            f"opt_clean; "
             f"miter -equiv -flatten -make_assert {{outputs}} {gold} {gate} miter; "
             f"hierarchy -top miter")
     sequence, steps = _sequence(stages)

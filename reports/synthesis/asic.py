@@ -323,14 +323,77 @@ def map_design(verilog: str, top: str, library: Library, work: Path, *,
            f"dfflibmap -liberty cells.lib; {abc}; opt_clean -purge; "
            f"splitnets; opt_clean -purge; rename -hide w:* c:*; "
            f"tee -q -o stat.json stat -json -liberty cells.lib; "
-           f"write_verilog -noattr -noexpr -nohex -nodec netlist.v", cwd=work, log="asic.log",
+           f"write_verilog -noattr -noexpr -nohex -nodec -simple-lhs netlist.v", cwd=work,
+           log="asic.log",
            timeout=timeout)
     stat = json.loads((work / "stat.json").read_text())["design"]
     unmapped = [cell for cell in stat.get("num_cells_by_type", {}) if cell.startswith("$")]
     if unmapped:
         raise SynthesisError(f"yosys left {', '.join(unmapped)} unmapped to {library.liberty.name}")
-    netlist = Netlist.parse((work / "netlist.v").read_text(), top, library)
-    return netlist, {"asic_area_um2": float(stat["area"]), "asic_cells": int(stat["num_cells"])}
+    text, buffers = _buffer_aliases((work / "netlist.v").read_text(), library)
+    (work / "netlist.v").write_text(text)
+    netlist = Netlist.parse(text, top, library)
+    area = float(stat["area"]) + buffers * library_area(library, BUFFER)
+    return netlist, {"asic_area_um2": area, "asic_cells": int(stat["num_cells"]) + buffers}
+
+
+#: The cell that drives an output which is another output or an input.
+BUFFER = "BUFX2"
+
+
+def library_area(library: Library, cell: str) -> float:
+    """The area of ``cell`` in the library's Liberty file."""
+    text = Path(library.liberty).read_text(errors="replace")
+    found = re.search(r"cell\s*\(\s*" + re.escape(cell) + r"\s*\)\s*\{[^}]*?area\s*:\s*([0-9.]+)", text)
+    if found is None:
+        raise NetlistError(f"{cell} has no area in {Path(library.liberty).name}")
+    return float(found.group(1))
+
+
+_ANY_ASSIGN = re.compile(r"^\s*assign\s+(.+?)\s*=\s*(.+?)\s*;", re.M)
+_SLICE = re.compile(r"^(\S+?)\[(\d+):(\d+)\]$")
+_SIZED = re.compile(r"^(\d+)'([bh])([0-9a-fA-F]+)$")
+
+
+def _bits(text: str) -> list[str]:
+    """The bits of a Verilog expression Yosys writes in an assign, most significant first:
+    ``x``, ``x[3]``, ``x[3:1]``, a sized constant, or a ``{...}`` concatenation of those."""
+    text = text.strip()
+    if text.startswith("{"):
+        return [bit for item in text.strip("{} ").split(",") for bit in _bits(item)]
+    if found := _SLICE.match(text):
+        name, msb, lsb = found.group(1), int(found.group(2)), int(found.group(3))
+        step = -1 if msb >= lsb else 1
+        return [f"{name}[{index}]" for index in range(msb, lsb + step, step)]
+    if found := _SIZED.match(text):
+        size, base, digits = int(found.group(1)), found.group(2), found.group(3)
+        value = int(digits, 2 if base == "b" else 16)
+        return [f"1'b{(value >> index) & 1}" for index in range(size - 1, -1, -1)]
+    return [text]
+
+
+def _buffer_aliases(text: str, library: Library) -> tuple[str, int]:
+    """The netlist with each output that Yosys wrote as another net (``assign p[3] = p[1];``,
+    aliased outputs of foreign netlists such as EvoApprox's) driven by a buffer instead, so that
+    every net is driven by a cell, as OpenSTA and the activity testbench expect; and how many
+    buffers that took. Constant outputs stay assigns, one bit each."""
+    count = 0
+
+    def rewrite(match: re.Match) -> str:
+        nonlocal count
+        targets, sources = _bits(match.group(1)), _bits(match.group(2))
+        if len(targets) != len(sources) or BUFFER not in library.directions:
+            return match.group(0)
+        lines = []
+        for target, source in zip(targets, sources):
+            if _CONSTANT.match(source):
+                lines.append(f"  assign {target} = {source};")
+            else:
+                count += 1
+                lines.append(f"  {BUFFER} _alias{count}_ (\n    .A({source}),\n    .Y({target})\n  );")
+        return "\n".join(lines)
+
+    return _ANY_ASSIGN.sub(rewrite, text), count
 
 
 # ---------------------------------------------------------------------------------------------

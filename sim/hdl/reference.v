@@ -144,6 +144,29 @@ module ref_mitch_w #(parameter W = 8, parameter WT = 8) (
     assign p = (zero1 || zero2) ? 0 : product;
 endmodule
 
+// DR-ALM (Yin et al. 2021): each operand cut to T bits from its leading one, the last set to 1
+// (Mitch-w with WT = T), and one more half unit of the last place added to the sum:
+// x1' + x2' + 2^-(T-1); then Mitchell (T - 1 places).
+module ref_dr_alm #(parameter W = 8, parameter T = 6) (
+    input  [W-1:0]   a,
+    input  [W-1:0]   b,
+    output [2*W-1:0] p
+);
+    localparam F = T - 1;
+    wire [7:0] k1, k2;
+    wire [W-1:0] r1, r2;
+    wire zero1, zero2;
+    wire [T-2:0] m1, m2;
+    wire [2*W-1:0] product;
+    ref_log #(.W(W)) log1 (.n(a), .k(k1), .r(r1), .zero(zero1));
+    ref_log #(.W(W)) log2 (.n(b), .k(k2), .r(r2), .zero(zero2));
+    ref_mantissa #(.W(W), .B(T - 2)) mantissa1 (.r(r1), .k(k1), .m(m1));
+    ref_mantissa #(.W(W), .B(T - 2)) mantissa2 (.r(r2), .k(k2), .m(m2));
+    wire [F+1:0] t = {m1, 1'b1} + {m2, 1'b1} + 1;
+    ref_antilog #(.F(F), .OW(2 * W)) antilog (.t(t[F:0]), .k(k1 + k2), .p(product));
+    assign p = (zero1 || zero2) ? 0 : product;
+endmodule
+
 // MBM (Saadat et al. 2018): mantissas truncated to F places; C = floor(2^F / 12) is added to the
 // fraction of x1 + x2 when it is below 1, C/2 = floor(2^F / 24) to its fraction when it is not
 // (the characteristic is then one higher), unless the corrected fraction would reach 1, in which
@@ -172,6 +195,54 @@ module ref_mbm #(parameter W = 8, parameter F = W - 1) (
         sum = t < ONE ? fraction : fraction + ONE;
     end
     ref_antilog #(.F(F), .OW(2 * W)) antilog (.t(sum[F:0]), .k(k1 + k2), .p(product));
+    assign p = (zero1 || zero2) ? 0 : product;
+endmodule
+
+// REALM (after Saadat et al. 2020): mantissas truncated to F places, plus one unit when truncated
+// (half a unit appended to each); the segment's factor TABLE[(i << M) | j] (64 bits an entry,
+// i and j the top MS = min(M, F) places of x1 and x2) added to the fraction of x1 + x2 when it is below 1,
+// half of it (floored) when it is not (the characteristic is then one higher). A corrected
+// fraction that reaches 1 is, below 1, halved (floored) into the next binade (the
+// characteristic one higher), and at or above 1 capped at 1 - 2^-F; then the antilogarithm.
+module ref_realm #(parameter W = 8, parameter F = W - 1, parameter M = 3,
+                   parameter [64*(1<<(2*(M < F ? M : F)))-1:0] TABLE = 0) (
+    input  [W-1:0]   a,
+    input  [W-1:0]   b,
+    output [2*W-1:0] p
+);
+    wire [7:0] k1, k2;
+    wire [W-1:0] r1, r2;
+    wire zero1, zero2;
+    wire [F:0] m1, m2;
+    wire [2*W-1:0] product;
+    ref_log #(.W(W)) log1 (.n(a), .k(k1), .r(r1), .zero(zero1));
+    ref_log #(.W(W)) log2 (.n(b), .k(k2), .r(r2), .zero(zero2));
+    ref_mantissa #(.W(W), .B(F)) mantissa1 (.r(r1), .k(k1), .m(m1));
+    ref_mantissa #(.W(W), .B(F)) mantissa2 (.r(r2), .k(k2), .m(m2));
+    localparam MS = M < F ? M : F;
+    localparam [F+1:0] ONE = {1'b1, {F{1'b0}}};
+    reg [F+65:0] t, fraction, factor, sum;
+    reg [7:0] k;
+    integer segment;
+    always @* begin
+        t = m1 + m2 + (F < W - 1 ? 1 : 0);
+        segment = ((m1 >> (F - MS)) << MS) + (m2 >> (F - MS));
+        factor = TABLE[64 * segment +: 64];
+        k = k1 + k2;
+        if (t < ONE) begin
+            fraction = t + factor;
+            if (fraction >= ONE) begin
+                fraction = (fraction - ONE) / 2;
+                k = k + 1;
+            end
+            sum = fraction;
+        end else begin
+            fraction = t - ONE + factor / 2;
+            if (fraction >= ONE) fraction = ONE - 1;
+            sum = fraction + ONE;
+        end
+    end
+    ref_antilog #(.F(F), .OW(2 * W)) antilog (.t(sum[F:0]), .k(k), .p(product));
     assign p = (zero1 || zero2) ? 0 : product;
 endmodule
 

@@ -69,7 +69,9 @@ def kernel_params(design: Design) -> tuple[int, ...]:
     entry = design.entry
     values = [design.frac_bits] if entry.frac_bits is not None else []
     options = design.options
-    return tuple(values + [options[p.name] for p in entry.parameters if p.output])
+    tables = KERNELS[design.variant].tables
+    return tuple(values + [options[p.name] for p in entry.parameters if p.output]
+                 + ([np.array(tables(design), dtype=np.uint64)] if tables is not None else []))
 
 
 def _arguments(design: Design) -> tuple:

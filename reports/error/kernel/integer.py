@@ -7,6 +7,7 @@ from typing import Callable
 import numpy as np
 from numba import njit
 
+from ....rtl.realm_table import realm_table
 from .compiled import JIT, LOW32, ONE, U, ZERO, leading_zeros, static_dispatch
 
 
@@ -80,6 +81,19 @@ def mitch_w(a, b, width, params):
 
 
 @njit(**JIT)
+def _dr_alm_add(k_a, x_a, k_b, x_b, width, params):
+    # Mitch-w's operands (t bits, the last set) and a carry-in of 1 at that last place.
+    carry, fraction = _split((x_a << ONE) + ONE + (x_b << ONE) + ONE + ONE, U(params[0]) - ONE)
+    return k_a + k_b + carry, fraction
+
+
+@njit(**JIT)
+def dr_alm(a, b, width, params):
+    kept = U(params[0]) - U(2)
+    return _log_product(a, b, width, kept, kept + ONE, _dr_alm_add, params)
+
+
+@njit(**JIT)
 def _mbm_add(k_a, x_a, k_b, x_b, width, params):
     frac_bits = U(params[0])
     carry, fraction = _split(x_a + x_b, frac_bits)
@@ -91,6 +105,27 @@ def _mbm_add(k_a, x_a, k_b, x_b, width, params):
 def mbm(a, b, width, params):
     frac_bits = U(params[0])
     return _log_product(a, b, width, frac_bits, frac_bits, _mbm_add, params)
+
+
+@njit(**JIT)
+def _realm_add(k_a, x_a, k_b, x_b, width, params):
+    # params: m, t (the fraction bits), the factor table (an array).
+    frac_bits = U(params[1])
+    m = min(U(params[0]), frac_bits)
+    carry_in = ONE if frac_bits < width - ONE else ZERO
+    carry, fraction = _split(x_a + x_b + carry_in, frac_bits)
+    index = ((x_a >> (frac_bits - m)) << m) | (x_b >> (frac_bits - m))
+    corrected = fraction + (params[2][index] >> carry)
+    full = (ONE << frac_bits) - ONE
+    if corrected > full:  # past the binade: halved into the next, or saturated with a carry
+        return k_a + k_b + ONE, full if carry else (corrected - full - ONE) >> ONE
+    return k_a + k_b + carry, corrected
+
+
+@njit(**JIT)
+def realm(a, b, width, params):
+    frac_bits = U(params[1])
+    return _log_product(a, b, width, frac_bits, frac_bits, _realm_add, params)
 
 
 @njit(**JIT)
@@ -199,6 +234,9 @@ class Kernel:
 
     product: Callable
     symmetric: bool
+    #: The design's hard-wired constants that follow from its options (REALM's factor table),
+    #: appended to ``params`` as one uint64 array: ``tables(design) -> sequence of ints``.
+    tables: Callable | None = None
 
 
 KERNELS: dict[str, Kernel] = {
@@ -206,9 +244,12 @@ KERNELS: dict[str, Kernel] = {
     "exact": Kernel(exact, symmetric=True),
     "exact-yosys": Kernel(exact, symmetric=True),
     "mitch-w": Kernel(mitch_w, symmetric=True),
+    "dr-alm": Kernel(dr_alm, symmetric=True),
     "mbm": Kernel(mbm, symmetric=True),
     "ilm": Kernel(ilm, symmetric=True),
     "alm-soa": Kernel(alm_soa, symmetric=True),
+    "realm": Kernel(realm, symmetric=True, tables=lambda design: realm_table(
+        m=min(design.options["m"], design.options["t"]), frac_bits=design.options["t"])),
     "nearest-one": Kernel(nearest_one, symmetric=True),
     "mitchell-div": Kernel(mitchell_divider, symmetric=False),
     "exact-div": Kernel(exact_divider, symmetric=False),
