@@ -125,8 +125,11 @@ def realm_product(a, b, *, width: int, m: int, t: int) -> np.ndarray:
         full = fraction.dtype.type((1 << frac_bits) - 1)
         overflow = corrected > full
         halved = (corrected - full - fraction.dtype.type(1)) >> fraction.dtype.type(1)
+        # The fraction's own dtype: at 64 bits it holds Python ints (object), whose type(...)
+        # gives an int with no dtype.
+        dtype = fraction.dtype
         fraction = np.where(overflow, np.where(carry == 1, full, halved), corrected)
-        return k_a + k_b + (carry | overflow), fraction.astype(full.dtype)
+        return k_a + k_b + (carry | overflow), fraction.astype(dtype)
 
     return _log_product(a, b, width=width, frac_bits=frac_bits, add=add)
 

@@ -24,8 +24,10 @@ EXIT_SECONDS = 3.0
 def start(args: list[str], tmp_path: Path, round_: int) -> tuple[subprocess.Popen, Path]:
     temporary = tmp_path / f"tmp{round_}"
     temporary.mkdir()
+    # OBJCACHE empty: no ccache, so that a Verilator build compiles for real and is still under
+    # way when the signal comes.
     env = dict(os.environ, MITCHELL_CACHE_DIR=str(tmp_path / f"cache{round_}"),
-               TMPDIR=str(temporary))
+               TMPDIR=str(temporary), OBJCACHE="")
     # A session of its own, like a shell's job: its process group can be signalled as Ctrl-C in a
     # terminal does, and whatever the run started and left running can be found afterwards.
     process = subprocess.Popen([sys.executable, "-m", "mitchell.reports.cli", *args], cwd=tmp_path,

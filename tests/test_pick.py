@@ -130,7 +130,7 @@ def test_the_default_grid_has_every_value_each_parameter_takes():
     assert values("exact", "adder") == ["alu", "auto", "kogge-stone"]
     assert sorted({d.frac_bits for d in designs if d.variant == "mbm"}) == [0, 1, 2, 3, 4]
     assert {d.variant for d in designs} == {"mitchell", "exact", "exact-yosys", "mitch-w", "mbm",
-                                            "ilm", "alm-soa", "nearest-one"}
+                                            "ilm", "alm-soa", "nearest-one", "dr-alm", "realm"}
     assert len(designs) == len(set(designs))
     # Error classes: one per output behaviour, whatever the architecture.
     assert len({pick.error_class(d) for d in designs if d.variant == "mitchell"}) == 5
