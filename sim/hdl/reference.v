@@ -124,7 +124,7 @@ endmodule
 // Mitch-w (Kim et al. 2019): each operand cut to WT bits from its leading one, the last of them
 // set to 1, i.e. the mantissa truncated to WT - 2 places plus half a unit of the last:
 // x' = (2 * floor(x * 2^(WT-2)) + 1) / 2^(WT-1); then Mitchell on x1' + x2' (WT - 1 places).
-module ref_mitch_w #(parameter W = 8, parameter WT = 8) (
+module ref_mitch_w #(parameter W = 8, parameter WT = 8, parameter CI = 0) (
     input  [W-1:0]   a,
     input  [W-1:0]   b,
     output [2*W-1:0] p
@@ -139,32 +139,21 @@ module ref_mitch_w #(parameter W = 8, parameter WT = 8) (
     ref_log #(.W(W)) log2 (.n(b), .k(k2), .r(r2), .zero(zero2));
     ref_mantissa #(.W(W), .B(WT - 2)) mantissa1 (.r(r1), .k(k1), .m(m1));
     ref_mantissa #(.W(W), .B(WT - 2)) mantissa2 (.r(r2), .k(k2), .m(m2));
-    wire [F:0] t = {m1, 1'b1} + {m2, 1'b1};
+    // CI (DR-ALM's carry-in) cannot overflow: each operand's last place is 1, so the sum of two
+    // is even and at most 2^(F+1) - 2.
+    wire [F:0] t = {m1, 1'b1} + {m2, 1'b1} + CI;
     ref_antilog #(.F(F), .OW(2 * W)) antilog (.t(t), .k(k1 + k2), .p(product));
     assign p = (zero1 || zero2) ? 0 : product;
 endmodule
 
-// DR-ALM (Yin et al. 2021): each operand cut to T bits from its leading one, the last set to 1
-// (Mitch-w with WT = T), and one more half unit of the last place added to the sum:
-// x1' + x2' + 2^-(T-1); then Mitchell (T - 1 places).
+// DR-ALM (Yin et al. 2021): Mitch-w with WT = T and one more half unit of the last place added
+// to the sum: x1' + x2' + 2^-(T-1); then Mitchell (T - 1 places).
 module ref_dr_alm #(parameter W = 8, parameter T = 6) (
     input  [W-1:0]   a,
     input  [W-1:0]   b,
     output [2*W-1:0] p
 );
-    localparam F = T - 1;
-    wire [7:0] k1, k2;
-    wire [W-1:0] r1, r2;
-    wire zero1, zero2;
-    wire [T-2:0] m1, m2;
-    wire [2*W-1:0] product;
-    ref_log #(.W(W)) log1 (.n(a), .k(k1), .r(r1), .zero(zero1));
-    ref_log #(.W(W)) log2 (.n(b), .k(k2), .r(r2), .zero(zero2));
-    ref_mantissa #(.W(W), .B(T - 2)) mantissa1 (.r(r1), .k(k1), .m(m1));
-    ref_mantissa #(.W(W), .B(T - 2)) mantissa2 (.r(r2), .k(k2), .m(m2));
-    wire [F+1:0] t = {m1, 1'b1} + {m2, 1'b1} + 1;
-    ref_antilog #(.F(F), .OW(2 * W)) antilog (.t(t[F:0]), .k(k1 + k2), .p(product));
-    assign p = (zero1 || zero2) ? 0 : product;
+    ref_mitch_w #(.W(W), .WT(T), .CI(1)) mitch_w (.a(a), .b(b), .p(p));
 endmodule
 
 // MBM (Saadat et al. 2018): mantissas truncated to F places; C = floor(2^F / 12) is added to the
