@@ -80,12 +80,18 @@ def _worker_signal(signum, frame):
     raise Terminated()
 
 
+# Held back while the pool forks a worker (see ProcessPool.submit).
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
 def _start_worker() -> None:
     global _in_job
     _in_job = False  # A worker forked from a worker inherits its parent's flag.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _worker_signal)
     os.setpgid(0, 0)
+    # Forked with the stop signals blocked; a SIGTERM sent meanwhile arrives now.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
 
 
 def _job(function, args, kwargs):
@@ -117,7 +123,12 @@ def _signals_ignored() -> Iterator[None]:
 
 def _signal_group(process, number: int) -> None:
     with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, number)
+        try:
+            os.killpg(process.pid, number)
+        except ProcessLookupError:
+            # A worker that has not yet led its group (its initializer not yet run) is signalled
+            # alone; it has started nothing.
+            os.kill(process.pid, number)
 
 
 class ProcessPool(ProcessPoolExecutor):
@@ -129,7 +140,14 @@ class ProcessPool(ProcessPoolExecutor):
         super().__init__(max_workers=max_workers, initializer=_start_worker)
 
     def submit(self, function, /, *args, **kwargs):
-        return super().submit(_job, function, args, kwargs)
+        # Submitting may fork workers. Ctrl-C raised between a fork and the executor's entry for
+        # the new worker would leave that worker out of stop(), running on in a group of its own
+        # with the command's output pipes open; so the signals wait until the worker is entered.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        try:
+            return super().submit(_job, function, args, kwargs)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def __exit__(self, kind, value, traceback):
         if kind is None:

@@ -5,6 +5,7 @@ Each run gets a fresh synthesis cache and its own temporary folder, so that synt
 The interrupt comes once synthesis is under way, at a different moment each time: the hang this
 guards against came about one time in four.
 """
+import contextlib
 import os
 import signal
 import subprocess
@@ -36,6 +37,19 @@ def start(args: list[str], tmp_path: Path, round_: int) -> tuple[subprocess.Pope
     return process, temporary
 
 
+@contextlib.contextmanager
+def started(args: list[str], tmp_path: Path, round_: int):
+    """:func:`start`; at the end, whatever is left of the run's session is killed: a worker that
+    outlived the run holds its output pipes open, and waiting for them would hang the suite
+    instead of failing the test."""
+    process, temporary = start(args, tmp_path, round_)
+    try:
+        yield process, temporary
+    finally:
+        kill_session(process.pid)
+        process.communicate()
+
+
 def wait_for(condition, timeout: float, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -44,10 +58,10 @@ def wait_for(condition, timeout: float, process: subprocess.Popen) -> None:
         time.sleep(0.05)
 
 
-def still_running(session: int) -> list[str]:
+def still_running(session: int) -> dict[int, str]:
     """The processes of a session that are still running (not zombies, which are only waiting
-    to be reaped: a container's init may never do that)."""
-    found = []
+    to be reaped: a container's init may never do that), by process ID."""
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -57,8 +71,15 @@ def still_running(session: int) -> list[str]:
             continue
         state, _, _, process_session = text[text.rindex(")") + 2:].split()[:4]
         if int(process_session) == session and state != "Z":
-            found.append(text[:text.rindex(")") + 1])
+            found[int(entry.name)] = text[:text.rindex(")") + 1]
     return found
+
+
+def kill_session(session: int) -> None:
+    """Kills every process of the session, whatever its process group."""
+    for pid in still_running(session):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def interrupt(process: subprocess.Popen, how: str) -> tuple[int, str, float]:
@@ -71,9 +92,10 @@ def interrupt(process: subprocess.Popen, how: str) -> tuple[int, str, float]:
     try:
         _, stderr = process.communicate(timeout=30)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+        still = still_running(process.pid)
+        kill_session(process.pid)
         process.communicate()
-        pytest.fail(f"{how}: no exit within 30 s")
+        pytest.fail(f"{how}: no exit within 30 s; still running: {still}")
     return process.returncode, stderr, time.monotonic() - sent
 
 
@@ -93,40 +115,30 @@ HOW = ["ctrl-c", "ctrl-c", "ctrl-c", "ctrl-c", "sigint", "sigint", "sigterm", "s
 
 @pytest.mark.parametrize("round_, how", list(enumerate(HOW)))
 def test_report_stops_at_once_and_leaves_nothing(tmp_path, round_, how):
-    process, temporary = start(["report", "--width", "8", "--width", "16", "--out", "out"],
-                               tmp_path, round_)
-    try:
+    with started(["report", "--width", "8", "--width", "16", "--out", "out"], tmp_path,
+                 round_) as (process, temporary):
         wait_for(lambda: any(entry.name.startswith("mitchell-synth-")
                              for entry in temporary.iterdir()), 120, process)
         # A different moment of the synthesis each round.
         time.sleep(0.4 * round_)
         status, stderr, seconds = interrupt(process, how)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
-    check_clean_exit(status, stderr, seconds, how, "report")
-    assert still_running(process.pid) == [], "processes of the run outlived it"
-    assert list(temporary.iterdir()) == []
-    assert sorted(entry.name for entry in tmp_path.iterdir()
-                  if entry.name.startswith(("out", ".out"))) == []
+        check_clean_exit(status, stderr, seconds, how, "report")
+        assert still_running(process.pid) == {}, "processes of the run outlived it"
+        assert list(temporary.iterdir()) == []
+        assert sorted(entry.name for entry in tmp_path.iterdir()
+                      if entry.name.startswith(("out", ".out"))) == []
 
 
 @pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
 def test_area_in_one_process_stops_at_once(tmp_path, how):
     # Synthesis in the main process itself, without a pool.
-    process, temporary = start(["area", "--width", "8"], tmp_path, 0)
-    try:
+    with started(["area", "--width", "8"], tmp_path, 0) as (process, temporary):
         wait_for(lambda: any(temporary.iterdir()), 120, process)
         time.sleep(1)
         status, stderr, seconds = interrupt(process, how)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
-    check_clean_exit(status, stderr, seconds, how, "area")
-    assert still_running(process.pid) == []
-    assert list(temporary.iterdir()) == []
+        check_clean_exit(status, stderr, seconds, how, "area")
+        assert still_running(process.pid) == {}
+        assert list(temporary.iterdir()) == []
 
 
 @pytest.mark.parametrize("command, how", [
@@ -142,37 +154,27 @@ def test_area_in_one_process_stops_at_once(tmp_path, how):
     (["sim", "--width", "16", "--simulator", "icarus", "--vectors", "random:1000000"], "ctrl-c"),
 ])
 def test_workers_and_tools_stop_at_once(tmp_path, command, how):
-    process, _ = start(command, tmp_path, 0)
-    try:
+    with started(command, tmp_path, 0) as (process, _):
         time.sleep(6)
         status, stderr, seconds = interrupt(process, how)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
-    check_clean_exit(status, stderr, seconds, how, command[0])
-    assert still_running(process.pid) == []
-    runs = tmp_path / "build" / "mitchell-sim" / "runs"
-    assert not runs.exists() or list(runs.iterdir()) == []
+        check_clean_exit(status, stderr, seconds, how, command[0])
+        assert still_running(process.pid) == {}
+        runs = tmp_path / "build" / "mitchell-sim" / "runs"
+        assert not runs.exists() or list(runs.iterdir()) == []
 
 
 @pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
 def test_prove_stops_at_once(tmp_path, how):
     # A proof the solver does not finish for minutes (two 24-bit multipliers, one cycle apart).
-    process, temporary = start(["prove", "--width", "24", "--variant", "exact", "--stages", "1"],
-                               tmp_path, 0)
-    try:
+    with started(["prove", "--width", "24", "--variant", "exact", "--stages", "1"], tmp_path,
+                 0) as (process, temporary):
         wait_for(lambda: any(entry.name.startswith("mitchell-prove-")
                              for entry in temporary.iterdir()), 120, process)
         time.sleep(2)
         status, stderr, seconds = interrupt(process, how)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
-    check_clean_exit(status, stderr, seconds, how, "prove")
-    assert still_running(process.pid) == []
-    assert list(temporary.iterdir()) == []
+        check_clean_exit(status, stderr, seconds, how, "prove")
+        assert still_running(process.pid) == {}
+        assert list(temporary.iterdir()) == []
 
 
 # A finalizer that runs long enough for the signal to land in it, as Amaranth's unused-component
@@ -207,3 +209,39 @@ def test_a_signal_in_a_finalizer_still_stops_the_command(how, status):
     returncode, stderr, seconds = interrupt(process, how)
     assert (returncode, stderr) == (status, "")
     assert seconds < EXIT_SECONDS
+
+
+# Ctrl-C right after the pool forks a worker, before the executor has entered it in its table of
+# workers: a full run caught that worker outliving the command, in a process group of its own,
+# holding the command's output pipes open. Here the moment is made certain.
+WHILE_FORKING = """
+import multiprocessing.process, os, signal, sys, time
+from mitchell.sim.pool import ProcessPool
+
+start = multiprocessing.process.BaseProcess.start
+
+def start_then_interrupt(self):
+    start(self)
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(0.2)
+
+multiprocessing.process.BaseProcess.start = start_then_interrupt
+try:
+    with ProcessPool(max_workers=2) as pool:
+        pool.submit(time.sleep, 60).result()
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+
+
+def test_ctrl_c_while_a_worker_is_forked_stops_that_worker_too(tmp_path):
+    process = subprocess.Popen([sys.executable, "-c", WHILE_FORKING], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        # Not communicate(): a worker left behind would hold the pipes open.
+        process.wait(timeout=10)
+        time.sleep(0.5)
+        assert (process.returncode, still_running(process.pid)) == (130, {})
+    finally:
+        kill_session(process.pid)
+        process.communicate()
