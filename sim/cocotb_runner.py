@@ -129,8 +129,9 @@ def _simulate(name: str, verilog: Path, top: str, spec: BenchSpec, *, build_root
     # The testbench dumps its own VCD; some simulators must be built with tracing for that.
     waves = vcd is not None and simulator.waves_in_build
     source = verilog.read_bytes()
+    lanes = simulator.lanes_for(source)
     key = hashlib.sha256(json.dumps([simulator.name, top, width, out, stages, DEPTH,
-                                     simulator.lanes, waves]).encode()
+                                     lanes, waves]).encode()
                          + source + TESTBENCH.read_bytes()).hexdigest()[:16]
     build_dir = build_root / f"{simulator.name}-{top}-w{width}-s{stages}-{key}"
     with _environment(simulator):
@@ -138,7 +139,7 @@ def _simulate(name: str, verilog: Path, top: str, spec: BenchSpec, *, build_root
         with _locked(build_dir):
             started = time.perf_counter()
             _build(runner, simulator, build_dir, source, top, width=width, out=out, stages=stages,
-                   waves=waves)
+                   lanes=lanes, waves=waves)
             build_seconds = time.perf_counter() - started
         result = _run(runner, simulator, build_dir, spec, vcd=vcd, waves=waves)
     result.build_seconds = build_seconds
@@ -146,7 +147,7 @@ def _simulate(name: str, verilog: Path, top: str, spec: BenchSpec, *, build_root
 
 
 def _build(runner, simulator: Simulator, build_dir: Path, source: bytes, top: str, *, width: int,
-           out: int, stages: int, waves: bool) -> None:
+           out: int, stages: int, lanes: int, waves: bool) -> None:
     # The design is copied in, so that the build does not depend on the user's file staying put.
     design_copy = build_dir / "design.v"
     if not design_copy.exists() or design_copy.read_bytes() != source:
@@ -158,7 +159,7 @@ def _build(runner, simulator: Simulator, build_dir: Path, source: bytes, top: st
     try:
         runner.build(sources=[design_copy, TESTBENCH], hdl_toplevel=TOPLEVEL,
                      parameters={"WIDTH": width, "STAGES": stages, "DEPTH": DEPTH,
-                                 "LANES": simulator.lanes, "OUT": out},
+                                 "LANES": lanes, "OUT": out},
                      defines=defines, build_args=list(simulator.build_args), build_dir=build_dir,
                      timescale=("1ns", "1ps"), waves=waves, log_file=log)
     except SimulationError:

@@ -8,6 +8,7 @@ import pytest
 from mitchell.rtl import to_verilog
 from mitchell.sim.design import Design
 from mitchell.sim.run import SimRequest, run_simulation
+from mitchell.sim.simulators import SIMULATORS as SIMULATOR_RECORDS
 from mitchell.sim.vectors import VectorSet
 
 from .conftest import COCOTB_SIMULATORS, SIMULATORS, on
@@ -162,3 +163,12 @@ def test_missing_tools_are_a_one_line_error_naming_the_install(simulator, messag
                             capture_output=True, text=True, cwd=tmp_path, env={"PATH": str(tmp_path)})
     assert result.returncode == 2, result.stdout + result.stderr
     assert result.stderr.strip().splitlines() == [f"mitchell sim: error: {message}"]
+
+
+@pytest.mark.parametrize("size, lanes", [(1, 8), (27_000, 8), (32_000, 8), (33_000, 7),
+                                         (97_000, 2), (128_000, 2), (128_001, 1),
+                                         (421_000, 1)])
+def test_verilator_gets_fewer_copies_of_a_large_design(size, lanes):
+    # 256,000 bytes of Verilog at most across the copies, and 1 to 8 copies.
+    assert SIMULATOR_RECORDS["verilator"].lanes_for(b"x" * size) == lanes
+    assert SIMULATOR_RECORDS["icarus"].lanes_for(b"x" * size) == 1
