@@ -8,6 +8,7 @@ evaluators (an opcode swapped, the top product bit dropped) are caught.
 """
 import ast
 import os
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -340,10 +341,75 @@ def test_export_writes_the_foreign_design_table(tmp_path, capsys):
     table = np.load(output)
     a, b = (values.astype(np.int64) for values in exhaustive(8))
     assert np.array_equal(table.ravel(), truncated_product(a, b, width=8, cut=6))
-    status, _, err = run_cli(capsys, "export", "--verilog", str(path), "--top", "truncated",
-                             "--ports", "x,y,z", "--layout", "c", "-o", str(tmp_path / "m.c"))
-    one_line_error(status, err, "export", "no C model")
-    assert not (tmp_path / "m.c").exists()
+
+
+def test_export_writes_a_c_model_of_the_netlist_with_the_metrics(tmp_path, capsys):
+    """``--layout c``: NAME.c and NAME.h, the header's MRED and WCE the definition's, and the
+    compiled model's products on all 65,536 pairs the definition's."""
+    from .test_export import compile_c
+
+    path = write_truncated(tmp_path)
+    status, out, err = run_cli(capsys, "export", "--verilog", str(path), "--top", "truncated",
+                               "--ports", "x,y,z", "--layout", "c", "-o", str(tmp_path / "m.c"))
+    assert status == 0, err
+    header = (tmp_path / "m.h").read_text()
+    assert "uint64_t truncated_8u(uint8_t a, uint8_t b);" in header
+    a, b = (values.astype(np.int64) for values in exhaustive(8))
+    exact, approx = a * b, truncated_product(a, b, width=8, cut=6)
+    nonzero = exact != 0
+    mred = np.mean(np.abs(approx - exact)[nonzero] / exact[nonzero])
+    assert f"// MRED% = {100 * mred:.4f}\n" in header
+    assert f"// WCE = {np.abs(approx - exact).max()}\n" in header
+    binary = compile_c(tmp_path, "all", ["m.c"], """#include <stdio.h>
+#include "m.h"
+int main(void)
+{
+    unsigned a, b;
+    for (a = 0; a < 256; a++)
+        for (b = 0; b < 256; b++)
+            printf("%llu\\n", (unsigned long long)truncated_8u((uint8_t)a, (uint8_t)b));
+    return 0;
+}
+""")
+    products = np.array(subprocess.run([binary], capture_output=True, text=True, check=True)
+                        .stdout.split(), dtype=np.int64)
+    assert np.array_equal(products, approx)
+
+
+@pytest.mark.parametrize("variant, width, signed, count", [
+    ("mitchell", 8, True, None), ("exact", 8, False, None), ("mbm", 16, False, 100_000),
+    ("ilm", 12, True, 100_000)])
+def test_the_c_model_of_a_read_back_design_gives_its_golden_products(variant, width, signed,
+                                                                     count, tmp_path):
+    """Our designs read back as foreign Verilog: the C model of their netlist against the
+    catalogue's golden model, every pair at 8 bits, random pairs and the corners above."""
+    from .test_export import golden_values, pairs, run_c_model
+
+    design = Design(variant=variant, width=width, signed=signed)
+    read = read_back(design, tmp_path)
+    a, b = pairs(design, count, seed=width)
+    got = run_c_model(read, tmp_path, a, b)
+    assert np.array_equal(got, golden_values(design, a, b).astype(got.dtype))
+
+
+def test_a_c_model_with_a_gate_flipped_in_a_high_product_bit_is_caught(tmp_path):
+    """One gate of the C model, the one driving product bit 2n - 2, inverted: the comparison
+    above finds it (and finds nothing without the flip)."""
+    from .test_export import c_model, function_name, golden_values, pairs, run_c_model
+
+    design = Design(variant="mitchell", width=8)
+    read = read_back(design, tmp_path)
+    net = int(read.netlist.outputs[-2])
+    assert net >= read.netlist.first_gate  # a gate, not an input or a constant
+    source = c_model(read, header=f"{function_name(read)}.h")[0]
+    line = f"    const uint64_t n{net} = "
+    assert source.count(line) == 1
+    mutant = re.sub(rf"^{re.escape(line)}(.*);$", lambda m: f"{line}~({m.group(1)});",
+                    source, flags=re.M)
+    a, b = pairs(design, None, 0)
+    expected = golden_values(design, a, b).astype(np.uint64)
+    assert np.array_equal(run_c_model(read, tmp_path, a, b), expected)
+    assert not np.array_equal(run_c_model(read, tmp_path, a, b, source=mutant), expected)
 
 
 def test_report_draws_foreign_designs_with_ours(tmp_path, capsys):
