@@ -114,10 +114,11 @@ def grid_of(args: argparse.Namespace, width: int, foreign: list = (), **fields) 
                              f"--verilog designs alone: give it once, with --verilog, not "
                              f"--variant {' --variant '.join(grid['variants'])}"
                              + ("" if foreign else " without --verilog"))
-        for option in ("params", "frac_bits"):
-            if grid[option]:
-                raise UsageError(f"--{option.replace('_', '-')} applies to catalogue designs, "
-                                 f"not with --variant none")
+        for option, given in (("--param", grid["params"]), ("--frac-bits", grid["frac_bits"]),
+                              ("--stages", grid["stages"] != "0")):
+            if given:
+                raise UsageError(f"{option} applies to catalogue designs, not with --variant "
+                                 f"none")
         return foreign
     try:
         designs = candidate_designs(width=width, **grid)
