@@ -424,3 +424,75 @@ def test_report_draws_foreign_designs_with_ours(tmp_path, capsys):
     assert "| verilog:truncated 8b |" in text and "| mitchell 8b |" in text
     assert (out_folder / "pareto.png").exists() and "![pareto.png](pareto.png)" in text
     assert not any(":" in name.name for name in out_folder.iterdir())
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_apply_runs_an_onnx_model_with_a_foreign_design(signed, tmp_path, capsys):
+    """A MatMulInteger layer whose operands fit 8 bits (zero points 0: uint8, or int8 with
+    --signed) runs with every product the foreign design's: its top-1 agreement and logit error
+    against the exact run are those of sums of the definition's products (or, signed, of our
+    Mitchell design read back, from its golden model)."""
+    import json
+
+    from onnx import TensorProto, helper
+
+    from .test_onnx_graph import save
+
+    rng = np.random.default_rng(11)
+    dtype, kind = (np.int8, TensorProto.INT8) if signed else (np.uint8, TensorProto.UINT8)
+    low, high = (-128, 128) if signed else (0, 256)
+    weights = rng.integers(low, high, (24, 10)).astype(dtype)
+    node = helper.make_node("MatMulInteger", ["x", "w", "xz", "wz"], ["y"], name="fc")
+    model = save(tmp_path, [node], [("x", kind, [None, 24])], [("y", TensorProto.INT32, [None, 10])],
+                 {"w": weights, "xz": dtype(0), "wz": dtype(0)})
+    x = rng.integers(low, high, (200, 24)).astype(dtype)
+    np.save(tmp_path / "x.npy", x)
+    if signed:
+        ours = Design(variant="mitchell", width=8, signed=True)
+        read = read_back(ours, tmp_path)
+        path, top, ports = read.path, "renamed", "lhs,rhs,product"
+
+        def product(a, b):
+            mask = np.int64(255)
+            return ours.output_values(ours.golden(
+                (a.ravel() & mask).astype(np.uint64), (b.ravel() & mask).astype(np.uint64))
+            ).astype(np.int64).reshape(a.shape)
+    else:
+        path, top, ports = str(write_truncated(tmp_path)), "truncated", "x,y,z"
+
+        def product(a, b):
+            return truncated_product(a.ravel(), b.ravel(), width=8, cut=6).reshape(a.shape)
+    status, out, err = run_cli(capsys, "apply", "--onnx", str(model), "--inputs",
+                               str(tmp_path / "x.npy"), "--verilog", path, "--top", top,
+                               "--ports", ports, *(["--signed"] if signed else []), "--json")
+    assert status == 0, err
+    rows = {row["design"]: row for row in json.loads(out)["rows"]}
+    a = x.astype(np.int64)[:, :, None]
+    b = weights.astype(np.int64)[None, :, :]
+    approx = product(*np.broadcast_arrays(a, b)).sum(axis=1)
+    exact = (a * b).sum(axis=1)
+    assert not np.array_equal(approx, exact)
+    norms = np.abs(exact).sum(axis=1)
+    error = np.mean(np.abs(approx - exact).sum(axis=1)[norms > 0] / norms[norms > 0])
+    label = f"verilog:{top}(width=8{', signed' if signed else ''})"
+    assert rows[label]["logit_error"] == pytest.approx(error, rel=1e-12)
+    assert rows[label]["agreement"] == np.mean(approx.argmax(axis=1) == exact.argmax(axis=1))
+    assert rows[Design(variant="exact", width=8, signed=signed).label]["logit_error"] == 0
+
+
+def test_apply_refuses_an_onnx_model_whose_operands_do_not_fit_the_foreign_design(tmp_path,
+                                                                                  capsys):
+    """uint8 activations less a zero point of 131 span -131 .. 124: an unsigned 8-bit design
+    cannot take them (one line, the range and the design the model needs)."""
+    from .test_onnx_graph import qlinear_matmul_model
+
+    model = qlinear_matmul_model(tmp_path, np.zeros((8, 4), dtype=np.int8))
+    np.save(tmp_path / "x.npy", np.zeros((3, 8), dtype=np.uint8))
+    path = write_truncated(tmp_path)
+    for extra, named in (([], ["-131 .. 124", "0 .. 255", "signed 9-bit"]),
+                         (["--width", "8"], ["--width names a catalogue design"])):
+        status, out, err = run_cli(capsys, "apply", "--onnx", str(model), "--inputs",
+                                   str(tmp_path / "x.npy"), "--verilog", str(path), "--top",
+                                   "truncated", "--ports", "x,y,z", *extra)
+        one_line_error(status, err, "apply", *named)
+        assert out == ""
