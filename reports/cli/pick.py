@@ -16,7 +16,7 @@ DESCRIPTION = ("Search every integer multiplier of the catalogue (every fraction
                "--minimize whose error metrics are all within their --max budgets. Prints the "
                "chosen design, the Pareto front around it and the command that writes its "
                "Verilog. With --verilog, your own multipliers are candidates beside the "
-               "catalogue's (--variant none: theirs alone), each measured exactly from its "
+               "catalogue's (--variant none: theirs alone), each measured from its own "
                "netlist. Exit status 1 when no design meets the budget.")
 
 

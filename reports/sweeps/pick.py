@@ -522,14 +522,14 @@ def error_key(design: Design, *, samples: int | None, seed: int, sources: str) -
     """The ``error`` cache's key of ``design``'s figures: its label, the pairs asked for and
     the code's digest; for a foreign design also the content of its file, its module and its
     ports (its label names the module only: an edited file, or another file with a module of
-    that name, is another design)."""
+    that name, is another design; a .sv file is read as SystemVerilog)."""
     import hashlib
     import json
 
     identity = design.label
     if is_foreign(design):
         identity = [identity, hashlib.sha256(design.text.encode()).hexdigest(), design.top,
-                    list(design.ports)]
+                    list(design.ports), design.path.endswith(".sv")]
     return hashlib.sha256(json.dumps([identity, samples, seed, sources]).encode()).hexdigest()
 
 
