@@ -257,14 +257,15 @@ def evaluate_planes(netlist: Netlist, a_planes: np.ndarray, b_planes: np.ndarray
     return values[netlist.outputs]
 
 
-_GATES = {
-    0: lambda a, b, c: a, 1: lambda a, b, c: ~a, 2: lambda a, b, c: a & b,
-    3: lambda a, b, c: ~(a & b), 4: lambda a, b, c: a | b, 5: lambda a, b, c: ~(a | b),
-    6: lambda a, b, c: a ^ b, 7: lambda a, b, c: ~(a ^ b), 8: lambda a, b, c: a & ~b,
-    9: lambda a, b, c: a | ~b, 10: lambda a, b, c: (a & ~c) | (b & c),
-    11: lambda a, b, c: ~((a & ~c) | (b & c)), 12: lambda a, b, c: ~((a & b) | c),
-    13: lambda a, b, c: ~((a | b) & c),
-}
+#: Each opcode's function of its inputs ``a``, ``b``, ``c`` (the cells' A, B and C or S), on
+#: words whose bits are pairs (a 1 bit is true): written once, it reads the same in NumPy and in
+#: C on ``uint64_t``; the evaluator below and the C model of
+#: :mod:`mitchell.reports.apps.export` are made from it.
+FORMULAS = {0: "a", 1: "~a", 2: "a & b", 3: "~(a & b)", 4: "a | b", 5: "~(a | b)", 6: "a ^ b",
+            7: "~(a ^ b)", 8: "a & ~b", 9: "a | ~b", 10: "(a & ~c) | (b & c)",
+            11: "~((a & ~c) | (b & c))", 12: "~((a & b) | c)", 13: "~((a | b) & c)"}
+_GATES = {opcode: eval(f"lambda a, b, c: {formula}")  # noqa: S307 (the constants above)
+          for opcode, formula in FORMULAS.items()}
 
 
 def _to_planes(values: np.ndarray, bits: int, words: int) -> np.ndarray:

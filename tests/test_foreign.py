@@ -8,6 +8,7 @@ evaluators (an opcode swapped, the top product bit dropped) are caught.
 """
 import ast
 import os
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -340,10 +341,75 @@ def test_export_writes_the_foreign_design_table(tmp_path, capsys):
     table = np.load(output)
     a, b = (values.astype(np.int64) for values in exhaustive(8))
     assert np.array_equal(table.ravel(), truncated_product(a, b, width=8, cut=6))
-    status, _, err = run_cli(capsys, "export", "--verilog", str(path), "--top", "truncated",
-                             "--ports", "x,y,z", "--layout", "c", "-o", str(tmp_path / "m.c"))
-    one_line_error(status, err, "export", "no C model")
-    assert not (tmp_path / "m.c").exists()
+
+
+def test_export_writes_a_c_model_of_the_netlist_with_the_metrics(tmp_path, capsys):
+    """``--layout c``: NAME.c and NAME.h, the header's MRED and WCE the definition's, and the
+    compiled model's products on all 65,536 pairs the definition's."""
+    from .test_export import compile_c
+
+    path = write_truncated(tmp_path)
+    status, out, err = run_cli(capsys, "export", "--verilog", str(path), "--top", "truncated",
+                               "--ports", "x,y,z", "--layout", "c", "-o", str(tmp_path / "m.c"))
+    assert status == 0, err
+    header = (tmp_path / "m.h").read_text()
+    assert "uint64_t truncated_8u(uint8_t a, uint8_t b);" in header
+    a, b = (values.astype(np.int64) for values in exhaustive(8))
+    exact, approx = a * b, truncated_product(a, b, width=8, cut=6)
+    nonzero = exact != 0
+    mred = np.mean(np.abs(approx - exact)[nonzero] / exact[nonzero])
+    assert f"// MRED% = {100 * mred:.4f}\n" in header
+    assert f"// WCE = {np.abs(approx - exact).max()}\n" in header
+    binary = compile_c(tmp_path, "all", ["m.c"], """#include <stdio.h>
+#include "m.h"
+int main(void)
+{
+    unsigned a, b;
+    for (a = 0; a < 256; a++)
+        for (b = 0; b < 256; b++)
+            printf("%llu\\n", (unsigned long long)truncated_8u((uint8_t)a, (uint8_t)b));
+    return 0;
+}
+""")
+    products = np.array(subprocess.run([binary], capture_output=True, text=True, check=True)
+                        .stdout.split(), dtype=np.int64)
+    assert np.array_equal(products, approx)
+
+
+@pytest.mark.parametrize("variant, width, signed, count", [
+    ("mitchell", 8, True, None), ("exact", 8, False, None), ("mbm", 16, False, 100_000),
+    ("ilm", 12, True, 100_000)])
+def test_the_c_model_of_a_read_back_design_gives_its_golden_products(variant, width, signed,
+                                                                     count, tmp_path):
+    """Our designs read back as foreign Verilog: the C model of their netlist against the
+    catalogue's golden model, every pair at 8 bits, random pairs and the corners above."""
+    from .test_export import golden_values, pairs, run_c_model
+
+    design = Design(variant=variant, width=width, signed=signed)
+    read = read_back(design, tmp_path)
+    a, b = pairs(design, count, seed=width)
+    got = run_c_model(read, tmp_path, a, b)
+    assert np.array_equal(got, golden_values(design, a, b).astype(got.dtype))
+
+
+def test_a_c_model_with_a_gate_flipped_in_a_high_product_bit_is_caught(tmp_path):
+    """One gate of the C model, the one driving product bit 2n - 2, inverted: the comparison
+    above finds it (and finds nothing without the flip)."""
+    from .test_export import c_model, function_name, golden_values, pairs, run_c_model
+
+    design = Design(variant="mitchell", width=8)
+    read = read_back(design, tmp_path)
+    net = int(read.netlist.outputs[-2])
+    assert net >= read.netlist.first_gate  # a gate, not an input or a constant
+    source = c_model(read, header=f"{function_name(read)}.h")[0]
+    line = f"    const uint64_t n{net} = "
+    assert source.count(line) == 1
+    mutant = re.sub(rf"^{re.escape(line)}(.*);$", lambda m: f"{line}~({m.group(1)});",
+                    source, flags=re.M)
+    a, b = pairs(design, None, 0)
+    expected = golden_values(design, a, b).astype(np.uint64)
+    assert np.array_equal(run_c_model(read, tmp_path, a, b), expected)
+    assert not np.array_equal(run_c_model(read, tmp_path, a, b, source=mutant), expected)
 
 
 def test_report_draws_foreign_designs_with_ours(tmp_path, capsys):
@@ -358,3 +424,75 @@ def test_report_draws_foreign_designs_with_ours(tmp_path, capsys):
     assert "| verilog:truncated 8b |" in text and "| mitchell 8b |" in text
     assert (out_folder / "pareto.png").exists() and "![pareto.png](pareto.png)" in text
     assert not any(":" in name.name for name in out_folder.iterdir())
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_apply_runs_an_onnx_model_with_a_foreign_design(signed, tmp_path, capsys):
+    """A MatMulInteger layer whose operands fit 8 bits (zero points 0: uint8, or int8 with
+    --signed) runs with every product the foreign design's: its top-1 agreement and logit error
+    against the exact run are those of sums of the definition's products (or, signed, of our
+    Mitchell design read back, from its golden model)."""
+    import json
+
+    from onnx import TensorProto, helper
+
+    from .test_onnx_graph import save
+
+    rng = np.random.default_rng(11)
+    dtype, kind = (np.int8, TensorProto.INT8) if signed else (np.uint8, TensorProto.UINT8)
+    low, high = (-128, 128) if signed else (0, 256)
+    weights = rng.integers(low, high, (24, 10)).astype(dtype)
+    node = helper.make_node("MatMulInteger", ["x", "w", "xz", "wz"], ["y"], name="fc")
+    model = save(tmp_path, [node], [("x", kind, [None, 24])], [("y", TensorProto.INT32, [None, 10])],
+                 {"w": weights, "xz": dtype(0), "wz": dtype(0)})
+    x = rng.integers(low, high, (200, 24)).astype(dtype)
+    np.save(tmp_path / "x.npy", x)
+    if signed:
+        ours = Design(variant="mitchell", width=8, signed=True)
+        read = read_back(ours, tmp_path)
+        path, top, ports = read.path, "renamed", "lhs,rhs,product"
+
+        def product(a, b):
+            mask = np.int64(255)
+            return ours.output_values(ours.golden(
+                (a.ravel() & mask).astype(np.uint64), (b.ravel() & mask).astype(np.uint64))
+            ).astype(np.int64).reshape(a.shape)
+    else:
+        path, top, ports = str(write_truncated(tmp_path)), "truncated", "x,y,z"
+
+        def product(a, b):
+            return truncated_product(a.ravel(), b.ravel(), width=8, cut=6).reshape(a.shape)
+    status, out, err = run_cli(capsys, "apply", "--onnx", str(model), "--inputs",
+                               str(tmp_path / "x.npy"), "--verilog", path, "--top", top,
+                               "--ports", ports, *(["--signed"] if signed else []), "--json")
+    assert status == 0, err
+    rows = {row["design"]: row for row in json.loads(out)["rows"]}
+    a = x.astype(np.int64)[:, :, None]
+    b = weights.astype(np.int64)[None, :, :]
+    approx = product(*np.broadcast_arrays(a, b)).sum(axis=1)
+    exact = (a * b).sum(axis=1)
+    assert not np.array_equal(approx, exact)
+    norms = np.abs(exact).sum(axis=1)
+    error = np.mean(np.abs(approx - exact).sum(axis=1)[norms > 0] / norms[norms > 0])
+    label = f"verilog:{top}(width=8{', signed' if signed else ''})"
+    assert rows[label]["logit_error"] == pytest.approx(error, rel=1e-12)
+    assert rows[label]["agreement"] == np.mean(approx.argmax(axis=1) == exact.argmax(axis=1))
+    assert rows[Design(variant="exact", width=8, signed=signed).label]["logit_error"] == 0
+
+
+def test_apply_refuses_an_onnx_model_whose_operands_do_not_fit_the_foreign_design(tmp_path,
+                                                                                  capsys):
+    """uint8 activations less a zero point of 131 span -131 .. 124: an unsigned 8-bit design
+    cannot take them (one line, the range and the design the model needs)."""
+    from .test_onnx_graph import qlinear_matmul_model
+
+    model = qlinear_matmul_model(tmp_path, np.zeros((8, 4), dtype=np.int8))
+    np.save(tmp_path / "x.npy", np.zeros((3, 8), dtype=np.uint8))
+    path = write_truncated(tmp_path)
+    for extra, named in (([], ["-131 .. 124", "0 .. 255", "signed 9-bit"]),
+                         (["--width", "8"], ["--width names a catalogue design"])):
+        status, out, err = run_cli(capsys, "apply", "--onnx", str(model), "--inputs",
+                                   str(tmp_path / "x.npy"), "--verilog", str(path), "--top",
+                                   "truncated", "--ports", "x,y,z", *extra)
+        one_line_error(status, err, "apply", *named)
+        assert out == ""

@@ -434,3 +434,165 @@ def test_of_two_designs_that_cost_the_same_the_defaults_win():
     rows = [row("exact(width=8, adder=alu)", {"adder": "alu"}), row("exact(width=8)", {"adder": "auto"})]
     assert pick.choose(rows, budgets, objective)["label"] == "exact(width=8)"
     assert pick.choose(rows[::-1], budgets, objective)["label"] == "exact(width=8)"
+
+
+# ---------------------------------------------------------------------------------------------
+# Foreign designs (--verilog) as candidates: truncated array multipliers written for the test,
+# whose error figures come from their definition.
+
+FOREIGN_GRID = ["--variant", "mitchell", "--frac-bits", "2..5", "--param", "arch=serial",
+                "--jobs", 1]
+
+
+def truncated_files(folder) -> dict[int, tuple[str, str]]:
+    """6-bit truncated array multipliers without the partial products of columns below K, one
+    file each: K -> (path, module)."""
+    from .test_foreign import TRUNCATED
+
+    folder.mkdir(exist_ok=True)
+    files = {}
+    for cut in (4, 5, 6):
+        top = f"trunc6k{cut}"
+        path = folder / f"{top}.v"
+        path.write_text(TRUNCATED.replace("module truncated", f"module core{cut}")
+                        + f"\nmodule {top}(input [5:0] x, input [5:0] y, output [11:0] z);\n"
+                          f"  core{cut} #(.N(6), .K({cut})) c (.x(x), .y(y), .z(z));\n"
+                          f"endmodule\n")
+        files[cut] = (str(path), top)
+    return files
+
+
+def truncated_mred(cut: int) -> float:
+    from .test_foreign import truncated_product
+
+    values = np.arange(1 << WIDTH, dtype=np.int64)
+    a, b = (x.ravel() for x in np.meshgrid(values, values))
+    exact = a * b
+    nonzero = exact != 0
+    approx = truncated_product(a, b, width=WIDTH, cut=cut)
+    return float(np.mean(np.abs(approx - exact)[nonzero] / exact[nonzero]))
+
+
+def foreign_arguments(files: dict) -> list:
+    return [word for path, top in files.values() for word in ("--verilog", path, "--top", top)] \
+        + ["--ports", "x,y,z"]
+
+
+def expected_pick(files: dict, limit: float, *, catalogue: bool = True):
+    """The brute-force choice among the grid's Mitchell designs and the foreign ones: MRED from
+    the golden model and from the truncation's definition, transistors from the generic flow."""
+    from mitchell.sim.foreign import ForeignDesign
+
+    candidates = [(design, golden_mred(design)) for design in grid_designs()
+                  if design.variant == "mitchell"] if catalogue else []
+    candidates += [(ForeignDesign(path, top, ("x", "y", "z")), truncated_mred(cut))
+                   for cut, (path, top) in files.items()]
+    meeting = [(design, mred) for design, mred in candidates if mred <= limit]
+    return min(meeting, key=lambda item: (transistors(item[0]), item[1], item[0].label))[0]
+
+
+@pytest.mark.parametrize("limit", [0.12, 0.08])
+def test_foreign_designs_are_candidates_beside_the_catalogue(cli, tmp_path, limit):
+    """At 12 % the 6-bit array multiplier cut below column 5 is the cheapest (a foreign winner:
+    its file is named where the command would be); at 8 % a Mitchell design is."""
+    files = truncated_files(tmp_path / "foreign")
+    status, stdout, stderr = cli("pick", *FOREIGN_GRID, *foreign_arguments(files),
+                                 "--max", f"mred={100 * limit:g}%")
+    assert status == 0, stderr
+    expected = expected_pick(files, limit)
+    mred = truncated_mred(5) if limit == 0.12 else golden_mred(expected)
+    assert f"chosen: {expected.label}: mred {100 * mred:.4g}%, transistors " \
+           f"{transistors(expected):,}" in stdout
+    assert "7 designs searched at 6 bits, 3 of them --verilog" in stdout
+    verilog = re.search(r"^Verilog: (.*)$", stdout, re.M).group(1)
+    if limit == 0.12:
+        assert expected.label == "verilog:trunc6k5(width=6)"
+        assert verilog.startswith(f"module trunc6k5 of {files[5][0]}, the --verilog file given")
+    else:
+        assert expected.variant == "mitchell"
+        assert shlex.split(verilog)[:2] == ["mitchell", "verilog"]
+    # The foreign designs are on the front, by label.
+    assert re.search(r"^. verilog:trunc6k6\(width=6\) ", stdout, re.M)
+
+
+def test_a_search_without_its_foreign_candidates_is_caught(cli, tmp_path, monkeypatch):
+    """The mutant that leaves the --verilog designs out of the grid picks a Mitchell design."""
+    from mitchell.reports.cli import pick as command
+
+    files = truncated_files(tmp_path / "foreign")
+    original = command.grid_of
+    monkeypatch.setattr(command, "grid_of", lambda args, width, foreign=(), **fields:
+                        original(args, width, **fields))
+    status, stdout, stderr = cli("pick", *FOREIGN_GRID, *foreign_arguments(files),
+                                 "--max", "mred=12%")
+    assert status == 0, stderr
+    assert f"chosen: {expected_pick(files, 0.12).label}:" not in stdout
+
+
+def test_variant_none_picks_among_the_foreign_designs_at_their_width(cli, tmp_path):
+    files = truncated_files(tmp_path / "foreign")
+    status, stdout, stderr = cli("pick", "--variant", "none", *foreign_arguments(files),
+                                 "--max", "mred=12%", "--jobs", 1, "--json")
+    assert status == 0, stderr
+    result = json.loads(stdout)
+    expected = expected_pick(files, 0.12, catalogue=False)
+    assert result["chosen"]["label"] == expected.label and result["command"] is None
+    assert result["chosen"]["verilog"] == files[5][0] and result["chosen"]["top"] == "trunc6k5"
+    assert {row["label"] for row in result["rows"]} == {
+        f"verilog:trunc6k{cut}(width=6)" for cut in (4, 5, 6)}
+    for row in result["rows"]:
+        cut = int(row["label"][len("verilog:trunc6k")])
+        assert row["error"]["mred"] == pytest.approx(truncated_mred(cut), rel=1e-12)
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--width", "6", "--variant", "none"], "--variant none leaves the catalogue out"),
+    (["--variant", "none", "--variant", "mitchell", "FOREIGN"], "give it once, with --verilog"),
+    (["--variant", "none", "--param", "w=3", "FOREIGN"], "--param applies to catalogue designs"),
+    (["--width", "8", "FOREIGN"], "has 6-bit operands, not 8"),
+    (["--variant", "mitchell-div", "FOREIGN"], "--verilog designs are multipliers"),
+    (["FOREIGN", "--verilog", "COPY"], "two --verilog designs are both verilog:trunc6k4(width=6)"),
+    ([], "the following arguments are required: --width (or --verilog)"),
+])
+def test_bad_foreign_input_is_one_line_exit_2(cli, tmp_path, extra, message):
+    files = truncated_files(tmp_path / "foreign")
+    path, top = files[4]
+    copy = tmp_path / "foreign" / "copy.v"
+    copy.write_text(open(path).read())
+    words = {"FOREIGN": ["--verilog", path, "--top", top, "--ports", "x,y,z"], "COPY": [copy]}
+    extra = [word for given in extra for word in words.get(given, [given])]
+    status, stdout, stderr = cli("pick", *extra, "--max", "mred=5%", "--out", tmp_path / "out")
+    assert status == 2, stderr
+    assert stderr.count("\n") == 1 and message in stderr, stderr
+    assert stdout == "" and not (tmp_path / "out").exists()
+
+
+def test_foreign_error_figures_are_cached_by_file_content(tmp_path, monkeypatch):
+    """The same path with other content is a miss (and gets that content's figures); the same
+    content at another path is a hit. A key of the label alone would hand back the old file's
+    figures."""
+    from mitchell.sim.foreign import ForeignDesign
+
+    monkeypatch.setenv("MITCHELL_CACHE_DIR", str(tmp_path / "cache"))
+    files = truncated_files(tmp_path / "foreign")
+    path = tmp_path / "design.v"
+    calls = []
+
+    def compute(missing):
+        calls.append([design.path for design in missing])
+        return [measure(design) for design in missing]
+
+    def figures(cut: int, where=path) -> dict:
+        where.write_text(open(files[cut][0]).read().replace(f"trunc6k{cut}", "m"))
+        [error] = pick.cached_errors([ForeignDesign(str(where), "m", ("x", "y", "z"))],
+                                     samples=None, seed=1, compute=compute)
+        return error
+
+    assert figures(4)["mred"] == pytest.approx(truncated_mred(4), rel=1e-12)
+    assert figures(5)["mred"] == pytest.approx(truncated_mred(5), rel=1e-12)
+    assert figures(5, tmp_path / "copy.v")["mred"] == pytest.approx(truncated_mred(5), rel=1e-12)
+    assert calls == [[str(path)], [str(path)]]
+    monkeypatch.setattr(pick, "error_key", lambda design, *, samples, seed, sources:
+                        f"{design.label}-{samples}-{seed}")
+    figures(4)
+    assert figures(5)["mred"] == pytest.approx(truncated_mred(4), rel=1e-12)  # stale

@@ -16,7 +16,13 @@ Layouts (all read back by the tests in these terms and compared with the golden 
   floating-point design (``--format``) has one function on bit patterns,
   ``uint16_t bf16_mitchell(uint16_t a, uint16_t b)`` (``uint8_t`` for fp8, ``uint32_t`` for fp32),
   with the guards of :mod:`mitchell.sim.float_golden` in their order. This is its only layout:
-  the tables above are of integer products.
+  the tables above are of integer products. A foreign design (``--verilog``) has the same
+  function, ``uint64_t TOP_8u(uint8_t a, uint8_t b)``, made from its netlist, the gates of
+  :mod:`mitchell.sim.foreign` (Yosys's flattening, the model the error kernel evaluates): each
+  net a ``uint64_t`` word, each gate one line in topological order (the formulas of
+  :data:`~mitchell.sim.foreign.FORMULAS`), the operands' bits spread to all-ones or zero words
+  and the product read from bit 0 of the outputs' (EvoApproxLib ships such a C model beside each
+  netlist; this one is generated from the user's file and carries our metrics).
 
 The C model's function is named after the design, with the options off their defaults in the
 name (``mitch_w16u_w6``, ``mitchell16u_f8``); it reads the low ``width`` bits of each argument
@@ -33,6 +39,7 @@ Refused with one line, exit status 2 and no file: a table layout at a width othe
 ``tfapprox``, a width above 32 for ``c``, a divider, and ``--format`` with a table layout.
 """
 import os
+import re
 from importlib.metadata import version
 from pathlib import Path
 
@@ -44,7 +51,7 @@ from ...sim.catalogue import CATALOGUE, DIVIDER, FLOAT_MULTIPLIER
 from ...sim.design import Design
 from ...sim.float_design import FloatDesign
 from ...sim.files import OutputError, atomic_file
-from ...sim.foreign import is_foreign
+from ...sim.foreign import FORMULAS, is_foreign
 from ...sim.vectors import exhaustive
 
 LAYOUTS = ("tfapprox", "torchapprox", "adapt", "npy", "c")
@@ -64,14 +71,12 @@ def check_export(design: Design, layout: str) -> None:
         return
     if design.entry.kind.name != "multiplier":
         raise ValueError(f"Exports take multipliers, not {design.variant!r}")
-    if layout == "c" and is_foreign(design):
-        raise ValueError(f"A --verilog design has no C model; its table exports as --layout "
-                         f"npy (or tfapprox, torchapprox, adapt at 8 bits), not {layout}")
     if layout == "c":
         if design.width > C_MAX_WIDTH:
             raise ValueError(f"Layout c models widths up to {C_MAX_WIDTH} bits, not "
                              f"{design.width}")
-        c_core(design)  # a design without a C model says so here
+        if not is_foreign(design):
+            c_core(design)  # a design without a C model says so here
         return
     if layout == "npy":
         if design.width > TABLE_WIDTH:
@@ -359,6 +364,74 @@ def _c_type(width: int, signed: bool) -> str:
     return f"{'' if signed else 'u'}int{bits}_t"
 
 
+def _integer_prototype(design: Design) -> str:
+    """The C model's function of an integer design: operands of the narrowest C type that holds
+    them, the product as ``int64_t`` or ``uint64_t``."""
+    operand = _c_type(design.width, design.signed)
+    return (f"{'int64_t' if design.signed else 'uint64_t'} {function_name(design)}"
+            f"({operand} a, {operand} b)")
+
+
+def _pattern_return(double: int) -> str:
+    """The C statement that returns the ``double``-bit two's-complement pattern ``p`` (a
+    ``uint64_t``) as an ``int64_t``."""
+    mask = "UINT64_MAX" if double == 64 else f"0x{(1 << double) - 1:X}u"
+    return (f"    /* p is a {double}-bit two's-complement pattern */\n"
+            f"    return (p >> {double - 1}) ? -(int64_t)(~p & {mask}) - 1 : (int64_t)p;\n")
+
+
+def _live_nets(netlist) -> np.ndarray:
+    """Which nets the product depends on (a C variable never read is a warning)."""
+    live = np.zeros(netlist.nets, dtype=bool)
+    live[netlist.outputs] = True
+    first = netlist.first_gate
+    for gate in range(len(netlist.ops) - 1, -1, -1):
+        if live[first + gate]:
+            formula = FORMULAS[int(netlist.ops[gate])]
+            for port, inputs in zip("abc", (netlist.in0, netlist.in1, netlist.in2)):
+                if port in formula:
+                    live[inputs[gate]] = True
+    return live
+
+
+def netlist_c_code(design, prototype: str) -> str:
+    """The C definition of ``prototype``, a foreign design's netlist: a static function of the
+    operands' bit planes (one pair per bit of each ``uint64_t``, every live gate one line in
+    topological order) and ``prototype`` around it."""
+    netlist, name, n = design.netlist, function_name(design), design.width
+    live = _live_nets(netlist)
+    sources = [("n0", "0"), ("n1", "~(uint64_t)0")] \
+        + [(f"n{2 + i}", f"a[{i}]") for i in range(n)] \
+        + [(f"n{2 + n + i}", f"b[{i}]") for i in range(n)]
+    lines = [f"    const uint64_t {net} = {value};\n"
+             for index, (net, value) in enumerate(sources) if live[index]]
+    for gate, opcode in enumerate(netlist.ops.tolist()):
+        if live[netlist.first_gate + gate]:
+            inputs = {port: f"n{nets[gate]}" for port, nets in
+                      zip("abc", (netlist.in0, netlist.in1, netlist.in2))}
+            formula = re.sub("[abc]", lambda port: inputs[port.group()], FORMULAS[opcode])
+            lines.append(f"    const uint64_t n{netlist.first_gate + gate} = {formula};\n")
+    lines += [f"    p[{k}] = n{net};\n" for k, net in enumerate(netlist.outputs.tolist())]
+    planes = (f"/* Module {design.top} of {os.path.basename(design.path)} flattened by Yosys to "
+              f"{len(netlist.ops):,} simple gates (mitchell.sim.foreign),\n   the live ones here in "
+              f"topological order. Each net is a 64-bit word: bit j of every word belongs "
+              f"to pair j. */\n"
+              f"static void {name}_planes(const uint64_t a[{n}], const uint64_t b[{n}], "
+              f"uint64_t p[{2 * n}])\n{{\n{''.join(lines)}}}\n")
+    public = (f"{prototype}\n{{\n"
+              f"    uint64_t x[{n}], y[{n}], planes[{2 * n}], p = 0;\n"
+              f"    int i;\n"
+              f"    /* The low {n} bits of each operand, each bit a word of ones or zeros. */\n"
+              f"    for (i = 0; i < {n}; i++) {{\n"
+              f"        x[i] = 0 - (((uint64_t)a >> i) & 1);\n"
+              f"        y[i] = 0 - (((uint64_t)b >> i) & 1);\n"
+              f"    }}\n"
+              f"    {name}_planes(x, y, planes);\n"
+              f"    for (i = 0; i < {2 * n}; i++) p |= (planes[i] & 1) << i;\n"
+              + (_pattern_return(2 * n) if design.signed else "    return p;\n") + "}\n")
+    return f"{planes}\n{public}"
+
+
 def header_comment(design: Design | FloatDesign, *, metrics: dict | None,
                    area: dict | None) -> str:
     from ..error.metrics import describe_pairs
@@ -432,10 +505,10 @@ def c_model(design: Design | FloatDesign, *, header: str, metrics: dict | None =
         pattern = f"uint{design.width}_t"
         prototype = f"{pattern} {name}({pattern} a, {pattern} b)"
         return _c_pair(name, comment, prototype, header, float_c_code(design, prototype))
+    prototype = _integer_prototype(design)
+    if is_foreign(design):
+        return _c_pair(name, comment, prototype, header, netlist_c_code(design, prototype))
     helpers, body = c_core(design)
-    operand = _c_type(design.width, design.signed)
-    result = "int64_t" if design.signed else "uint64_t"
-    prototype = f"{result} {name}({operand} a, {operand} b)"
     mask = f"0x{(1 << design.width) - 1:X}u"
     core = f"static uint64_t {name}_core(uint64_t a, uint64_t b)\n{{\n{body}}}\n"
     if design.signed:
@@ -449,9 +522,7 @@ def c_model(design: Design | FloatDesign, *, header: str, metrics: dict | None =
     int na = (int)(pa >> {top}), nb = (int)(pb >> {top});
     uint64_t p = {name}_core(na ? (0 - pa) & {mask} : pa, nb ? (0 - pb) & {mask} : pb);
     if (na != nb) p = (0 - p) & {double_mask};
-    /* p is a {double}-bit two's-complement pattern */
-    return (p >> {double - 1}) ? -(int64_t)(~p & {double_mask}) - 1 : (int64_t)p;
-}}
+{_pattern_return(double)}}}
 """
     else:
         public = f"{prototype}\n{{\n    return {name}_core((uint64_t)a & {mask}, " \

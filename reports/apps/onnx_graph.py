@@ -1,7 +1,8 @@
 """The user's own network: an ONNX model run with every product of its MatMul, Gemm and Conv
 nodes under a design, every other node exactly in NumPy.
 
-- Integer designs (:class:`~mitchell.sim.design.Design`) run the integer operators of quantised
+- Integer designs (:class:`~mitchell.sim.design.Design`, and foreign Verilog ones,
+  :class:`~mitchell.sim.foreign.ForeignDesign`) run the integer operators of quantised
   models: ``QLinearMatMul``, ``QLinearConv``, ``MatMulInteger``, ``ConvInteger``, and ``MatMul``,
   ``Gemm`` and ``Conv`` whose multiplied inputs both come from ``DequantizeLinear`` (the QDQ
   format). Each product is the design's product of the operands with their zero points
@@ -34,7 +35,6 @@ import numpy as np
 
 from ...rtl.params import check_int
 from ...sim import apply
-from ...sim.design import Design
 from ...sim.float_design import FloatDesign
 
 # The nodes whose products a design makes.
@@ -253,9 +253,10 @@ def integer_fields(model: Model, *, signed: bool = False) -> dict | None:
 
 def check_design(model: Model, design) -> None:
     """``ValueError`` in one line unless ``design`` can make every product of ``model``."""
-    if not isinstance(design, (Design, FloatDesign)):
-        raise TypeError(f"Design must be a Design or a FloatDesign, not {design!r}")
-    if isinstance(design, Design) and design.entry.kind.name != "multiplier":
+    if not isinstance(design, (*apply.INTEGER_DESIGNS, FloatDesign)):
+        raise TypeError(f"Design must be a Design, a ForeignDesign or a FloatDesign, not "
+                        f"{design!r}")
+    if isinstance(design, apply.INTEGER_DESIGNS) and design.entry.kind.name != "multiplier":
         raise ValueError(f"Design must be a multiplier, not {design.label}")
     for node, kind in model.multiplications():
         if isinstance(design, FloatDesign):
@@ -267,7 +268,7 @@ def check_design(model: Model, design) -> None:
             raise ValueError(f"{_node_name(node)} multiplies float tensors: it takes a float "
                              f"design (--format), not {design.label}")
     ranges = model.operand_ranges()
-    if isinstance(design, Design) and ranges:
+    if isinstance(design, apply.INTEGER_DESIGNS) and ranges:
         low, high = apply.operand_range(design)
         for name, (lo, hi) in ranges.items():
             if lo < low or hi > high:

@@ -22,7 +22,10 @@ DESCRIPTION = ("digits-infer: an MLP on scikit-learn's digits, quantised to sign
                "quantised models, at the narrowest width that holds their operands less zero "
                "points unless --width; --format designs on float32 models, fp32 by default); "
                "accuracy, top-1 agreement and mean relative logit error against the exact "
-               "design's run.")
+               "design's run. --verilog designs (your own multipliers) run digits-infer and image "
+               "at 8 bits, and an ONNX model whose integer operands, zero points subtracted, "
+               "fit their ports (--signed for two's complement), through the table of all "
+               "their products.")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -106,6 +109,24 @@ def onnx_designs(args: argparse.Namespace, model, variants: list[str] | None, *,
     with ``--format``, designs in ``--format`` (fp32 by default)."""
     from ..apps import onnx_graph
 
+    foreign = foreign_designs_from(args)
+    if foreign:
+        designs = catalogue_options_refused(args, foreign)
+    else:
+        designs = catalogue_onnx_designs(args, model, variants, width=width)
+    try:
+        for design in designs:
+            onnx_graph.check_design(model, design)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    return designs
+
+
+def catalogue_onnx_designs(args: argparse.Namespace, model, variants: list[str] | None, *,
+                           width: int | None) -> list:
+    """The catalogue's designs of :func:`onnx_designs`."""
+    from ..apps import onnx_graph
+
     fields = onnx_graph.integer_fields(model, signed=args.signed)
     float_format = args.format if args.format != "int" or fields is not None else "fp32"
     args = argparse.Namespace(**{**vars(args), "format": float_format, "width": width,
@@ -115,11 +136,6 @@ def onnx_designs(args: argparse.Namespace, model, variants: list[str] | None, *,
     else:
         designs = [design_from(args, variant=v, width=width or fields["width"],
                                signed=fields["signed"]) for v in multiplier_variants(args)]
-    try:
-        for design in designs:
-            onnx_graph.check_design(model, design)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
     return designs
 
 
@@ -180,19 +196,24 @@ def multiplier_variants(args: argparse.Namespace) -> list[str]:
         and entry.golden is not CATALOGUE[entry.kind.baseline].golden]
 
 
+def catalogue_options_refused(args: argparse.Namespace, foreign: list) -> list:
+    """The ``foreign`` designs, once no option that names a catalogue design is given."""
+    for option, given in (("--variant", args.variant), ("--width", args.width),
+                          ("--format", args.format != "int"),
+                          ("--frac-bits", args.frac_bits is not None), ("--param", args.param)):
+        if given:
+            raise UsageError(f"{option} names a catalogue design; --verilog designs are their "
+                             f"own")
+    return foreign
+
+
 def apply_designs(args: argparse.Namespace, **fields) -> list:
     """The multipliers ``mitchell apply`` runs: each variant with the design options and
     ``fields`` (at ``--width``, 8 by default; a floating-point design's width is its
     format's), or the ``--verilog`` designs, whose signedness must be ``fields``'s."""
     foreign = foreign_designs_from(args)
     if foreign:
-        for option, given in (("--variant", args.variant), ("--width", args.width),
-                              ("--format", args.format != "int"),
-                              ("--frac-bits", args.frac_bits is not None),
-                              ("--param", args.param)):
-            if given:
-                raise UsageError(f"{option} names a catalogue design; --verilog designs are "
-                                 f"their own")
+        catalogue_options_refused(args, foreign)
         operands = "signed 8-bit" if fields.get("signed") else "8-bit"
         for design in foreign:
             if design.width != 8 or fields.get("signed", design.signed) != design.signed:
@@ -214,9 +235,6 @@ def run(args: argparse.Namespace) -> int:
     from ..apps.images import check_design
 
     if args.onnx is not None:
-        if args.verilog:
-            raise UsageError("--verilog designs run --task digits-infer and image; --onnx "
-                             "takes catalogue designs")
         return run_onnx(args)
     if args.task is None:
         raise UsageError("give a workload: --task digits-infer, digits-train or image, or "

@@ -7,7 +7,7 @@ from .options import (UsageError, add_design_options, add_foreign_options, desig
 HELP = "lookup table (TFApprox, TorchApprox, AdaPT, .npy) or C model of a design"
 DESCRIPTION = ("Write a design as an approximate-DNN tool's lookup table (8 bits) or as a "
                "self-contained C model (.c and .h, widths up to 32, or --format on bit "
-               "patterns).")
+               "patterns; of a --verilog design, its flattened netlist's gates).")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -256,6 +256,11 @@ def foreign_designs_from(args: argparse.Namespace, *, single: bool = False) -> l
                                          signed=bool(getattr(args, "signed", False))))
         except ForeignError as error:
             raise UsageError(f"{path}: {error}") from None
+    labels = [design.label for design in designs]
+    for index, label in enumerate(labels):
+        if label in labels[:index]:
+            raise UsageError(f"two --verilog designs are both {label} ({files[labels.index(label)]} "
+                             f"and {files[index]}); the tables name a design by its module")
     return designs
 
 

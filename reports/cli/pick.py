@@ -6,22 +6,27 @@ import json
 import sys
 from pathlib import Path
 
-from .options import (ParameterAction, UsageError, add_retime_option, check_output_folder,
-                      flow_names, integer, nonempty, parameter)
+from .options import (ParameterAction, UsageError, add_foreign_options, add_retime_option,
+                      check_output_folder, flow_names, foreign_designs_from, integer, nonempty,
+                      parameter)
 
 HELP = "the cheapest design within an error budget"
 DESCRIPTION = ("Search every integer multiplier of the catalogue (every fraction-bit count, "
                "parameter value and datapath architecture) at one width for the design of least "
                "--minimize whose error metrics are all within their --max budgets. Prints the "
                "chosen design, the Pareto front around it and the command that writes its "
-               "Verilog. Exit status 1 when no design meets the budget.")
+               "Verilog. With --verilog, your own multipliers are candidates beside the "
+               "catalogue's (--variant none: theirs alone), each measured from its own "
+               "netlist. Exit status 1 when no design meets the budget.")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from ..sweeps.jobs import check_jobs
     from ..sweeps.pick import METRICS, objectives
 
-    parser.add_argument("--width", type=integer(), required=True, help="operand width in bits")
+    parser.add_argument("--width", type=integer(), default=None,
+                        help="operand width in bits (required without --verilog, whose ports "
+                             "give it)")
     parser.add_argument("--max", type=nonempty, action="append", required=True,
                         metavar="METRIC=LIMIT",
                         help=f"an error budget, repeatable: METRIC=LIMIT, the limit a fraction "
@@ -34,8 +39,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="synthesis flows to run (default: the one that gives --minimize)")
     add_retime_option(parser)
     parser.add_argument("--variant", type=nonempty, action="append", default=None,
-                        help="repeatable (default every integer multiplier of the catalogue)")
-    parser.add_argument("--signed", action="store_true", help="two's-complement operands")
+                        help="repeatable (default every integer multiplier of the catalogue; "
+                             "'none' for none, to pick among the --verilog designs alone)")
+    parser.add_argument("--signed", action="store_true",
+                        help="two's-complement operands (and --verilog ports)")
+    add_foreign_options(parser, repeatable=True)
     parser.add_argument("--frac-bits", type=nonempty, default=None, metavar="VALUES",
                         help="fraction bits to search: A..B, X,Y,... or one (default all)")
     parser.add_argument("--param", type=parameter, action=ParameterAction, metavar="NAME=VALUES",
@@ -86,18 +94,54 @@ def budgets_and_objective(args: argparse.Namespace, flows: tuple[str, ...] | Non
         raise UsageError(str(error)) from None
 
 
-def grid_of(args: argparse.Namespace, width: int, **fields) -> list:
+NONE = "none"
+
+
+def grid_of(args: argparse.Namespace, width: int, foreign: list = (), **fields) -> list:
     """The designs to search at ``width``: the grid the options name (``fields`` override
-    them)."""
+    them; ``--variant none``, no catalogue design), then the ``foreign`` designs of that
+    width."""
     from ..sweeps.pick import candidate_designs
 
     grid = dict(variants=getattr(args, "variant", None), signed=args.signed,
                 stages=getattr(args, "stages", "0"), params=getattr(args, "param", None),
                 frac_bits=getattr(args, "frac_bits", None))
+    grid.update(fields)
+    foreign = [design for design in foreign if design.width == width]
+    if NONE in (grid["variants"] or []):
+        if grid["variants"] != [NONE] or not foreign:
+            raise UsageError(f"--variant none leaves the catalogue out, to pick among the "
+                             f"--verilog designs alone: give it once, with --verilog, not "
+                             f"--variant {' --variant '.join(grid['variants'])}"
+                             + ("" if foreign else " without --verilog"))
+        for option, given in (("--param", grid["params"]), ("--frac-bits", grid["frac_bits"]),
+                              ("--stages", grid["stages"] != "0")):
+            if given:
+                raise UsageError(f"{option} applies to catalogue designs, not with --variant "
+                                 f"none")
+        return foreign
     try:
-        return candidate_designs(width=width, **{**grid, **fields})
+        designs = candidate_designs(width=width, **grid)
     except (TypeError, ValueError) as error:
         raise UsageError(str(error)) from None
+    if foreign and designs[0].entry.kind.name != "multiplier":
+        raise UsageError(f"--verilog designs are multipliers; --variant "
+                         f"{designs[0].variant} is a {designs[0].entry.kind.name}")
+    return designs + foreign
+
+
+def foreign_width(args: argparse.Namespace, foreign: list) -> int:
+    """``--width``, or the width of the ``--verilog`` designs' ports; they must agree."""
+    widths = {design.width for design in foreign}
+    width = args.width if args.width is not None else min(widths, default=None)
+    if width is None:
+        raise UsageError("the following arguments are required: --width (or --verilog) "
+                         "(see mitchell pick --help)")
+    for design in foreign:
+        if design.width != width:
+            raise UsageError(f"{design.label} of {design.path} has {design.width}-bit operands, "
+                             f"not {width}: a search is at one width")
+    return width
 
 
 def settings(args: argparse.Namespace):
@@ -106,7 +150,9 @@ def settings(args: argparse.Namespace):
     from .options import flows_from
 
     budgets, objective = budgets_and_objective(args, args.flow)
-    designs = grid_of(args, args.width)
+    foreign = foreign_designs_from(args)
+    args.width = foreign_width(args, foreign)
+    designs = grid_of(args, args.width, foreign)
     if args.jobs is not None and args.scheduler is not None:
         raise UsageError("--jobs counts local processes; a Dask cluster (--scheduler) runs as "
                          "many jobs as it has workers")
@@ -166,7 +212,8 @@ def flow_key(name: str) -> str:
 
 def text(result: dict, around: int) -> str:
     """The printed answer: the chosen design, the front around it, the Verilog command."""
-    from ..sweeps.pick import budgets_of, chosen_line, front_lines, objective_of, summary
+    from ..sweeps.pick import (budgets_of, chosen_line, front_lines, objective_of, summary,
+                               verilog_line)
 
     first, objective = budgets_of(result)[0], objective_of(result)
     lines = [f"{summary(result)}", f"chosen: {chosen_line(result)}", "",
@@ -178,7 +225,7 @@ def text(result: dict, around: int) -> str:
             lines.append(f"  {'-- ' + label + ' ':-<54}")
         else:
             lines.append(f"{mark or ' '} {label:54} {value:>10} {cost:>14}")
-    lines += ["", f"Verilog: {result['command']}"]
+    lines += ["", f"Verilog: {verilog_line(result)}"]
     return "\n".join(lines)
 
 

@@ -35,8 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max", type=nonempty, action="append", default=None,
                         metavar="METRIC=LIMIT",
                         help="add the Pick section: the cheapest integer multiplier within this "
-                             "error budget at each width, over every variant's parameter grid, "
-                             "and the front around it (repeatable; see mitchell pick)")
+                             "error budget at each width, over every variant's parameter grid "
+                             "and the --verilog designs, and the front around it (repeatable; "
+                             "see mitchell pick)")
     parser.add_argument("--minimize", type=nonempty, default=None,
                         help="the Pick section's objective, a figure of one of --flow "
                              "(default transistors; see mitchell pick)")
@@ -74,9 +75,10 @@ def onnx_application(args: argparse.Namespace) -> dict | None:
     return evaluate_onnx(model, inputs, labels, designs, batch=DEFAULT_BATCH)
 
 
-def pick_settings(args: argparse.Namespace) -> tuple | None:
-    """The budgets, objective, flow options and grids of ``--max`` at each width (every integer
-    multiplier, of ``--signed`` operands), checked before any work starts; None without it."""
+def pick_settings(args: argparse.Namespace, widths: list[int], foreign: list) -> tuple | None:
+    """The budgets, objective, flow options and grids of ``--max`` at each of ``widths`` (every
+    integer multiplier, of ``--signed`` operands, and the ``foreign`` designs of that width),
+    checked before any work starts; None without it."""
     from .options import check_output_folder, flows_from
     from .pick import budgets_and_objective, grid_of
 
@@ -93,8 +95,9 @@ def pick_settings(args: argparse.Namespace) -> tuple | None:
     _, options = flows_from(args)
     # Checked before the search, as build_folder checks it before its jobs.
     check_output_folder(args.out, marker="report.json", what="report")
-    grids = {width: grid_of(args, width, variants=None, params=None, frac_bits=None, stages="0")
-             for width in args.width or [8, 16]}
+    grids = {width: grid_of(args, width, foreign, variants=None, params=None, frac_bits=None,
+                            stages="0")
+             for width in widths}
     return budgets, objective, options, grids
 
 
@@ -157,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
     designs = with_baselines([
         design_from(args, width=width, variant=variant)
         for width in widths for variant in args.variant or ["mitchell"]] + foreign)
-    settings = pick_settings(args)
+    settings = pick_settings(args, widths, foreign)
     onnx = onnx_application(args)
     searches = picks(args, settings)
     application = None if onnx is None else ({"onnx": onnx}, {})

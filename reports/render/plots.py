@@ -407,11 +407,15 @@ def pick_front(result: dict, folder: Path, name: str = "pick") -> list[str]:
     unit = ", %" if scale == 100 else ""
     for meets, colour, label in ((True, "tab:blue", "within the budget"),
                                  (False, "tab:grey", "beyond it (each variant's nearest)")):
-        group = [row for row in rows if row["meets"] is meets]
-        if group:
-            axis.scatter([objective.value(row) for row in group],
-                         [scale * budget.value(row["error"]) for row in group], s=14,
-                         color=colour, label=label)
+        # Foreign designs (--verilog) as triangles, as on the sweep's plot.
+        for foreign, marker, kind in ((False, "o", ""), (True, "^", ", --verilog")):
+            group = [row for row in rows if row["meets"] is meets
+                     and row["variant"].startswith(FOREIGN_PREFIX) is foreign]
+            if group:
+                axis.scatter([objective.value(row) for row in group],
+                             [scale * budget.value(row["error"]) for row in group],
+                             s=28 if foreign else 14, marker=marker, color=colour,
+                             label=label + kind)
     points = [(objective.value(row), scale * budget.value(row["error"])) for row in front]
     axis.step(*zip(*sorted(points)), where="post", color="tab:orange", alpha=0.7,
               label="Pareto front")

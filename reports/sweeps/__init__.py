@@ -11,9 +11,10 @@ nearest-one 7,606 and ILM with one correction 13,956, more than the exact multip
 (``mitchell sweep --width 8 --width 16 --variant all``).
 
 ``mitchell pick`` (:mod:`mitchell.reports.sweeps.pick`) searches such a grid, every variant over
-every value of its parameters by default, for the cheapest design within an error budget: the
-error metrics first, once per class of designs with the same outputs, then synthesis only for
-the designs within the budget (and each variant's nearest miss, to draw the front).
+every value of its parameters by default (and any ``--verilog`` designs beside them), for the
+cheapest design within an error budget: the error metrics first, once per class of designs
+with the same outputs, then synthesis only for the designs within the budget (and each
+variant's nearest miss, to draw the front).
 
 Where the jobs run (:mod:`mitchell.reports.sweeps.jobs`):
 

@@ -19,6 +19,12 @@ that misses it by the least (so that the front shows what the budget rules out).
 design is the one of least objective among those that meet the budget (ties: the smaller error
 on the first budget's metric, then the label); :func:`~mitchell.reports.sweeps.pareto.pareto_front` of the first budget's metric
 against the objective is drawn around it.
+
+Foreign designs (``--verilog``, :mod:`mitchell.sim.foreign`) join the grid as candidates of their
+own: each is its own error class (its netlist's exact figures, from the gate kernel), cached by
+the content of its file rather than its path (:func:`error_key`), and drawn on the front by its
+label. A foreign design has no ``mitchell verilog`` command: when it wins, ``command`` is None
+and :func:`verilog_line` names its file.
 """
 import itertools
 import math
@@ -27,8 +33,9 @@ import shlex
 from dataclasses import dataclass
 from typing import Callable
 
-from ...sim.catalogue import CATALOGUE, MULTIPLIER, integer_designs
+from ...sim.catalogue import CATALOGUE, MULTIPLIER, integer_designs, parameters_of
 from ...sim.design import Design
+from ...sim.foreign import is_foreign
 from ..synthesis.flows import FLOWS
 from ...rtl.params import check_width
 from .grid import grid, read_params, stage_grid
@@ -266,7 +273,10 @@ def candidate_designs(*, width: int, variants: list[str] | None = None, signed: 
 def error_class(design: Design) -> Design:
     """The design whose error figures ``design`` shares: the same outputs, so the same variant,
     width, fraction bits, signedness and output parameters, with the parameters that change
-    only the circuit (``output=False``, such as ``arch``) at their defaults and no pipeline."""
+    only the circuit (``output=False``, such as ``arch``) at their defaults and no pipeline; a
+    foreign design is its own class."""
+    if is_foreign(design):
+        return design
     outputs = {parameter.name for parameter in design.entry.parameters if parameter.output}
     return Design(variant=design.variant, width=design.width, frac_bits=design.frac_bits,
                   signed=design.signed,
@@ -277,7 +287,7 @@ def departures(row: dict) -> int:
     """How many of a row's parameters differ from their defaults: of two designs that cost the
     same, the one with the shorter command (such as the exact multiplier's default adder,
     which is the ALU adder without registers)."""
-    parameters = CATALOGUE[row["variant"]].parameters
+    parameters = parameters_of(row["variant"])
     return sum(row["params"][parameter.name] != parameter.default(row["width"])
                for parameter in parameters)
 
@@ -324,11 +334,24 @@ def verilog_command(design: Design) -> str:
     return shlex.join(words)
 
 
+def verilog_line(result: dict) -> str:
+    """Where the chosen design's Verilog comes from: the ``mitchell verilog`` command that
+    writes it, or, for a foreign design, its own file."""
+    chosen = result["chosen"]
+    if "verilog" in chosen:
+        return (f"module {chosen['top']} of {chosen['verilog']}, the --verilog file given "
+                f"(mitchell verilog writes the catalogue's designs only)")
+    return result["command"]
+
+
 def row_of(design: Design, error: dict, figures: dict | None = None) -> dict:
-    """A design's row of the result: what names it, its error and its flows' figures."""
+    """A design's row of the result: what names it, its error and its flows' figures (and a
+    foreign design's file, module and ports)."""
+    where = {"verilog": design.path, "top": design.top, "ports": list(design.ports)} \
+        if is_foreign(design) else {}
     return {"label": design.label, "variant": design.variant, "width": design.width,
             "signed": design.signed, "frac_bits": design.frac_bits, "stages": design.stages,
-            "params": design.options, "error": error, **(figures or {})}
+            "params": design.options, **where, "error": error, **(figures or {})}
 
 
 def search(designs: list[Design], budgets: tuple[Budget, ...], objective: Objective, *,
@@ -342,12 +365,13 @@ def search(designs: list[Design], budgets: tuple[Budget, ...], objective: Object
     The result: ``chosen`` (a row, or None), ``closest`` (the nearest miss when nothing meets
     the budgets, else None), ``front`` (the Pareto front of the first budget's metric against
     the objective over the synthesized rows), ``rows`` (every synthesized row, with ``meets``),
-    ``command`` (the ``mitchell verilog`` command of the chosen design) and counts."""
+    ``command`` (the ``mitchell verilog`` command of the chosen design; None for a foreign
+    one) and counts (``foreign``: how many of ``designs`` are foreign)."""
     classes = list(dict.fromkeys(error_class(design) for design in designs))
     errors = dict(zip(classes, measure(classes)))
     meeting = {design for design in classes if all(budget.met(errors[design]) for budget in budgets)}
-    counts = {"candidates": len(designs), "error_classes": len(classes),
-              "meeting_classes": len(meeting)}
+    counts = {"candidates": len(designs), "foreign": sum(map(is_foreign, designs)),
+              "error_classes": len(classes), "meeting_classes": len(meeting)}
     if not meeting:
         nearest = closest([row_of(design, errors[design]) for design in classes], budgets)
         return {**counts, "synthesized": 0, "chosen": None, "closest": nearest, "front": [],
@@ -372,7 +396,8 @@ def search(designs: list[Design], budgets: tuple[Budget, ...], objective: Object
     chosen = choose(rows, budgets, objective)
     return {**counts, "synthesized": len(targets), "chosen": chosen, "closest": None,
             "front": front_rows(rows, budgets[0], objective), "rows": rows,
-            "command": None if chosen is None else verilog_command(design_of(chosen))}
+            "command": None if chosen is None or "verilog" in chosen
+            else verilog_command(design_of(chosen))}
 
 
 def design_of(row: dict) -> Design:
@@ -412,8 +437,9 @@ def unmet_line(result: dict) -> str:
 
 def summary(result: dict) -> str:
     """What was searched, in one sentence."""
+    foreign = f", {result['foreign']} of them --verilog" if result.get("foreign") else ""
     return (f"{result['candidates']} designs searched at {result['width']} bits"
-            f"{' (signed)' if result['signed'] else ''}: {result['error_classes']} error classes, "
+            f"{' (signed)' if result['signed'] else ''}{foreign}: {result['error_classes']} error classes, "
             f"{result['meeting_classes']} within {', '.join(map(str, budgets_of(result)))}; "
             f"{result['synthesized']} synthesized in the {result['objective']['flow']} flow")
 
@@ -450,8 +476,9 @@ def markdown_section(results: list[dict], images: list[str], count: int = 3) -> 
     first, objective = budgets_of(results[0])[0], objective_of(results[0])
     lines = ["", f"## Pick: the least {objective.label} within "
                  f"{', '.join(map(str, budgets_of(results[0])))}", "",
-             "Every integer multiplier of the catalogue over its parameter grids (mitchell "
-             "pick); the front is the first budget's metric against the objective over the "
+             "Every integer multiplier of the catalogue over its parameter grids"
+             + (" and the --verilog designs" if any(r.get("foreign") for r in results) else "")
+             + " (mitchell pick); the front is the first budget's metric against the objective over the "
              "designs synthesized (those within the budget and each variant's nearest miss); "
              "* marks the chosen design, x those beyond a budget."]
     for result in results:
@@ -459,7 +486,8 @@ def markdown_section(results: list[dict], images: list[str], count: int = 3) -> 
         if result["chosen"] is None:
             lines += ["", f"{unmet_line(result)[0].upper()}{unmet_line(result)[1:]}."]
             continue
-        lines += ["", f"Chosen: {chosen_line(result)}. Verilog: `{result['command']}`", "",
+        where = f"`{result['command']}`" if result["command"] else verilog_line(result)
+        lines += ["", f"Chosen: {chosen_line(result)}. Verilog: {where}", "",
                   f"| | design | {first.metric} | {objective.label} |", "|---|---|---|---|"]
         lines += [f"| | **{label}** | | |" if mark == "budget" else
                   f"| {mark} | {label} | {value} | {cost} |"
@@ -490,22 +518,34 @@ def _error_sources() -> str | None:
     return digest.hexdigest()
 
 
-def cached_errors(designs: list[Design], *, samples: int | None, seed: int,
-                  compute: Callable[[list[Design]], list[dict]]) -> list[dict]:
-    """The error figures of ``designs``: those an earlier search stored in the ``error`` cache
-    (:mod:`~mitchell.reports.synthesis.cache`, keyed by the design, the pairs asked for and
-    :func:`_error_sources`), ``compute(missing)`` for the others, which are stored."""
+def error_key(design: Design, *, samples: int | None, seed: int, sources: str) -> str:
+    """The ``error`` cache's key of ``design``'s figures: its label, the pairs asked for and
+    the code's digest; for a foreign design also the content of its file, its module and its
+    ports (its label names the module only: an edited file, or another file with a module of
+    that name, is another design; a .sv file is read as SystemVerilog)."""
     import hashlib
     import json
 
+    identity = design.label
+    if is_foreign(design):
+        identity = [identity, hashlib.sha256(design.text.encode()).hexdigest(), design.top,
+                    list(design.ports), design.path.endswith(".sv")]
+    return hashlib.sha256(json.dumps([identity, samples, seed, sources]).encode()).hexdigest()
+
+
+def cached_errors(designs: list[Design], *, samples: int | None, seed: int,
+                  compute: Callable[[list[Design]], list[dict]]) -> list[dict]:
+    """The error figures of ``designs``: those an earlier search stored in the ``error`` cache
+    (:mod:`~mitchell.reports.synthesis.cache`, keyed by :func:`error_key`), ``compute(missing)``
+    for the others, which are stored."""
     from ..synthesis.cache import check_cache, read_cache, write_cache
 
     sources = _error_sources()
     if sources is None:
         return compute(designs)
     check_cache("error")
-    keys = {design: hashlib.sha256(json.dumps([design.label, samples, seed, sources]).encode()
-                                   ).hexdigest() for design in designs}
+    keys = {design: error_key(design, samples=samples, seed=seed, sources=sources)
+            for design in designs}
     found = {design: read_cache("error", keys[design], ("pairs", "mred")) for design in designs}
     missing = [design for design in designs if found[design] is None]
     for design, error in zip(missing, compute(missing) if missing else []):
