@@ -32,11 +32,12 @@ class Reference:
 
 
 def _realm_table_literal(design: Design) -> dict[str, str]:
-    """REALM's factors as one literal, 64 bits an entry, entry 0 in the low bits."""
+    """REALM's factors as one literal, ``t`` bits an entry (each is a fraction below one),
+    entry 0 in the low bits."""
     m, t = design.options["m"], design.options["t"]
     table = realm_table(m=min(m, t), frac_bits=t)
-    value = sum(entry << (64 * index) for index, entry in enumerate(table))
-    return {"TABLE": f"{64 * len(table)}'h{value:x}"}
+    value = sum(entry << (t * index) for index, entry in enumerate(table))
+    return {"TABLE": f"{t * len(table)}'h{value:x}"}
 
 
 #: By catalogue name. Parameters that leave the outputs alone (``arch``) need no mapping: every

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from mitchell.reports.error.error_analysis import measure
+from mitchell.reports.proofs.prove import prove
 from mitchell.rtl import ReducedErrorMultiplier
 from mitchell.rtl.realm_table import realm_factor, realm_table
 from mitchell.sim import vectors
@@ -178,3 +179,14 @@ def test_a_wrong_factor_is_a_mismatch(entry):
     mutant = _WrongFactor(width=6, m=2, entry=entry)
     report = run_simulation(SimRequest(design, "amaranth", VectorSet("exhaustive", 6)), dut=mutant)
     assert not report.passed and report.mismatches > 0
+
+
+@pytest.mark.parametrize("entry", [0, 15], ids=["first-segment", "last-segment"])
+def test_a_wrong_factor_fails_the_proof_against_the_reference(entry):
+    """The reference reads its own table: a design one unit off in one entry does not prove, and
+    the counterexample's expected product is the golden model's."""
+    design = Design(variant="realm", width=6, params={"m": 2})
+    result = prove(design, dut=_WrongFactor(width=6, m=2, entry=entry), timeout=300)
+    assert not result.proved
+    pair = result.pair
+    assert pair.expected == int(design.golden([pair.a], [pair.b])[0]) != pair.seen

@@ -194,7 +194,7 @@ endmodule
 // fraction that reaches 1 is, below 1, halved (floored) into the next binade (the
 // characteristic one higher), and at or above 1 capped at 1 - 2^-F; then the antilogarithm.
 module ref_realm #(parameter W = 8, parameter F = W - 1, parameter M = 3,
-                   parameter [64*(1<<(2*(M < F ? M : F)))-1:0] TABLE = 0) (
+                   parameter [F*(1<<(2*(M < F ? M : F)))-1:0] TABLE = 0) (
     input  [W-1:0]   a,
     input  [W-1:0]   b,
     output [2*W-1:0] p
@@ -210,13 +210,14 @@ module ref_realm #(parameter W = 8, parameter F = W - 1, parameter M = 3,
     ref_mantissa #(.W(W), .B(F)) mantissa2 (.r(r2), .k(k2), .m(m2));
     localparam MS = M < F ? M : F;
     localparam [F+1:0] ONE = {1'b1, {F{1'b0}}};
-    reg [F+65:0] t, fraction, factor, sum;
+    // Each factor is below ONE (F bits), so F + 3 bits hold every sum below.
+    reg [F+2:0] t, fraction, factor, sum;
     reg [7:0] k;
     integer segment;
     always @* begin
         t = m1 + m2 + (F < W - 1 ? 1 : 0);
         segment = ((m1 >> (F - MS)) << MS) + (m2 >> (F - MS));
-        factor = TABLE[64 * segment +: 64];
+        factor = TABLE[F * segment +: F];
         k = k1 + k2;
         if (t < ONE) begin
             fraction = t + factor;
