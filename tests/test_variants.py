@@ -47,7 +47,8 @@ def test_rtl_sampled_8bit_on_amaranth(variant, signed):
 @pytest.mark.parametrize("variant, signed", APPROXIMATE_CASES, ids=case_id)
 @pytest.mark.slow
 def test_rtl_on_icarus(variant, signed, build_dir, cli):
-    for width, spec in [(8, "exhaustive"), (16, "random:3000+corners"), (32, "random:2000+corners")]:
+    # Between the two, at 16 bits, test_arch runs every log variant in every architecture.
+    for width, spec in [(8, "exhaustive"), (32, "random:2000+corners")]:
         status, out, err = cli("sim", "--simulator", "icarus", "--width", width, "--variant", variant,
                                "--vectors", spec, "--build-dir", build_dir, *(["--signed"] if signed else []))
         assert status == 0 and " 0 mismatches" in out, out + err
