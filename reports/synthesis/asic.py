@@ -52,6 +52,12 @@ swing) and rounded to the models' 10 ps, and the SDF's interconnect delays (the 
 are not annotated, so every input changes at once. There is no placement or routing, so no wire
 capacitance. Results are cached by a hash of the Verilog, the operand stream, the library files,
 the constraints, the flow version and the tool versions.
+
+Every Yosys/ABC run of the flow is given at most :data:`DEFAULT_TIMEOUT_S` seconds, or what
+``$MITCHELL_MAP_TIMEOUT`` says (:func:`map_timeout`; ABC's default area script ran over 30
+minutes on a 32-bit exact multiplier with a Kogge-Stone adder): past it the run is stopped and
+:class:`MappingTimeout` names the design and the limit. A run that timed out is not tried again
+in the same process under the same or a lower limit.
 """
 import functools
 import math
@@ -64,6 +70,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from subprocess import TimeoutExpired
 
 import numpy as np
 
@@ -117,6 +124,41 @@ RESET_CYCLES = 2
 
 class LibraryError(ToolMissing):
     """The standard-cell library named by the user does not exist."""
+
+
+class SettingError(ToolMissing):
+    """An environment setting of the flow that cannot be used (bad input, as a missing
+    library is)."""
+
+
+class MappingTimeout(SynthesisError):
+    """A Yosys/ABC run that ran past the flow's time limit (:func:`map_timeout`)."""
+
+
+TIMEOUT_VARIABLE = "MITCHELL_MAP_TIMEOUT"
+#: Seconds one Yosys/ABC run of the flow may take, unless ``$MITCHELL_MAP_TIMEOUT`` says.
+DEFAULT_TIMEOUT_S = 600.0
+
+
+def map_timeout() -> float:
+    """The seconds one Yosys/ABC run of the flow may take: ``$MITCHELL_MAP_TIMEOUT`` if set,
+    else :data:`DEFAULT_TIMEOUT_S`."""
+    text = os.environ.get(TIMEOUT_VARIABLE) or None
+    if text is None:
+        return DEFAULT_TIMEOUT_S
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds < math.inf:
+        raise SettingError(f"{TIMEOUT_VARIABLE} must be a positive number of seconds, not "
+                           f"{text!r}")
+    return seconds
+
+
+# The Yosys/ABC runs that timed out in this process (by cache key), with the longest limit
+# each was given: not tried again under that limit or a lower one.
+_timed_out: dict[str, float] = {}
 
 
 class NetlistError(SynthesisError):
@@ -781,10 +823,22 @@ class Synthesis:
             + self.design.verilog().encode() + stream.encode()).hexdigest()[:24]
 
     def map(self, work: Path, *, abc_script: str | None = None,
-            timeout: float | None = None) -> Mapping:
-        """The design mapped in folder ``work`` (see :func:`map_design`) and timed."""
-        netlist, figures = map_design(self.design.verilog(), self.design.default_name,
-                                      self.library, work, abc_script=abc_script, timeout=timeout)
+            what: str = "for area") -> Mapping:
+        """The design mapped in folder ``work`` (see :func:`map_design`) and timed; raises
+        :class:`MappingTimeout`, naming the design, ``what`` the mapping was for and the limit,
+        if Yosys runs past :func:`map_timeout`."""
+        limit, key = map_timeout(), self.key("map", abc_script)
+        stopped = f"mapping {self.design.label} {what} ran past the {limit:g} s limit of a " \
+                  f"Yosys/ABC run (raise {TIMEOUT_VARIABLE})"
+        if _timed_out.get(key, 0) >= limit:
+            raise MappingTimeout(f"{stopped}, earlier in this process")
+        try:
+            netlist, figures = map_design(self.design.verilog(), self.design.default_name,
+                                          self.library, work, abc_script=abc_script,
+                                          timeout=limit)
+        except TimeoutExpired:
+            _timed_out[key] = limit
+            raise MappingTimeout(stopped) from None
         figures.update(critical_path(netlist, self.library, clocked=bool(self.design.stages),
                                      work=work))
         return Mapping(netlist, figures)
