@@ -346,23 +346,51 @@ def _reference(net: str) -> str:
     return f"dut.{name}{bit or ''}"
 
 
+def _synthesis(top: str) -> str:
+    """The Yosys commands, after reading the design, that bring it to generic gates and the
+    library's flip-flops (``cells.lib``): what ABC maps."""
+    return f"synth -flatten -top {top}; delete t:$scopeinfo; dfflibmap -liberty cells.lib"
+
+
+SYNTHESIZED = "synthesized.il"
+
+
+def synthesize_design(verilog: str, top: str, library: Library, work: Path, *,
+                      timeout: float | None = None) -> Path:
+    """``top`` synthesized (:func:`_synthesis`) in folder ``work``, written as RTLIL
+    (:data:`SYNTHESIZED`): every mapping of a delay search starts from it rather than
+    synthesizing the design again (the same netlists, each Yosys run a third to a half
+    shorter); ``timeout`` bounds the Yosys run (seconds)."""
+    shutil.copyfile(library.liberty, work / "cells.lib")
+    (work / "design.v").write_text(verilog)
+    _yosys(f"read_verilog design.v; {_synthesis(top)}; write_rtlil {SYNTHESIZED}", cwd=work,
+           log="synthesis.log", timeout=timeout)
+    return work / SYNTHESIZED
+
+
 def map_design(verilog: str, top: str, library: Library, work: Path, *,
-               abc_script: str | None = None, timeout: float | None = None) -> tuple[Netlist, dict]:
+               abc_script: str | None = None, timeout: float | None = None,
+               synthesized: Path | None = None) -> tuple[Netlist, dict]:
     """Maps ``top`` onto the library's cells in folder ``work``; the netlist and its area.
 
     ``abc_script`` (ABC commands separated by ``;``) replaces ABC's default area script, and
     ABC is then given the flow's driver and load (:func:`abc_constraints`); ``timeout`` bounds
-    the Yosys run (seconds)."""
+    the Yosys run (seconds); ``synthesized`` (from :func:`synthesize_design`) is the design
+    already synthesized, mapped in place of ``verilog``."""
     shutil.copyfile(library.liberty, work / "cells.lib")
-    (work / "design.v").write_text(verilog)
+    if synthesized is None:
+        (work / "design.v").write_text(verilog)
+        read = f"read_verilog design.v; {_synthesis(top)}"
+    else:
+        shutil.copyfile(synthesized, work / SYNTHESIZED)
+        read = f"read_rtlil {SYNTHESIZED}"
     abc = "abc -liberty cells.lib"
     if abc_script is not None:
         library.check_driver()
         (work / "constr.sdc").write_text(abc_constraints())
         # Yosys takes an inline script after "+", with commas for spaces.
         abc += f" -constr constr.sdc -script +{abc_script.replace(' ', ',')}"
-    _yosys(f"read_verilog design.v; synth -flatten -top {top}; delete t:$scopeinfo; "
-           f"dfflibmap -liberty cells.lib; {abc}; opt_clean -purge; "
+    _yosys(f"{read}; {abc}; opt_clean -purge; "
            f"splitnets; opt_clean -purge; rename -hide w:* c:*; "
            f"tee -q -o stat.json stat -json -liberty cells.lib; "
            f"write_verilog -noattr -noexpr -nohex -nodec -simple-lhs netlist.v", cwd=work,
@@ -822,23 +850,38 @@ class Synthesis:
                         DRIVING_CELL, *settings]).encode()
             + self.design.verilog().encode() + stream.encode()).hexdigest()[:24]
 
-    def map(self, work: Path, *, abc_script: str | None = None,
-            what: str = "for area") -> Mapping:
-        """The design mapped in folder ``work`` (see :func:`map_design`) and timed; raises
-        :class:`MappingTimeout`, naming the design, ``what`` the mapping was for and the limit,
-        if Yosys runs past :func:`map_timeout`."""
-        limit, key = map_timeout(), self.key("map", abc_script)
-        stopped = f"mapping {self.design.label} {what} ran past the {limit:g} s limit of a " \
+    def _bounded(self, run, *settings, what: str):
+        """``run(limit)``, a Yosys run given ``limit``, :func:`map_timeout`; raises
+        :class:`MappingTimeout`, naming the design and ``what`` it was doing, past it (or at
+        once if the same run, by ``settings``, timed out under that limit before)."""
+        limit, key = map_timeout(), self.key(*settings)
+        stopped = f"{what.format(self.design.label)} ran past the {limit:g} s limit of a " \
                   f"Yosys/ABC run (raise {TIMEOUT_VARIABLE})"
         if _timed_out.get(key, 0) >= limit:
             raise MappingTimeout(f"{stopped}, earlier in this process")
         try:
-            netlist, figures = map_design(self.design.verilog(), self.design.default_name,
-                                          self.library, work, abc_script=abc_script,
-                                          timeout=limit)
+            return run(limit)
         except TimeoutExpired:
             _timed_out[key] = limit
             raise MappingTimeout(stopped) from None
+
+    def synthesize(self, work: Path) -> Path:
+        """The design synthesized in folder ``work`` (:func:`synthesize_design`), for
+        :meth:`map` to start from."""
+        return self._bounded(lambda limit: synthesize_design(
+            self.design.verilog(), self.design.default_name, self.library, work, timeout=limit),
+            "synthesize", what="synthesizing {}")
+
+    def map(self, work: Path, *, abc_script: str | None = None, what: str = "for area",
+            synthesized: Path | None = None) -> Mapping:
+        """The design mapped in folder ``work`` (see :func:`map_design`; from ``synthesized``,
+        :meth:`synthesize`'s, if given) and timed; raises :class:`MappingTimeout`, naming the
+        design, ``what`` the mapping was for and the limit, if Yosys runs past
+        :func:`map_timeout`."""
+        netlist, figures = self._bounded(lambda limit: map_design(
+            self.design.verilog(), self.design.default_name, self.library, work,
+            abc_script=abc_script, timeout=limit, synthesized=synthesized),
+            "map", abc_script, what=f"mapping {{}} {what}")
         figures.update(critical_path(netlist, self.library, clocked=bool(self.design.stages),
                                      work=work))
         return Mapping(netlist, figures)

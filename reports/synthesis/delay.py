@@ -43,6 +43,7 @@ The three scripts of a target run side by side (one thread each, up to the machi
 A result some run of which timed out lists those runs (``asic_timeouts``) and is not cached: a
 later call, with a higher limit or on a less loaded machine, computes it again.
 """
+import functools
 import math
 import os
 import tempfile
@@ -130,6 +131,13 @@ class Search:
         self.run, self.work, self.notes, self.timeouts = run, work, [], []
         self._figures: dict[str, dict | None] = {}
 
+    @functools.cached_property
+    def synthesized(self) -> Path:
+        """The design synthesized once (:meth:`~.asic.Synthesis.synthesize`), what every
+        mapping of the search starts from; first asked for before any thread starts."""
+        (self.work / "synthesized").mkdir()
+        return self.run.synthesize(self.work / "synthesized")
+
     def map(self, script: str, target_ns: float | None = None) -> Mapping | None:
         """The design mapped (:meth:`~.asic.Synthesis.map`) by ``script``, a key of
         :data:`SCRIPTS`, for ``target_ns``, or (``area``, None) for area; None, noted, if Yosys
@@ -143,7 +151,8 @@ class Search:
             what, where = f"with {script} for {target_ns:g} ns", f"{script} at {target_ns:g} ns"
         (self.work / folder).mkdir()
         try:
-            return self.run.map(self.work / folder, abc_script=abc_script, what=what)
+            return self.run.map(self.work / folder, abc_script=abc_script, what=what,
+                                synthesized=self.synthesized)
         except SynthesisError as error:
             self.notes.append(f"{where} failed: {str(error).splitlines()[0]}")
             if isinstance(error, MappingTimeout):
@@ -153,6 +162,7 @@ class Search:
     def candidates(self, target_ns: float) -> list[Candidate]:
         """The design mapped for ``target_ns`` by every script of :data:`SCRIPTS`; a script
         that fails is left out and noted, and so is one whose netlist an earlier one gave."""
+        self.synthesized
         # The tools run as processes of their own: threads are enough to run them side by side.
         with ThreadPoolExecutor(max_workers=min(len(SCRIPTS), os.cpu_count() or 1)) as pool:
             mappings = dict(zip(SCRIPTS, pool.map(lambda name: self.map(name, target_ns),
