@@ -841,14 +841,23 @@ class Synthesis:
         return cls(design, found, a, b, _activity_words(f"{len(a) - 1:,} given operand pairs",
                                                         len(a) - 1))
 
+    @functools.cached_property
+    def verilog(self) -> str:
+        """The design's Verilog, made once: Amaranth and its Yosys take a third of a second or
+        more for each, and a delay search maps the design dozens of times."""
+        return self.design.verilog()
+
+    @functools.cached_property
+    def _stream(self) -> bytes:
+        return "\n".join(f"{int(x):x} {int(y):x}" for x, y in zip(self.a, self.b)).encode()
+
     def key(self, *settings) -> str:
         """The cache key of this design, library and stream mapped with ``settings``."""
-        stream = "\n".join(f"{int(x):x} {int(y):x}" for x, y in zip(self.a, self.b))
         return hashlib.sha256(
             json.dumps([FLOW_VERSION, tool_versions(), self.design.default_name,
                         self.design.stages, self.library.digest(), PERIOD_NS, OUTPUT_LOAD_PF,
                         DRIVING_CELL, *settings]).encode()
-            + self.design.verilog().encode() + stream.encode()).hexdigest()[:24]
+            + self.verilog.encode() + self._stream).hexdigest()[:24]
 
     def _bounded(self, run, *settings, what: str):
         """``run(limit)``, a Yosys run given ``limit``, :func:`map_timeout`; raises
@@ -869,7 +878,7 @@ class Synthesis:
         """The design synthesized in folder ``work`` (:func:`synthesize_design`), for
         :meth:`map` to start from."""
         return self._bounded(lambda limit: synthesize_design(
-            self.design.verilog(), self.design.default_name, self.library, work, timeout=limit),
+            self.verilog, self.design.default_name, self.library, work, timeout=limit),
             "synthesize", what="synthesizing {}")
 
     def map(self, work: Path, *, abc_script: str | None = None, what: str = "for area",
@@ -879,7 +888,7 @@ class Synthesis:
         design, ``what`` the mapping was for and the limit, if Yosys runs past
         :func:`map_timeout`."""
         netlist, figures = self._bounded(lambda limit: map_design(
-            self.design.verilog(), self.design.default_name, self.library, work,
+            self.verilog, self.design.default_name, self.library, work,
             abc_script=abc_script, timeout=limit, synthesized=synthesized),
             "map", abc_script, what=f"mapping {{}} {what}")
         figures.update(critical_path(netlist, self.library, clocked=bool(self.design.stages),
