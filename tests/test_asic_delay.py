@@ -9,6 +9,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -213,6 +214,24 @@ def test_the_minimum_delay_search_is_no_slower_than_the_relaxed_mapping(library)
     # The figure at the minimum is the area flow's own figure for that netlist: reading it
     # again from the cache gives the same result.
     assert delay.synthesize_min_delay(design) == fastest
+
+
+@pytest.mark.parametrize("design", [Design(width=8, params={"arch": "carry-select"}),
+                                    Design(variant="exact", width=8,
+                                           params={"adder": "kogge-stone"})],
+                         ids=["mitchell", "exact"])
+def test_a_search_maps_from_the_synthesized_design_the_netlists_of_the_verilog(library, design,
+                                                                               tmp_path):
+    run = asic.Synthesis.prepare(design)
+    (tmp_path / "synthesized").mkdir()
+    synthesized = run.synthesize(tmp_path / "synthesized")
+    for script in [None, *(delay.SCRIPTS[name].replace("{T}", "900") for name in delay.SCRIPTS)]:
+        texts = []
+        for source in (None, synthesized):
+            folder = Path(tempfile.mkdtemp(dir=tmp_path))
+            texts.append(asic.map_design(design.verilog(), design.default_name, library, folder,
+                                         abc_script=script, synthesized=source)[0].text)
+        assert texts[0] == texts[1], script
 
 
 # --- time limits ------------------------------------------------------------------------------
