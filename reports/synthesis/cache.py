@@ -93,13 +93,11 @@ def write_cache(kind: str, key: str, result: dict) -> None:
 
 
 def cached(kind: str, key: str, fields: Iterable[str], compute: Callable[[], dict], *,
-           use_cache: bool = True, store: Callable[[dict], bool] = lambda result: True) -> dict:
+           use_cache: bool = True) -> dict:
     """``compute()``, or the result stored under ``key`` in the ``kind`` cache by an earlier call
-    (unless ``use_cache`` is false); a computed result is stored for the next call if
-    ``store(result)`` (not one that a time limit cut short, say)."""
+    (unless ``use_cache`` is false); a computed result is stored for the next call."""
     if use_cache and (entry := read_cache(kind, key, fields)) is not None:
         return entry
     result = compute()
-    if store(result):
-        write_cache(kind, key, result)
+    write_cache(kind, key, result)
     return result

@@ -40,8 +40,9 @@ only the netlist kept is simulated with its delays too, for the glitch-aware fig
 (:meth:`~mitchell.reports.synthesis.asic.Synthesis.measure_timed`).
 
 The three scripts of a target run side by side (one thread each, up to the machine's cores).
-A result some run of which timed out lists those runs (``asic_timeouts``) and is not cached: a
-later call, with a higher limit or on a less loaded machine, computes it again.
+A result some run of which timed out lists those runs (``asic_timeouts``) and is cached apart,
+under the limit it had (:func:`_cached`): a later call under the same limit reads it, one under
+another limit computes it again, and a complete result, once there, is read first.
 """
 import functools
 import math
@@ -53,8 +54,8 @@ from pathlib import Path
 
 from ...sim.design import Design
 from .asic import (FIELDS, PERIOD_NS, Mapping, MappingTimeout, NetlistError, Synthesis,
-                   synthesize_asic)
-from .cache import cached
+                   map_timeout, synthesize_asic)
+from .cache import read_cache, write_cache
 from .yosys import SynthesisError
 
 # The ABC scripts tried at every target, ``{T}`` the target in ps.
@@ -233,7 +234,7 @@ def synthesize_at_delay(design: Design, *, target_delay: float, library: str | N
     ns, plus ``asic_target_ns``, ``asic_target_met`` (whether the chosen netlist meets it),
     ``asic_script`` (the script that made it), ``asic_notes`` (scripts that failed and
     netlists rejected by simulation) and ``asic_timeouts`` (the runs that timed out; a result
-    with any is not cached)."""
+    with any is cached apart, see the module's description)."""
     target_ns = check_target(target_delay)
     run = Synthesis.prepare(design, library=library, liberty=liberty, operands=operands)
 
@@ -247,13 +248,21 @@ def synthesize_at_delay(design: Design, *, target_delay: float, library: str | N
                 "asic_mapping": _mapping(target_ns), "asic_notes": search.notes,
                 "asic_timeouts": search.timeouts}
 
-    key = run.key("target", target_ns, SCRIPTS)
-    return cached("asic", key, FIELDS, compute, use_cache=use_cache, store=_complete)
+    return _cached(run, ("target", target_ns, SCRIPTS), compute, use_cache=use_cache)
 
 
-def _complete(result: dict) -> bool:
-    """Whether ``result`` is to be cached: none of its runs timed out."""
-    return not result["asic_timeouts"]
+def _cached(run: Synthesis, settings: tuple, compute, *, use_cache: bool) -> dict:
+    """``compute()``, a search of ``run`` with ``settings``, or its result cached by an earlier
+    call: the complete one (no run timed out) if there is one, else one cut short under the
+    present limit (:func:`~.asic.map_timeout`); a computed result is stored as either."""
+    complete = run.key(*settings)
+    cut = run.key(*settings, "timed out under", map_timeout())
+    for key in (complete, cut) if use_cache else ():
+        if (entry := read_cache("asic", key, FIELDS)) is not None:
+            return entry
+    result = compute()
+    write_cache("asic", cut if result["asic_timeouts"] else complete, result)
+    return result
 
 
 def _point(candidate: Candidate, figures: dict) -> dict:
@@ -303,9 +312,9 @@ def synthesize_min_delay(design: Design, *, library: str | None = None, liberty=
                 "asic_mapping": _mapping(None), "asic_notes": search.notes,
                 "asic_timeouts": search.timeouts, "asic_curve": curve}
 
-    key = run.key("min-delay", "below the fastest", "failed targets stale", SHRINK, PATIENCE,
-                  MAX_STEPS, TOLERANCE_NS, SCRIPTS)
-    return cached("asic", key, FIELDS, compute, use_cache=use_cache, store=_complete)
+    return _cached(run, ("min-delay", "below the fastest", "failed targets stale", SHRINK,
+                         PATIENCE, MAX_STEPS, TOLERANCE_NS, SCRIPTS), compute,
+                   use_cache=use_cache)
 
 
 def synthesize_cells(design: Design, *, library: str | None = None,
