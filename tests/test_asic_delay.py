@@ -305,6 +305,21 @@ def test_the_search_goes_on_past_a_target_that_timed_out_and_is_cached_under_its
     assert again["asic_timeouts"] == [] and again["asic_curve"] == complete["asic_curve"]
 
 
+def test_a_search_whose_synthesis_timed_out_is_one_line_naming_it(library, monkeypatch,
+                                                                   tmp_path):
+    monkeypatch.setenv("MITCHELL_CACHE_DIR", str(tmp_path / "cache"))
+    design = Design(width=4)
+    run = asic.Synthesis.prepare(design)
+    monkeypatch.setitem(asic._timed_out, run.key("synthesize"), asic.DEFAULT_TIMEOUT_S)
+    # Every mapping of the search starts from the synthesis: nothing to go on with.
+    for search in (lambda: delay.synthesize_min_delay(design),
+                   lambda: delay.synthesize_at_delay(design, target_delay=1.0)):
+        with pytest.raises(asic.MappingTimeout, match=r"^synthesizing mitchell\(width=4, "
+                                                      r"frac_bits=3, stages=0\) ran past the "
+                                                      r"600 s limit .*, earlier in this process$"):
+            search()
+
+
 def delay_notes(results: dict) -> list[str]:
     from mitchell.reports.synthesis.flows import FLOWS
     return FLOWS["asic"].notes(results)

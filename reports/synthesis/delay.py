@@ -136,7 +136,7 @@ class Search:
     def synthesized(self) -> Path:
         """The design synthesized once (:meth:`~.asic.Synthesis.synthesize`), what every
         mapping of the search starts from; first asked for before any thread starts."""
-        (self.work / "synthesized").mkdir()
+        (self.work / "synthesized").mkdir(exist_ok=True)
         return self.run.synthesize(self.work / "synthesized")
 
     def map(self, script: str, target_ns: float | None = None) -> Mapping | None:

@@ -22,7 +22,8 @@ and the area at ``--at`` ns; then the ratios:
   Mitchell one against the smallest exact one.
 
 Every Yosys/ABC run is bounded by ``$MITCHELL_MAP_TIMEOUT`` seconds (default 600): an area
-mapping past it is printed as timed out, and the runs a search left out are listed.
+mapping past it is printed as timed out, the runs a search left out are listed, and a design
+whose search found nothing in time (its synthesis timed out, say) is left out of the ratios.
 """
 import argparse
 import os
@@ -107,9 +108,13 @@ def main() -> None:
             except asic.MappingTimeout as error:
                 area = None
                 timeouts.append(str(error))
-            rows[design] = (area, delay.synthesize_min_delay(design, library=args.library),
-                            delay.synthesize_at_delay(design, target_delay=args.at,
-                                                      library=args.library))
+            try:
+                rows[design] = (area, delay.synthesize_min_delay(design, library=args.library),
+                                delay.synthesize_at_delay(design, target_delay=args.at,
+                                                          library=args.library))
+            except asic.SynthesisError as error:
+                print(f"{name(design)}: left out, {str(error).splitlines()[0]}", flush=True)
+        mitchell, exact = ([d for d in group if d in rows] for group in (mitchell, exact))
         label = rows[mitchell[0]][1]["asic_library"]
         print(f"\n{width} bits, {label}: {rows[mitchell[0]][1]['asic_constraints']}")
         print(f"{'design':26} {'area mapping':>20} {'min delay ns':>13} {'area there':>11} "
