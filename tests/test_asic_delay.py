@@ -9,6 +9,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -213,6 +214,132 @@ def test_the_minimum_delay_search_is_no_slower_than_the_relaxed_mapping(library)
     # The figure at the minimum is the area flow's own figure for that netlist: reading it
     # again from the cache gives the same result.
     assert delay.synthesize_min_delay(design) == fastest
+
+
+@pytest.mark.parametrize("design", [Design(width=8, params={"arch": "carry-select"}),
+                                    Design(variant="exact", width=8,
+                                           params={"adder": "kogge-stone"})],
+                         ids=["mitchell", "exact"])
+def test_a_search_maps_from_the_synthesized_design_the_netlists_of_the_verilog(library, design,
+                                                                               tmp_path):
+    run = asic.Synthesis.prepare(design)
+    (tmp_path / "synthesized").mkdir()
+    synthesized = run.synthesize(tmp_path / "synthesized")
+    for script in [None, *(delay.SCRIPTS[name].replace("{T}", "900") for name in delay.SCRIPTS)]:
+        texts = []
+        for source in (None, synthesized):
+            folder = Path(tempfile.mkdtemp(dir=tmp_path))
+            texts.append(asic.map_design(design.verilog(), design.default_name, library, folder,
+                                         abc_script=script, synthesized=source)[0].text)
+        assert texts[0] == texts[1], script
+
+
+# --- time limits ------------------------------------------------------------------------------
+
+
+def test_a_mapping_past_the_time_limit_is_one_line_naming_the_design_and_the_limit(
+        cli, monkeypatch, tmp_path, library):
+    # A cache of its own: a cached figure would need no Yosys run to time out.
+    monkeypatch.setenv("MITCHELL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("MITCHELL_MAP_TIMEOUT", "0.01")   # not even time for Yosys to start
+    status, stdout, stderr = cli("area", "--width", 4, "--flow", "asic")
+    assert (status, stdout) == (3, "")
+    assert stderr == ("mitchell area: error: mapping mitchell(width=4, frac_bits=3, stages=0) "
+                      "for area ran past the 0.01 s limit of a Yosys/ABC run (raise "
+                      "MITCHELL_MAP_TIMEOUT)\n")
+    assert not list((tmp_path / "cache").rglob("*.json"))
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "nan", "inf", "soon"])
+def test_a_bad_time_limit_is_refused_before_any_run(cli, monkeypatch, value):
+    monkeypatch.setenv("MITCHELL_MAP_TIMEOUT", value)
+    status, stdout, stderr = cli("area", "--width", 4, "--flow", "asic")
+    assert (status, stdout) == (2, "")
+    assert stderr == (f"mitchell area: error: MITCHELL_MAP_TIMEOUT must be a positive number of "
+                      f"seconds, not {value!r}\n")
+
+
+def plant_timeout(design: Design, script: str | None, target_ns: float | None, monkeypatch):
+    """Marks the mapping of ``design`` by ``script`` for ``target_ns`` (None, None: for area) as
+    timed out earlier in this process under the default limit: the flow does not run it again."""
+    run = asic.Synthesis.prepare(design)
+    abc_script = None if script is None else \
+        delay.SCRIPTS[script].replace("{T}", f"{target_ns * 1000:.0f}")
+    monkeypatch.setitem(asic._timed_out, run.key("map", abc_script), asic.DEFAULT_TIMEOUT_S)
+
+
+@pytest.mark.slow
+def test_the_search_goes_on_past_a_target_that_timed_out_and_is_cached_under_its_limit(
+        library, monkeypatch, tmp_path):
+    monkeypatch.setenv("MITCHELL_CACHE_DIR", str(tmp_path / "cache"))
+    design = Design(variant="exact", width=4)
+    complete = delay.synthesize_min_delay(design)
+    assert complete["asic_timeouts"] == []
+    relaxed = complete["asic_curve"][0]["delay_ns"]
+    first = round(relaxed * delay.SHRINK, 3)
+    assert complete["asic_curve"][1]["target_ns"] == first
+    for script in delay.SCRIPTS:
+        plant_timeout(design, script, first, monkeypatch)
+    cut = delay.synthesize_min_delay(design, use_cache=False)
+    assert [note.split(" ran past ")[0] for note in cut["asic_timeouts"]] == [
+        f"mapping exact(width=4, stages=0) with {script} for {first:g} ns"
+        for script in delay.SCRIPTS]
+    assert all("600 s limit" in note for note in cut["asic_timeouts"])
+    # That target gave nothing, counted as no faster: the next is SHRINK times it again.
+    targets = [point["target_ns"] for point in cut["asic_curve"][1:]]
+    assert first not in targets and targets[0] == round(first * delay.SHRINK, 3)
+    assert cut["asic_delay_ns"] <= relaxed
+    notes = delay_notes({"exact": cut})
+    assert notes[-1].startswith("timed out, left out of the search: mapping exact(width=4, "
+                                "stages=0) with dch-map for ")
+    # The complete result, cached, is read first.
+    assert delay.synthesize_min_delay(design) == complete
+    # Alone in a cache, the cut result is read back under its limit, without a run (the
+    # runs would now all finish), and computed again under another.
+    monkeypatch.setenv("MITCHELL_CACHE_DIR", str(tmp_path / "other"))
+    cut = delay.synthesize_min_delay(design)
+    monkeypatch.setattr(asic, "_timed_out", {})
+    assert delay.synthesize_min_delay(design) == cut
+    monkeypatch.setenv("MITCHELL_MAP_TIMEOUT", "601")
+    again = delay.synthesize_min_delay(design)
+    assert again["asic_timeouts"] == [] and again["asic_curve"] == complete["asic_curve"]
+
+
+def test_a_search_whose_synthesis_timed_out_is_one_line_naming_it(library, monkeypatch,
+                                                                   tmp_path):
+    monkeypatch.setenv("MITCHELL_CACHE_DIR", str(tmp_path / "cache"))
+    design = Design(width=4)
+    run = asic.Synthesis.prepare(design)
+    monkeypatch.setitem(asic._timed_out, run.key("synthesize"), asic.DEFAULT_TIMEOUT_S)
+    # Every mapping of the search starts from the synthesis: nothing to go on with.
+    for search in (lambda: delay.synthesize_min_delay(design),
+                   lambda: delay.synthesize_at_delay(design, target_delay=1.0)):
+        with pytest.raises(asic.MappingTimeout, match=r"^synthesizing mitchell\(width=4, "
+                                                      r"frac_bits=3, stages=0\) ran past the "
+                                                      r"600 s limit .*, earlier in this process$"):
+            search()
+
+
+def delay_notes(results: dict) -> list[str]:
+    from mitchell.reports.synthesis.flows import FLOWS
+    return FLOWS["asic"].notes(results)
+
+
+@pytest.mark.slow
+def test_a_search_whose_area_mapping_timed_out_starts_from_the_clock_period(
+        library, monkeypatch, tmp_path):
+    monkeypatch.setenv("MITCHELL_CACHE_DIR", str(tmp_path / "cache"))
+    design = Design(width=4)
+    plant_timeout(design, None, None, monkeypatch)
+    with pytest.raises(asic.MappingTimeout, match=r"^mapping mitchell\(width=4, frac_bits=3, "
+                                                  r"stages=0\) for area ran past the 600 s "
+                                                  r"limit .*, earlier in this process$"):
+        asic.synthesize_asic(design)
+    result = delay.synthesize_min_delay(design)
+    start = result["asic_curve"][0]
+    assert start["target_ns"] == asic.PERIOD_NS and start["script"] in delay.SCRIPTS
+    assert [note.split(" ran past ")[0] for note in result["asic_timeouts"]] == [
+        "mapping mitchell(width=4, frac_bits=3, stages=0) for area"]
 
 
 def test_a_target_and_the_minimum_delay_together_are_refused():

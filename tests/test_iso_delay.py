@@ -133,6 +133,9 @@ def test_report_holds_each_design_against_the_stronger_adder_and_plots_the_curve
         assert common["adder"] in iso_delay.ADDERS.values()
     text = (tmp_path / "report" / "report.md").read_text()
     assert "## Iso-delay (standard cells)" in text and f"(exact {row_['own']['adder']})" in text
+    # Where each minimum delay was found, under the standard-cell table; no run timed out.
+    assert f"\nminimum delay: mitchell 4b {mine['asic_delay_ns']:.3f} ns (" in text
+    assert "timed out" not in text
     # Every Mitchell architecture and both adders on the one plot of the width.
     labels = {curve["label"] for curve in report["curves"]}
     from mitchell.rtl.mitchell import ARCHITECTURES

@@ -24,12 +24,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..render.comparison import comparison, describe
+    from ..sweeps.jobs import runner
+    from ..synthesis.cache import check_cache
     from ..synthesis.flows import FLOWS, flow_results, flow_table
 
     design = design_from(args)
     flows, options = flows_from(args)
-    results = {d.label: flow_results(d, flows, options)
-               for d in dict.fromkeys([design, design.baseline])}
+    for name in flows:
+        # Here, so that the workers do not each warn of an unusable cache.
+        check_cache(FLOWS[name].key)
+    # The design and its baseline side by side, a process each (up to one per core): the
+    # minimum-delay searches, in particular, each leave a core idle much of the time.
+    designs = list(dict.fromkeys([design, design.baseline]))
+    with runner() as pool:
+        futures = [pool.submit(flow_results, d, flows, options) for d in designs]
+        results = {d.label: future.result() for d, future in zip(designs, futures)}
     same = comparison([design], retime=args.retime)
     if args.json:
         print(json.dumps({**results, "comparison": same}, indent=2))

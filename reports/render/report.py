@@ -249,7 +249,8 @@ def flow_markdown(flow: Flow, entries: list[dict], *, name: Callable[[dict], str
     """The section of ``flow``: its conditions and tools, and its table, one line per entry
     that has its figures (named by ``name``), with the ratios of its
     :attr:`~mitchell.reports.synthesis.flows.Row.ratio` rows to the figures
-    ``baseline(entry, key)`` gives."""
+    ``baseline(entry, key)`` gives; then its :attr:`~mitchell.reports.synthesis.flows.Flow.notes`,
+    a paragraph each."""
     ratios = [row for row in flow.rows if row.ratio]
     tools = ", ".join(f"{tool} {release}" for tool, release in flow.versions().items())
     first = next(entry[flow.key] for entry in entries if flow.key in entry)
@@ -268,6 +269,10 @@ def flow_markdown(flow: Flow, entries: list[dict], *, name: Callable[[dict], str
                      + " | " + " | ".join(
                          f"{figures[row.field] / exact[row.field]:.{digits}f}"
                          if exact and exact[row.field] else "-" for row in ratios) + " |")
+    # The flow's notes (targets met, where each minimum delay was found, runs that timed out).
+    for note in flow.notes({name(entry): entry[flow.key] for entry in entries
+                            if flow.key in entry}):
+        lines += ["", note]
     return lines
 
 

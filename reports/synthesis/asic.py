@@ -52,6 +52,12 @@ swing) and rounded to the models' 10 ps, and the SDF's interconnect delays (the 
 are not annotated, so every input changes at once. There is no placement or routing, so no wire
 capacitance. Results are cached by a hash of the Verilog, the operand stream, the library files,
 the constraints, the flow version and the tool versions.
+
+Every Yosys/ABC run of the flow is given at most :data:`DEFAULT_TIMEOUT_S` seconds, or what
+``$MITCHELL_MAP_TIMEOUT`` says (:func:`map_timeout`; ABC's default area script ran over 30
+minutes on a 32-bit exact multiplier with a Kogge-Stone adder): past it the run is stopped and
+:class:`MappingTimeout` names the design and the limit. A run that timed out is not tried again
+in the same process under the same or a lower limit.
 """
 import functools
 import math
@@ -64,6 +70,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from subprocess import TimeoutExpired
 
 import numpy as np
 
@@ -117,6 +124,41 @@ RESET_CYCLES = 2
 
 class LibraryError(ToolMissing):
     """The standard-cell library named by the user does not exist."""
+
+
+class SettingError(ToolMissing):
+    """An environment setting of the flow that cannot be used (bad input, as a missing
+    library is)."""
+
+
+class MappingTimeout(SynthesisError):
+    """A Yosys/ABC run that ran past the flow's time limit (:func:`map_timeout`)."""
+
+
+TIMEOUT_VARIABLE = "MITCHELL_MAP_TIMEOUT"
+#: Seconds one Yosys/ABC run of the flow may take, unless ``$MITCHELL_MAP_TIMEOUT`` says.
+DEFAULT_TIMEOUT_S = 600.0
+
+
+def map_timeout() -> float:
+    """The seconds one Yosys/ABC run of the flow may take: ``$MITCHELL_MAP_TIMEOUT`` if set,
+    else :data:`DEFAULT_TIMEOUT_S`."""
+    text = os.environ.get(TIMEOUT_VARIABLE) or None
+    if text is None:
+        return DEFAULT_TIMEOUT_S
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds < math.inf:
+        raise SettingError(f"{TIMEOUT_VARIABLE} must be a positive number of seconds, not "
+                           f"{text!r}")
+    return seconds
+
+
+# The Yosys/ABC runs that timed out in this process (by cache key), with the longest limit
+# each was given: not tried again under that limit or a lower one.
+_timed_out: dict[str, float] = {}
 
 
 class NetlistError(SynthesisError):
@@ -304,23 +346,52 @@ def _reference(net: str) -> str:
     return f"dut.{name}{bit or ''}"
 
 
+def _synthesis(top: str) -> str:
+    """The Yosys commands, after reading the design, that bring it to generic gates and the
+    library's flip-flops (``cells.lib``): what ABC maps."""
+    return f"synth -flatten -top {top}; delete t:$scopeinfo; dfflibmap -liberty cells.lib"
+
+
+SYNTHESIZED = "synthesized.il"
+
+
+def synthesize_design(verilog: str, top: str, library: Library, work: Path, *,
+                      timeout: float | None = None) -> Path:
+    """``top`` synthesized (:func:`_synthesis`) in folder ``work``, written as RTLIL
+    (:data:`SYNTHESIZED`): every mapping of a delay search starts from it rather than
+    synthesizing the design again (the same netlists, checked on every 16-bit design of the
+    benchmark; a sixth less Yosys and ABC time in a 16-bit search); ``timeout`` bounds the Yosys
+    run (seconds)."""
+    shutil.copyfile(library.liberty, work / "cells.lib")
+    (work / "design.v").write_text(verilog)
+    _yosys(f"read_verilog design.v; {_synthesis(top)}; write_rtlil {SYNTHESIZED}", cwd=work,
+           log="synthesis.log", timeout=timeout)
+    return work / SYNTHESIZED
+
+
 def map_design(verilog: str, top: str, library: Library, work: Path, *,
-               abc_script: str | None = None, timeout: float | None = None) -> tuple[Netlist, dict]:
+               abc_script: str | None = None, timeout: float | None = None,
+               synthesized: Path | None = None) -> tuple[Netlist, dict]:
     """Maps ``top`` onto the library's cells in folder ``work``; the netlist and its area.
 
     ``abc_script`` (ABC commands separated by ``;``) replaces ABC's default area script, and
     ABC is then given the flow's driver and load (:func:`abc_constraints`); ``timeout`` bounds
-    the Yosys run (seconds)."""
+    the Yosys run (seconds); ``synthesized`` (from :func:`synthesize_design`) is the design
+    already synthesized, mapped in place of ``verilog``."""
     shutil.copyfile(library.liberty, work / "cells.lib")
-    (work / "design.v").write_text(verilog)
+    if synthesized is None:
+        (work / "design.v").write_text(verilog)
+        read = f"read_verilog design.v; {_synthesis(top)}"
+    else:
+        shutil.copyfile(synthesized, work / SYNTHESIZED)
+        read = f"read_rtlil {SYNTHESIZED}"
     abc = "abc -liberty cells.lib"
     if abc_script is not None:
         library.check_driver()
         (work / "constr.sdc").write_text(abc_constraints())
         # Yosys takes an inline script after "+", with commas for spaces.
         abc += f" -constr constr.sdc -script +{abc_script.replace(' ', ',')}"
-    _yosys(f"read_verilog design.v; synth -flatten -top {top}; delete t:$scopeinfo; "
-           f"dfflibmap -liberty cells.lib; {abc}; opt_clean -purge; "
+    _yosys(f"{read}; {abc}; opt_clean -purge; "
            f"splitnets; opt_clean -purge; rename -hide w:* c:*; "
            f"tee -q -o stat.json stat -json -liberty cells.lib; "
            f"write_verilog -noattr -noexpr -nohex -nodec -simple-lhs netlist.v", cwd=work,
@@ -771,20 +842,56 @@ class Synthesis:
         return cls(design, found, a, b, _activity_words(f"{len(a) - 1:,} given operand pairs",
                                                         len(a) - 1))
 
+    @functools.cached_property
+    def verilog(self) -> str:
+        """The design's Verilog, made once: Amaranth and its Yosys take a third of a second or
+        more for each, and a delay search maps the design dozens of times."""
+        return self.design.verilog()
+
+    @functools.cached_property
+    def _stream(self) -> bytes:
+        return "\n".join(f"{int(x):x} {int(y):x}" for x, y in zip(self.a, self.b)).encode()
+
     def key(self, *settings) -> str:
         """The cache key of this design, library and stream mapped with ``settings``."""
-        stream = "\n".join(f"{int(x):x} {int(y):x}" for x, y in zip(self.a, self.b))
         return hashlib.sha256(
             json.dumps([FLOW_VERSION, tool_versions(), self.design.default_name,
                         self.design.stages, self.library.digest(), PERIOD_NS, OUTPUT_LOAD_PF,
                         DRIVING_CELL, *settings]).encode()
-            + self.design.verilog().encode() + stream.encode()).hexdigest()[:24]
+            + self.verilog.encode() + self._stream).hexdigest()[:24]
 
-    def map(self, work: Path, *, abc_script: str | None = None,
-            timeout: float | None = None) -> Mapping:
-        """The design mapped in folder ``work`` (see :func:`map_design`) and timed."""
-        netlist, figures = map_design(self.design.verilog(), self.design.default_name,
-                                      self.library, work, abc_script=abc_script, timeout=timeout)
+    def _bounded(self, run, *settings, what: str):
+        """``run(limit)``, a Yosys run given ``limit``, :func:`map_timeout`; raises
+        :class:`MappingTimeout`, naming the design and ``what`` it was doing, past it (or at
+        once if the same run, by ``settings``, timed out under that limit before)."""
+        limit, key = map_timeout(), self.key(*settings)
+        stopped = f"{what.format(self.design.label)} ran past the {limit:g} s limit of a " \
+                  f"Yosys/ABC run (raise {TIMEOUT_VARIABLE})"
+        if _timed_out.get(key, 0) >= limit:
+            raise MappingTimeout(f"{stopped}, earlier in this process")
+        try:
+            return run(limit)
+        except TimeoutExpired:
+            _timed_out[key] = limit
+            raise MappingTimeout(stopped) from None
+
+    def synthesize(self, work: Path) -> Path:
+        """The design synthesized in folder ``work`` (:func:`synthesize_design`), for
+        :meth:`map` to start from."""
+        return self._bounded(lambda limit: synthesize_design(
+            self.verilog, self.design.default_name, self.library, work, timeout=limit),
+            "synthesize", what="synthesizing {}")
+
+    def map(self, work: Path, *, abc_script: str | None = None, what: str = "for area",
+            synthesized: Path | None = None) -> Mapping:
+        """The design mapped in folder ``work`` (see :func:`map_design`; from ``synthesized``,
+        :meth:`synthesize`'s, if given) and timed; raises :class:`MappingTimeout`, naming the
+        design, ``what`` the mapping was for and the limit, if Yosys runs past
+        :func:`map_timeout`."""
+        netlist, figures = self._bounded(lambda limit: map_design(
+            self.verilog, self.design.default_name, self.library, work,
+            abc_script=abc_script, timeout=limit, synthesized=synthesized),
+            "map", abc_script, what=f"mapping {{}} {what}")
         figures.update(critical_path(netlist, self.library, clocked=bool(self.design.stages),
                                      work=work))
         return Mapping(netlist, figures)

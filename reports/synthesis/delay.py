@@ -11,7 +11,8 @@ flow's input driver and output load (``-constr``) and the target in ps:
   buffering and sizing;
 - ``syn2-map``: the same restructuring, ``dch; map -D T``, then buffering and sizing.
 
-A script that fails (ABC crashes on some designs at tight targets) is left out and noted. Each
+A script that fails (ABC crashes on some designs at tight targets) or runs past the flow's
+time limit (:func:`~mitchell.reports.synthesis.asic.map_timeout`) is left out and noted. Each
 netlist is timed by OpenSTA under the flow's conditions; the candidates that meet ``T`` are
 tried smallest first, and if none does, the fastest first: the first that simulates correctly
 against the design's golden model (the activity simulation of the flow, which also gives its
@@ -19,13 +20,16 @@ power) is chosen. A netlist that computes a wrong product is never chosen; the r
 whether ``T`` was met.
 
 **Minimum delay** (:func:`synthesize_min_delay`): the search starts from the area mapping
-(:func:`~mitchell.reports.synthesis.asic.synthesize_asic`, the relaxed point, delay ``D``), then
-maps for targets from relaxed to tight, each :data:`SHRINK` times the lower of the target
-before (``D`` at first) and the fastest delay reached so far, and stops after :data:`PATIENCE`
-targets in a row whose netlists are none faster than the fastest so far (ABC often reaches its
-fastest netlist only for a target well below it), or after :data:`MAX_STEPS` targets. The result is the fastest correct netlist of any target (the
-smaller on a tie). The points of the area-delay and energy-delay curves are the area mapping and,
-for every target, its chosen netlist and, where it differs, its fastest correct one.
+(:func:`~mitchell.reports.synthesis.asic.synthesize_asic`, the relaxed point, delay ``D``; if
+that runs past the time limit, the netlist chosen for a target of the clock period,
+:data:`~mitchell.reports.synthesis.asic.PERIOD_NS`), then maps for targets from relaxed to
+tight, each :data:`SHRINK` times the lower of the target before (``D`` at first) and the fastest
+delay reached so far, and stops after :data:`PATIENCE` targets in a row whose netlists are none
+faster than the fastest so far (ABC often reaches its fastest netlist only for a target well
+below it; a target whose every script failed or timed out counts as one), or after
+:data:`MAX_STEPS` targets. The result is the fastest correct netlist of any target (the smaller
+on a tie). The points of the area-delay and energy-delay curves are the area mapping and, for
+every target, its chosen netlist and, where it differs, its fastest correct one.
 
 The minimum found is an upper bound: ABC's result is not monotone in the target, and a target
 the search does not try can do better (16-bit exact multiplier with a Kogge-Stone adder: 3.356 ns
@@ -36,18 +40,22 @@ only the netlist kept is simulated with its delays too, for the glitch-aware fig
 (:meth:`~mitchell.reports.synthesis.asic.Synthesis.measure_timed`).
 
 The three scripts of a target run side by side (one thread each, up to the machine's cores).
+A result some run of which timed out lists those runs (``asic_timeouts``) and is cached apart,
+under the limit it had (:func:`_cached`): a later call under the same limit reads it, one under
+another limit computes it again, and a complete result, once there, is read first.
 """
+import functools
 import math
 import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from subprocess import TimeoutExpired
 
 from ...sim.design import Design
-from .asic import FIELDS, Mapping, NetlistError, Synthesis, synthesize_asic
-from .cache import cached
+from .asic import (FIELDS, PERIOD_NS, Mapping, MappingTimeout, NetlistError, Synthesis,
+                   map_timeout, synthesize_asic)
+from .cache import read_cache, write_cache
 from .yosys import SynthesisError
 
 # The ABC scripts tried at every target, ``{T}`` the target in ps.
@@ -67,8 +75,6 @@ PATIENCE = 2
 MAX_STEPS = 12
 # A delay counts as faster than another only by more than this (ns): OpenSTA prints 4 digits.
 TOLERANCE_NS = 1e-3
-# Seconds one Yosys run may take before its script counts as failed.
-TIMEOUT_S = 600
 
 
 def check_target(target_delay) -> float:
@@ -118,31 +124,50 @@ class Search:
     work : Path
     notes : list[str]
         the scripts that failed and the netlists that did not simulate correctly, in words.
+    timeouts : list[str]
+        the Yosys/ABC runs that ran past the time limit, in words (among the notes too).
     """
 
     def __init__(self, run: Synthesis, work: Path):
-        self.run, self.work, self.notes = run, work, []
+        self.run, self.work, self.notes, self.timeouts = run, work, [], []
         self._figures: dict[str, dict | None] = {}
+
+    @functools.cached_property
+    def synthesized(self) -> Path:
+        """The design synthesized once (:meth:`~.asic.Synthesis.synthesize`), what every
+        mapping of the search starts from; first asked for before any thread starts."""
+        (self.work / "synthesized").mkdir(exist_ok=True)
+        return self.run.synthesize(self.work / "synthesized")
+
+    def map(self, script: str, target_ns: float | None = None) -> Mapping | None:
+        """The design mapped (:meth:`~.asic.Synthesis.map`) by ``script``, a key of
+        :data:`SCRIPTS`, for ``target_ns``, or (``area``, None) for area; None, noted, if Yosys
+        fails or runs out of time."""
+        if target_ns is None:
+            folder, abc_script, what, where = "area", None, "for area", "the area mapping"
+        else:
+            picoseconds = f"{target_ns * 1000:.0f}"
+            folder, abc_script = f"{script}-{picoseconds}", \
+                SCRIPTS[script].replace("{T}", picoseconds)
+            what, where = f"with {script} for {target_ns:g} ns", f"{script} at {target_ns:g} ns"
+        (self.work / folder).mkdir()
+        try:
+            return self.run.map(self.work / folder, abc_script=abc_script, what=what,
+                                synthesized=self.synthesized)
+        except SynthesisError as error:
+            self.notes.append(f"{where} failed: {str(error).splitlines()[0]}")
+            if isinstance(error, MappingTimeout):
+                self.timeouts.append(str(error))
+            return None
 
     def candidates(self, target_ns: float) -> list[Candidate]:
         """The design mapped for ``target_ns`` by every script of :data:`SCRIPTS`; a script
         that fails is left out and noted, and so is one whose netlist an earlier one gave."""
-        picoseconds = f"{target_ns * 1000:.0f}"
-
-        def map_with(name: str) -> Mapping | None:
-            folder = self.work / f"{name}-{picoseconds}"
-            folder.mkdir()
-            try:
-                return self.run.map(folder, abc_script=SCRIPTS[name].replace("{T}", picoseconds),
-                                    timeout=TIMEOUT_S)
-            except (SynthesisError, TimeoutExpired) as error:
-                self.notes.append(f"{name} at {target_ns:g} ns failed: "
-                                  f"{str(error).splitlines()[0]}")
-                return None
-
+        self.synthesized
         # The tools run as processes of their own: threads are enough to run them side by side.
         with ThreadPoolExecutor(max_workers=min(len(SCRIPTS), os.cpu_count() or 1)) as pool:
-            mappings = dict(zip(SCRIPTS, pool.map(map_with, SCRIPTS)))
+            mappings = dict(zip(SCRIPTS, pool.map(lambda name: self.map(name, target_ns),
+                                                  SCRIPTS)))
         found, seen = [], set()
         for name, mapping in mappings.items():
             if mapping is not None and mapping.netlist.text not in seen:
@@ -177,20 +202,22 @@ class Search:
                          key=lambda c: (c.area_um2, c.delay_ns))
         missing = sorted((c for c in found if not c.meets(target_ns)),
                          key=lambda c: (c.delay_ns, c.area_um2))
+        if not found:
+            raise SynthesisError(f"no netlist of {self.run.design.label} for {target_ns:g} ns: "
+                                 f"every script failed, the last: {self.notes[-1]}")
         for candidate in meeting + missing:
             if (figures := self.figures(candidate)) is not None:
                 return candidate, figures
         raise SynthesisError(f"no netlist of {self.run.design.label} mapped for {target_ns:g} "
-                             f"ns simulates correctly: "
-                             f"{'; '.join(self.notes[-3:]) or 'every script failed'}")
+                             f"ns simulates correctly: {'; '.join(self.notes[-3:])}")
 
 
 def _mapping(target_ns: float | None) -> str:
     """How a design was mapped, in words: for ``target_ns``, or (None) for its minimum delay."""
     if target_ns is None:
-        where = (f"targets from the area mapping's delay down, each {SHRINK:g}x the lower of the "
-                 f"one before and the fastest delay so far, until {PATIENCE} in a row gave "
-                 f"nothing faster")
+        where = (f"targets from the area mapping's delay (the clock period's if it runs out of "
+                 f"time) down, each {SHRINK:g}x the lower of the one before and the fastest "
+                 f"delay so far, until {PATIENCE} in a row gave nothing faster")
         chosen = "the fastest netlist that simulates correctly kept"
     else:
         where = f"a {target_ns:g} ns target"
@@ -205,8 +232,9 @@ def synthesize_at_delay(design: Design, *, target_delay: float, library: str | N
                         use_cache: bool = True) -> dict:
     """The fields of :func:`~.asic.synthesize_asic` for ``design`` mapped for ``target_delay``
     ns, plus ``asic_target_ns``, ``asic_target_met`` (whether the chosen netlist meets it),
-    ``asic_script`` (the script that made it) and ``asic_notes`` (scripts that failed and
-    netlists rejected by simulation)."""
+    ``asic_script`` (the script that made it), ``asic_notes`` (scripts that failed and
+    netlists rejected by simulation) and ``asic_timeouts`` (the runs that timed out; a result
+    with any is cached apart, see the module's description)."""
     target_ns = check_target(target_delay)
     run = Synthesis.prepare(design, library=library, liberty=liberty, operands=operands)
 
@@ -217,10 +245,24 @@ def synthesize_at_delay(design: Design, *, target_delay: float, library: str | N
             figures = search.timed(chosen, figures)
         return {**figures, "asic_target_ns": target_ns,
                 "asic_target_met": chosen.meets(target_ns), "asic_script": chosen.script,
-                "asic_mapping": _mapping(target_ns), "asic_notes": search.notes}
+                "asic_mapping": _mapping(target_ns), "asic_notes": search.notes,
+                "asic_timeouts": search.timeouts}
 
-    key = run.key("target", target_ns, SCRIPTS)
-    return cached("asic", key, FIELDS, compute, use_cache=use_cache)
+    return _cached(run, ("target", target_ns, SCRIPTS), compute, use_cache=use_cache)
+
+
+def _cached(run: Synthesis, settings: tuple, compute, *, use_cache: bool) -> dict:
+    """``compute()``, a search of ``run`` with ``settings``, or its result cached by an earlier
+    call: the complete one (no run timed out) if there is one, else one cut short under the
+    present limit (:func:`~.asic.map_timeout`); a computed result is stored as either."""
+    complete = run.key(*settings)
+    cut = run.key(*settings, "timed out under", map_timeout())
+    for key in (complete, cut) if use_cache else ():
+        if (entry := read_cache("asic", key, FIELDS)) is not None:
+            return entry
+    result = compute()
+    write_cache("asic", cut if result["asic_timeouts"] else complete, result)
+    return result
 
 
 def _point(candidate: Candidate, figures: dict) -> dict:
@@ -235,42 +277,44 @@ def synthesize_min_delay(design: Design, *, library: str | None = None, liberty=
                          operands: tuple | None = None, use_cache: bool = True) -> dict:
     """The fields of :func:`~.asic.synthesize_asic` for ``design`` at its minimum delay (see
     the module's description), plus ``asic_script``, ``asic_target_ns`` (the target it was
-    mapped for), ``asic_notes`` and ``asic_curve``: every target's chosen netlist, the area
-    mapping first, as ``{target_ns, script, area_um2, delay_ns, energy_pj, met}``."""
+    mapped for), ``asic_notes``, ``asic_timeouts`` (as :func:`synthesize_at_delay`) and
+    ``asic_curve``: every target's chosen netlist, the area mapping first, as ``{target_ns,
+    script, area_um2, delay_ns, energy_pj, met}``."""
     run = Synthesis.prepare(design, library=library, liberty=liberty, operands=operands)
 
     def compute() -> dict:
         with tempfile.TemporaryDirectory(prefix="mitchell-delay-") as work:
             search = Search(run, Path(work))
-            (search.work / "area").mkdir()
-            relaxed = search.choose([Candidate("area", None, run.map(search.work / "area"))],
-                                    math.inf)
+            area = search.map("area")
+            relaxed = search.choose([Candidate("area", None, area)], math.inf) if area else \
+                search.choose(search.candidates(PERIOD_NS), PERIOD_NS)
             curve, quickest = [_point(*relaxed)], [relaxed]
             target_ns, stale = relaxed[0].delay_ns, 0
             for _ in range(MAX_STEPS):
                 best = min(step[0].delay_ns for step in quickest)
                 target_ns = round(min(target_ns, best) * SHRINK, 3)
                 found = search.candidates(target_ns)
-                if not found:
-                    break
-                chosen = search.choose(found, target_ns)
-                # The fastest netlist of the target too, where a smaller one met it.
-                fastest = search.choose(found, 0.0)
-                curve += [_point(*step) for step in
-                          ([chosen] if chosen[0] is fastest[0] else [chosen, fastest])]
-                quickest.append(fastest)
-                stale = stale + 1 if fastest[0].delay_ns >= best - TOLERANCE_NS else 0
+                if found:
+                    chosen = search.choose(found, target_ns)
+                    # The fastest netlist of the target too, where a smaller one met it.
+                    fastest = search.choose(found, 0.0)
+                    curve += [_point(*step) for step in
+                              ([chosen] if chosen[0] is fastest[0] else [chosen, fastest])]
+                    quickest.append(fastest)
+                # A target whose every script failed or timed out gave nothing faster either.
+                stale = stale + 1 if not found or fastest[0].delay_ns >= best - TOLERANCE_NS \
+                    else 0
                 if stale == PATIENCE:
                     break
             chosen, figures = min(quickest, key=lambda step: (step[0].delay_ns, step[0].area_um2))
             figures = search.timed(chosen, figures)
         return {**figures, "asic_target_ns": chosen.target_ns, "asic_script": chosen.script,
                 "asic_mapping": _mapping(None), "asic_notes": search.notes,
-                "asic_curve": curve}
+                "asic_timeouts": search.timeouts, "asic_curve": curve}
 
-    key = run.key("min-delay", "below the fastest", SHRINK, PATIENCE, MAX_STEPS, TOLERANCE_NS,
-                  SCRIPTS)
-    return cached("asic", key, FIELDS, compute, use_cache=use_cache)
+    return _cached(run, ("min-delay", "below the fastest", "failed targets stale", SHRINK,
+                         PATIENCE, MAX_STEPS, TOLERANCE_NS, SCRIPTS), compute,
+                   use_cache=use_cache)
 
 
 def synthesize_cells(design: Design, *, library: str | None = None,

@@ -156,9 +156,10 @@ def _asic_versions() -> dict:
 
 
 def _asic_check(options: FlowOptions) -> None:
-    from .asic import Library, tool_versions
+    from .asic import Library, map_timeout, tool_versions
     Library.find(name=options.library)
     tool_versions()
+    map_timeout()
 
 
 def _asic_conditions(figures: dict) -> str:
@@ -177,7 +178,8 @@ def _found(result: dict) -> str:
 
 
 def _asic_notes(results: dict[str, dict]) -> list[str]:
-    """Whether each design met the delay target, or where its minimum delay was found."""
+    """Whether each design met the delay target, or where its minimum delay was found; the
+    Yosys/ABC runs that timed out."""
     first = next(iter(results.values()))
     lines = []
     if "asic_target_met" in first:
@@ -188,6 +190,10 @@ def _asic_notes(results: dict[str, dict]) -> list[str]:
         lines.append("minimum delay: " + ", ".join(
             f"{label} {result['asic_delay_ns']:.3f} ns ({_found(result)}, "
             f"{len(result['asic_curve'])} points searched)" for label, result in results.items()))
+    # Each names its design, its script and target, and the limit.
+    timeouts = [note for result in results.values() for note in result.get("asic_timeouts", ())]
+    if timeouts:
+        lines.append("timed out, left out of the search: " + "; ".join(timeouts))
     return lines
 
 

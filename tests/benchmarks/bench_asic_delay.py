@@ -20,6 +20,10 @@ and the area at ``--at`` ns; then the ratios:
   both can reach), each design's smallest netlist that meets it (mapped for it, or its
   minimum-delay netlist, :func:`~mitchell.reports.synthesis.iso_delay.at_delay`), the smallest
   Mitchell one against the smallest exact one.
+
+Every Yosys/ABC run is bounded by ``$MITCHELL_MAP_TIMEOUT`` seconds (default 600): an area
+mapping past it is printed as timed out, the runs a search left out are listed, and a design
+whose search found nothing in time (its synthesis timed out, say) is left out of the ratios.
 """
 import argparse
 import os
@@ -97,22 +101,37 @@ def main() -> None:
     for width in args.width or [16, 32]:
         start = time.monotonic()
         mitchell, exact = designs(width)
-        rows = {}
+        rows, timeouts = {}, []
         for design in mitchell + exact:
-            rows[design] = (asic.synthesize_asic(design, library=args.library),
-                            delay.synthesize_min_delay(design, library=args.library),
-                            delay.synthesize_at_delay(design, target_delay=args.at,
-                                                      library=args.library))
-        label = rows[mitchell[0]][0]["asic_library"]
-        print(f"\n{width} bits, {label}: {rows[mitchell[0]][0]['asic_constraints']}")
+            try:
+                area = asic.synthesize_asic(design, library=args.library)
+            except asic.MappingTimeout as error:
+                area = None
+                timeouts.append(str(error))
+            try:
+                rows[design] = (area, delay.synthesize_min_delay(design, library=args.library),
+                                delay.synthesize_at_delay(design, target_delay=args.at,
+                                                          library=args.library))
+            except asic.SynthesisError as error:
+                print(f"{name(design)}: left out, {str(error).splitlines()[0]}", flush=True)
+        mitchell, exact = ([d for d in group if d in rows] for group in (mitchell, exact))
+        label = rows[mitchell[0]][1]["asic_library"]
+        print(f"\n{width} bits, {label}: {rows[mitchell[0]][1]['asic_constraints']}")
         print(f"{'design':26} {'area mapping':>20} {'min delay ns':>13} {'area there':>11} "
               f"{'energy pJ':>10} {'timed pJ':>9} {'glitch':>7} {f'area at {args.at:g} ns':>14}")
         for design, (area, fastest, at) in rows.items():
             there = f"{at['asic_area_um2']:,.0f}" if at["asic_target_met"] else "cannot reach"
-            print(f"{name(design):26} {area['asic_area_um2']:>11,.0f} / {area['asic_delay_ns']:5.2f} "
+            mapped = "timed out" if area is None else \
+                f"{area['asic_area_um2']:,.0f} / {area['asic_delay_ns']:5.2f}"
+            print(f"{name(design):26} {mapped:>19} "
                   f"{fastest['asic_delay_ns']:13.3f} {fastest['asic_area_um2']:11,.0f} "
                   f"{fastest['asic_energy_pj']:10.2f} {fastest['asic_timed_energy_pj']:9.2f} "
                   f"{fastest['asic_glitch_share']:7.2f} {there:>14}")
+        # A result cached before the time limit existed has no list of timeouts.
+        timeouts += [note for _, fastest, at in rows.values()
+                     for note in [*fastest.get("asic_timeouts", ()), *at.get("asic_timeouts", ())]]
+        for note in timeouts:
+            print(f"timed out: {note}")
         quickest = {group: min(designs_, key=lambda d: rows[d][1]["asic_delay_ns"])
                     for group, designs_ in (("mitchell", mitchell), ("exact", exact))}
         delays = {group: rows[d][1]["asic_delay_ns"] for group, d in quickest.items()}
