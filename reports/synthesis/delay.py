@@ -143,6 +143,11 @@ class Search:
         """The design mapped (:meth:`~.asic.Synthesis.map`) by ``script``, a key of
         :data:`SCRIPTS`, for ``target_ns``, or (``area``, None) for area; None, noted, if Yosys
         fails or runs out of time."""
+        return self._kept(*self._attempt(script, target_ns))
+
+    def _attempt(self, script: str, target_ns: float | None):
+        """:meth:`map`'s mapping, or None with the error and where it came: not yet noted, as
+        threads run this side by side and the notes keep the order of :data:`SCRIPTS`."""
         if target_ns is None:
             folder, abc_script, what, where = "area", None, "for area", "the area mapping"
         else:
@@ -153,12 +158,18 @@ class Search:
         (self.work / folder).mkdir()
         try:
             return self.run.map(self.work / folder, abc_script=abc_script, what=what,
-                                synthesized=self.synthesized)
+                                synthesized=self.synthesized), None, where
         except SynthesisError as error:
+            return None, error, where
+
+    def _kept(self, mapping: Mapping | None, error: SynthesisError | None,
+              where: str) -> Mapping | None:
+        """``mapping``, or None with ``error`` noted (and listed if it was a timeout)."""
+        if error is not None:
             self.notes.append(f"{where} failed: {str(error).splitlines()[0]}")
             if isinstance(error, MappingTimeout):
                 self.timeouts.append(str(error))
-            return None
+        return mapping
 
     def candidates(self, target_ns: float) -> list[Candidate]:
         """The design mapped for ``target_ns`` by every script of :data:`SCRIPTS`; a script
@@ -166,8 +177,8 @@ class Search:
         self.synthesized
         # The tools run as processes of their own: threads are enough to run them side by side.
         with ThreadPoolExecutor(max_workers=min(len(SCRIPTS), os.cpu_count() or 1)) as pool:
-            mappings = dict(zip(SCRIPTS, pool.map(lambda name: self.map(name, target_ns),
-                                                  SCRIPTS)))
+            attempts = list(pool.map(lambda name: self._attempt(name, target_ns), SCRIPTS))
+        mappings = {name: self._kept(*attempt) for name, attempt in zip(SCRIPTS, attempts)}
         found, seen = [], set()
         for name, mapping in mappings.items():
             if mapping is not None and mapping.netlist.text not in seen:
