@@ -13,7 +13,7 @@ from mitchell.sim.design import Design
 from mitchell.sim.run import SimRequest, run_simulation
 from mitchell.sim.vectors import VectorSet
 
-from .conftest import SIMULATORS, on
+from .conftest import on
 from .mutants import DroppedCarry
 from .resets import outputs_around_reset
 
@@ -112,13 +112,13 @@ def test_8bit_on_every_simulator(simulator, spec, adder, stages, build_dir):
     assert result.checked == vectors.count and result.passed, (result.first, result.reset_problems)
 
 
-# Every adder at 16 bits on Icarus; at 32, the automatic choice on Icarus and many pairs once per
-# adder on Verilator; the corners at 64.
+# Every adder at 16 bits on Icarus; at 32, each adder once: the automatic choice when
+# combinational (the ripple adder) on Icarus, and Kogge-Stone pipelined with many pairs on
+# Verilator; the corners at 64.
 @pytest.mark.parametrize("simulator, width, spec, adder, stages", [
     *(on("icarus", 16, "random:3000+corners", adder, stages)
       for adder, stages in [("alu", 2), ("kogge-stone", 2), ("auto", 0)]),
     on("icarus", 32, "random:2000+corners", "auto", 0),
-    on("verilator", 32, "random:100000+corners", "alu", 2),
     on("verilator", 32, "random:100000+corners", "kogge-stone", 2),
     # 64 bits on Verilator: Icarus took 13 minutes on these 37,100 pairs, Verilator a minute.
     on("verilator", 64, "random:1000+corners", "auto", 0),
@@ -152,9 +152,10 @@ def test_reset_shows_zero_until_new_operands_arrive(adder, stages):
     assert seen == [251 * 243, 0, 0] + [0] * (stages - 1) + [63]
 
 
-# Every pair on the compiled simulators; sampled on Amaranth, as above (over 500 of its 3,484
-# pairs are wrong).
-@pytest.mark.parametrize("simulator", SIMULATORS)
+# Every pair on Icarus; sampled on Amaranth, as above (over 500 of its 3,484 pairs are wrong).
+# Verilator's bench catches wrong products in test_mutants.py (a wrong top bit) without a build of
+# its own for this mutant.
+@pytest.mark.parametrize("simulator", [on("amaranth"), on("icarus")])
 @pytest.mark.slow
 def test_a_dropped_carry_high_in_the_tree_is_caught(simulator, build_dir):
     mutant = DroppedCarry(width=8, stages=2)
