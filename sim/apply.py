@@ -39,18 +39,19 @@ Example::
 
 (exact: 19, 22, 43, 50; Mitchell's product of 3 and 5 is 14.)
 """
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
 from ..rtl.float_format import FloatFormat
-from .design import Design
+from .design import Design, _as_signed
 from .foreign import ForeignDesign
 from .float_design import FloatDesign
 from .float_golden import float_mitchell
 from .vectors import exhaustive
 
-__all__ = ["BLOCK_PRODUCTS", "LUT_MAX_WIDTH", "multiply", "matmul", "conv2d", "im2col",
+__all__ = ["BLOCK_PRODUCTS", "LUT_MAX_WIDTH", "SignMagnitude", "multiply", "matmul", "conv2d", "im2col",
            "mitchell_fp32_product", "operand_range", "float_patterns", "float_values",
            "float_product"]
 
@@ -62,12 +63,74 @@ BLOCK_PRODUCTS = 1 << 18
 LUT_MAX_WIDTH = 9
 
 
-# Designs of integer operands: the catalogue's, and foreign Verilog ones (mitchell.sim.foreign).
-INTEGER_DESIGNS = (Design, ForeignDesign)
+@dataclass(frozen=True)
+class SignMagnitude:
+    """An unsigned multiplier applied to signed operands as sign and magnitude, the way the
+    catalogue's signed log multipliers wrap their unsigned core: ``a * b`` is ``M(|a|, |b|)``,
+    negated when the signs differ, for operands of ``-(2**n - 1) .. 2**n - 1`` (``n`` the
+    core's width). A quantised model's operands less their zero points are signed (``-255 ..
+    255`` with 8-bit activations), so an unsigned 8-bit design (EvoApprox's ``mul8u_*``, say)
+    serves them through this. It reads as a signed design of ``n + 1`` bits (two's-complement
+    patterns in and out) with the core's catalogue entry; its baseline is the exact one's."""
+
+    core: Design | ForeignDesign
+
+    def __post_init__(self):
+        if not isinstance(self.core, (Design, ForeignDesign)) or self.core.signed:
+            raise ValueError(f"Sign and magnitude wraps an unsigned design, not {self.core!r}")
+
+    signed = True
+
+    @property
+    def width(self) -> int:
+        return self.core.width + 1
+
+    @property
+    def out_width(self) -> int:
+        return 2 * self.width
+
+    @property
+    def entry(self):
+        return self.core.entry
+
+    @property
+    def variant(self) -> str:
+        return self.core.variant
+
+    @property
+    def label(self) -> str:
+        return f"{self.core.label}, sign and magnitude"
+
+    @property
+    def baseline(self) -> "SignMagnitude":
+        return SignMagnitude(self.core.baseline)
+
+    def golden(self, a, b) -> np.ndarray:
+        """Products as ``2 * width``-bit two's-complement patterns of operand patterns; the
+        pattern of ``-2**n``, whose magnitude the core cannot take, gives 0."""
+        a, b = _as_signed(a, self.width), _as_signed(b, self.width)
+        top = (1 << self.core.width) - 1
+        magnitude_a, magnitude_b = np.abs(a), np.abs(b)
+        fits = (magnitude_a <= top) & (magnitude_b <= top)
+        core = self.core.output_values(self.core.golden(
+            np.where(fits, magnitude_a, 0).astype(np.uint64),
+            np.where(fits, magnitude_b, 0).astype(np.uint64))).astype(np.int64)
+        products = np.where(fits, np.where((a < 0) != (b < 0), -core, core), 0)
+        return (products & ((1 << self.out_width) - 1)).astype(np.uint64)
+
+    def output_values(self, p) -> np.ndarray:
+        return _as_signed(p, self.out_width)
+
+
+# Designs of integer operands: the catalogue's, foreign Verilog ones (mitchell.sim.foreign), and
+# either made signed as sign and magnitude.
+INTEGER_DESIGNS = (Design, ForeignDesign, SignMagnitude)
 
 
 def operand_range(design: Design) -> tuple[int, int]:
     """The smallest and largest operand value of ``design``."""
+    if isinstance(design, SignMagnitude):
+        return -((1 << design.core.width) - 1), (1 << design.core.width) - 1
     if design.signed:
         return -(1 << (design.width - 1)), (1 << (design.width - 1)) - 1
     return 0, (1 << design.width) - 1

@@ -480,16 +480,55 @@ def test_apply_runs_an_onnx_model_with_a_foreign_design(signed, tmp_path, capsys
     assert rows[Design(variant="exact", width=8, signed=signed).label]["logit_error"] == 0
 
 
+def test_apply_runs_an_unsigned_foreign_design_on_signed_operands_as_sign_and_magnitude(
+        tmp_path, capsys):
+    """uint8 activations less a zero point of 128 and int8 weights span -128 .. 127: the unsigned
+    truncated multiplier takes their magnitudes, and a product is negated when the signs
+    differ; the logit error is that of the sums of those products, from the definition."""
+    import json
+
+    from onnx import TensorProto, helper
+
+    from .test_onnx_graph import save
+
+    rng = np.random.default_rng(5)
+    weights = rng.integers(-128, 128, (24, 10)).astype(np.int8)
+    node = helper.make_node("MatMulInteger", ["x", "w", "xz", "wz"], ["y"], name="fc")
+    model = save(tmp_path, [node], [("x", TensorProto.UINT8, [None, 24])],
+                 [("y", TensorProto.INT32, [None, 10])],
+                 {"w": weights, "xz": np.uint8(128), "wz": np.int8(0)})
+    x = rng.integers(0, 256, (200, 24)).astype(np.uint8)
+    np.save(tmp_path / "x.npy", x)
+    status, out, err = run_cli(capsys, "apply", "--onnx", str(model), "--inputs",
+                               str(tmp_path / "x.npy"), "--verilog", str(write_truncated(tmp_path)),
+                               "--top", "truncated", "--ports", "x,y,z", "--json")
+    assert status == 0, err
+    rows = {row["design"]: row for row in json.loads(out)["rows"]}
+    a, b = np.broadcast_arrays(x.astype(np.int64)[:, :, None] - 128,
+                               weights.astype(np.int64)[None, :, :])
+    magnitudes = truncated_product(np.abs(a).ravel(), np.abs(b).ravel(), width=8, cut=6)
+    approx = (np.sign(a) * np.sign(b) * magnitudes.reshape(a.shape)).sum(axis=1)
+    exact = (a * b).sum(axis=1)
+    assert not np.array_equal(approx, exact) and (a < 0).any() and (b < 0).any()
+    norms = np.abs(exact).sum(axis=1)
+    error = np.mean(np.abs(approx - exact).sum(axis=1)[norms > 0] / norms[norms > 0])
+    row = rows["verilog:truncated(width=8), sign and magnitude"]
+    assert row["logit_error"] == pytest.approx(error, rel=1e-12)
+    assert row["agreement"] == np.mean(approx.argmax(axis=1) == exact.argmax(axis=1))
+
+
 def test_apply_refuses_an_onnx_model_whose_operands_do_not_fit_the_foreign_design(tmp_path,
                                                                                   capsys):
-    """uint8 activations less a zero point of 131 span -131 .. 124: an unsigned 8-bit design
-    cannot take them (one line, the range and the design the model needs)."""
+    """uint8 activations less a zero point of 131 span -131 .. 124: a 4-bit design, even as
+    sign and magnitude, cannot take them (one line, the range and the design the model
+    needs)."""
     from .test_onnx_graph import qlinear_matmul_model
 
     model = qlinear_matmul_model(tmp_path, np.zeros((8, 4), dtype=np.int8))
     np.save(tmp_path / "x.npy", np.zeros((3, 8), dtype=np.uint8))
-    path = write_truncated(tmp_path)
-    for extra, named in (([], ["-131 .. 124", "0 .. 255", "signed 9-bit"]),
+    path = tmp_path / "narrow.v"
+    path.write_text(TRUNCATED.replace("N = 8", "N = 4").replace("K = 6", "K = 2"))
+    for extra, named in (([], ["-131 .. 124", "-15 .. 15", "signed 9-bit"]),
                          (["--width", "8"], ["--width names a catalogue design"])):
         status, out, err = run_cli(capsys, "apply", "--onnx", str(model), "--inputs",
                                    str(tmp_path / "x.npy"), "--verilog", str(path), "--top",

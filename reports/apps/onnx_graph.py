@@ -8,7 +8,9 @@ nodes under a design, every other node exactly in NumPy.
   format). Each product is the design's product of the operands with their zero points
   subtracted, ``(a - a_zp) * (b - b_zp)``, as the operators define it, so operands span
   ``-255 .. 255`` with 8-bit activations: a signed 9-bit design (sign and 8-bit magnitude), which
-  :func:`integer_fields` finds from the model. Sums are exact (``int64``), then the operator's
+  :func:`integer_fields` finds from the model, or an unsigned 8-bit one applied as
+  :class:`~mitchell.sim.apply.SignMagnitude` (``mitchell apply`` does so for an unsigned
+  ``--verilog`` design). Sums are exact (``int64``), then the operator's
   own arithmetic: ``QLinear*`` requantise as onnxruntime does (``float32(sum) * float32(a_scale *
   b_scale / y_scale)``, rounded half to even, plus ``y_zp``, saturated); a QDQ node's sum is
   scaled by ``a_scale * b_scale`` in ``float64`` and rounded once to ``float32``.

@@ -24,8 +24,9 @@ DESCRIPTION = ("digits-infer: an MLP on scikit-learn's digits, quantised to sign
                "accuracy, top-1 agreement and mean relative logit error against the exact "
                "design's run. --verilog designs (your own multipliers) run digits-infer and image "
                "at 8 bits, and an ONNX model whose integer operands, zero points subtracted, "
-               "fit their ports (--signed for two's complement), through the table of all "
-               "their products.")
+               "fit their ports (--signed for two's complement; an unsigned design takes "
+               "signed operands as sign and magnitude), through the table of all their "
+               "products.")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -112,6 +113,12 @@ def onnx_designs(args: argparse.Namespace, model, variants: list[str] | None, *,
     foreign = foreign_designs_from(args)
     if foreign:
         designs = catalogue_options_refused(args, foreign)
+        fields = onnx_graph.integer_fields(model, signed=args.signed)
+        if fields is not None and fields["signed"]:
+            # Operands less zero points go negative: an unsigned design takes their magnitudes.
+            from ...sim.apply import SignMagnitude
+
+            designs = [design if design.signed else SignMagnitude(design) for design in designs]
     else:
         designs = catalogue_onnx_designs(args, model, variants, width=width)
     try:
