@@ -80,6 +80,7 @@ class SignMagnitude:
             raise ValueError(f"Sign and magnitude wraps an unsigned design, not {self.core!r}")
 
     signed = True
+    format = "int"
 
     @property
     def width(self) -> int:

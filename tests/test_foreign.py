@@ -517,6 +517,35 @@ def test_apply_runs_an_unsigned_foreign_design_on_signed_operands_as_sign_and_ma
     assert row["agreement"] == np.mean(approx.argmax(axis=1) == exact.argmax(axis=1))
 
 
+def test_digits_inference_runs_an_unsigned_foreign_design_as_sign_and_magnitude(tmp_path, cli):
+    """The quantised digits network's operands are signed 8-bit: the truncated multiplier takes
+    their magnitudes. Its matrix products are sums of the definition's products with the signs
+    applied; the exact baseline's accuracy is the signed exact multiplier's."""
+    from mitchell.sim.apply import SignMagnitude, matmul
+    from mitchell.sim.foreign import ForeignDesign
+
+    path = write_truncated(tmp_path)
+    rng = np.random.default_rng(3)
+    A, B = rng.integers(-128, 128, (6, 40)), rng.integers(-128, 128, (40, 5))
+    a, b = np.broadcast_arrays(A[:, :, None], B[None, :, :])
+    magnitudes = truncated_product(np.abs(a).ravel(), np.abs(b).ravel(), width=8, cut=6)
+    expected = (np.sign(a) * np.sign(b) * magnitudes.reshape(a.shape)).sum(axis=1)
+    design = ForeignDesign(str(path), "truncated", ("x", "y", "z"))
+    assert np.array_equal(matmul(A, B, SignMagnitude(design)), expected)
+
+    def accuracies(*args) -> dict[str, str]:
+        status, out, err = cli("apply", "--task", "digits-infer", "--seeds", 1, *args)
+        assert status == 0, err
+        rows = [re.match(r"(.*?)\s{2,}(\S+) %", line) for line in out.splitlines()[2:]]
+        return dict(row.groups() for row in rows)
+
+    ours = accuracies("--verilog", path, "--top", "truncated", "--ports", "x,y,z")
+    exact = accuracies("--variant", "exact")
+    assert ours["exact(width=8, stages=0), sign and magnitude"] == \
+        exact["exact(width=8, stages=0, signed)"]
+    assert "verilog:truncated(width=8), sign and magnitude" in ours
+
+
 def test_apply_refuses_an_onnx_model_whose_operands_do_not_fit_the_foreign_design(tmp_path,
                                                                                   capsys):
     """uint8 activations less a zero point of 131 span -131 .. 124: a 4-bit design, even as

@@ -22,11 +22,10 @@ DESCRIPTION = ("digits-infer: an MLP on scikit-learn's digits, quantised to sign
                "quantised models, at the narrowest width that holds their operands less zero "
                "points unless --width; --format designs on float32 models, fp32 by default); "
                "accuracy, top-1 agreement and mean relative logit error against the exact "
-               "design's run. --verilog designs (your own multipliers) run digits-infer and image "
-               "at 8 bits, and an ONNX model whose integer operands, zero points subtracted, "
-               "fit their ports (--signed for two's complement; an unsigned design takes "
-               "signed operands as sign and magnitude), through the table of all their "
-               "products.")
+               "design's run. --verilog designs (your own multipliers; an unsigned one takes signed "
+               "operands as sign and magnitude) run digits-infer and image at 8 bits, and an "
+               "ONNX model whose integer operands, zero points subtracted, fit their ports "
+               "(--signed for two's complement), through the table of all their products.")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -217,17 +216,20 @@ def catalogue_options_refused(args: argparse.Namespace, foreign: list) -> list:
 def apply_designs(args: argparse.Namespace, **fields) -> list:
     """The multipliers ``mitchell apply`` runs: each variant with the design options and
     ``fields`` (at ``--width``, 8 by default; a floating-point design's width is its
-    format's), or the ``--verilog`` designs, whose signedness must be ``fields``'s."""
+    format's), or the ``--verilog`` designs of 8 bits: an unsigned one takes signed operands
+    as sign and magnitude, a signed one is refused where the operands are unsigned."""
+    from ...sim.apply import SignMagnitude
+
     foreign = foreign_designs_from(args)
     if foreign:
         catalogue_options_refused(args, foreign)
         operands = "signed 8-bit" if fields.get("signed") else "8-bit"
         for design in foreign:
-            if design.width != 8 or fields.get("signed", design.signed) != design.signed:
+            if design.width != 8 or (design.signed and not fields.get("signed", True)):
                 raise UsageError(f"--task {args.task} multiplies {operands} operands, not those "
-                                 f"of {design.label}"
-                                 + ("; --signed reads a design's ports as two's complement"
-                                    if fields.get("signed") else ""))
+                                 f"of {design.label}")
+        if fields.get("signed"):
+            return [design if design.signed else SignMagnitude(design) for design in foreign]
         return foreign
     designs = [design_from(args, variant=variant, width=operand_width(args), **fields)
                for variant in multiplier_variants(args)]
