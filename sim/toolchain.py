@@ -100,9 +100,14 @@ def yowasp_command(package: str) -> list[str]:
 
         cache = Path(os.environ.get("YOWASP_CACHE_DIR")
                      or platformdirs.user_cache_dir("YoWASP", appauthor=False))
-        cache.mkdir(parents=True, exist_ok=True)
-        with open(cache / f"{package}.mitchell-lock", "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            subprocess.run([*command, version_flag], capture_output=True)
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            lock = open(cache / f"{package}.mitchell-lock", "a")
+        except OSError:
+            lock = None  # A cache YoWASP cannot write either: its own error comes with the run.
+        if lock is not None:
+            with lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                subprocess.run([*command, version_flag], capture_output=True)
         _compiled.add(package)
     return command
