@@ -45,7 +45,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..rtl.float_format import FloatFormat
-from .design import Design, _as_signed
+from .design import Design, _as_signed, apply_signs
 from .foreign import ForeignDesign
 from .float_design import FloatDesign
 from .float_golden import float_mitchell
@@ -113,11 +113,10 @@ class SignMagnitude:
         top = (1 << self.core.width) - 1
         magnitude_a, magnitude_b = np.abs(a), np.abs(b)
         fits = (magnitude_a <= top) & (magnitude_b <= top)
-        core = self.core.output_values(self.core.golden(
-            np.where(fits, magnitude_a, 0).astype(np.uint64),
-            np.where(fits, magnitude_b, 0).astype(np.uint64))).astype(np.int64)
-        products = np.where(fits, np.where((a < 0) != (b < 0), -core, core), 0)
-        return (products & ((1 << self.out_width) - 1)).astype(np.uint64)
+        core = self.core.golden(np.where(fits, magnitude_a, 0).astype(np.uint64),
+                                np.where(fits, magnitude_b, 0).astype(np.uint64))
+        magnitude = np.where(fits, core, 0).astype(np.uint64)
+        return apply_signs(magnitude, a, b, bits=self.out_width)
 
     def output_values(self, p) -> np.ndarray:
         return _as_signed(p, self.out_width)

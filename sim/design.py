@@ -132,11 +132,7 @@ class Design:
             return model(a, b, **self._arguments(model=True))
         values_a, values_b = self.to_signed(a), self.to_signed(b)
         magnitude = model(np.abs(values_a), np.abs(values_b), **self._arguments(model=True))
-        negative = (values_a < 0) ^ (values_b < 0)
-        # Two's complement of the magnitude; uint64 negation wraps, Python ints go negative,
-        # and the mask brings both to 2 * width bits.
-        return np.where(negative, (-magnitude) & ((1 << (2 * self.width)) - 1), magnitude
-                        ).astype(magnitude.dtype)
+        return apply_signs(magnitude, values_a, values_b, bits=2 * self.width)
 
     def scalar(self, a: int, b: int) -> int:
         """The independent scalar model's result for one pair, as a number (signed when signed)."""
@@ -178,6 +174,14 @@ def _having(attribute: str) -> str:
     """The catalogue's designs for which ``attribute`` is set, as a list in words."""
     return ", ".join(name for name, entry in integer_designs().items()
                      if getattr(entry, attribute))
+
+
+def apply_signs(magnitude, values_a, values_b, *, bits: int) -> np.ndarray:
+    """Sign and magnitude's product: ``magnitude`` as ``bits``-bit two's-complement patterns,
+    negated where the operand values' signs differ."""
+    negative = (values_a < 0) ^ (values_b < 0)
+    # uint64 negation wraps, Python ints go negative, and the mask brings both to ``bits`` bits.
+    return np.where(negative, (-magnitude) & ((1 << bits) - 1), magnitude).astype(magnitude.dtype)
 
 
 def _as_signed(values, width: int) -> np.ndarray:
