@@ -49,7 +49,21 @@ below ``2**-36`` even in the worst order), and the rows are added with :func:`ma
 Widths above :data:`MAX_WIDTH` = 32 have products above ``2**64``, and numba has no 128-bit
 integers: :mod:`..error_analysis` measures those with the NumPy path and says so in its result.
 """
-from .accumulate import CHUNK
+import os
+import sys
+
+from ...synthesis.cache import cache_dir
+
+# numba caches a compiled function beside its source by default: inside site-packages for an
+# installed package, where pip's uninstall leaves the files behind, and the folder they leave
+# shadows a later editable install of the package. The compiled code goes with the project's
+# other results instead (unless NUMBA_CACHE_DIR says where), set before the kernels are
+# decorated.
+os.environ.setdefault("NUMBA_CACHE_DIR", str(cache_dir("numba")))
+if "numba" in sys.modules:
+    sys.modules["numba"].config.CACHE_DIR = os.environ["NUMBA_CACHE_DIR"]
+
+from .accumulate import CHUNK  # noqa: E402 (after the cache folder is set)
 from .driver import (MAX_EXHAUSTIVE_WIDTH, MAX_WIDTH, SAMPLER, applies, describe,
                      exhaustive_sums, float_exhaustive_sums, float_sampled_sums, kernel_params,
                      refusal, sampled_sums)
