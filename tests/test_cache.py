@@ -146,3 +146,17 @@ def test_a_report_warns_once_not_once_per_worker(tmp_path):
     warning_of(result, tmp_path / "cache")
     report = json.loads((tmp_path / "out" / "report.json").read_text())
     assert all(set(FIELDS) <= set(entry["generic"]) for entry in report["designs"])
+
+
+def test_numba_compiles_into_the_project_cache_not_beside_the_sources(tmp_path):
+    # Beside the sources means inside site-packages for an installed package, where pip's
+    # uninstall leaves the files and they shadow a later editable install.
+    env = {key: value for key, value in os.environ.items() if key != "NUMBA_CACHE_DIR"}
+    env["MITCHELL_CACHE_DIR"] = str(tmp_path)
+    code = ("import numba, mitchell.reports.error.kernel; from mitchell.sim.design import Design; "
+            "from mitchell.reports.error.error_analysis import measure; "
+            "measure(Design(variant='mbm', width=12)); print(numba.config.CACHE_DIR)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == str(tmp_path / "numba")
+    assert any((tmp_path / "numba").rglob("*.nbi"))
