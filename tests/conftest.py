@@ -32,6 +32,13 @@ def require_tool(name: str, install: str) -> str:
     return path
 
 
+def pytest_collection_modifyitems(items):
+    """Slow tests first (in their own order, then the rest in theirs): with ``-n`` the workers
+    start on the long tests and end on short ones, which they share out (``--dist worksteal``,
+    set in ``pyproject.toml``), so that no worker is left running a long test alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def pytest_runtest_setup(item):
     if item.get_closest_marker("needs_iverilog") is not None:
         require_tool("iverilog", IVERILOG_INSTALL)

@@ -5,6 +5,7 @@ from fractions import Fraction
 
 import pytest
 
+from mitchell.reports.sweeps import jobs
 from mitchell.reports.sweeps.sweep import pareto_front
 from mitchell.sim import vectors
 from mitchell.sim.catalogue import integer_designs
@@ -118,7 +119,8 @@ def test_a_grid_sweep_on_a_dask_cluster_equals_the_local_run(tmp_path, cli):
     (["--jobs", "2", "--scheduler", "tcp://127.0.0.1:1"], "--jobs counts local processes"),
     (["--scheduler", "tcp://127.0.0.1:1"], "Cannot reach the Dask scheduler at"),
 ])
-def test_bad_sweep_grids_are_one_line(tmp_path, cli, args, message):
+def test_bad_sweep_grids_are_one_line(tmp_path, cli, monkeypatch, args, message):
+    monkeypatch.setattr(jobs, "CONNECT_TIMEOUT", "1s")  # nothing listens on port 1
     status, stdout, stderr = cli("sweep", "--width", 5, "--variant", "mitch-w", "--no-area",
                                  "--out", tmp_path / "out", *args)
     assert status == 2 and len(stderr.splitlines()) == 1 and message in stderr, stderr

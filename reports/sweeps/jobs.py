@@ -35,6 +35,10 @@ class Jobs:
         self.as_completed = as_completed
 
 
+#: How long to wait for a Dask scheduler that does not answer (Dask itself waits 30 s).
+CONNECT_TIMEOUT = "10s"
+
+
 def check_jobs(jobs) -> int:
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"Jobs must be a positive integer, not {jobs!r}")
@@ -54,7 +58,7 @@ def runner(*, jobs: int | None = None, scheduler: str | None = None) -> Iterator
     except ImportError:
         raise ToolMissing(f"dask.distributed is not installed: {DISTRIBUTED_INSTALL}") from None
     try:
-        client = Client(scheduler, timeout="10s")
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as error:
         raise ClusterUnusable(f"Cannot reach the Dask scheduler at {scheduler!r}: "
                                    f"{str(error).splitlines()[0] if str(error) else error!r}"
