@@ -426,12 +426,53 @@ def test_report_draws_foreign_designs_with_ours(tmp_path, capsys):
     assert not any(":" in name.name for name in out_folder.iterdir())
 
 
+@pytest.mark.slow
+def test_report_runs_the_applications_on_foreign_designs(tmp_path, capsys):
+    """Our Mitchell multiplier read back as foreign Verilog scores in the report's network (as
+    sign and magnitude) and filters exactly what the catalogue's Mitchell scores there: signed
+    Mitchell is sign and magnitude over the same core. The exact baseline scores otherwise, so
+    a foreign design left out or run as another would show."""
+    import json
+
+    read = read_back(Design(variant="mitchell", width=8), tmp_path)
+    out_folder = tmp_path / "report"
+    status, out, err = run_cli(capsys, "report", "--verilog", str(read.path), "--top", "renamed",
+                               "--ports", "lhs,rhs,product", "--no-area", "--app", "--out",
+                               str(out_folder))
+    assert status == 0, err
+    application = json.loads((out_folder / "report.json").read_text())["application"]
+    infer = {row["design"]: row["accuracy"]["per_seed"]
+             for row in application["digits_infer"]["rows"]}
+    assert infer["verilog:renamed(width=8), sign and magnitude"] == \
+        infer["mitchell(width=8, frac_bits=7, stages=0, signed)"] != \
+        infer["exact(width=8, stages=0, signed)"]
+    image = {row["design"]: {name: row[name] for name in ("blur", "sobel")}
+             for row in application["image"]["rows"]}
+    assert image["verilog:renamed(width=8)"] == image["mitchell(width=8, frac_bits=7, stages=0)"]
+    assert image["verilog:renamed(width=8)"]["blur"]["psnr"] < 60  # not the exact filter
+    text = (out_folder / "report.md").read_text()
+    assert "| verilog:renamed(width=8), sign and magnitude | 95." in text
+
+
+def test_report_refuses_a_foreign_design_the_workloads_cannot_take(tmp_path, capsys):
+    path = tmp_path / "narrow.v"
+    path.write_text(TRUNCATED.replace("N = 8", "N = 4").replace("K = 6", "K = 2"))
+    status, out, err = run_cli(capsys, "report", "--verilog", str(path), "--top", "truncated",
+                               "--ports", "x,y,z", "--no-area", "--app", "--out",
+                               str(tmp_path / "report"))
+    one_line_error(status, err, "report", "--app's network multiplies signed 8-bit operands",
+                   "verilog:truncated(width=4)")
+    assert not (tmp_path / "report").exists()
+
+
+@pytest.mark.parametrize("command", ["apply", "report"])
 @pytest.mark.parametrize("signed", [False, True])
-def test_apply_runs_an_onnx_model_with_a_foreign_design(signed, tmp_path, capsys):
+def test_apply_runs_an_onnx_model_with_a_foreign_design(signed, command, tmp_path, capsys):
     """A MatMulInteger layer whose operands fit 8 bits (zero points 0: uint8, or int8 with
     --signed) runs with every product the foreign design's: its top-1 agreement and logit error
     against the exact run are those of sums of the definition's products (or, signed, of our
-    Mitchell design read back, from its golden model)."""
+    Mitchell design read back, from its golden model). ``mitchell report --app onnx:MODEL``
+    holds the same rows."""
     import json
 
     from onnx import TensorProto, helper
@@ -462,11 +503,19 @@ def test_apply_runs_an_onnx_model_with_a_foreign_design(signed, tmp_path, capsys
 
         def product(a, b):
             return truncated_product(a.ravel(), b.ravel(), width=8, cut=6).reshape(a.shape)
-    status, out, err = run_cli(capsys, "apply", "--onnx", str(model), "--inputs",
-                               str(tmp_path / "x.npy"), "--verilog", path, "--top", top,
-                               "--ports", ports, *(["--signed"] if signed else []), "--json")
-    assert status == 0, err
-    rows = {row["design"]: row for row in json.loads(out)["rows"]}
+    common = ("--inputs", str(tmp_path / "x.npy"), "--verilog", path, "--top", top, "--ports",
+              ports, *(["--signed"] if signed else []))
+    if command == "apply":
+        status, out, err = run_cli(capsys, "apply", "--onnx", str(model), *common, "--json")
+        assert status == 0, err
+        result = json.loads(out)
+    else:
+        status, out, err = run_cli(capsys, "report", "--app", f"onnx:{model}", *common,
+                                   "--no-area", "--out", str(tmp_path / "report"))
+        assert status == 0, err
+        result = json.loads((tmp_path / "report" / "report.json").read_text())["application"]
+        result = result["onnx"]
+    rows = {row["design"]: row for row in result["rows"]}
     a = x.astype(np.int64)[:, :, None]
     b = weights.astype(np.int64)[None, :, :]
     approx = product(*np.broadcast_arrays(a, b)).sum(axis=1)

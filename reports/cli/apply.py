@@ -106,20 +106,33 @@ def onnx_designs(args: argparse.Namespace, model, variants: list[str] | None, *,
     """The designs of ``variants`` (``None``: every approximate one) for ``model``: integer
     designs for a quantised model at ``width`` (``None``: the narrowest that holds its operands
     less zero points), signed where its operands are or with ``--signed``; for a float model or
-    with ``--format``, designs in ``--format`` (fp32 by default)."""
-    from ..apps import onnx_graph
-
+    with ``--format``, designs in ``--format`` (fp32 by default); with ``--verilog``, its
+    designs instead."""
     foreign = foreign_designs_from(args)
     if foreign:
-        designs = catalogue_options_refused(args, foreign)
-        fields = onnx_graph.integer_fields(model, signed=args.signed)
-        if fields is not None and fields["signed"]:
-            # Operands less zero points go negative: an unsigned design takes their magnitudes.
-            from ...sim.apply import SignMagnitude
-
-            designs = [design if design.signed else SignMagnitude(design) for design in designs]
+        designs = onnx_foreign_designs(args, model, catalogue_options_refused(args, foreign))
     else:
         designs = catalogue_onnx_designs(args, model, variants, width=width)
+    return checked_onnx_designs(model, designs)
+
+
+def onnx_foreign_designs(args: argparse.Namespace, model, foreign: list) -> list:
+    """The ``--verilog`` designs for ``model``: where its operands less zero points go negative,
+    an unsigned design takes their magnitudes (sign and magnitude)."""
+    from ..apps import onnx_graph
+
+    fields = onnx_graph.integer_fields(model, signed=args.signed)
+    if fields is None or not fields["signed"]:
+        return foreign
+    from ...sim.apply import SignMagnitude
+
+    return [design if design.signed else SignMagnitude(design) for design in foreign]
+
+
+def checked_onnx_designs(model, designs: list) -> list:
+    """``designs``, each checked to take ``model``'s operands (else one line)."""
+    from ..apps import onnx_graph
+
     try:
         for design in designs:
             onnx_graph.check_design(model, design)
@@ -213,24 +226,30 @@ def catalogue_options_refused(args: argparse.Namespace, foreign: list) -> list:
     return foreign
 
 
+def workload_designs(foreign: list, *, signed: bool | None, workload: str) -> list:
+    """The ``--verilog`` designs for a built-in workload, whose operands are 8-bit (``signed``,
+    unsigned, or ``None``: either): an unsigned design takes signed operands as sign and
+    magnitude; a design of another width, or a signed one on unsigned operands, is refused."""
+    from ...sim.apply import SignMagnitude
+
+    operands = "signed 8-bit" if signed else "8-bit"
+    for design in foreign:
+        if design.width != 8 or (design.signed and signed is False):
+            raise UsageError(f"{workload} multiplies {operands} operands, not those of "
+                             f"{design.label}")
+    return [SignMagnitude(design) if signed and not design.signed else design
+            for design in foreign]
+
+
 def apply_designs(args: argparse.Namespace, **fields) -> list:
     """The multipliers ``mitchell apply`` runs: each variant with the design options and
     ``fields`` (at ``--width``, 8 by default; a floating-point design's width is its
-    format's), or the ``--verilog`` designs of 8 bits: an unsigned one takes signed operands
-    as sign and magnitude, a signed one is refused where the operands are unsigned."""
-    from ...sim.apply import SignMagnitude
-
+    format's), or the ``--verilog`` designs (:func:`workload_designs`)."""
     foreign = foreign_designs_from(args)
     if foreign:
         catalogue_options_refused(args, foreign)
-        operands = "signed 8-bit" if fields.get("signed") else "8-bit"
-        for design in foreign:
-            if design.width != 8 or (design.signed and not fields.get("signed", True)):
-                raise UsageError(f"--task {args.task} multiplies {operands} operands, not those "
-                                 f"of {design.label}")
-        if fields.get("signed"):
-            return [design if design.signed else SignMagnitude(design) for design in foreign]
-        return foreign
+        return workload_designs(foreign, signed=fields.get("signed"),
+                                workload=f"--task {args.task}")
     designs = [design_from(args, variant=variant, width=operand_width(args), **fields)
                for variant in multiplier_variants(args)]
     for design in designs:

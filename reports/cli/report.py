@@ -4,7 +4,9 @@ import argparse
 import dataclasses
 
 from ...sim.catalogue import BASELINES, integer_designs
-from .apply import DEFAULT_BATCH, add_onnx_arguments, evaluate_onnx, onnx_designs, onnx_workload
+from .apply import (DEFAULT_BATCH, add_onnx_arguments, catalogue_onnx_designs,
+                    checked_onnx_designs, evaluate_onnx, onnx_foreign_designs, onnx_workload,
+                    workload_designs)
 from .options import (UsageError, add_folder_options, add_foreign_options, add_format_option,
                       add_variant_options, build_folder, design_from, foreign_designs_from,
                       integer, nonempty)
@@ -30,7 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="add the Application section: digits MLP accuracy (8-bit, each "
                              "variant), training curves, image filters with PSNR/SSIM; with "
                              "onnx:MODEL, that ONNX model over --inputs (see mitchell apply "
-                             "--onnx) instead; repeat --app for both")
+                             "--onnx) instead; repeat --app for both. --verilog designs of 8 "
+                             "bits join the network (an unsigned one as sign and magnitude) "
+                             "and, unsigned, the filters; with onnx:MODEL, the model")
     add_onnx_arguments(parser)
     parser.add_argument("--max", type=nonempty, action="append", default=None,
                         metavar="METRIC=LIMIT",
@@ -60,9 +64,10 @@ def application(value: str) -> str:
     return value
 
 
-def onnx_application(args: argparse.Namespace) -> dict | None:
-    """The result of ``--app onnx:MODEL`` (each variant at the model's width), or ``None``;
-    checked and computed before the report's folder is written."""
+def onnx_application(args: argparse.Namespace, foreign: list) -> dict | None:
+    """The result of ``--app onnx:MODEL`` (each variant at the model's width, then the
+    ``foreign`` designs), or ``None``; checked and computed before the report's folder is
+    written."""
     models = [value.removeprefix("onnx:") for value in args.app or [] if value != BUILT_IN]
     if not models:
         if args.inputs is not None or args.labels is not None:
@@ -71,7 +76,9 @@ def onnx_application(args: argparse.Namespace) -> dict | None:
     if len(models) > 1:
         raise UsageError(f"--app takes one onnx:MODEL, not {len(models)}")
     model, inputs, labels = onnx_workload(models[0], args)
-    designs = onnx_designs(args, model, args.variant or ["mitchell"], width=None)
+    designs = checked_onnx_designs(model, [
+        *catalogue_onnx_designs(args, model, args.variant or ["mitchell"], width=None),
+        *onnx_foreign_designs(args, model, foreign)])
     return evaluate_onnx(model, inputs, labels, designs, batch=DEFAULT_BATCH)
 
 
@@ -150,9 +157,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.app and args.format != "int":
         raise UsageError(f"--app runs integer designs, not with --format {args.format}")
-    if args.verilog and (args.app or args.format != "int"):
-        raise UsageError("--verilog designs go in the error and area tables, not with --app or "
-                         "--format")
+    if args.verilog and args.format != "int":
+        raise UsageError("--verilog designs are integer multipliers, not with --format")
     foreign = foreign_designs_from(args)
     # A floating-point design's width is its format's: the widths leave it alone. With
     # --verilog, the widths default to the foreign designs'.
@@ -161,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
         design_from(args, width=width, variant=variant)
         for width in widths for variant in args.variant or ["mitchell"]] + foreign)
     settings = pick_settings(args, widths, foreign)
-    onnx = onnx_application(args)
+    onnx = onnx_application(args, foreign)
     searches = picks(args, settings)
     application = None if onnx is None else ({"onnx": onnx}, {})
     if BUILT_IN in (args.app or []):
@@ -169,10 +175,12 @@ def run(args: argparse.Namespace) -> int:
         # The workloads' operands are 8-bit: the network signed, the images' pixels unsigned.
         variants = args.variant or ["mitchell"]
         network = [design_from(args, width=8, variant=v, signed=True) for v in variants]
-        application = collect(
-            list(dict.fromkeys([network[0].baseline, *network])),
-            [design_from(args, width=8, variant=v, signed=False) for v in variants],
-            seed=0, epochs=10)
+        network += workload_designs(foreign, signed=True, workload="--app's network")
+        # A signed design cannot take the filters' pixels (0 to 255): it runs the network only.
+        filters = [design_from(args, width=8, variant=v, signed=False) for v in variants]
+        filters += [design for design in foreign if not design.signed]
+        application = collect(list(dict.fromkeys([network[0].baseline, *network])), filters,
+                              seed=0, epochs=10)
         if onnx is not None:
             application[0]["onnx"] = onnx
     iso_delay_section(args, [])  # --curve without the search is refused before any work
