@@ -12,7 +12,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import time
 from importlib.metadata import version
 from pathlib import Path
@@ -22,6 +21,7 @@ from cocotb_tools.runner import get_runner
 
 from .bench_spec import ENVIRONMENT_VARIABLE, BenchSpec
 from .check import SimResult
+from .files import work_folder
 from .pool import run_in_worker
 from .simulators import SIMULATORS, Simulator
 from .toolchain import ToolFailed, with_verilator_on_path
@@ -173,7 +173,7 @@ def _run(runner, simulator: Simulator, build_dir: Path, spec: BenchSpec, *, vcd:
     # Each run gets a fresh folder under the build root, so that parallel runs do not collide.
     runs = build_dir.parent / "runs"
     runs.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=runs, prefix=f"{build_dir.name}-") as test_dir:
+    with work_folder(f"{build_dir.name}-", dir=runs) as test_dir:
         test_dir = Path(test_dir)
         spec.result_path = str(test_dir / "result.json")
         spec.save(test_dir / "spec.json")

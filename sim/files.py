@@ -9,6 +9,7 @@ swapped in; of two runs finishing into the same folder at once, one wins whole.
 import contextlib
 import errno
 import os
+import secrets
 import shutil
 import stat
 import sys
@@ -200,8 +201,43 @@ def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
         temporary.chmod(0o777 & ~_umask() if info is None else stat.S_IMODE(info.st_mode))
         _swap(temporary, target, prefix, set_aside)
     finally:
-        for folder in [temporary, *set_aside]:
-            shutil.rmtree(folder, ignore_errors=True)
+        remove_through_interrupts([temporary, *set_aside])
+
+
+def remove_through_interrupts(folders: list[Path]) -> None:
+    """Removes ``folders`` (those that exist) to the end, even when Ctrl-C or SIGTERM (raised as
+    ``KeyboardInterrupt``) lands halfway, as a clean-up must; the interrupt is raised after."""
+    interrupt = None
+    for folder in folders:
+        while True:
+            try:
+                shutil.rmtree(folder, ignore_errors=True)
+                break
+            except KeyboardInterrupt as error:
+                interrupt = error
+    if interrupt is not None:
+        raise interrupt
+
+
+@contextlib.contextmanager
+def work_folder(prefix: str, *, dir: str | os.PathLike | None = None) -> Iterator[str]:
+    """A new private folder (in ``dir``, else the system's temporary folder) for the block,
+    removed after it. Unlike :class:`tempfile.TemporaryDirectory`, no Ctrl-C or SIGTERM can leave
+    it behind: not one landing just after it is made, nor one landing while it is removed."""
+    parent = Path(tempfile.gettempdir() if dir is None else dir)
+    folder = None
+    try:
+        while folder is None:
+            # Named before it is made, so that an interrupt just after os.mkdir still finds it.
+            folder = parent / f"{prefix}{secrets.token_hex(6)}"
+            try:
+                os.mkdir(folder, 0o700)
+            except FileExistsError:
+                folder = None
+        yield str(folder)
+    finally:
+        if folder is not None:
+            remove_through_interrupts([folder])
 
 
 def _swap(folder: Path, target: Path, prefix: str, set_aside: list[Path]) -> None:

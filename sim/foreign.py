@@ -22,7 +22,6 @@ import json
 import os
 import re
 import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +30,7 @@ import numpy as np
 
 from ..rtl.params import MIN_WIDTH
 from .catalogue import FOREIGN_PREFIX, MULTIPLIER, Entry
+from .files import work_folder
 from .toolchain import yowasp_command
 
 PREFIX = FOREIGN_PREFIX
@@ -88,7 +88,7 @@ def _flattened(text: str, top: str, name: str = "design.v") -> dict:
     """Yosys's JSON of ``text`` flattened to simple gates under ``top`` (cached by text); the
     file is called ``name`` in Yosys's messages."""
     name = re.sub(r"[^A-Za-z0-9_.-]", "_", name) or "design.v"
-    with tempfile.TemporaryDirectory(prefix="mitchell-foreign-") as folder:
+    with work_folder("mitchell-foreign-") as folder:
         work = Path(folder)
         (work / name).write_text(text)
         (work / "tmp").mkdir()

@@ -13,6 +13,7 @@ Whatever still runs after :data:`GRACE_SECONDS` is killed.
 :func:`run_in_worker` runs one function that way, for the same reason; :func:`terminate_as_interrupt`
 makes SIGTERM to the main process behave like Ctrl-C.
 """
+import _thread
 import contextlib
 import os
 import signal
@@ -35,6 +36,23 @@ def _raise_terminated(signum, frame):
     raise Terminated()
 
 
+def _resend_from_finalizer(unraisable) -> bool:
+    """For :data:`sys.unraisablehook`: whether ``unraisable`` is Ctrl-C or SIGTERM, sent again.
+
+    A signal that lands while a finalizer runs (Amaranth's unused-component check is one) raises
+    there, where Python prints the exception and carries on as if nothing had happened. The
+    signal is sent again once the finalizer is over (raised from the hook, it would land in the
+    hook, which is no better), so that it stops the process as anywhere else."""
+    signum = {Terminated: signal.SIGTERM, KeyboardInterrupt: signal.SIGINT}.get(
+        unraisable.exc_type)
+    if signum is None:
+        return False
+    again = threading.Timer(0.01, os.kill, (os.getpid(), signum))
+    again.daemon = True
+    again.start()
+    return True
+
+
 @contextlib.contextmanager
 def terminate_as_interrupt() -> Iterator[None]:
     """Within the block, SIGTERM raises :class:`Terminated` (in the main thread only, where Python
@@ -47,18 +65,8 @@ def terminate_as_interrupt() -> Iterator[None]:
     previous_hook = sys.unraisablehook
 
     def reraise_in_finalizers(unraisable) -> None:
-        # A signal that lands while a finalizer runs (Amaranth's unused-component check is one)
-        # raises there, where Python prints the exception and carries on as if nothing had
-        # happened. Send the signal again once the finalizer is over (raised from here, it would
-        # land in this hook, which is no better), so that it stops the command as anywhere else.
-        signum = {Terminated: signal.SIGTERM, KeyboardInterrupt: signal.SIGINT}.get(
-            unraisable.exc_type)
-        if signum is None:
+        if not _resend_from_finalizer(unraisable):
             previous_hook(unraisable)
-            return
-        again = threading.Timer(0.01, os.kill, (os.getpid(), signum))
-        again.daemon = True
-        again.start()
 
     sys.unraisablehook = reraise_in_finalizers
     try:
@@ -70,14 +78,36 @@ def terminate_as_interrupt() -> Iterator[None]:
 
 # True while a worker runs a job: SIGTERM then unwinds the job rather than exiting at once.
 _in_job = False
+# True once SIGTERM has been raised in the job: a second one (the executor sends one too) must
+# not cut the clean-up short. _resent: a SIGTERM lost in a finalizer is being raised again.
+_stopping = _resent = False
 
 
 def _worker_signal(signum, frame):
+    global _stopping, _resent
     if not _in_job:
         os._exit(128 + signum)
-    # Once only: a second SIGTERM (the executor sends one too) must not cut the clean-up short.
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    raise Terminated()
+    if not _stopping or _resent:
+        _stopping, _resent = True, False
+        raise Terminated()
+
+
+def _raise_again_in_job() -> None:
+    global _resent
+    _resent = True
+    _thread.interrupt_main(signal.SIGTERM)
+
+
+def _worker_unraisable(unraisable) -> None:
+    """A SIGTERM raised in a finalizer of the job, where Python prints it and carries on, is
+    raised again in the job once the finalizer is over: without it, the job would run on until
+    killed, its clean-up undone."""
+    if unraisable.exc_type is not Terminated:
+        sys.__unraisablehook__(unraisable)
+        return
+    again = threading.Timer(0.01, _raise_again_in_job)
+    again.daemon = True
+    again.start()
 
 
 # Held back while the pool forks a worker (see ProcessPool.submit).
@@ -85,10 +115,12 @@ _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def _start_worker() -> None:
-    global _in_job
-    _in_job = False  # A worker forked from a worker inherits its parent's flag.
+    global _in_job, _stopping, _resent
+    # A worker forked from a worker inherits its parent's flags.
+    _in_job = _stopping = _resent = False
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _worker_signal)
+    sys.unraisablehook = _worker_unraisable
     os.setpgid(0, 0)
     # Forked with the stop signals blocked; a SIGTERM sent meanwhile arrives now.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)

