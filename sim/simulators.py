@@ -35,9 +35,10 @@ class Simulator:
     ``find`` raises :class:`~.toolchain.ToolMissing` with the install command. ``lanes`` is the
     most design copies the testbench checks side by side; with ``lane_bytes``, fewer for a large
     design, so that the copies' Verilog stays within that many bytes (see :meth:`lanes_for`).
-    ``build_args`` go to the simulator's compiler. ``build_edits`` and ``test_edits`` change the arguments of the cocotb
-    runner's build and test commands: each maps an argument to its replacement, or to ``None`` to
-    drop it; an argument that is not found is an error (see :mod:`.cocotb_runner`).
+    ``build_args`` go to the simulator's compiler. ``build_edits`` and ``test_edits`` change the
+    arguments of the cocotb runner's build and test commands: each maps an argument to its
+    replacement, or to ``None`` to drop it; an argument that is not found is an error (see
+    :mod:`.cocotb_runner`).
     ``waves_in_build``: the simulator must be built with tracing to write a waveform.
     """
 
