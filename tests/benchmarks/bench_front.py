@@ -11,7 +11,7 @@ header MRE is at most the largest budget are measured as foreign designs (``--ve
 ``A,B,O``); by default, for each budget, only the two cheapest within it by the header's PDK45
 area and the two by its power (``--keep``), as the others can be the cheapest in our flow only
 if the two libraries rank designs very differently (``--all-evoapprox`` measures them all). Ours are the log multipliers over
-parameter grids (``OURS``). Every design's MRED is exhaustive (the compiled kernel for ours, the
+parameter grids (``OURS``), each in every datapath architecture that fits it. Every design's MRED is exhaustive (the compiled kernel for ours, the
 gate kernel for EvoApprox's: about a minute of CPU each at 16 bits) and its area and energy per
 operation come from the same flow (OSU 0.18 um, OpenSTA; ``mitchell.reports.synthesis.asic``).
 
@@ -30,19 +30,23 @@ from pathlib import Path
 
 BUDGETS = range(1, 11)  # MRED budgets in %
 
+# The datapath architectures every log design of OURS can be built in (the residue datapath, the
+# largest, fits Mitchell's and Mitch-w's only); the same product, another circuit, so another
+# area and energy.
+ARCHITECTURES = "arch=serial,msb-first,onehot,carry-select"
 # Our designs at each width: (variants, parameter grids) per sweep, so that the grids of
 # different designs' parameters (t is REALM's and DR-ALM's) are not crossed with each other.
 OURS = {
-    8: [(["mitchell", "mbm", "nearest-one", "ilm"], []),
-        (["mitch-w"], ["w=3..9"]),
-        (["dr-alm"], ["t=3..9"]),
-        (["alm-soa"], ["w=1..6"]),
-        (["realm"], ["m=1..4", "t=3..7"])],
-    16: [(["mitchell", "mbm", "nearest-one", "ilm"], []),
-         (["mitch-w"], ["w=3..9"]),
-         (["dr-alm"], ["t=3..9"]),
-         (["alm-soa"], ["w=3,5,7,9,11"]),
-         (["realm"], ["m=1..4", "t=4..8"])],
+    8: [(["mitchell", "mbm", "nearest-one", "ilm"], [ARCHITECTURES]),
+        (["mitch-w"], ["w=3..9", ARCHITECTURES]),
+        (["dr-alm"], ["t=3..9", ARCHITECTURES]),
+        (["alm-soa"], ["w=1..6", ARCHITECTURES]),
+        (["realm"], ["m=1..4", "t=3..7", ARCHITECTURES])],
+    16: [(["mitchell", "mbm", "nearest-one", "ilm"], [ARCHITECTURES]),
+         (["mitch-w"], ["w=3..9", ARCHITECTURES]),
+         (["dr-alm"], ["t=3..9", ARCHITECTURES]),
+         (["alm-soa"], ["w=3,5,7,9,11", ARCHITECTURES]),
+         (["realm"], ["m=1..4", "t=4..8", ARCHITECTURES])],
 }
 HEADER = re.compile(r"//\s*(MRE%|PDK45_AREA|PDK45_PWR)\s*=\s*([0-9.]+)")
 
@@ -97,7 +101,8 @@ def sweep(arguments: list[str], folder: Path, jobs: int) -> list[dict]:
 
 def label(entry: dict) -> str:
     params = entry.get("params") or {}
-    shown = ", ".join(f"{key}={value}" for key, value in params.items() if key != "arch")
+    shown = ", ".join(f"{key}={value}" for key, value in params.items()
+                      if (key, value) != ("arch", "serial"))
     return f"{entry['variant']}({shown})" if shown else entry["variant"]
 
 
@@ -108,7 +113,7 @@ def cheapest(entries: list[dict], budget: float, cost: str) -> dict | None:
 
 def table(width: int, ours: list[dict], theirs: list[dict], cost: str, unit: str) -> None:
     print(f"\n{width} bits, {cost} ({unit}), OSU 0.18 um: cheapest within each MRED budget")
-    print(f"{'budget':>6}  {'ours':30} {'MRED %':>7} {cost:>10}  {'EvoApprox':20} {'MRED %':>7} "
+    print(f"{'budget':>6}  {'ours':40} {'MRED %':>7} {cost:>10}  {'EvoApprox':20} {'MRED %':>7} "
           f"{cost:>10}  {'ratio':>6}")
     for budget in BUDGETS:
         mine, best = cheapest(ours, budget, cost), cheapest(theirs, budget, cost)
@@ -120,7 +125,7 @@ def table(width: int, ours: list[dict], theirs: list[dict], cost: str, unit: str
                     f"{entry['asic'][cost]:10,.1f}")
 
         ratio = f"{mine['asic'][cost] / best['asic'][cost]:6.2f}" if mine and best else "     -"
-        print(f"{budget:5d}%  {show(mine, 30)}  {show(best, 20)}  {ratio}")
+        print(f"{budget:5d}%  {show(mine, 40)}  {show(best, 20)}  {ratio}")
 
 
 def main() -> None:
