@@ -35,7 +35,8 @@ SCRIPT = (f"strash; &get -n; &fraig -x -C {FRAIG_CONFLICTS}; &put; scorr; dc2; d
 def abc(options: str = "") -> str:
     """Yosys's ``abc`` command with ``options`` (``-g cmos2``, ``-liberty cells.lib``), running
     :data:`SCRIPT` (given inline: Yosys reads commas as spaces after ``+``)."""
-    return f"abc {options} -script +{SCRIPT.replace(' ', ',')}".replace("  ", " ")
+    command = f"abc {options}" if options else "abc"
+    return f"{command} -script +{SCRIPT.replace(' ', ',')}"
 
 
 def synth(top: str) -> str:

@@ -2,8 +2,9 @@
 
 For each design:
 
-- generic gates: ``synth -flatten``, ``abc -g cmos2``, ``stat -tech cmos`` give the cell count and
-  Yosys's estimated transistor count; ``ltp -noff`` the logic depth in cells;
+- generic gates: ``synth -flatten``, ``abc -g cmos2`` (ABC's script: :mod:`mitchell.sim.abc`),
+  ``stat -tech cmos`` give the cell count and Yosys's estimated transistor count; ``ltp -noff``
+  the logic depth in cells;
 - iCE40: ``synth_ice40`` gives the LUT4, CARRY and flip-flop counts of the design itself; with
   ``retime``, ABC retimes the registers (:func:`synth_ice40`);
 - Fmax: the design between input and output registers (``registered``), placed and routed by
