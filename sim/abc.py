@@ -33,11 +33,12 @@ SCRIPT = (f"strash; &get -n; &fraig -x -C {FRAIG_CONFLICTS}; &put; scorr; dc2; d
           f"&get -n; &dch -f; &nf; &put")
 
 
-def abc(options: str = "") -> str:
+def abc(options: str = "", *, script: str = SCRIPT) -> str:
     """Yosys's ``abc`` command with ``options`` (``-g cmos2``, ``-liberty cells.lib``), running
-    :data:`SCRIPT` (given inline: Yosys reads commas as spaces after ``+``)."""
+    ``script`` (ABC commands separated by ``;``; by default :data:`SCRIPT`), given inline: Yosys
+    reads commas as spaces after ``+``."""
     command = f"abc {options}" if options else "abc"
-    return f"{command} -script +{SCRIPT.replace(' ', ',')}"
+    return f"{command} -script +{script.replace(' ', ',')}"
 
 
 def synth(top: str) -> str:

@@ -47,10 +47,16 @@ def _resend_from_finalizer(unraisable) -> bool:
         unraisable.exc_type)
     if signum is None:
         return False
-    again = threading.Timer(0.01, os.kill, (os.getpid(), signum))
-    again.daemon = True
-    again.start()
+    _after_finalizer(os.kill, os.getpid(), signum)
     return True
+
+
+def _after_finalizer(function, *args) -> None:
+    """Calls ``function(*args)`` from a thread of its own in 10 ms, once the finalizer that lost a
+    signal is over."""
+    later = threading.Timer(0.01, function, args)
+    later.daemon = True
+    later.start()
 
 
 @contextlib.contextmanager
@@ -105,9 +111,7 @@ def _worker_unraisable(unraisable) -> None:
     if unraisable.exc_type is not Terminated:
         sys.__unraisablehook__(unraisable)
         return
-    again = threading.Timer(0.01, _raise_again_in_job)
-    again.daemon = True
-    again.start()
+    _after_finalizer(_raise_again_in_job)
 
 
 # Held back while the pool forks a worker (see ProcessPool.submit).

@@ -30,6 +30,7 @@ from pathlib import Path
 from amaranth.lib import wiring
 
 from ...rtl import to_verilog
+from ...sim.abc import abc
 from ...sim.design import Design
 from ...sim.files import work_folder
 from ...sim.reference import REFERENCE_FILE, reference_verilog
@@ -151,7 +152,9 @@ def _read_columns(path: Path, steps: int) -> dict[str, list]:
 #: ABC's part: structural hashing, then SAT sweeping (``&fraig -x``), which merges every pair of
 #: nodes it proves equal, so that the miter's output is left as a constant when the two circuits
 #: are equal. ``abc -g AND`` with its default script also does this, at about twice the time.
-ABC_SCRIPT = "+strash;&get,-n;&fraig,-x;&put"
+#: ABC's own conflict limit stays (unlike :data:`mitchell.sim.abc.SCRIPT`): a pair given up would
+#: leave more for ``sat`` to prove.
+ABC_SCRIPT = "strash; &get -n; &fraig -x; &put"
 
 
 def _sequence(stages: int) -> tuple[str, int]:
@@ -190,7 +193,7 @@ def equivalence_trace(sources: dict[str, str], *, gold: str, gate: str, width: i
                 # The miter's only output is its trigger: kept as outputs, the two circuits'
                 # p would have to stay apart through ABC, which then takes several times as long.
                 _yosys(f"{read.format(outputs='')}; techmap; opt -fast; "
-                       f"abc -g AND -script {ABC_SCRIPT}; opt_clean; sat -verify -prove-asserts "
+                       f"{abc('-g AND', script=ABC_SCRIPT)}; opt_clean; sat -verify -prove-asserts "
                        f"-set-def-inputs -show-inputs -dump_json cex.json {sequence} miter",
                        cwd=work, log="prove.log", timeout=timeout)
                 return []

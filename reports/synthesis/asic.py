@@ -360,8 +360,7 @@ def _mapping(abc_script: str | None) -> str:
     ``;``) given the driver and load of ``constr.sdc``."""
     if abc_script is None:
         return abc("-liberty cells.lib")
-    # Yosys takes an inline script after "+", with commas for spaces.
-    return f"abc -liberty cells.lib -constr constr.sdc -script +{abc_script.replace(' ', ',')}"
+    return abc("-liberty cells.lib -constr constr.sdc", script=abc_script)
 
 
 SYNTHESIZED = "synthesized.il"
