@@ -1,7 +1,7 @@
 """Descendants of Mitchell's multiplier that change one step of its logarithmic datapath."""
 from amaranth.hdl import C, Cat, Module, Mux, Signal, Value
 
-from .mitchell import LogMultiplier, architecture_parameter
+from .mitchell import DROP, LogMultiplier, architecture_parameter
 from .params import Parameter, check_int, check_width
 from .realm_table import realm_table
 
@@ -58,6 +58,8 @@ class MitchW(LogMultiplier):
     stages : int
     arch : str or None
         As for :class:`LogMultiplier`.
+    drop : int or None
+        As for :class:`LogMultiplier`.
 
     Members
     -------
@@ -69,12 +71,12 @@ class MitchW(LogMultiplier):
     PARAMETERS = (Parameter("w", default=default_mitch_w, check=check_mitch_w,
                             help="operand bits kept from the leading one, the last set to 1, "
                                  "as in the paper (default 8)"),
-                  architecture_parameter())
+                  architecture_parameter(), DROP)
 
     def __init__(self, *, width: int, w: int | None = None, stages: int = 0,
-                 arch: str | None = None):
+                 arch: str | None = None, drop: int | None = None):
         self._w = self.PARAMETERS[0].resolve(w, width=check_width(width))
-        super().__init__(width=width, frac_bits=self._w - 2, stages=stages, arch=arch)
+        super().__init__(width=width, frac_bits=self._w - 2, stages=stages, arch=arch, drop=drop)
 
     @property
     def w(self) -> int:
@@ -129,6 +131,8 @@ class DynamicRangeMultiplier(MitchW):
     stages : int
     arch : str or None
         As for :class:`LogMultiplier`.
+    drop : int or None
+        As for :class:`LogMultiplier`.
 
     Members
     -------
@@ -142,12 +146,12 @@ class DynamicRangeMultiplier(MitchW):
     PARAMETERS = (Parameter("t", default=default_dr_alm_t, check=check_dr_alm_t,
                             help="operand bits kept from the leading one, the last set to 1, "
                                  "plus a carry-in (default 6)"),
-                  architecture_parameter(UNFIT, design="DynamicRangeMultiplier"))
+                  architecture_parameter(UNFIT, design="DynamicRangeMultiplier"), DROP)
 
     def __init__(self, *, width: int, t: int | None = None, stages: int = 0,
-                 arch: str | None = None):
+                 arch: str | None = None, drop: int | None = None):
         t = self.PARAMETERS[0].resolve(t, width=check_width(width))
-        super().__init__(width=width, w=t, stages=stages, arch=arch)
+        super().__init__(width=width, w=t, stages=stages, arch=arch, drop=drop)
 
     @property
     def t(self) -> int:
@@ -179,7 +183,7 @@ class MinimallyBiasedMultiplier(LogMultiplier):
 
     UNFIT = {"residue": "its constant is added to the fraction sum, which the residue datapath "
                         "never forms"}
-    PARAMETERS = (architecture_parameter(UNFIT, design="MinimallyBiasedMultiplier"),)
+    PARAMETERS = (architecture_parameter(UNFIT, design="MinimallyBiasedMultiplier"), DROP)
 
     @property
     def corrections(self) -> tuple[int, int]:
@@ -223,12 +227,12 @@ class SetOneAdderMultiplier(LogMultiplier):
                         "datapath does not have"}
     PARAMETERS = (Parameter("w", default=default_soa_w, check=check_w,
                             help="low adder bits set to one (default (width-1)//2)"),
-                  architecture_parameter(UNFIT, design="SetOneAdderMultiplier"))
+                  architecture_parameter(UNFIT, design="SetOneAdderMultiplier"), DROP)
 
     def __init__(self, *, width: int, w: int | None = None, stages: int = 0,
-                 arch: str | None = None):
+                 arch: str | None = None, drop: int | None = None):
         self._w = self.PARAMETERS[0].resolve(w, width=check_width(width))
-        super().__init__(width=width, stages=stages, arch=arch)
+        super().__init__(width=width, stages=stages, arch=arch, drop=drop)
 
     @property
     def w(self) -> int:
@@ -301,6 +305,8 @@ class ReducedErrorMultiplier(LogMultiplier):
     stages : int
     arch : str or None
         As for :class:`LogMultiplier`.
+    drop : int or None
+        As for :class:`LogMultiplier`.
 
     Members
     -------
@@ -316,13 +322,13 @@ class ReducedErrorMultiplier(LogMultiplier):
                   Parameter("t", default=default_realm_t, check=check_realm_t,
                             help="mantissa bits kept, the sum's carry-in set when fewer than "
                                  "width-1 (default width-1)"),
-                  architecture_parameter(UNFIT, design="ReducedErrorMultiplier"))
+                  architecture_parameter(UNFIT, design="ReducedErrorMultiplier"), DROP)
 
     def __init__(self, *, width: int, m: int | None = None, t: int | None = None,
-                 stages: int = 0, arch: str | None = None):
+                 stages: int = 0, arch: str | None = None, drop: int | None = None):
         self._m = self.PARAMETERS[0].resolve(m, width=check_width(width))
         t = self.PARAMETERS[1].resolve(t, width=width)
-        super().__init__(width=width, frac_bits=t, stages=stages, arch=arch)
+        super().__init__(width=width, frac_bits=t, stages=stages, arch=arch, drop=drop)
 
     @property
     def m(self) -> int:

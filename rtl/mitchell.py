@@ -67,13 +67,13 @@ from .adder import PrefixAdder
 from .antilogarithm import Antilogarithm
 from .logarithm import Logarithm
 from .multiplier import Multiplier
-from .params import Parameter, check_frac_bits
+from .params import Parameter, check_frac_bits, check_int, check_width
 from .pipeline import delay, plan_cuts
 from .residue import Residue
 from .shifter import BarrelShifter
 
-__all__ = ["ARCHITECTURES", "LogMultiplier", "MitchellMultiplier", "architecture_parameter",
-           "check_arch"]
+__all__ = ["ARCHITECTURES", "DROP", "LogMultiplier", "MitchellMultiplier",
+           "architecture_parameter", "check_arch", "check_drop"]
 
 
 class Parts(NamedTuple):
@@ -119,6 +119,16 @@ def architecture_parameter(unfit: dict[str, str] | None = None, *,
                      choices=tuple(ARCHITECTURES), output=False)
 
 
+def check_drop(drop, *, width: int) -> int:
+    """``drop``: the low product bits forced to 0, 0 to ``2 * width - 1``."""
+    return check_int(drop, name="Parameter drop", minimum=0, maximum=2 * check_width(width) - 1)
+
+
+#: The ``drop`` parameter of every log-domain design: a truncated product.
+DROP = Parameter("drop", default=lambda width: 0, check=check_drop,
+                 help="low product bits forced to 0, their logic removed (default 0)", quiet=True)
+
+
 class LogMultiplier(Multiplier):
     """A multiplier in the logarithmic domain: logarithms, one adder, antilogarithm.
 
@@ -149,6 +159,11 @@ class LogMultiplier(Multiplier):
       Variants whose step has no meaning there (a constant added to the fraction sum, an
       approximate logarithm adder) reject it.
 
+    ``drop`` truncates the product: its low ``drop`` bits are 0, so synthesis removes the
+    antilogarithm's logic behind them (the dropped value is below ``2**drop``; on a product
+    of ``2 * width`` bits, dropping the low ``width`` keeps the high half, the usual output of a
+    truncated multiplier).
+
     Pipeline registers go, in this order, after the logarithms (with the zero flag), after the
     adder, and on the product; more than three stages add registers on the product. In the
     carry-select datapath the first cut holds ``k1 + k2`` instead of ``k1`` and ``k2``, and the
@@ -174,13 +189,14 @@ class LogMultiplier(Multiplier):
     #: Architectures that do not fit the design, each with the reason; a design that has any
     #: declares them in its ``arch`` parameter too (:func:`architecture_parameter`).
     UNFIT: dict[str, str] = {}
-    PARAMETERS = (architecture_parameter(),)
+    PARAMETERS = (architecture_parameter(), DROP)
 
     def __init__(self, *, width: int, frac_bits: int | None = None, stages: int = 0,
-                 arch: str | None = None):
+                 arch: str | None = None, drop: int | None = None):
         super().__init__(width=width, stages=stages)
         self._frac_bits = check_frac_bits(frac_bits, width=width)
         self._arch = self.arch_parameter().resolve(arch, width=width)
+        self._drop = DROP.resolve(drop, width=width)
 
     @classmethod
     def arch_parameter(cls) -> Parameter:
@@ -191,6 +207,11 @@ class LogMultiplier(Multiplier):
     def arch(self) -> str:
         """The datapath architecture: one of :data:`ARCHITECTURES`."""
         return self._arch
+
+    @property
+    def drop(self) -> int:
+        """The low product bits forced to 0."""
+        return self._drop
 
     @property
     def parts(self) -> Parts:
@@ -255,6 +276,8 @@ class LogMultiplier(Multiplier):
             either_zero, product = self._residue_datapath(m, plan)
         else:
             either_zero, product = self._logarithmic_datapath(m, plan)
+        if self._drop:
+            product = Cat(C(0, self._drop), product[self._drop:])
         product = delay(m, Mux(either_zero, 0, product), count=plan["product"], name="product")
         m.d.comb += self.p.eq(product)
         return m
@@ -375,6 +398,9 @@ class MitchellMultiplier(LogMultiplier):
     arch : str or None
         Datapath architecture, one of :data:`ARCHITECTURES` (see :class:`LogMultiplier`);
         ``None`` (default) builds :attr:`DEFAULT_ARCH`.
+    drop : int or None
+        Low product bits forced to 0, 0 (default) to ``2 * width - 1`` (see
+        :class:`LogMultiplier`).
 
     Members
     -------

@@ -48,7 +48,10 @@ class Parameter:
     ``check(value, width=...)`` returns the value or raises ``TypeError``/``ValueError`` naming it;
     ``default(width)`` gives the value used when none is given. ``output`` is False for parameters
     that change the circuit but not its outputs (such as a datapath architecture), which the golden
-    models therefore do not take.
+    models therefore do not take. Labels, report names and C function names name such a
+    parameter only off its default. A ``quiet`` parameter is an opt-in (a truncated product):
+    labels name it only off its default too, so that they and report keys stay as they were
+    without it, and ``mitchell pick`` searches it only when ``--param`` gives its values.
     """
 
     name: str
@@ -57,6 +60,12 @@ class Parameter:
     help: str
     choices: tuple[str, ...] = ()
     output: bool = True
+    quiet: bool = False
+
+    @property
+    def always_named(self) -> bool:
+        """Whether labels name this parameter at its default too."""
+        return self.output and not self.quiet
 
     def resolve(self, value, *, width: int):
         """``value`` checked, or the default for ``width`` when it is ``None``."""

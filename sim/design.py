@@ -5,6 +5,7 @@ import numpy as np
 from amaranth.lib import wiring
 
 from ..rtl import SignedMultiplier, to_verilog
+from ..rtl.mitchell import DROP
 from ..rtl.params import check_stages, check_width
 from ..rtl.verilog import check_module_name
 from .catalogue import CATALOGUE, Entry, integer_designs, lookup
@@ -88,7 +89,7 @@ class Design:
         # A parameter that leaves the outputs alone (the datapath architecture) is named only when
         # it is not the default, so that labels and report keys stay as they were without it.
         quiet = {parameter.name: parameter.default(self.width)
-                 for parameter in self.entry.parameters if not parameter.output}
+                 for parameter in self.entry.parameters if not parameter.always_named}
         options += [f"{name}={value}" for name, value in self.params
                     if name not in quiet or value != quiet[name]]
         if self.entry.pipelined:
@@ -96,6 +97,11 @@ class Design:
         if self.signed:
             options.append("signed")
         return f"{self.variant}({', '.join(options)})"
+
+    @property
+    def dropped_bits(self) -> int:
+        """The low result bits the design clears (a log-domain design's ``drop``), else 0."""
+        return self.options[DROP.name] if DROP in self.entry.parameters else 0
 
     @property
     def out_width(self) -> int:

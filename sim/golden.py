@@ -6,6 +6,7 @@ Each model takes two 1-D operand arrays and returns the products as an array of 
 import numpy as np
 
 from ..rtl.log_variants import check_mitch_w
+from ..rtl.mitchell import check_drop
 from ..rtl.params import check_frac_bits, check_width
 from ..rtl.realm_table import realm_table
 from .arrays import floor_log2, operand_array, power_of_two, shift_left, shift_right
@@ -35,17 +36,20 @@ def antilog(characteristic: np.ndarray, fraction: np.ndarray, *, frac_bits: int)
     return shift_right(shift_left(mantissa, up), down)
 
 
-def _log_product(a, b, *, width: int, frac_bits: int, add, sum_frac_bits: int | None = None
-                 ) -> np.ndarray:
+def _log_product(a, b, *, width: int, frac_bits: int, add, sum_frac_bits: int | None = None,
+                 drop: int = 0) -> np.ndarray:
     """The log-domain datapath of :class:`~mitchell.rtl.LogMultiplier`: logarithms with
     ``frac_bits`` fraction bits, ``add(k_a, x_a, k_b, x_b) -> (k, x)`` giving a sum with
-    ``sum_frac_bits`` (default ``frac_bits``) fraction bits, antilogarithm; 0 where an operand is 0."""
+    ``sum_frac_bits`` (default ``frac_bits``) fraction bits, antilogarithm; 0 where an operand is
+    0; the low ``drop`` bits of the product cleared."""
     a, b = operand_array(a, width=width), operand_array(b, width=width)
     k_a, x_a = log_words(a, width=width, frac_bits=frac_bits)
     k_b, x_b = log_words(b, width=width, frac_bits=frac_bits)
     characteristic, fraction = add(k_a, x_a, k_b, x_b)
     product = antilog(characteristic, fraction,
                       frac_bits=frac_bits if sum_frac_bits is None else sum_frac_bits)
+    places = np.full(len(product), check_drop(drop, width=width))
+    product = shift_left(shift_right(product, places), places)
     return np.where((a == 0) | (b == 0), a.dtype.type(0), product).astype(a.dtype)
 
 
@@ -55,7 +59,7 @@ def _split(total: np.ndarray, frac_bits: int) -> tuple[np.ndarray, np.ndarray]:
     return carry, total - shift_left(carry.astype(total.dtype), np.full(len(total), frac_bits))
 
 
-def mitchell_product(a, b, *, width: int, frac_bits: int | None = None) -> np.ndarray:
+def mitchell_product(a, b, *, width: int, frac_bits: int | None = None, drop: int = 0) -> np.ndarray:
     """Mitchell's product: add the fixed-point logarithms, take the antilogarithm; 0 if an operand is 0."""
     frac_bits = check_frac_bits(frac_bits, width=check_width(width))
 
@@ -63,10 +67,10 @@ def mitchell_product(a, b, *, width: int, frac_bits: int | None = None) -> np.nd
         carry, fraction = _split(x_a + x_b, frac_bits)
         return k_a + k_b + carry, fraction
 
-    return _log_product(a, b, width=width, frac_bits=frac_bits, add=add)
+    return _log_product(a, b, width=width, frac_bits=frac_bits, add=add, drop=drop)
 
 
-def mitch_w_product(a, b, *, width: int, w: int) -> np.ndarray:
+def mitch_w_product(a, b, *, width: int, w: int, drop: int = 0) -> np.ndarray:
     """Mitch-w: each operand truncated to ``w`` bits from its leading one, the last of them set
     to 1 (``w - 2`` mantissa bits kept, then a 1), then Mitchell."""
     kept = check_mitch_w(w, width=width) - 2
@@ -76,10 +80,11 @@ def mitch_w_product(a, b, *, width: int, w: int) -> np.ndarray:
         carry, fraction = _split((x_a << one) + one + (x_b << one) + one, kept + 1)
         return k_a + k_b + carry, fraction
 
-    return _log_product(a, b, width=width, frac_bits=kept, add=add, sum_frac_bits=kept + 1)
+    return _log_product(a, b, width=width, frac_bits=kept, add=add, sum_frac_bits=kept + 1,
+                       drop=drop)
 
 
-def dr_alm_product(a, b, *, width: int, t: int) -> np.ndarray:
+def dr_alm_product(a, b, *, width: int, t: int, drop: int = 0) -> np.ndarray:
     """DR-ALM: Mitch-w with ``w = t`` plus a carry-in of 1 at the appended bit: the fraction sum
     is ``2 x1 + 1 + 2 x2 + 1 + 1`` in units of ``2**-(t-1)``."""
     kept = check_mitch_w(t, width=width) - 2
@@ -89,10 +94,11 @@ def dr_alm_product(a, b, *, width: int, t: int) -> np.ndarray:
         carry, fraction = _split((x_a << one) + one + (x_b << one) + one + one, kept + 1)
         return k_a + k_b + carry, fraction
 
-    return _log_product(a, b, width=width, frac_bits=kept, add=add, sum_frac_bits=kept + 1)
+    return _log_product(a, b, width=width, frac_bits=kept, add=add, sum_frac_bits=kept + 1,
+                       drop=drop)
 
 
-def mbm_product(a, b, *, width: int, frac_bits: int | None = None) -> np.ndarray:
+def mbm_product(a, b, *, width: int, frac_bits: int | None = None, drop: int = 0) -> np.ndarray:
     """MBM: ``floor(2**F/12)`` added to the fraction of the sum without a carry, ``floor(2**F/24)``
     with one, unless that overflows the fraction."""
     frac_bits = check_frac_bits(frac_bits, width=width)
@@ -104,10 +110,10 @@ def mbm_product(a, b, *, width: int, frac_bits: int | None = None) -> np.ndarray
         overflow = (corrected >> frac_bits) != 0
         return k_a + k_b + carry, np.where(overflow, fraction, corrected).astype(fraction.dtype)
 
-    return _log_product(a, b, width=width, frac_bits=frac_bits, add=add)
+    return _log_product(a, b, width=width, frac_bits=frac_bits, add=add, drop=drop)
 
 
-def realm_product(a, b, *, width: int, m: int, t: int) -> np.ndarray:
+def realm_product(a, b, *, width: int, m: int, t: int, drop: int = 0) -> np.ndarray:
     """REALM: the factor of the segment picked by the top ``m`` fraction bits of each operand added
     to the fraction of the sum without a carry, half of it (shifted right) with one; a corrected
     fraction that reaches 1 is halved into the next binade without a carry, saturated at all
@@ -131,10 +137,10 @@ def realm_product(a, b, *, width: int, m: int, t: int) -> np.ndarray:
         fraction = np.where(overflow, np.where(carry == 1, full, halved), corrected)
         return k_a + k_b + (carry | overflow), fraction.astype(dtype)
 
-    return _log_product(a, b, width=width, frac_bits=frac_bits, add=add)
+    return _log_product(a, b, width=width, frac_bits=frac_bits, add=add, drop=drop)
 
 
-def alm_soa_product(a, b, *, width: int, w: int) -> np.ndarray:
+def alm_soa_product(a, b, *, width: int, w: int, drop: int = 0) -> np.ndarray:
     """ALM-SOA: the low ``w`` bits of the log adder set to 1, carry into the rest = AND of bit w-1."""
     frac_bits = width - 1
     mask = (1 << w) - 1
@@ -146,7 +152,7 @@ def alm_soa_product(a, b, *, width: int, w: int) -> np.ndarray:
         total = (((word_a >> w) + (word_b >> w) + carry_in) << w) + mask
         return (total >> frac_bits).astype(np.int64), total & ((1 << frac_bits) - 1)
 
-    return _log_product(a, b, width=width, frac_bits=frac_bits, add=add)
+    return _log_product(a, b, width=width, frac_bits=frac_bits, add=add, drop=drop)
 
 
 def _power_sum(k1: np.ndarray, r1: np.ndarray, k2: np.ndarray, r2: np.ndarray) -> np.ndarray:

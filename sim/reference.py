@@ -41,7 +41,8 @@ def _realm_table_literal(design: Design) -> dict[str, str]:
 
 
 #: By catalogue name. Parameters that leave the outputs alone (``arch``) need no mapping: every
-#: architecture is proved against the same reference.
+#: architecture is proved against the same reference. A truncated product (``drop``) is
+#: ``ref_truncate`` after the module.
 REFERENCES: dict[str, Reference] = {
     "mitchell": Reference("ref_mitchell", {"frac_bits": "F"}),
     "exact": Reference("ref_exact"),
@@ -106,8 +107,13 @@ def reference_verilog(design: Design, *, name: str = "reference") -> str:
                   f".negative(negative), .value(value));"]
     else:
         lines += ["    assign core_a = a;", "    assign core_b = b;", "    assign value = core_p;"]
+    dropped = design.dropped_bits
+    if dropped:
+        lines += [f"    wire [{out_width - 1}:0] core_full;",
+                  f"    ref_truncate #(.N({out_width}), .D({dropped})) truncate "
+                  f"(.value(core_full), .truncated(core_p));"]
     lines.append(f"    {reference.module} #({parameters}) core (.a(core_a), .b(core_b), "
-                 f".p(core_p));")
+                 f".p({'core_full' if dropped else 'core_p'}));")
     if stages:
         lines.append(f"    ref_delay #(.N({out_width}), .S({stages})) latency (.clk(clk), "
                      f".rst(rst), .d(value), .q(p));")

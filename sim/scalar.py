@@ -3,14 +3,26 @@
 Written from the paper's algebra rather than from the hardware's bit fields, so that the tests can
 cross-check the vectorised models in :mod:`mitchell.sim.golden` against something independent.
 """
+import functools
 from fractions import Fraction
 from math import floor
+
+
+def truncating(model):
+    """``model`` with a ``drop`` option, the log-domain designs' truncated product: the result
+    less its remainder modulo ``2**drop``."""
+    @functools.wraps(model)
+    def truncated(a: int, b: int, *, drop: int = 0, **options) -> int:
+        value = model(a, b, **options)
+        return value - value % 2 ** drop
+    return truncated
 
 
 def exact_scalar(a: int, b: int, *, width: int) -> int:
     return a * b
 
 
+@truncating
 def mitchell_scalar(a: int, b: int, *, width: int, frac_bits: int | None = None) -> int:
     """Mitchell's product of two non-negative integers.
 
@@ -42,6 +54,7 @@ def _antilog(k: int, x: Fraction) -> int:
     return floor(2 ** k * (1 + x))
 
 
+@truncating
 def mitch_w_scalar(a: int, b: int, *, width: int, w: int) -> int:
     """Mitch-w: each operand cut to its top ``w`` bits, leading one included, the last of them
     replaced by a 1: the mantissa truncated to ``w - 2`` bits, plus half a unit of its last place."""
@@ -52,6 +65,7 @@ def mitch_w_scalar(a: int, b: int, *, width: int, w: int) -> int:
     return _antilog(a.bit_length() + b.bit_length() - 2, x1 + x2)
 
 
+@truncating
 def dr_alm_scalar(a: int, b: int, *, width: int, t: int) -> int:
     """DR-ALM: each mantissa truncated to ``t - 2`` places plus half a unit of the last (Mitch-w),
     and one more half unit added to their sum."""
@@ -62,6 +76,7 @@ def dr_alm_scalar(a: int, b: int, *, width: int, t: int) -> int:
     return _antilog(a.bit_length() + b.bit_length() - 2, x1 + x2 + half)
 
 
+@truncating
 def mbm_scalar(a: int, b: int, *, width: int, frac_bits: int | None = None) -> int:
     """MBM: Mitchell plus C = 1/12 without a carry or C/2 with one, both truncated to F bits,
     unless the corrected fraction would reach 1."""
@@ -77,6 +92,7 @@ def mbm_scalar(a: int, b: int, *, width: int, frac_bits: int | None = None) -> i
     return floor(2 ** (k + 1) * (1 + (corrected if corrected < 1 else total - 1)))
 
 
+@truncating
 def realm_scalar(a: int, b: int, *, width: int, m: int, t: int) -> int:
     """REALM from its algebra: mantissas truncated to F = t places (plus half a place each when
     truncated), Mitchell's two cases, the segment's factor s added to the mantissa sum below 1,
@@ -103,6 +119,7 @@ def realm_scalar(a: int, b: int, *, width: int, m: int, t: int) -> int:
     return floor(2 ** (k + 1) * (1 + min(total - 1 + factor, 1 - unit)))
 
 
+@truncating
 def alm_soa_scalar(a: int, b: int, *, width: int, w: int) -> int:
     """ALM-SOA: log words ``k * 2**F + x * 2**F`` added with the low w result bits forced to 1 and
     the carry out of them equal to the AND of both words' bit w-1."""

@@ -167,7 +167,8 @@ def test_c_model_on_random_pairs(variant, signed, width, tmp_path):
 @pytest.mark.parametrize("variant, options", [
     ("mitchell", dict(frac_bits=5)), ("mbm", dict(frac_bits=4)), ("mitch-w", dict(params={"w": 4})),
     ("mitch-w", dict(params={"w": 17})), ("alm-soa", dict(params={"w": 3})),
-    ("ilm", dict(params={"corrections": 3})), ("ilm", dict(params={"corrections": 0}))])
+    ("ilm", dict(params={"corrections": 3})), ("ilm", dict(params={"corrections": 0})),
+    ("mitch-w", dict(params={"w": 4, "drop": 16})), ("realm", dict(params={"drop": 1}))])
 def test_c_model_with_options(variant, options, tmp_path):
     design = Design(variant=variant, width=16, signed=True, **options)
     assert function_name(design) != function_name(Design(variant=variant, width=16, signed=True))

@@ -129,6 +129,10 @@ def test_the_default_grid_has_every_value_each_parameter_takes():
     assert "residue" not in values("alm-soa", "arch")            # its unfit architecture
     assert values("exact", "adder") == ["alu", "auto", "kogge-stone"]
     assert sorted({d.frac_bits for d in designs if d.variant == "mbm"}) == [0, 1, 2, 3, 4]
+    assert values("mitchell", "drop") == [0]                     # an opt-in: only if asked
+    assert values("realm", "drop") == [0]
+    asked = pick.candidate_designs(width=5, variants=["mitch-w"], params={"drop": "0..9"})
+    assert sorted({d.options["drop"] for d in asked}) == list(range(10))  # 0 to 2 * width - 1
     assert {d.variant for d in designs} == {"mitchell", "exact", "exact-yosys", "mitch-w", "mbm",
                                             "ilm", "alm-soa", "nearest-one", "dr-alm", "realm"}
     assert len(designs) == len(set(designs))

@@ -148,7 +148,7 @@ def _shown_params(entry: dict) -> dict:
     alone, such as ``arch`` or ``adder``) at its default."""
     declared = {parameter.name: parameter for parameter in parameters_of(entry["variant"])}
     return {name: value for name, value in entry["params"].items()
-            if name not in declared or declared[name].output
+            if name not in declared or declared[name].always_named
             or value != declared[name].default(entry["width"])}
 
 

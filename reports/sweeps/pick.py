@@ -194,7 +194,10 @@ def _accepts(check: Callable, value, width: int) -> bool:
 
 def parameter_values(parameter, width: int) -> list:
     """Every value ``parameter`` takes at ``width``: its choices that fit the design, or the
-    integers its check accepts (every integer parameter is bounded by about the width)."""
+    integers its check accepts (every integer parameter is bounded by about the width); only
+    its default for a ``quiet`` one (an opt-in such as ``drop``, swept when ``--param`` asks)."""
+    if parameter.quiet:
+        return [parameter.default(width)]
     values = parameter.choices or range(0, 2 * width + 2)
     return [value for value in values if _accepts(parameter.check, value, width)]
 

@@ -398,6 +398,14 @@ module ref_sign_in #(parameter W = 8) (
     assign negative = a[W-1] ^ b[W-1];
 endmodule
 
+// A result with its low D bits cleared (a truncated product), 0 < D < N.
+module ref_truncate #(parameter N = 16, parameter D = 1) (
+    input  [N-1:0] value,
+    output [N-1:0] truncated
+);
+    assign truncated = {value[N-1:D], {D{1'b0}}};
+endmodule
+
 // A magnitude given the sign: its two's complement when negative.
 module ref_sign_out #(parameter N = 16) (
     input  [N-1:0] magnitude,

@@ -49,6 +49,13 @@ def _log_product(a, b, width, frac_bits, sum_frac_bits, add, params):
 
 
 @njit(**JIT)
+def _truncated(product, drop):
+    """``product`` with its low ``drop`` bits cleared: the log designs' ``drop`` (golden
+    ``_log_product``)."""
+    return (product >> drop) << drop
+
+
+@njit(**JIT)
 def _split(total, frac_bits):
     """A fraction sum as (carry, fraction)."""
     carry = total >> frac_bits
@@ -64,7 +71,8 @@ def _mitchell_add(k_a, x_a, k_b, x_b, width, params):
 @njit(**JIT)
 def mitchell(a, b, width, params):
     frac_bits = U(params[0])
-    return _log_product(a, b, width, frac_bits, frac_bits, _mitchell_add, params)
+    return _truncated(_log_product(a, b, width, frac_bits, frac_bits, _mitchell_add, params),
+                      U(params[1]))
 
 
 @njit(**JIT)
@@ -77,7 +85,8 @@ def _mitch_w_add(k_a, x_a, k_b, x_b, width, params):
 @njit(**JIT)
 def mitch_w(a, b, width, params):
     kept = U(params[0]) - U(2)
-    return _log_product(a, b, width, kept, kept + ONE, _mitch_w_add, params)
+    return _truncated(_log_product(a, b, width, kept, kept + ONE, _mitch_w_add, params),
+                      U(params[1]))
 
 
 @njit(**JIT)
@@ -90,7 +99,8 @@ def _dr_alm_add(k_a, x_a, k_b, x_b, width, params):
 @njit(**JIT)
 def dr_alm(a, b, width, params):
     kept = U(params[0]) - U(2)
-    return _log_product(a, b, width, kept, kept + ONE, _dr_alm_add, params)
+    return _truncated(_log_product(a, b, width, kept, kept + ONE, _dr_alm_add, params),
+                      U(params[1]))
 
 
 @njit(**JIT)
@@ -104,18 +114,19 @@ def _mbm_add(k_a, x_a, k_b, x_b, width, params):
 @njit(**JIT)
 def mbm(a, b, width, params):
     frac_bits = U(params[0])
-    return _log_product(a, b, width, frac_bits, frac_bits, _mbm_add, params)
+    return _truncated(_log_product(a, b, width, frac_bits, frac_bits, _mbm_add, params),
+                      U(params[1]))
 
 
 @njit(**JIT)
 def _realm_add(k_a, x_a, k_b, x_b, width, params):
-    # params: m, t (the fraction bits), the factor table (an array).
+    # params: m, t (the fraction bits), drop, the factor table (an array).
     frac_bits = U(params[1])
     m = min(U(params[0]), frac_bits)
     carry_in = ONE if frac_bits < width - ONE else ZERO
     carry, fraction = _split(x_a + x_b + carry_in, frac_bits)
     index = ((x_a >> (frac_bits - m)) << m) | (x_b >> (frac_bits - m))
-    corrected = fraction + (params[2][index] >> carry)
+    corrected = fraction + (params[3][index] >> carry)
     full = (ONE << frac_bits) - ONE
     if corrected > full:  # past the binade: halved into the next, or saturated with a carry
         return k_a + k_b + ONE, full if carry else (corrected - full - ONE) >> ONE
@@ -125,7 +136,8 @@ def _realm_add(k_a, x_a, k_b, x_b, width, params):
 @njit(**JIT)
 def realm(a, b, width, params):
     frac_bits = U(params[1])
-    return _log_product(a, b, width, frac_bits, frac_bits, _realm_add, params)
+    return _truncated(_log_product(a, b, width, frac_bits, frac_bits, _realm_add, params),
+                      U(params[2]))
 
 
 @njit(**JIT)
@@ -139,7 +151,8 @@ def _alm_soa_add(k_a, x_a, k_b, x_b, width, params):
 
 @njit(**JIT)
 def alm_soa(a, b, width, params):
-    return _log_product(a, b, width, width - ONE, width - ONE, _alm_soa_add, params)
+    return _truncated(_log_product(a, b, width, width - ONE, width - ONE, _alm_soa_add, params),
+                      U(params[1]))
 
 
 @njit(**JIT)
