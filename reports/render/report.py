@@ -139,11 +139,11 @@ def _design_name(entry: dict) -> str:
     extra = f", F={entry['frac_bits']}" if entry["frac_bits"] is not None and \
         entry["frac_bits"] != entry["width"] - 1 else ""
     signed = ", signed" if entry["signed"] else ""
-    params = "".join(f", {name}={value}" for name, value in _shown_params(entry).items())
+    params = "".join(f", {name}={value}" for name, value in shown_params(entry).items())
     return f"{entry['variant']} {entry['width']}b{extra}{params}{signed}"
 
 
-def _shown_params(entry: dict) -> dict:
+def shown_params(entry: dict) -> dict:
     """The parameters a design's name shows: all but a structural one (which leaves the outputs
     alone, such as ``arch`` or ``adder``) at its default."""
     declared = {parameter.name: parameter for parameter in parameters_of(entry["variant"])}

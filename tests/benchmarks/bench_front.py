@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from mitchell.reports.render.report import shown_params
+
 BUDGETS = range(1, 11)  # MRED budgets in %
 
 # The datapath architectures every log design of OURS can be built in (the residue datapath, the
@@ -101,9 +103,7 @@ def sweep(arguments: list[str], folder: Path, jobs: int) -> list[dict]:
 
 
 def label(entry: dict) -> str:
-    params = entry.get("params") or {}
-    shown = ", ".join(f"{key}={value}" for key, value in params.items()
-                      if (key, value) != ("arch", "serial"))
+    shown = ", ".join(f"{key}={value}" for key, value in shown_params(entry).items())
     return f"{entry['variant']}({shown})" if shown else entry["variant"]
 
 
