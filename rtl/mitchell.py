@@ -124,9 +124,10 @@ def check_drop(drop, *, width: int) -> int:
     return check_int(drop, name="Parameter drop", minimum=0, maximum=2 * check_width(width) - 1)
 
 
-#: The ``drop`` parameter of every log-domain design: a truncated product.
+#: The ``drop`` parameter of every :class:`LogMultiplier` design: a truncated product.
 DROP = Parameter("drop", default=lambda width: 0, check=check_drop,
-                 help="low product bits forced to 0, their logic removed (default 0)", quiet=True)
+                 help="low product bits forced to 0 (of the magnitude when signed), 0 to "
+                      "2*width-1, their logic removed (default 0)", quiet=True)
 
 
 class LogMultiplier(Multiplier):
@@ -159,10 +160,10 @@ class LogMultiplier(Multiplier):
       Variants whose step has no meaning there (a constant added to the fraction sum, an
       approximate logarithm adder) reject it.
 
-    ``drop`` truncates the product: its low ``drop`` bits are 0, so synthesis removes the
-    antilogarithm's logic behind them (the dropped value is below ``2**drop``; on a product
-    of ``2 * width`` bits, dropping the low ``width`` keeps the high half, the usual output of a
-    truncated multiplier).
+    ``drop`` truncates the product: the approximation is floored to a multiple of
+    ``2**drop`` (nothing rounded or compensated), so its low ``drop`` bits are constant 0 and
+    synthesis removes the antilogarithm's logic behind them; ``p`` keeps its ``2 * width`` bits.
+    A signed design truncates the magnitude, before its sign is applied.
 
     Pipeline registers go, in this order, after the logarithms (with the zero flag), after the
     adder, and on the product; more than three stages add registers on the product. In the

@@ -48,10 +48,11 @@ class Parameter:
     ``check(value, width=...)`` returns the value or raises ``TypeError``/``ValueError`` naming it;
     ``default(width)`` gives the value used when none is given. ``output`` is False for parameters
     that change the circuit but not its outputs (such as a datapath architecture), which the golden
-    models therefore do not take. Labels, report names and C function names name such a
-    parameter only off its default. A ``quiet`` parameter is an opt-in (a truncated product):
-    labels name it only off its default too, so that they and report keys stay as they were
-    without it, and ``mitchell pick`` searches it only when ``--param`` gives its values.
+    models therefore do not take: labels and report names name such a parameter only off its
+    default, C function names never. A ``quiet`` parameter is an opt-in (a truncated product):
+    labels, report names and C function names name it only off its default, so that they and
+    report keys stay as they were without it, and ``mitchell pick`` searches it only when
+    ``--param`` gives its values.
     """
 
     name: str

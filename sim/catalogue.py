@@ -196,6 +196,31 @@ def parameters_of(variant: str) -> tuple[Parameter, ...]:
     return () if variant.startswith(FOREIGN_PREFIX) else CATALOGUE[variant].parameters
 
 
+def shown_params(variant: str, width: int, params: dict) -> dict:
+    """The parameters a design's name shows: all but those not always named at their defaults
+    (a structural one such as ``arch``, an opt-in such as ``drop``: see
+    :attr:`~mitchell.rtl.params.Parameter.always_named`), so that names stay as they were
+    before such a parameter existed. A design without parameters (a floating-point one, whose
+    ``variant`` is its kind's name) needs no lookup."""
+    if not params:
+        return {}
+    declared = {parameter.name: parameter for parameter in parameters_of(variant)}
+    return {name: value for name, value in params.items()
+            if name not in declared or declared[name].always_named
+            or value != declared[name].default(width)}
+
+
+def stated_params(variant: str, width: int, params: dict) -> dict:
+    """``params`` as a user states them: all but an opt-in (``quiet``) one at its default (none
+    to look up without parameters, as :func:`shown_params`)."""
+    if not params:
+        return {}
+    declared = {parameter.name: parameter for parameter in parameters_of(variant)}
+    return {name: value for name, value in params.items()
+            if not (name in declared and declared[name].quiet
+                    and value == declared[name].default(width))}
+
+
 def parameter_help() -> str:
     """Every design parameter, for the command line's help."""
     items = []

@@ -8,7 +8,7 @@ from ..rtl import SignedMultiplier, to_verilog
 from ..rtl.mitchell import DROP
 from ..rtl.params import check_stages, check_width
 from ..rtl.verilog import check_module_name
-from .catalogue import CATALOGUE, Entry, integer_designs, lookup
+from .catalogue import CATALOGUE, Entry, integer_designs, lookup, shown_params
 
 
 @dataclass(frozen=True)
@@ -86,12 +86,9 @@ class Design:
         options = [f"width={self.width}"]
         if self.frac_bits is not None:
             options.append(f"frac_bits={self.frac_bits}")
-        # A parameter that leaves the outputs alone (the datapath architecture) is named only when
-        # it is not the default, so that labels and report keys stay as they were without it.
-        quiet = {parameter.name: parameter.default(self.width)
-                 for parameter in self.entry.parameters if not parameter.always_named}
-        options += [f"{name}={value}" for name, value in self.params
-                    if name not in quiet or value != quiet[name]]
+        # Labels and report keys stay as they were before a structural or opt-in parameter.
+        options += [f"{name}={value}" for name, value in
+                    shown_params(self.variant, self.width, dict(self.params)).items()]
         if self.entry.pipelined:
             options.append(f"stages={self.stages}")
         if self.signed:

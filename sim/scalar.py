@@ -7,6 +7,8 @@ import functools
 from fractions import Fraction
 from math import floor
 
+from ..rtl.mitchell import check_drop
+
 
 def truncating(model):
     """``model`` with a ``drop`` option, the log-domain designs' truncated product: the result
@@ -14,7 +16,7 @@ def truncating(model):
     @functools.wraps(model)
     def truncated(a: int, b: int, *, drop: int = 0, **options) -> int:
         value = model(a, b, **options)
-        return value - value % 2 ** drop
+        return value - value % 2 ** check_drop(drop, width=options["width"])
     return truncated
 
 

@@ -14,6 +14,11 @@ from amaranth.hdl import Module
 from amaranth.lib import wiring
 
 from mitchell.reports.apps.export import function_name
+from mitchell.reports.error.error_analysis import measure
+from mitchell.reports.render.plots import plane_design
+from mitchell.reports.sweeps.grid import sweep_designs
+from mitchell.reports.sweeps.pick import verilog_command
+from mitchell.reports.sweeps.sweep import csv_rows
 from mitchell.reports.synthesis.yosys import synthesize_generic
 from mitchell.rtl import Multiplier
 from mitchell.rtl.mitchell import DROP
@@ -49,8 +54,18 @@ def test_golden_and_scalar_models_clear_the_low_bits_of_the_product(name):
             assert list(map(int, design.output_values(design.golden(a, b)))) == expected
             for index in rng.sample(range(len(a)), 300):
                 x, y = int(a[index]), int(b[index])
-                value = design.scalar(*(map(int, design.to_signed([x, y])) if signed else (x, y)))
+                value = design.scalar(x, y)
                 assert value == expected[index], (design.label, x, y)
+
+
+@pytest.mark.parametrize("name", LOG_DESIGNS)
+def test_error_metrics_count_the_dropped_bits(name):
+    """``mitchell error``'s default method on a truncated design (plain Mitchell has a closed
+    form that must not be taken for it) against every pair through the golden model."""
+    design = Design(variant=name, width=8, params={"drop": 10})
+    default, enumerated = measure(design), measure(design, method="enumerate")
+    assert default["mred"] == pytest.approx(enumerated["mred"], rel=1e-12)
+    assert default["mred"] > 1.5 * measure(Design(variant=name, width=8))["mred"]
 
 
 def test_drop_zero_is_the_design_itself_under_its_old_name():
@@ -130,3 +145,30 @@ def test_a_bad_drop_is_one_line(args, named, capsys, tmp_path, monkeypatch):
     status, _, err = run_cli(capsys, "verilog", "--width", "8", *args, "-o", "out.v")
     one_line_error(status, err, "verilog", *named)
     nothing_written(tmp_path)
+
+
+def test_outputs_state_drop_only_off_zero():
+    """The CSV of a sweep and pick's Verilog command, as the labels: ``drop=0`` is not stated."""
+    entries = [{"variant": "mitch-w", "width": 8, "signed": False, "frac_bits": None, "stages": 0,
+                "params": dict(Design(variant="mitch-w", width=8, params=given).params),
+                "error": {}} for given in ({"w": 4}, {"w": 4, "drop": 3})]
+    assert [row["params"] for row in csv_rows(entries)] == ["arch=serial w=4",
+                                                            "arch=serial drop=3 w=4"]
+    assert "drop" not in verilog_command(Design(variant="mitch-w", width=8))
+    assert "--param drop=3" in verilog_command(Design(width=8, params={"drop": 3}))
+
+
+def test_the_operand_plane_keeps_the_top_product_bits_a_wider_design_keeps():
+    # 12 bits, 24-bit products: drop=20 keeps the top 4 bits, which at 8 bits is drop=12.
+    small, notes = plane_design(Design(width=12, params={"drop": 20}))
+    assert small == Design(width=8, params={"drop": 12})
+    assert notes == ["drop=20 shown as drop=12 (the top 4 product bits kept at 12 bits, "
+                     "the top 4 here)"]
+    small, notes = plane_design(Design(width=12, params={"drop": 6}))
+    assert small == Design(width=8) and notes[0].startswith("drop=6 shown as drop=0")
+
+
+def test_a_grid_value_that_fits_one_width_only_names_the_other():
+    with pytest.raises(ValueError, match=r"from 0 to 15, not 16 \(at --width 8\)"):
+        sweep_designs(widths=[8, 16], variants=["mitchell"], stages="0",
+                      params={"drop": "0,16"}, signed=False, every=False)

@@ -45,7 +45,9 @@ def configurations(name: str, width: int) -> list[Design]:
     for parameter in entry.parameters:
         if not parameter.output:
             continue
-        for value in sorted({0, 1, 2, width - 1}):
+        # The ends of every integer range: width - 1 (fraction bits), width + 1 (Mitch-w's w),
+        # 2 * width - 1 (drop, every product bit but the top one).
+        for value in sorted({0, 1, 2, width - 1, width + 1, 2 * width - 1}):
             try:
                 parameter.check(value, width=width)
             except ValueError:

@@ -12,7 +12,8 @@ from .options import (ParameterAction, UsageError, add_foreign_options, add_reti
 
 HELP = "the cheapest design within an error budget"
 DESCRIPTION = ("Search every integer multiplier of the catalogue (every fraction-bit count, "
-               "parameter value and datapath architecture) at one width for the design of least "
+               "parameter value and datapath architecture; a truncated product only with "
+               "--param drop=...) at one width for the design of least "
                "--minimize whose error metrics are all within their --max budgets. Prints the "
                "chosen design, the Pareto front around it and the command that writes its "
                "Verilog. With --verilog, your own multipliers are candidates beside the "
@@ -48,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="fraction bits to search: A..B, X,Y,... or one (default all)")
     parser.add_argument("--param", type=parameter, action=ParameterAction, metavar="NAME=VALUES",
                         help="a parameter's values to search, repeatable: A..B, X,Y,... or one "
-                             "(default every value the design takes)")
+                             "(default every value the design takes; drop only when given)")
     parser.add_argument("--stages", type=nonempty, default="0",
                         help="pipeline registers to search: A..B, X,Y,... or one (default 0)")
     parser.add_argument("--samples", type=integer(_samples), default=None,

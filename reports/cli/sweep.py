@@ -97,10 +97,12 @@ def run(args: argparse.Namespace) -> int:
     designs = [design for design in designs if design not in failures]
     columns = [(flow, row) for flow in flows_of(entries) for row in flow.rows
                if row.field in flow.summary]
-    print(f"{'design':42} {'MRED %':>9} {'bias %':>9}"
+    # The design column as wide as the longest label, at least 42.
+    labels = max([42] + [len(design.label) for design in designs])
+    print(f"{'design':{labels}} {'MRED %':>9} {'bias %':>9}"
           + "".join(f" {row.label:>{max(9, len(row.label))}}" for _, row in columns))
     for design, entry in zip(designs, entries):
-        print(f"{design.label:42} {100 * entry['error']['mred']:9.4f} "
+        print(f"{design.label:{labels}} {100 * entry['error']['mred']:9.4f} "
               f"{100 * entry['error']['bias']:9.4f}"
               + "".join(f" {summary(entry, flow, row):>{max(9, len(row.label))}}"
                         for flow, row in columns))

@@ -103,7 +103,7 @@ def check_samples(samples) -> int:
 
 
 def analytic_applies(design: Design) -> bool:
-    return (design.variant == "mitchell" and not design.signed
+    return (design.variant == "mitchell" and not design.signed and design.dropped_bits == 0
             and design.frac_bits == design.width - 1 and design.width <= analytic.MAX_WIDTH)
 
 

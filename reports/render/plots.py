@@ -8,7 +8,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 import numpy as np  # noqa: E402
 
-from ...sim.catalogue import BASELINES, CATALOGUE, FOREIGN_PREFIX, kind_of  # noqa: E402
+from ...rtl.mitchell import DROP  # noqa: E402
+from ...sim.catalogue import (BASELINES, CATALOGUE, FOREIGN_PREFIX, kind_of,  # noqa: E402
+                               shown_params, stated_params)
 from ...sim.design import Design  # noqa: E402
 from ...sim.float_design import FloatDesign  # noqa: E402
 from ...sim.vectors import random_pairs  # noqa: E402
@@ -38,7 +40,9 @@ def plane_design(design: Design) -> tuple[Design, list[str]]:
     Up to ``PLANE_WIDTH`` bits, ``design`` itself. A wider design is taken to ``PLANE_WIDTH`` bits
     with every other option kept (signedness, fraction bits, variant parameters, stages). Fraction
     bits and parameters are each bounded by ``width - 1``: a value above ``PLANE_WIDTH - 1`` is
-    clamped to it and noted, except all fraction bits, which stay all fraction bits.
+    clamped to it and noted, except all fraction bits, which stay all fraction bits. A truncated
+    product (``drop``) keeps as many top product bits as it can (noted): the error it adds
+    depends on the bits kept, not on those dropped.
     """
     if design.width <= PLANE_WIDTH:
         return design, []
@@ -53,7 +57,13 @@ def plane_design(design: Design) -> tuple[Design, list[str]]:
     params = {}
     for parameter in design.entry.parameters:
         value = design.options[parameter.name]
-        if not parameter.choices and value != parameter.default(design.width):
+        if parameter is DROP and value:
+            shown = max(0, value - 2 * (design.width - PLANE_WIDTH))
+            notes.append(f"drop={value} shown as drop={shown} (the top {2 * design.width - value} "
+                         f"product bits kept at {design.width} bits, the top "
+                         f"{2 * PLANE_WIDTH - shown} here)")
+            value = shown
+        elif not parameter.choices and value != parameter.default(design.width):
             # The largest value the parameter allows at PLANE_WIDTH bits, if this one is above it.
             fitting = value
             while fitting > 0 and not _fits(parameter, fitting):
@@ -138,7 +148,10 @@ def error_distributions(designs: list[Design], samples: int = 200_000):
     magnitude of a."""
     figure, (histogram, magnitude) = plt.subplots(1, 2, figsize=(10, 4))
     for design in designs:
-        name = f"{design.variant} {design.width}b{' signed' if design.signed else ''}"
+        shown = shown_params(design.variant, design.width, dict(design.params))
+        name = " ".join([f"{design.variant} {design.width}b"]
+                        + [f"{k}={v}" for k, v in shown.items()]
+                        + (["signed"] if design.signed else []))
         a, b = random_pairs(design.width, samples, seed=SAMPLE_SEED)
         red = relative_error(design, a, b)
         histogram.hist(100 * red[~np.isnan(red)], bins=120, histtype="step", label=name,
@@ -324,7 +337,9 @@ def pareto(entries: list[dict], panels: list[tuple[str, str, str]], folder: Path
                 axis.scatter(*zip(*theirs), marker="^", color=line.get_facecolor()[0],
                              label=f"{width} bits, --verilog")
             for (x, y), entry in zip(points, group):
-                name = entry["variant"] + "".join(f" {k}={v}" for k, v in entry["params"].items())
+                name = entry["variant"] + "".join(
+                    f" {k}={v}" for k, v in
+                    stated_params(entry["variant"], entry["width"], entry["params"]).items())
                 axis.annotate(name, (x, y), fontsize=6, xytext=(3, 3), textcoords="offset points")
             best = [points[i] for i in front(points)]
             colour = line.get_facecolor()[0]

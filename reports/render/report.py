@@ -69,7 +69,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Callable
 
-from ...sim.catalogue import BASELINES, FOREIGN_PREFIX, kind_of, parameters_of
+from ...sim.catalogue import BASELINES, FOREIGN_PREFIX, kind_of, shown_params
 from ...sim.design import Design
 from ...sim.toolchain import ToolFailed
 from . import plots
@@ -139,17 +139,9 @@ def _design_name(entry: dict) -> str:
     extra = f", F={entry['frac_bits']}" if entry["frac_bits"] is not None and \
         entry["frac_bits"] != entry["width"] - 1 else ""
     signed = ", signed" if entry["signed"] else ""
-    params = "".join(f", {name}={value}" for name, value in shown_params(entry).items())
+    shown = shown_params(entry["variant"], entry["width"], entry["params"])
+    params = "".join(f", {name}={value}" for name, value in shown.items())
     return f"{entry['variant']} {entry['width']}b{extra}{params}{signed}"
-
-
-def shown_params(entry: dict) -> dict:
-    """The parameters a design's name shows: all but a structural one (which leaves the outputs
-    alone, such as ``arch`` or ``adder``) at its default."""
-    declared = {parameter.name: parameter for parameter in parameters_of(entry["variant"])}
-    return {name: value for name, value in entry["params"].items()
-            if name not in declared or declared[name].always_named
-            or value != declared[name].default(entry["width"])}
 
 
 def markdown(report: dict, images: list[str]) -> str:

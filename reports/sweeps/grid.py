@@ -75,8 +75,14 @@ def sweep_designs(*, widths: list[int], variants: list[str], stages: str,
             for values in itertools.product(*(grids[name] for name in names)):
                 for count in counts if entry.pipelined or not every else \
                         [count for count in counts if count == 0]:
-                    points.append(Design(
-                        variant=variant, width=width, stages=count,
-                        signed=signed and entry.signable,
-                        params=read_params(variant, dict(zip(names, values)))))
+                    try:
+                        points.append(Design(
+                            variant=variant, width=width, stages=count,
+                            signed=signed and entry.signable,
+                            params=read_params(variant, dict(zip(names, values)))))
+                    except ValueError as error:
+                        # A value can fit one width of the grid and not another: say which.
+                        if len(widths) == 1:
+                            raise
+                        raise ValueError(f"{error} (at --width {width})") from None
     return with_baselines(points)

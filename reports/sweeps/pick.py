@@ -33,7 +33,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Callable
 
-from ...sim.catalogue import CATALOGUE, MULTIPLIER, integer_designs, parameters_of
+from ...sim.catalogue import CATALOGUE, MULTIPLIER, integer_designs, parameters_of, stated_params
 from ...sim.design import Design
 from ...sim.foreign import is_foreign
 from ..synthesis.flows import FLOWS
@@ -331,7 +331,7 @@ def verilog_command(design: Design) -> str:
         words += ["--stages", str(design.stages)]
     if design.signed:
         words.append("--signed")
-    for name, value in design.params:
+    for name, value in stated_params(design.variant, design.width, dict(design.params)).items():
         words += ["--param", f"{name}={value}"]
     words += ["-o", f"{design.default_name}.v"]
     return shlex.join(words)

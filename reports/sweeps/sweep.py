@@ -3,6 +3,7 @@ import csv
 import json
 from pathlib import Path
 
+from ...sim.catalogue import stated_params
 from ..render import plots
 from ..render.report import flows_of
 from .pareto import pareto_front
@@ -20,7 +21,8 @@ def csv_rows(entries: list[dict]) -> list[dict]:
     for entry in entries:
         row = {key: entry[key] for key in ("variant", "width", "signed", "frac_bits", "stages")}
         row["format"] = entry.get("format", "int")
-        row["params"] = " ".join(f"{k}={v}" for k, v in entry["params"].items())
+        params = stated_params(entry["variant"], entry["width"], entry["params"])
+        row["params"] = " ".join(f"{k}={v}" for k, v in params.items())
         row.update({key: value for key, value in entry["error"].items() if key in CSV_COLUMNS})
         row.update({key: value for key, value in entry["error"].items() if key in FLOAT_COLUMNS})
         for flow in flows:

@@ -118,5 +118,6 @@ def curves(designs: list[Design], *, library: str | None = None) -> list[dict]:
 
 
 def _curve_label(design: Design) -> str:
-    arch = design.options.get("arch")
-    return f"{design.variant} {arch}" if arch else design.variant
+    arch, dropped = design.options.get("arch"), design.dropped_bits
+    return " ".join([design.variant] + ([arch] if arch else [])
+                    + ([f"drop={dropped}"] if dropped else []))

@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from mitchell.reports.render.report import shown_params
+from mitchell.sim.catalogue import shown_params
 
 BUDGETS = range(1, 11)  # MRED budgets in %
 
@@ -103,8 +103,9 @@ def sweep(arguments: list[str], folder: Path, jobs: int) -> list[dict]:
 
 
 def label(entry: dict) -> str:
-    shown = ", ".join(f"{key}={value}" for key, value in shown_params(entry).items())
-    return f"{entry['variant']}({shown})" if shown else entry["variant"]
+    shown = shown_params(entry["variant"], entry["width"], entry.get("params") or {})
+    text = ", ".join(f"{key}={value}" for key, value in shown.items())
+    return f"{entry['variant']}({text})" if text else entry["variant"]
 
 
 def cheapest(entries: list[dict], budget: float, cost: str) -> dict | None:
