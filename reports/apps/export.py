@@ -510,12 +510,13 @@ def c_model(design: Design | FloatDesign, *, header: str, metrics: dict | None =
         return _c_pair(name, comment, prototype, header, netlist_c_code(design, prototype))
     helpers, body = c_core(design)
     mask = f"0x{(1 << design.width) - 1:X}u"
-    core = f"static uint64_t {name}_core(uint64_t a, uint64_t b)\n{{\n{body}}}\n"
-    if dropped := design.dropped_bits:
-        # The design's own arithmetic, then its truncated product (drop).
-        core = core.replace(f"{name}_core(", f"{name}_untruncated(", 1) + \
-            f"\nstatic uint64_t {name}_core(uint64_t a, uint64_t b)\n{{\n" \
-            f"    return {name}_untruncated(a, b) >> {dropped} << {dropped};\n}}\n"
+    # With drop, the design's own arithmetic is a function of its own and the core truncates it.
+    dropped = design.dropped_bits
+    arithmetic = f"{name}_untruncated" if dropped else f"{name}_core"
+    core = f"static uint64_t {arithmetic}(uint64_t a, uint64_t b)\n{{\n{body}}}\n"
+    if dropped:
+        core += (f"\nstatic uint64_t {name}_core(uint64_t a, uint64_t b)\n{{\n"
+                 f"    return {arithmetic}(a, b) >> {dropped} << {dropped};\n}}\n")
     if design.signed:
         top, double = design.width - 1, 2 * design.width
         double_mask = "UINT64_MAX" if double == 64 else f"0x{(1 << double) - 1:X}u"
