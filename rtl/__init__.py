@@ -14,6 +14,7 @@ from .log_variants import (DynamicRangeMultiplier, MinimallyBiasedMultiplier, Mi
 from .mitchell import ARCHITECTURES, LogMultiplier, MitchellMultiplier
 from .residue import Residue
 from .signed import SignedMultiplier
+from .truncated import TruncatedMultiplier
 from .multiplier import Multiplier
 from .shifter import BarrelShifter, OneHotShifter
 from .verilog import to_verilog
@@ -25,5 +26,5 @@ __all__ = [
     "Logarithm", "MinimallyBiasedMultiplier", "MitchW", "MitchellDivider", "MitchellMultiplier",
     "Multiplier", "NearestOneMultiplier", "OneHotLeadingOneDetector", "OneHotShifter",
     "PrefixAdder", "ReducedErrorMultiplier", "Residue",
-    "SetOneAdderMultiplier", "SignedMultiplier", "to_verilog",
+    "SetOneAdderMultiplier", "SignedMultiplier", "TruncatedMultiplier", "to_verilog",
 ]

@@ -32,7 +32,7 @@ from functools import lru_cache
 from amaranth.hdl import Cat, Module, Signal, Value
 
 from .multiplier import Multiplier
-from .params import Parameter
+from .params import Parameter, ParameterConflict
 from .pipeline import delay
 
 __all__ = ["ADDERS", "DaddaMultiplier", "DaddaPlan", "Gate", "choose_plan", "dadda_plan"]
@@ -42,7 +42,7 @@ __all__ = ["ADDERS", "DaddaMultiplier", "DaddaPlan", "Gate", "choose_plan", "dad
 # NAND levels, a majority three, a carry step ``g | (p & c)`` two. A full adder's sum is two XORs,
 # its third input entering the second. The cut planner balances these sums (:class:`DaddaPlan`);
 # the depths Yosys measures on the pipelined designs check it (tests/benchmarks/bench_pipeline.py).
-GATE_DEPTH = {"operand": 0, "and": 2, "xor": 3, "maj": 3, "andor": 2}
+GATE_DEPTH = {"operand": 0, "and": 2, "xor": 3, "maj": 3, "andor": 2, "ao22": 2}
 
 ADDERS = ("auto", "alu", "kogge-stone")
 
@@ -62,6 +62,8 @@ _OPERATORS = {
     "xor3": lambda x, y, z: x ^ y ^ z,
     "maj": lambda x, y, z: (x & y) | (z & (x ^ y)),
     "andor": lambda g, p, g_low: g | (p & g_low),
+    # Two partial products merged into one bit (a truncated multiplier's ``merge``).
+    "ao22": lambda w, x, y, z: (w & x) | (y & z),
 }
 
 
@@ -263,18 +265,39 @@ class DaddaPlan:
         return best[steps][1]
 
 
+def merged_pairs(width: int, cut: int, merge: int) -> tuple[tuple[int, int], ...]:
+    """The first ``merge`` pairs ``(i, j)``, ``i < j``, of partial products ``a[i] & b[j]`` and
+    ``a[j] & b[i]`` at or above column ``cut``: column by column from ``cut`` up, the outermost
+    pair of a column (smallest ``i``) first. Raises ``ValueError`` when there are fewer."""
+    pairs = [(i, column - i) for column in range(cut, 2 * width - 1)
+             for i in range(max(0, column - width + 1), (column + 1) // 2)]
+    if merge > len(pairs):
+        raise ParameterConflict(f"Parameter merge must be at most {len(pairs)} (the pairs of partial "
+                         f"products at or above column cut={cut} of a {width}-bit multiplier), "
+                         f"not {merge!r}")
+    return tuple(pairs[:merge])
+
+
 @lru_cache(maxsize=None)
-def dadda_plan(width: int, adder: str) -> DaddaPlan:
+def dadda_plan(width: int, adder: str, cut: int = 0, merge: int = 0) -> DaddaPlan:
     """The gates and depth table of the ``width``-bit multiplier with the ``alu`` or
-    ``kogge-stone`` adder (cached: they depend on nothing else)."""
+    ``kogge-stone`` adder (cached: they depend on nothing else). The partial products of the
+    columns below ``cut`` are left out, and each of the :func:`merged_pairs` is one bit, the OR of
+    its two products (a truncated multiplier; 0 and 0 for the exact one)."""
     netlist = _Netlist()
     netlist.begin("products")
     a = [netlist.gate("operand", ("a", j), column=j) for j in range(width)]
     b = [netlist.gate("operand", ("b", i), column=i) for i in range(width)]
     columns = [[] for _ in range(2 * width)]
+    merged = set(merged_pairs(width, cut, merge))
     for i in range(width):
         for j in range(width):
-            columns[i + j].append(netlist.and_(a[j], b[i], column=i + j))
+            if i + j < cut or (j, i) in merged:
+                continue  # cut, or merged into the bit of its pair's other product
+            if (i, j) in merged:
+                columns[i + j].append(netlist.gate("ao22", a[j], b[i], a[i], b[j], column=i + j))
+            else:
+                columns[i + j].append(netlist.and_(a[j], b[i], column=i + j))
 
     arrival = {}
 
@@ -286,8 +309,10 @@ def dadda_plan(width: int, adder: str) -> DaddaPlan:
         return arrival[node]
 
     columns = _reduce(netlist, columns, ready)
-    # Column 1 holds two partial products, and no level brings a column below two bits.
-    low = next(c for c, bits in enumerate(columns) if len(bits) == 2)
+    # The adder starts at the first column of two bits (column 1 of the exact multiplier): no
+    # level brings a column below two bits, and one of a single bit is final already. A
+    # multiplier cut down to single bits still ends in a one-column adder on the top column.
+    low = next((c for c, bits in enumerate(columns) if len(bits) == 2), len(columns) - 1)
     rows = [tuple(bits) + (None,) * (2 - len(bits)) for bits in columns[low:]]
     sums, adder_spans = _add(netlist, rows, low, adder)
     outputs = [bits[0] if bits else None for bits in columns[:low]] + sums
@@ -352,12 +377,12 @@ def _segment_depths(gates: tuple[Gate, ...], steps: int, adder: _Adder) -> tuple
     return tuple(depths)
 
 
-def choose_plan(width: int, adder: str, stages: int) -> DaddaPlan:
+def choose_plan(width: int, adder: str, stages: int, cut: int = 0, merge: int = 0) -> DaddaPlan:
     """The plan of a multiplier: ``adder="auto"`` takes Kogge-Stone where its cuts make the deepest
     segment shallower, else ``+`` (``alu``)."""
     if adder != "auto":
-        return dadda_plan(width, adder)
-    alu, prefix = (dadda_plan(width, choice) for choice in ("alu", "kogge-stone"))
+        return dadda_plan(width, adder, cut, merge)
+    alu, prefix = (dadda_plan(width, choice, cut, merge) for choice in ("alu", "kogge-stone"))
     return prefix if prefix.deepest(stages) < alu.deepest(stages) else alu
 
 
@@ -433,9 +458,14 @@ class DaddaMultiplier(Multiplier):
     def adder(self) -> str:
         return self._adder
 
+    # The partial products left out and merged (:func:`dadda_plan`): none in the exact multiplier.
+    cut = 0
+    merge = 0
+    correction = 0
+
     @property
     def plan(self) -> DaddaPlan:
-        return choose_plan(self.width, self.adder, self.stages)
+        return choose_plan(self.width, self.adder, self.stages, self.cut, self.merge)
 
     @property
     def cuts(self) -> tuple[str, ...]:
@@ -495,5 +525,10 @@ class DaddaMultiplier(Multiplier):
             product = Cat(*(bit(node) for node in plan.outputs[:plan.low]), high)
         else:
             product = Cat(bit(node) for node in plan.outputs)
-        m.d.comb += self.p.eq(delay(m, product, count=registers[last], name="product"))
+        product = delay(m, product, count=registers[last], name="product")
+        if self.correction:
+            # A truncated multiplier's correction fills the cut columns, which hold no bit, so
+            # it takes no adder; it is a constant, not a register's output.
+            product = product | self.correction
+        m.d.comb += self.p.eq(product)
         return m

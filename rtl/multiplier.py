@@ -20,6 +20,11 @@ class Multiplier(wiring.Component):
     # The parameters this design takes beyond width and stages, each declared once.
     PARAMETERS: tuple[Parameter, ...] = ()
 
+    @staticmethod
+    def check_parameters(*, width: int, **params) -> None:
+        """Raise ``ValueError`` when parameters that each passed their own check do not fit
+        together (none of the base's do)."""
+
     def __init__(self, *, width: int, stages: int = 0):
         self._width = check_width(width)
         self._stages = check_stages(stages)

@@ -9,6 +9,12 @@ MAX_WIDTH = 64
 MAX_STAGES = 64
 
 
+class ParameterConflict(ValueError):
+    """Parameters that each pass their own check but do not fit together (a truncated
+    multiplier's ``merge`` beyond the pairs its ``cut`` leaves): a grid leaves such a
+    combination out, where a single design is an error."""
+
+
 def check_int(value, *, name: str, minimum: int, maximum: int | None = None) -> int:
     """Return ``value`` if it is an ``int`` in ``[minimum, maximum]``, else raise.
 

@@ -22,7 +22,7 @@ import numpy as np
 from ..rtl import (DaddaMultiplier, ExactDivider, ExactFloatMultiplier, ExactMultiplier,
                    DynamicRangeMultiplier, FloatMitchellMultiplier, IterativeLogMultiplier, MinimallyBiasedMultiplier,
                    MitchellDivider, MitchellMultiplier, MitchW, NearestOneMultiplier,
-                   ReducedErrorMultiplier, SetOneAdderMultiplier)
+                   ReducedErrorMultiplier, SetOneAdderMultiplier, TruncatedMultiplier)
 from ..rtl.divider import check_quotient_frac_bits
 from ..rtl.params import Parameter, check_frac_bits
 from . import float_golden, float_scalar, golden, scalar
@@ -137,6 +137,9 @@ CATALOGUE: dict[str, Entry] = {entry.name: entry for entry in [
           "Babic et al. 2011: power-of-two block repeated on the residues"),
     Entry("alm-soa", SetOneAdderMultiplier, golden.alm_soa_product, scalar.alm_soa_scalar,
           "Liu et al. 2018: low log-adder bits set to one"),
+    Entry("truncated", TruncatedMultiplier, golden.truncated_product, scalar.truncated_scalar,
+          "after Schulte and Swartzlander 1993: partial products below column cut left out for "
+          "2^(cut-1), merge pairs of the next ones ORed (Venkatachalam and Ko 2017)"),
     Entry("nearest-one", NearestOneMultiplier, golden.nearest_one_product,
           scalar.nearest_one_scalar,
           "after Ansari et al. 2021: operands rounded to the nearest power of two"),

@@ -55,6 +55,9 @@ class Design:
                              f"(allowed: {', '.join(known) or 'none'})")
         values = {name: parameter.resolve(given.get(name), width=self.width)
                   for name, parameter in known.items()}
+        # Parameters that constrain one another (a multiplier's check_parameters).
+        if hasattr(entry.component, "check_parameters"):
+            entry.component.check_parameters(width=self.width, **values)
         object.__setattr__(self, "params", tuple(sorted(values.items())))
 
     @property

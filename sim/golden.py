@@ -5,6 +5,7 @@ Each model takes two 1-D operand arrays and returns the products as an array of 
 """
 import numpy as np
 
+from ..rtl.dadda import merged_pairs
 from ..rtl.log_variants import check_mitch_w
 from ..rtl.mitchell import check_drop
 from ..rtl.params import check_frac_bits, check_width
@@ -172,6 +173,22 @@ def ilm_product(a, b, *, width: int, corrections: int) -> np.ndarray:
         total = total + np.where(live, _power_sum(k_a, r_a, k_b, r_b), a.dtype.type(0)).astype(a.dtype)
         a, b = r_a, r_b
     return total
+
+
+def truncated_product(a, b, *, width: int, cut: int, merge: int) -> np.ndarray:
+    """The truncated multiplier: ``a * b`` less the partial products of the columns below
+    ``cut``, less ``2**(i + j)`` where both products of a merged pair are 1, plus the correction
+    ``2**(cut - 1)``."""
+    a, b = operand_array(a, width=width), operand_array(b, width=width)
+    bit = lambda values, index: (values >> index) & 1  # noqa: E731
+    product = a * b
+    for i in range(min(cut, width)):
+        # The products a[j] & b[i] with j < cut - i: the low cut - i bits of a, where b[i] is 1.
+        low = min(cut - i, width)
+        product = product - ((a & ((1 << low) - 1)) * bit(b, i) << i)
+    for i, j in merged_pairs(width, cut, merge):
+        product = product - ((bit(a, i) & bit(b, j) & bit(a, j) & bit(b, i)) << (i + j))
+    return product + (1 << cut >> 1)
 
 
 def nearest_one_product(a, b, *, width: int) -> np.ndarray:

@@ -54,6 +54,7 @@ REFERENCES: dict[str, Reference] = {
     "alm-soa": Reference("ref_alm_soa", {"w": "WS"}),
     "realm": Reference("ref_realm", {"m": "M", "t": "F"}, computed=_realm_table_literal),
     "nearest-one": Reference("ref_nearest_one"),
+    "truncated": Reference("ref_truncated", {"cut": "C", "merge": "M"}),
     "mitchell-div": Reference("ref_mitchell_div", {"frac_bits": "F"}),
     "exact-div": Reference("ref_exact_div", {"frac_bits": "F"}),
 }

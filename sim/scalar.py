@@ -160,6 +160,23 @@ def nearest_one_scalar(a: int, b: int, *, width: int) -> int:
     return a * b - r1 * r2
 
 
+def truncated_scalar(a: int, b: int, *, width: int, cut: int, merge: int) -> int:
+    """The truncated multiplier summed from its kept bits: every partial product of weight
+    ``2**cut`` or more, except that the first ``merge`` symmetric pairs (by weight, then the one
+    with the lowest-indexed operand bit first) count once when either is 1; plus ``2**(cut-1)``."""
+    bit = lambda n, k: n >> k & 1  # noqa: E731
+    pairs = sorted(((i + j, i, j) for i in range(width) for j in range(i + 1, width)
+                    if i + j >= cut))[:merge]
+    if len(pairs) < merge:
+        raise ValueError(f"merge={merge} names more pairs than the {len(pairs)} from column {cut}")
+    merged = {(i, j) for _, i, j in pairs}
+    total = sum(bit(a, i) * bit(b, j) << (i + j)
+                for i in range(width) for j in range(width) if i + j >= cut
+                and (min(i, j), max(i, j)) not in merged)
+    total += sum((bit(a, i) & bit(b, j) | bit(a, j) & bit(b, i)) << (i + j) for i, j in merged)
+    return total + (2 ** (cut - 1) if cut else 0)
+
+
 def signed_scalar(model, a: int, b: int, *, width: int, **options) -> int:
     """A sign-magnitude signed product of two's-complement ``width``-bit patterns, as a number."""
     def value(n: int) -> int:

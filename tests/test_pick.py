@@ -133,8 +133,17 @@ def test_the_default_grid_has_every_value_each_parameter_takes():
     assert values("realm", "drop") == [0]
     asked = pick.candidate_designs(width=5, variants=["mitch-w"], params={"drop": "0..9"})
     assert sorted({d.options["drop"] for d in asked}) == list(range(10))  # 0 to 2 * width - 1
+    assert values("truncated", "cut") == list(range(9))          # 0 to 2 * width - 2
+    assert values("truncated", "merge") == [0]                   # an opt-in too
+    # Merges beyond the pairs a cut leaves are no point of the grid: at 5 bits, cut=6 leaves
+    # (2, 4) and (3, 4), cut=8 none.
+    merged = pick.candidate_designs(width=5, variants=["truncated"],
+                                    params={"cut": "6,8", "merge": "0..3"})
+    assert sorted({(d.options["cut"], d.options["merge"]) for d in merged}) == [
+        (6, 0), (6, 1), (6, 2), (8, 0)]
     assert {d.variant for d in designs} == {"mitchell", "exact", "exact-yosys", "mitch-w", "mbm",
-                                            "ilm", "alm-soa", "nearest-one", "dr-alm", "realm"}
+                                            "ilm", "alm-soa", "nearest-one", "dr-alm", "realm",
+                                            "truncated"}
     assert len(designs) == len(set(designs))
     # Error classes: one per output behaviour, whatever the architecture.
     assert len({pick.error_class(d) for d in designs if d.variant == "mitchell"}) == 5

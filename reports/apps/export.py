@@ -45,6 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ...rtl.dadda import merged_pairs
 from ...rtl.float_format import FloatFormat
 from ...rtl.realm_table import realm_table
 from ...sim.catalogue import CATALOGUE, DIVIDER, FLOAT_MULTIPLIER
@@ -301,6 +302,15 @@ static const uint64_t {p}_factors[{entries}] = {{{table}}};
     }}
     return total;
 """),
+    "truncated": ("", """    /* a * b less the partial products of the columns below {cut}, less 2^(i+j) where both
+       products of a merged pair are 1, plus the correction */
+    uint64_t p = a * b;
+    int i;
+    for (i = 0; i < {cut} && i < {width}; i++)
+        p -= ((a & (((uint64_t)1 << ({cut} - i < {width} ? {cut} - i : {width})) - 1))
+              * ((b >> i) & 1)) << i;
+{merged}    return p + {correction}u;
+"""),
     "nearest-one": (_LOG2 + """
 static int {p}_nearest(uint64_t x)  /* log2 of the power of two nearest x != 0 */
 {{
@@ -348,6 +358,11 @@ def c_core(design: Design) -> tuple[str, str]:
                   corrections=options.get("corrections", 0))
     if design.variant == "alm-soa":
         values.update(w=options["w"], wmask=f"0x{(1 << options['w']) - 1:X}u")
+    if design.variant == "truncated":
+        cut = options["cut"]
+        values.update(cut=cut, width=design.width, correction=1 << cut >> 1, merged="".join(
+            f"    p -= ((a >> {i}) & (b >> {j}) & (a >> {j}) & (b >> {i}) & 1) << {i + j};\n"
+            for i, j in merged_pairs(design.width, cut, options["merge"])))
     if design.variant == "realm":
         f = options["t"]
         values.update(f=f, fmask=f"0x{(1 << f) - 1:X}u")

@@ -12,8 +12,9 @@ from .options import (ParameterAction, UsageError, add_foreign_options, add_reti
 
 HELP = "the cheapest design within an error budget"
 DESCRIPTION = ("Search every integer multiplier of the catalogue (every fraction-bit count, "
-               "parameter value and datapath architecture; a truncated product only with "
-               "--param drop=...) at one width for the design of least "
+               "parameter value and datapath architecture; a log design's truncated product "
+               "and a truncated multiplier's merged pairs only with --param drop=... and "
+               "--param merge=...) at one width for the design of least "
                "--minimize whose error metrics are all within their --max budgets. Prints the "
                "chosen design, the Pareto front around it and the command that writes its "
                "Verilog. With --verilog, your own multipliers are candidates beside the "
@@ -49,7 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="fraction bits to search: A..B, X,Y,... or one (default all)")
     parser.add_argument("--param", type=parameter, action=ParameterAction, metavar="NAME=VALUES",
                         help="a parameter's values to search, repeatable: A..B, X,Y,... or one "
-                             "(default every value the design takes; drop only when given)")
+                             "(default every value the design takes; drop and merge only when "
+                             "given)")
     parser.add_argument("--stages", type=nonempty, default="0",
                         help="pipeline registers to search: A..B, X,Y,... or one (default 0)")
     parser.add_argument("--samples", type=integer(_samples), default=None,

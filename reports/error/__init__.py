@@ -49,6 +49,7 @@ bias in %, every pair at both widths):
 | nearest-one | 2.862 / 11.11 / -0.009 | 2.886 / 11.11 / -0.036 | 2.89 (16); bias ~ -0.04 |
 | dr-alm, t=6 | 2.932 / 11.58 / -0.333 | 3.026 / 12.50 / -1.707 | 2.91 (8, zeros error-free), 3.03 (16); WCRE 11.581 (8), 12.496 (16) |
 | realm, m=3 | 0.818 / 11.11 / -0.043 | 0.737 / 11.11 / 0.001 | 0.4 to 1.6 over its configurations; bias mostly within 0.05 |
+| truncated, cut=width-3 | 0.819 / 1500 / -0.342 | 0.026 / 409500 / -0.018 | mean error 2^(cut-1) - sum of 2^(i+j)/4 left out: -16.25 (8), -20480.25 (16); measured -16.25, -20480.2 |
 
 Mitchell's published 3.76 % at 8 bits counts the pairs with a zero operand as error-free
 (3.788 % x 65,025 / 65,536 = 3.758 %). MBM at 8 bits sits below 3.02 % because the design
@@ -58,7 +59,9 @@ to nearest instead, the same datapath gives the published 3.018 % and -0.041 %.
 DR-ALM's published figures are quoted from a secondary source (the paper's tables as a course
 report copies them; ``tests/test_front_variants.py`` checks t = 5, 6, 7 at 8 bits and t = 6 at 16
 bits to their printed digits); REALM's are the ranges of its abstract, the paper itself was not
-available.
+available. The truncated multiplier's figure is the expected value that its correction constant
+is derived from (Schulte and Swartzlander: each product left out is 1 a quarter of the time); its
+WCRE is a product of 1 given as the correction (a product of two small operands is all cut).
 
 Floating point (``mitchell error --format F [--variant lmul]``,
 :mod:`mitchell.reports.error.float_metrics`; fp8, bf16 and fp16 exhaustive, fp32 10,000,000 random

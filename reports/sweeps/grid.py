@@ -4,6 +4,7 @@ values, each design followed by its exact baseline. Values come as the command l
 import itertools
 import re
 
+from ...rtl.params import ParameterConflict
 from ...sim.catalogue import CATALOGUE
 from ...sim.design import Design
 
@@ -80,6 +81,8 @@ def sweep_designs(*, widths: list[int], variants: list[str], stages: str,
                             variant=variant, width=width, stages=count,
                             signed=signed and entry.signable,
                             params=read_params(variant, dict(zip(names, values)))))
+                    except ParameterConflict:
+                        continue  # values that do not fit together: not a point of the grid
                     except ValueError as error:
                         # A value can fit one width of the grid and not another: say which.
                         if len(widths) == 1:

@@ -37,7 +37,7 @@ from ...sim.catalogue import CATALOGUE, MULTIPLIER, integer_designs, parameters_
 from ...sim.design import Design
 from ...sim.foreign import is_foreign
 from ..synthesis.flows import FLOWS
-from ...rtl.params import check_width
+from ...rtl.params import ParameterConflict, check_width
 from .grid import grid, read_params, stage_grid
 from .pareto import pareto_front
 
@@ -265,9 +265,12 @@ def candidate_designs(*, width: int, variants: list[str] | None = None, signed: 
         for fraction in fracs:
             for values in itertools.product(*axes.values()):
                 for count in counts if entry.pipelined else [0]:
-                    designs.append(Design(variant=variant, width=width, frac_bits=fraction,
-                                          stages=count, signed=signed and entry.signable,
-                                          params=dict(zip(axes, values))))
+                    try:
+                        designs.append(Design(variant=variant, width=width, frac_bits=fraction,
+                                              stages=count, signed=signed and entry.signable,
+                                              params=dict(zip(axes, values))))
+                    except ParameterConflict:
+                        continue  # values that do not fit together: not a point of the grid
     if not designs:
         raise ValueError("The search has no designs: widen --variant, --param or --frac-bits")
     return list(dict.fromkeys(designs))

@@ -334,6 +334,40 @@ module ref_nearest_one #(parameter W = 8) (
     assign p = value[2*W-1:0];
 endmodule
 
+// Truncated multiplier (after Schulte and Swartzlander 1993; merged pairs after Venkatachalam
+// and Ko 2017): the partial products a[i] & b[j] of weight 2^(i+j) >= 2^C, plus 2^(C-1) when
+// C > 0, except that the first M pairs a[i] & b[j], a[j] & b[i] with i < j, by weight and then
+// by increasing i, count once, as their OR.
+module ref_truncated #(parameter W = 8, parameter C = 0, parameter M = 0) (
+    input  [W-1:0]   a,
+    input  [W-1:0]   b,
+    output [2*W-1:0] p
+);
+    reg [2*W+7:0] sum, one;
+    integer column, i, j, pairs;
+    always @* begin
+        one = 1;
+        sum = C > 0 ? one << (C - 1) : 0;
+        pairs = 0;
+        for (column = C; column < 2 * W - 1; column = column + 1)
+            for (i = 0; i < W; i = i + 1) begin
+                j = column - i;
+                if (j >= 0 && j < W && i <= j) begin
+                    if (i == j)
+                        sum = sum + ((a[i] & b[j]) ? one << column : 0);
+                    else if (pairs < M)
+                        sum = sum + (((a[i] & b[j]) | (a[j] & b[i])) ? one << column : 0);
+                    else
+                        sum = sum + ((a[i] & b[j]) ? one << column : 0)
+                                  + ((a[j] & b[i]) ? one << column : 0);
+                    if (i < j)
+                        pairs = pairs + 1;
+                end
+            end
+    end
+    assign p = sum[2*W-1:0];
+endmodule
+
 // The exact product.
 module ref_exact #(parameter W = 8) (
     input  [W-1:0]   a,

@@ -7,6 +7,7 @@ from typing import Callable
 import numpy as np
 from numba import njit
 
+from ....rtl.dadda import merged_pairs
 from ....rtl.realm_table import realm_table
 from .compiled import JIT, LOW32, ONE, U, ZERO, leading_zeros, static_dispatch
 
@@ -234,6 +235,22 @@ def nearest_one(a, b, width, params):
     return _power_sum(k_a, r_a, k_b, r_b)
 
 
+@njit(**JIT)
+def truncated(a, b, width, params):
+    """The exact product less the columns below ``cut`` and the doubles of the merged pairs,
+    plus the correction (golden ``truncated_product``); the pairs come as a table ``i, j, ...``."""
+    cut = U(params[0])
+    product = exact(a, b, width, params)
+    for index in range(min(cut, width)):
+        i = U(index)
+        product -= ((a & ((ONE << min(cut - i, width)) - ONE)) * ((b >> i) & ONE)) << i
+    pairs = params[2]
+    for index in range(0, len(pairs), 2):
+        i, j = pairs[index], pairs[index + 1]
+        product -= ((a >> i) & (b >> j) & (a >> j) & (b >> i) & ONE) << (i + j)
+    return product + ((ONE << cut) >> ONE)
+
+
 @dataclass(frozen=True)
 class Kernel:
     """The compiled arithmetic of one catalogue design.
@@ -264,6 +281,9 @@ KERNELS: dict[str, Kernel] = {
     "realm": Kernel(realm, symmetric=True, tables=lambda design: realm_table(
         m=min(design.options["m"], design.options["t"]), frac_bits=design.options["t"])),
     "nearest-one": Kernel(nearest_one, symmetric=True),
+    "truncated": Kernel(truncated, symmetric=True, tables=lambda design: [
+        index for pair in merged_pairs(design.width, design.options["cut"],
+                                       design.options["merge"]) for index in pair]),
     "mitchell-div": Kernel(mitchell_divider, symmetric=False),
     "exact-div": Kernel(exact_divider, symmetric=False),
 }
