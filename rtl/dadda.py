@@ -29,7 +29,7 @@ nextpnr seeds 1 to 5; ``--retime`` for the right-hand columns):
 from dataclasses import dataclass
 from functools import lru_cache
 
-from amaranth.hdl import Cat, Module, Signal, Value
+from amaranth.hdl import C, Cat, Module, Signal, Value
 
 from .multiplier import Multiplier
 from .params import Parameter, ParameterConflict
@@ -283,13 +283,18 @@ def dadda_plan(width: int, adder: str, cut: int = 0, merge: int = 0) -> DaddaPla
     """The gates and depth table of the ``width``-bit multiplier with the ``alu`` or
     ``kogge-stone`` adder (cached: they depend on nothing else). The partial products of the
     columns below ``cut`` are left out, and each of the :func:`merged_pairs` is one bit, the OR of
-    its two products (a truncated multiplier; 0 and 0 for the exact one)."""
+    its two products, and the column below ``cut`` holds the constant ``2**(cut - 1)`` (a
+    truncated multiplier; 0 and 0 for the exact one)."""
     netlist = _Netlist()
     netlist.begin("products")
     a = [netlist.gate("operand", ("a", j), column=j) for j in range(width)]
     b = [netlist.gate("operand", ("b", i), column=i) for i in range(width)]
     columns = [[] for _ in range(2 * width)]
     merged = set(merged_pairs(width, cut, merge))
+    if cut:
+        # The correction 2**(cut - 1), alone in its column: a constant, held in the registers
+        # like the operands so that the product is 0 during reset.
+        columns[cut - 1].append(netlist.gate("operand", ("one", 0), column=cut - 1))
     for i in range(width):
         for j in range(width):
             if i + j < cut or (j, i) in merged:
@@ -461,7 +466,6 @@ class DaddaMultiplier(Multiplier):
     # The partial products left out and merged (:func:`dadda_plan`): none in the exact multiplier.
     cut = 0
     merge = 0
-    correction = 0
 
     @property
     def plan(self) -> DaddaPlan:
@@ -493,7 +497,8 @@ class DaddaMultiplier(Multiplier):
             if node is not None:
                 last_use[node] = last + 1
 
-        values = {node: (self.a if gate.inputs[0][0] == "a" else self.b)[gate.inputs[0][1]]
+        sources = {"a": self.a, "b": self.b, "one": C(1, 1)}
+        values = {node: sources[gate.inputs[0][0]][gate.inputs[0][1]]
                   for node, gate in enumerate(plan.gates) if gate.op == "operand"}
         for step, name in enumerate(plan.steps):
             if name == "add":
@@ -525,10 +530,5 @@ class DaddaMultiplier(Multiplier):
             product = Cat(*(bit(node) for node in plan.outputs[:plan.low]), high)
         else:
             product = Cat(bit(node) for node in plan.outputs)
-        product = delay(m, product, count=registers[last], name="product")
-        if self.correction:
-            # A truncated multiplier's correction fills the cut columns, which hold no bit, so
-            # it takes no adder; it is a constant, not a register's output.
-            product = product | self.correction
-        m.d.comb += self.p.eq(product)
+        m.d.comb += self.p.eq(delay(m, product, count=registers[last], name="product"))
         return m

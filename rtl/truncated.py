@@ -59,8 +59,9 @@ class TruncatedMultiplier(DaddaMultiplier):
     a : In(width)
     b : In(width)
     p : Out(2 * width)
-        The truncated product, ``stages`` rising edges after the operands are presented; its low
-        ``cut`` bits are the correction's at all times, reset included.
+        The truncated product, ``stages`` rising edges after the operands are presented. During
+        reset, and until the first operands after it reach the output, ``p`` is 0, as for
+        :class:`~.dadda.DaddaMultiplier`.
     """
 
     PARAMETERS = (Parameter("cut", default=default_cut, check=check_cut,

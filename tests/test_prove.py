@@ -53,6 +53,7 @@ EIGHT_BITS = [dict(variant=name) for name in integer_designs() if name not in HA
     dict(variant="ilm", stages=1, signed=True),
     dict(variant="mitch-w", params={"w": 4, "drop": 5}, signed=True),
     dict(variant="realm", params={"drop": 15}, stages=2),
+    dict(variant="truncated", params={"cut": 5, "merge": 5}, stages=1),
 ]
 
 
