@@ -93,8 +93,3 @@ class TruncatedMultiplier(DaddaMultiplier):
     @property
     def merge(self) -> int:
         return self._merge
-
-    @property
-    def correction(self) -> int:
-        """The constant in the cut columns: ``2**(cut - 1)``, or 0."""
-        return 1 << self._cut >> 1
