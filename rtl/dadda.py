@@ -272,9 +272,9 @@ def merged_pairs(width: int, cut: int, merge: int) -> tuple[tuple[int, int], ...
     pairs = [(i, column - i) for column in range(cut, 2 * width - 1)
              for i in range(max(0, column - width + 1), (column + 1) // 2)]
     if merge > len(pairs):
-        raise ParameterConflict(f"Parameter merge must be at most {len(pairs)} (the pairs of partial "
-                         f"products at or above column cut={cut} of a {width}-bit multiplier), "
-                         f"not {merge!r}")
+        raise ParameterConflict(f"Parameter merge must be an integer from 0 to {len(pairs)} "
+                                f"with cut={cut} at width {width} (the pairs of partial products "
+                                f"at or above column {cut}), not {merge!r}")
     return tuple(pairs[:merge])
 
 

@@ -15,8 +15,8 @@ def check_cut(cut, *, width: int) -> int:
 
 
 def check_merge(merge, *, width: int) -> int:
-    # How many pairs there are depends on cut too: TruncatedMultiplier checks that.
-    return check_int(merge, name="Parameter merge", minimum=0, maximum=width * (width - 1) // 2)
+    # The most pairs there can be depends on cut too: check_parameters names it.
+    return check_int(merge, name="Parameter merge", minimum=0)
 
 
 class TruncatedMultiplier(DaddaMultiplier):
@@ -38,7 +38,9 @@ class TruncatedMultiplier(DaddaMultiplier):
 
     The error is never positive but for the correction, and small against large products: at
     8 bits, ``cut=5`` keeps 49 of the 64 products at an MRED of 0.82 %, and ``merge=5`` makes
-    them 44 bits at 0.97 %. A zero operand gives the correction, not 0.
+    them 44 bits at 0.97 %. A zero operand gives the correction, not 0 (signed, the correction
+    with the product's sign: at ``cut=5``, ``0 * -5`` is -16), and so do the lookup tables and C
+    models exported from it.
 
     Parameters
     ----------
@@ -69,8 +71,7 @@ class TruncatedMultiplier(DaddaMultiplier):
                                  "(default width-3)"),
                   Parameter("merge", default=lambda width: 0, check=check_merge, quiet=True,
                             help="pairs a[i]&b[j], a[j]&b[i] from column cut up merged into "
-                                 "their OR (default 0; a grid leaves out the values beyond the "
-                                 "pairs its cut leaves)"),
+                                 "their OR (default 0, at most the pairs cut leaves)"),
                   *DaddaMultiplier.PARAMETERS)
 
     def __init__(self, *, width: int, cut: int | None = None, merge: int | None = None,

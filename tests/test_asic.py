@@ -351,10 +351,13 @@ def test_area_command_prints_standard_cells_side_by_side(library, tmp_path):
         assert float(ratio) == pytest.approx(float(mitchell_value.replace(",", ""))
                                              / float(exact_value.replace(",", "")), abs=0.006)
     assert "glitches are not counted" in run.stdout and "0.01 pF" in run.stdout
+    assert "the same synthesis flows (asic)" in run.stdout
     run = mitchell("area", "--width", "4", "--flow", "all", "--json", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     results = json.loads(run.stdout)
-    assert set(results.pop("comparison")["same"]) == {"width", "stages", "signed", "flow"}
+    same = results.pop("comparison")
+    assert set(same["same"]) == {"width", "stages", "signed", "flow"}
+    assert same["flow"]["flows"] == ["generic", "ice40", "asic"]
     assert len(results) == 2
     for figures in results.values():
         assert set(figures) == {"generic", "ice40", "asic"}

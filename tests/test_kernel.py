@@ -48,8 +48,8 @@ def configurations(name: str, width: int) -> list[Design]:
         # The ends of every integer range: width - 1 (fraction bits), width + 1 (Mitch-w's w),
         # 2 * width - 1 (drop, every product bit but the top one).
         for value in sorted({0, 1, 2, width - 1, width + 1, 2 * width - 1}):
-            try:
-                parameter.check(value, width=width)
+            try:  # the value's own range, and its fit with the other parameters' defaults
+                Design(variant=name, width=width, params={parameter.name: value})
             except ValueError:
                 continue
             options.append({"params": {parameter.name: value}})

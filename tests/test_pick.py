@@ -609,3 +609,18 @@ def test_foreign_error_figures_are_cached_by_file_content(tmp_path, monkeypatch)
                         f"{design.label}-{samples}-{seed}")
     figures(4)
     assert figures(5)["mred"] == pytest.approx(truncated_mred(4), rel=1e-12)  # stale
+
+
+def test_the_front_stays_aligned_when_labels_are_longer_than_the_column(cli):
+    status, stdout, stderr = cli("pick", "--width", "4", "--variant", "truncated", "--max",
+                                 "mred=10%", "--param", "merge=0..2", "--param",
+                                 "adder=kogge-stone")
+    assert status == 0, stderr
+    table = stdout.split("budget):\n")[1].split("\n\n")[0].splitlines()
+    rows = [line for line in table if not line.startswith("  --")]
+    labels = [re.search(r"truncated\(.*?\)", line).group() for line in rows[1:]]
+    assert len(labels) > 2 and max(map(len, labels)) > 54, table
+    # Every row's metric and cost columns end where the header's do: the columns are right-
+    # aligned, so the last two fields end at the same places.
+    ends = {(len(line.rstrip().rsplit(" ", 1)[0].rstrip()), len(line.rstrip())) for line in rows}
+    assert len(ends) == 1, table

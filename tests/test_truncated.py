@@ -2,9 +2,10 @@
 error that the correction constant is derived from, the RTL on every pair, planted bugs caught,
 synthesis, and bad parameters.
 
-The compiled kernel is checked against the golden model at the ends of ``cut`` and ``merge`` by
-``tests/test_kernel.py``, the C model by ``tests/test_export.py``, the behavioural reference by
-the proofs of ``tests/test_prove.py`` and below.
+The compiled kernel is checked against the definition on the shapes below and against the golden
+model at the defaults and at the ends of ``cut`` and of ``merge`` (each with the other at its
+default) by ``tests/test_kernel.py``, the C model by ``tests/test_export.py``, the behavioural
+reference by the proofs of ``tests/test_prove.py`` and below.
 """
 from fractions import Fraction
 
@@ -14,6 +15,7 @@ import pytest
 from mitchell.reports.error.kernel.driver import kernel_params
 from mitchell.reports.error.kernel.integer import KERNELS
 from mitchell.reports.synthesis.yosys import synthesize_generic
+from mitchell.reports.sweeps.grid import sweep_designs
 from mitchell.rtl import TruncatedMultiplier
 from mitchell.sim.design import Design
 from mitchell.sim.vectors import exhaustive
@@ -129,13 +131,39 @@ def test_cut_zero_merge_zero_is_the_exact_multiplier():
 
 
 @pytest.mark.parametrize("param, named", [
-    ("merge=23", ["Parameter merge must be at most 22", "cut=5", "not 23"]),
+    ("merge=23", ["Parameter merge must be an integer from 0 to 22", "cut=5", "not 23"]),
     ("cut=15", ["Parameter cut", "from 0 to 14", "15"]),
-    ("merge=-1", ["Parameter merge", "from 0 to 28", "-1"]),
+    ("merge=-1", ["Parameter merge", "at least 0", "-1"]),
 ])
 def test_a_bad_parameter_is_one_line(param, named, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     status, _, err = run_cli(capsys, "verilog", "--width", "8", "--variant", "truncated",
                              "--param", param, "-o", "out.v")
     one_line_error(status, err, "verilog", *named)
+    nothing_written(tmp_path)
+
+
+def pairs_at_or_above(width: int, cut: int) -> int:
+    """The pairs ``a[i]b[j]``, ``a[j]b[i]``, ``i < j``, whose column ``i + j`` is not cut."""
+    return sum(1 for i in range(width) for j in range(i + 1, width) if i + j >= cut)
+
+
+def test_a_grid_leaves_out_the_merges_its_cut_has_no_pairs_for():
+    designs = sweep_designs(widths=[8], variants=["truncated"], stages="0",
+                            params={"cut": "5..13", "merge": "0,3,10,22"}, signed=False,
+                            every=False)
+    got = {(d.options["cut"], d.options["merge"]) for d in designs
+           if d.variant == "truncated"}
+    assert got == {(cut, merge) for cut in range(5, 14) for merge in (0, 3, 10, 22)
+                   if merge <= pairs_at_or_above(8, cut)}
+    assert (13, 3) not in got and (5, 22) in got  # column 13 holds one pair, column 14 none
+
+
+@pytest.mark.parametrize("command", ["sweep", "pick"])
+def test_a_grid_where_nothing_fits_is_one_line(command, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    extra = ["--max", "mred=50%"] if command == "pick" else ["--out", "out"]
+    status, _, err = run_cli(capsys, command, "--width", "8", "--variant", "truncated",
+                             "--param", "cut=13..14", "--param", "merge=2..3", *extra)
+    one_line_error(status, err, command, "Parameter merge", "from 0 to 1", "cut=13")
     nothing_written(tmp_path)

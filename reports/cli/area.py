@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     with runner() as pool:
         futures = [pool.submit(flow_results, d, flows, options) for d in designs]
         results = {d.label: future.result() for d, future in zip(designs, futures)}
-    same = comparison([design], retime=args.retime)
+    same = comparison([design], flows=flows, retime=args.retime)
     if args.json:
         print(json.dumps({**results, "comparison": same}, indent=2))
         return 0

@@ -395,6 +395,6 @@ def build_folder(args: argparse.Namespace, designs: list[Design], *, marker: str
         progress.close()
     tool = tool_info(flows)
     with atomic_folder(out) as folder:
-        write({"tool": tool, "comparison": comparison(designs, retime=args.retime),
+        write({"tool": tool, "comparison": comparison(designs, flows=flows, retime=args.retime),
                "designs": entries}, folder)
     return 0

@@ -219,15 +219,18 @@ def text(result: dict, around: int) -> str:
                                verilog_line)
 
     first, objective = budgets_of(result)[0], objective_of(result)
+    rows = front_lines(result, around)
+    # The design column as wide as the longest label, at least 54.
+    width = max([54] + [len(label) for mark, label, _, _ in rows if mark != "budget"])
     lines = [f"{summary(result)}", f"chosen: {chosen_line(result)}", "",
              f"Pareto front, {first.metric} against {objective.label} (* chosen, x beyond a "
              f"budget):",
-             f"  {'design':54} {first.metric:>10} {objective.label:>14}"]
-    for mark, label, value, cost in front_lines(result, around):
+             f"  {'design':{width}} {first.metric:>10} {objective.label:>14}"]
+    for mark, label, value, cost in rows:
         if mark == "budget":
-            lines.append(f"  {'-- ' + label + ' ':-<54}")
+            lines.append(f"  {'-- ' + label + ' ':-<{width}}")
         else:
-            lines.append(f"{mark or ' '} {label:54} {value:>10} {cost:>14}")
+            lines.append(f"{mark or ' '} {label:{width}} {value:>10} {cost:>14}")
     lines += ["", f"Verilog: {verilog_line(result)}"]
     return "\n".join(lines)
 

@@ -74,7 +74,7 @@ def summary(entry: dict, flow, row) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..render.comparison import comparison, describe
+    from ..render.comparison import describe
     from ..render.report import flows_of
     from ..sweeps.sweep import write_sweep
 
@@ -82,10 +82,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--jobs counts local processes; a Dask cluster (--scheduler) runs as "
                          "many jobs as it has workers")
     designs = designs_of(args)
-    entries, failures = [], {}
+    entries, failures, same = [], {}, {}
 
     def write(sweep: dict, folder: Path) -> None:
         entries.extend(sweep["designs"])
+        same.update(sweep["comparison"])
         write_sweep(sweep, folder)
 
     status = build_folder(args, designs, marker="sweep.json", what="sweep", write=write,
@@ -106,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
               f"{100 * entry['error']['bias']:9.4f}"
               + "".join(f" {summary(entry, flow, row):>{max(9, len(row.label))}}"
                         for flow, row in columns))
-    print(describe(comparison(designs, retime=args.retime)))
+    print(describe(same))
     pictures = " and pareto.png/svg" if any(flow.pareto for flow in flows_of(entries, every=True)) \
         else ""
     print(f"wrote {args.out}/sweep.csv, sweep.json{pictures}")

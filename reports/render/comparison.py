@@ -12,14 +12,14 @@ from ...sim.design import Design
 SAME = ("width", "stages", "signed", "flow")
 
 
-def comparison(designs: list[Design], *, retime: bool) -> dict:
+def comparison(designs: list[Design], *, flows: tuple[str, ...], retime: bool) -> dict:
     """The comparisons among ``designs``: which baseline each variant is measured against, the
-    pipeline stages they are at, and the synthesis flow's options."""
+    pipeline stages they are at, and the synthesis flows (by name) and their options."""
     return {"same": list(SAME),
             "baselines": {design.variant: design.baseline.variant for design in designs
                           if design.variant != design.baseline.variant},
             "stages": sorted({design.stages for design in designs}),
-            "flow": {"ice40_retime": retime},
+            "flow": {"flows": list(flows), "ice40_retime": retime},
             **({"format": designs[0].format} if designs and designs[0].format != "int" else {})}
 
 
@@ -33,7 +33,9 @@ def describe(comparison: dict) -> str:
     baselines = " ".join(f"{name}: {summaries[name]}."
                          for name in dict.fromkeys(comparison["baselines"].values()))
     retime = "with" if comparison["flow"]["ice40_retime"] else "without"
+    flows = ", ".join(f"iCE40 {retime} register retiming" if name == "ice40" else name
+                      for name in comparison["flow"]["flows"])
     stages = " and ".join(map(str, comparison["stages"]))
     return (f"Each design is compared with its exact baseline ({pairs or 'none here'}) at the "
             f"same operand width, the same pipeline stages ({stages}), the same signedness and "
-            f"the same synthesis flow (iCE40 {retime} register retiming). {baselines}").rstrip()
+            f"the same synthesis flows ({flows or 'none: no synthesis'}). {baselines}").rstrip()

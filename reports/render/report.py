@@ -7,7 +7,7 @@ report.json schema (stable; fractions, not percent)::
               "python": ..., "generated": ISO-8601 time},
      "comparison": {"same": ["width", "stages", "signed", "flow"],
                     "baselines": {variant: baseline variant, ...}, "stages": [...],
-                    "flow": {"ice40_retime": bool}},
+                    "flow": {"flows": [str], "ice40_retime": bool}},
      "designs": [{"variant", "width", "signed", "frac_bits", "stages", "params",
                   "error": {"pairs", "relative_pairs", "exhaustive", "seed", "er", "med", "nmed",
                             "mred", "wce", "wcre", "bias", "mse", "mean_error"

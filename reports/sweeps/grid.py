@@ -73,6 +73,7 @@ def sweep_designs(*, widths: list[int], variants: list[str], stages: str,
         for variant in variants:
             entry = CATALOGUE.get(variant, CATALOGUE["exact"])
             names = [name for name in grids if name in {p.name for p in entry.parameters}]
+            before, conflict = len(points), None
             for values in itertools.product(*(grids[name] for name in names)):
                 for count in counts if entry.pipelined or not every else \
                         [count for count in counts if count == 0]:
@@ -81,11 +82,15 @@ def sweep_designs(*, widths: list[int], variants: list[str], stages: str,
                             variant=variant, width=width, stages=count,
                             signed=signed and entry.signable,
                             params=read_params(variant, dict(zip(names, values)))))
-                    except ParameterConflict:
-                        continue  # values that do not fit together: not a point of the grid
+                    except ParameterConflict as error:
+                        conflict = conflict or error  # values that do not fit: not a point
                     except ValueError as error:
                         # A value can fit one width of the grid and not another: say which.
                         if len(widths) == 1:
                             raise
                         raise ValueError(f"{error} (at --width {width})") from None
+            if conflict is not None and len(points) == before:
+                # Every combination conflicts: the grid asks for nothing that can be built.
+                raise ParameterConflict(f"{conflict} (no combination of the grid fits {variant} "
+                                        f"at --width {width})") from None
     return with_baselines(points)

@@ -253,7 +253,7 @@ def candidate_designs(*, width: int, variants: list[str] | None = None, signed: 
                 raise ValueError(f"--frac-bits: expected integers, not {text!r}")
             fractions.append(int(text))
     counts = stage_grid(stages)
-    designs = []
+    designs, conflict = [], None
     for variant in variants:
         entry = CATALOGUE[variant]
         axes = {parameter.name: [read_params(variant, {parameter.name: text})[parameter.name]
@@ -269,10 +269,11 @@ def candidate_designs(*, width: int, variants: list[str] | None = None, signed: 
                         designs.append(Design(variant=variant, width=width, frac_bits=fraction,
                                               stages=count, signed=signed and entry.signable,
                                               params=dict(zip(axes, values))))
-                    except ParameterConflict:
-                        continue  # values that do not fit together: not a point of the grid
+                    except ParameterConflict as error:
+                        conflict = conflict or error  # values that do not fit: not a point
     if not designs:
-        raise ValueError("The search has no designs: widen --variant, --param or --frac-bits")
+        raise ValueError("The search has no designs: widen --variant, --param or --frac-bits"
+                         + (f" ({conflict})" if conflict else ""))
     return list(dict.fromkeys(designs))
 
 

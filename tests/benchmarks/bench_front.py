@@ -47,7 +47,7 @@ OURS = {
         (["dr-alm"], ["t=3..9", ARCHITECTURES]),
         (["alm-soa"], ["w=1..6", ARCHITECTURES]),
         (["realm"], ["m=1..4", "t=3..7", ARCHITECTURES]),
-        (["truncated"], ["cut=3..7", "merge=0..8"])],
+        (["truncated"], ["cut=3..9", "merge=0..8"])],
     16: [(["mitchell", "mbm", "nearest-one", "ilm"], [ARCHITECTURES]),
          (["mitch-w"], ["w=3..9", ARCHITECTURES, "drop=0,8,16"]),
          (["dr-alm"], ["t=3..9", ARCHITECTURES, "drop=0,8,16"]),
