@@ -8,6 +8,8 @@ from ...rtl.params import ParameterConflict
 from ...sim.catalogue import CATALOGUE
 from ...sim.design import Design
 
+MAX_RANGE = 1000
+
 
 def read_params(variant: str, params: dict[str, str] | None) -> dict:
     """The texts of ``variant``'s parameters as a dict of values, each read as its parameter
@@ -30,8 +32,11 @@ def grid(text: str, *, option: str) -> list[str]:
     if dots:
         if not (re.fullmatch(r"-?[0-9]{1,9}", low) and re.fullmatch(r"-?[0-9]{1,9}", high)
                 and int(low) <= int(high)):
-            raise ValueError(f"{option} {text!r}: a range is two integers, the first not above "
-                             f"the second, such as 4..8")
+            raise ValueError(f"{option} {text!r}: a range is two integers of at most 9 digits, "
+                             f"the first not above the second, such as 4..8")
+        if int(high) - int(low) >= MAX_RANGE:
+            # Every parameter's range is bounded by about twice the width (at most 128).
+            raise ValueError(f"{option} {text!r}: a range holds at most {MAX_RANGE} values")
         return [str(value) for value in range(int(low), int(high) + 1)]
     values = text.split(",")
     if not all(values):
@@ -60,7 +65,7 @@ def sweep_designs(*, widths: list[int], variants: list[str], stages: str,
     count of ``stages`` and combination of the ``params`` grids that the variant declares
     (``signed`` for the designs that take it). With ``every`` (``--variant all``), a design that
     takes no pipeline stages is swept at 0 stages only, and left out without 0 among them."""
-    grids = {name: grid(text, option=f"--param {name}=") for name, text in (params or {}).items()}
+    grids = {name: grid(text, option=f"--param {name}") for name, text in (params or {}).items()}
     declared = {parameter.name for variant in variants if variant in CATALOGUE
                 for parameter in CATALOGUE[variant].parameters}
     for name in grids:

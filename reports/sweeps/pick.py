@@ -236,7 +236,7 @@ def candidate_designs(*, width: int, variants: list[str] | None = None, signed: 
     if len(kinds) > 1:
         raise ValueError(f"--variant names designs of different kinds ({', '.join(sorted(kinds))}); "
                          f"pick among one kind")
-    grids = {name: grid(text, option=f"--param {name}=") for name, text in (params or {}).items()}
+    grids = {name: grid(text, option=f"--param {name}") for name, text in (params or {}).items()}
     declared = {parameter.name for variant in variants
                 for parameter in CATALOGUE[variant].parameters}
     for name in grids:
