@@ -139,7 +139,8 @@ CATALOGUE: dict[str, Entry] = {entry.name: entry for entry in [
           "Liu et al. 2018: low log-adder bits set to one"),
     Entry("truncated", TruncatedMultiplier, golden.truncated_product, scalar.truncated_scalar,
           "after Schulte and Swartzlander 1993: partial products below column cut left out for "
-          "2^(cut-1), the first merge pairs above each replaced by their OR (Venkatachalam and Ko 2017)"),
+          "2^(cut-1), the first merge pairs above, each replaced by their OR (after Venkatachalam "
+          "and Ko 2017)"),
     Entry("nearest-one", NearestOneMultiplier, golden.nearest_one_product,
           scalar.nearest_one_scalar,
           "after Ansari et al. 2021: operands rounded to the nearest power of two"),

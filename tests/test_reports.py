@@ -5,6 +5,7 @@ import subprocess
 
 import pytest
 
+from mitchell.reports.render.comparison import comparison, describe
 from mitchell.reports.synthesis import cache, yosys
 from mitchell.sim.design import Design
 
@@ -165,3 +166,12 @@ def test_out_folder_with_other_files_is_refused(tmp_path, cli):
     status, _, err = cli("report", "--width", 8, "--no-area", "--out", out)
     assert status == 2 and "holds something other than a mitchell report" in err
     assert (out / "thesis.tex").read_text() == "years of work"
+
+
+def test_the_comparison_names_the_flows_it_ran():
+    designs = [Design(variant="truncated", width=8)]
+    plain = describe(comparison(designs, flows=(), retime=False))
+    assert "truncated against exact" in plain and "synthesis" not in plain
+    named = describe(comparison(designs, flows=("asic", "ice40"), retime=True))
+    assert "the same signedness and the same synthesis flows (asic, iCE40 with register " \
+           "retiming)." in named

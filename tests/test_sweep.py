@@ -110,8 +110,10 @@ def test_a_grid_sweep_on_a_dask_cluster_equals_the_local_run(tmp_path, cli):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--param", "w=5..3"], "--param w '5..3': a range is two integers"),
-    (["--param", "w=0..99999999"], "--param w '0..99999999': a range holds at most 1000 values"),
+    (["--param", "w=5..3"], "--param w=5..3: a range is two integers"),
+    (["--param", "w=0..99999999"], "--param w=0..99999999: a range holds at most 1,000 values"),
+    (["--stages", "0..1000"], "--stages 0..1000: a range holds at most 1,000 values"),
+    (["--stages", "0..999"], "Pipeline stages must be an integer from 0 to 64, not 65"),
     (["--param", "w=0..9999999999"], "a range is two integers of at most 9 digits"),
     (["--param", "w=3,,4"], "give values separated by commas"),
     (["--param", "corrections=1"], "No design of the sweep takes parameter 'corrections'"),

@@ -2,9 +2,9 @@
 error that the correction constant is derived from, the RTL on every pair, planted bugs caught,
 synthesis, and bad parameters.
 
-The compiled kernel is checked against the definition on the shapes below and against the golden
-model at the defaults and at the ends of ``cut`` and of ``merge`` (each with the other at its
-default) by ``tests/test_kernel.py``, the C model by ``tests/test_export.py``, the behavioural
+The compiled kernel is checked against the definition on the shapes below (the largest merge of
+a cut among them) and against the golden model at a few values of each parameter, the other at
+its default, by ``tests/test_kernel.py``, the C model by ``tests/test_export.py``, the behavioural
 reference by the proofs of ``tests/test_prove.py`` and below.
 """
 from fractions import Fraction
@@ -15,6 +15,7 @@ import pytest
 from mitchell.reports.error.kernel.driver import kernel_params
 from mitchell.reports.error.kernel.integer import KERNELS
 from mitchell.reports.synthesis.yosys import synthesize_generic
+from mitchell.reports.render.plots import plane_design
 from mitchell.reports.sweeps.grid import sweep_designs
 from mitchell.rtl import TruncatedMultiplier
 from mitchell.sim.design import Design
@@ -167,3 +168,11 @@ def test_a_grid_where_nothing_fits_is_one_line(command, capsys, tmp_path, monkey
                              "--param", "cut=13..14", "--param", "merge=2..3", *extra)
     one_line_error(status, err, command, "Parameter merge", "from 0 to 1", "cut=13")
     nothing_written(tmp_path)
+
+
+def test_the_operand_plane_clamps_merge_to_the_pairs_its_cut_leaves_at_8_bits():
+    # At 16 bits merge=30 fits cut=13; the 8-bit plane has cut=5, which leaves 22 pairs.
+    small, notes = plane_design(Design(variant="truncated", width=16, params={"merge": 30}))
+    assert small.width == 8 and small.options["cut"] == 5
+    assert small.options["merge"] == pairs_at_or_above(8, 5) == 22
+    assert notes == ["merge=30 clamped to 22"]

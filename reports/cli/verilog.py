@@ -12,8 +12,9 @@ DESCRIPTION = ("Write the Verilog of a multiplier, ports a, b, p (and clk, rst w
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_design_options(parser)
     parser.add_argument("--name", type=nonempty, default=None,
-                        help="module name (default the variant's name with - as _, and _mul after a "
-                             "multiplier's: mitchell_mul, mitch_w_mul, mitchell_div)")
+                        help="module name (default the variant's name with - as _, the format's after a "
+                             "float design's, and _mul after a multiplier's: mitchell_mul, "
+                             "mitch_w_mul, mitchell_div, lmul_bf16_mul)")
     parser.add_argument("-o", "--output", type=output_file, default=None,
                         help="output file (default stdout)")
 

@@ -14,7 +14,8 @@ SAME = ("width", "stages", "signed", "flow")
 
 def comparison(designs: list[Design], *, flows: tuple[str, ...], retime: bool) -> dict:
     """The comparisons among ``designs``: which baseline each variant is measured against, the
-    pipeline stages they are at, and the synthesis flows (by name) and their options."""
+    pipeline stages they are at, and the synthesis flows they went through (by name; the
+    flows' own options, such as the library, are in each flow's figures)."""
     return {"same": list(SAME),
             "baselines": {design.variant: design.baseline.variant for design in designs
                           if design.variant != design.baseline.variant},
@@ -36,6 +37,7 @@ def describe(comparison: dict) -> str:
     flows = ", ".join(f"iCE40 {retime} register retiming" if name == "ice40" else name
                       for name in comparison["flow"]["flows"])
     stages = " and ".join(map(str, comparison["stages"]))
-    return (f"Each design is compared with its exact baseline ({pairs or 'none here'}) at the "
-            f"same operand width, the same pipeline stages ({stages}), the same signedness and "
-            f"the same synthesis flows ({flows or 'none: no synthesis'}). {baselines}").rstrip()
+    same = ["the same operand width", f"the same pipeline stages ({stages})",
+            "the same signedness"] + ([f"the same synthesis flows ({flows})"] if flows else [])
+    return (f"Each design is compared with its exact baseline ({pairs or 'none here'}) at "
+            f"{', '.join(same[:-1])} and {same[-1]}. {baselines}").rstrip()

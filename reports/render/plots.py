@@ -64,9 +64,10 @@ def plane_design(design: Design) -> tuple[Design, list[str]]:
                          f"{2 * PLANE_WIDTH - shown} here)")
             value = shown
         elif not parameter.choices and value != parameter.default(design.width):
-            # The largest value the parameter allows at PLANE_WIDTH bits, if this one is above it.
+            # The largest value the parameter allows at PLANE_WIDTH bits with the values before
+            # it (merge's range depends on cut), if this one is above it.
             fitting = value
-            while fitting > 0 and not _fits(parameter, fitting):
+            while fitting > 0 and not _fits(design, frac_bits, params, parameter.name, fitting):
                 fitting -= 1
             if fitting != value:
                 notes.append(f"{parameter.name}={value} clamped to {fitting}")
@@ -78,9 +79,11 @@ def plane_design(design: Design) -> tuple[Design, list[str]]:
     return replace(design, width=PLANE_WIDTH, frac_bits=frac_bits, params=params), notes
 
 
-def _fits(parameter, value) -> bool:
+def _fits(design: Design, frac_bits, params: dict, name: str, value) -> bool:
+    """Whether ``design`` at PLANE_WIDTH bits takes ``name=value`` beside ``params``."""
+    given = {key: known for key, known in params.items() if known is not None}
     try:
-        parameter.check(value, width=PLANE_WIDTH)
+        replace(design, width=PLANE_WIDTH, frac_bits=frac_bits, params={**given, name: value})
     except (TypeError, ValueError):
         return False
     return True

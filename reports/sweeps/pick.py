@@ -31,14 +31,15 @@ import math
 import re
 import shlex
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable
 
 from ...sim.catalogue import CATALOGUE, MULTIPLIER, integer_designs, parameters_of, stated_params
 from ...sim.design import Design
 from ...sim.foreign import is_foreign
 from ..synthesis.flows import FLOWS
-from ...rtl.params import ParameterConflict, check_width
-from .grid import grid, read_params, stage_grid
+from ...rtl.params import check_width
+from .grid import fitting, grid, read_params, stage_grid
 from .pareto import pareto_front
 
 #: The error metrics a budget may name: the keys the kernel gives every integer design, and
@@ -236,7 +237,7 @@ def candidate_designs(*, width: int, variants: list[str] | None = None, signed: 
     if len(kinds) > 1:
         raise ValueError(f"--variant names designs of different kinds ({', '.join(sorted(kinds))}); "
                          f"pick among one kind")
-    grids = {name: grid(text, option=f"--param {name}") for name, text in (params or {}).items()}
+    grids = {name: grid(text, option=f"--param {name}=") for name, text in (params or {}).items()}
     declared = {parameter.name for variant in variants
                 for parameter in CATALOGUE[variant].parameters}
     for name in grids:
@@ -248,12 +249,12 @@ def candidate_designs(*, width: int, variants: list[str] | None = None, signed: 
         if all(CATALOGUE[variant].frac_bits is None for variant in variants):
             raise ValueError(f"--frac-bits applies to none of {', '.join(variants)}")
         fractions = []
-        for text in grid(frac_bits, option="--frac-bits"):
+        for text in grid(frac_bits, option="--frac-bits "):
             if not re.fullmatch(r"[0-9]{1,9}", text):
                 raise ValueError(f"--frac-bits: expected integers, not {text!r}")
             fractions.append(int(text))
     counts = stage_grid(stages)
-    designs, conflict = [], None
+    designs = []
     for variant in variants:
         entry = CATALOGUE[variant]
         axes = {parameter.name: [read_params(variant, {parameter.name: text})[parameter.name]
@@ -262,18 +263,13 @@ def candidate_designs(*, width: int, variants: list[str] | None = None, signed: 
                 for parameter in entry.parameters}
         fracs = frac_bits_values(variant, width) if fractions is None or entry.frac_bits is None \
             else fractions
-        for fraction in fracs:
-            for values in itertools.product(*axes.values()):
-                for count in counts if entry.pipelined else [0]:
-                    try:
-                        designs.append(Design(variant=variant, width=width, frac_bits=fraction,
-                                              stages=count, signed=signed and entry.signable,
-                                              params=dict(zip(axes, values))))
-                    except ParameterConflict as error:
-                        conflict = conflict or error  # values that do not fit: not a point
+        designs += fitting(variant, width, (
+            partial(Design, variant=variant, width=width, frac_bits=fraction, stages=count,
+                    signed=signed and entry.signable, params=dict(zip(axes, values)))
+            for fraction in fracs for values in itertools.product(*axes.values())
+            for count in (counts if entry.pipelined else [0])))
     if not designs:
-        raise ValueError("The search has no designs: widen --variant, --param or --frac-bits"
-                         + (f" ({conflict})" if conflict else ""))
+        raise ValueError("The search has no designs: widen --variant, --param or --frac-bits")
     return list(dict.fromkeys(designs))
 
 
