@@ -164,8 +164,10 @@ def test_a_grid_leaves_out_the_merges_its_cut_has_no_pairs_for():
 def test_a_grid_where_nothing_fits_is_one_line(command, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     extra = ["--max", "mred=50%"] if command == "pick" else ["--out", "out"]
+    # Beside a design that fits: the one that does not is not dropped in silence.
     status, _, err = run_cli(capsys, command, "--width", "8", "--variant", "truncated",
-                             "--param", "cut=13..14", "--param", "merge=2..3", *extra)
+                             "--variant", "mitchell", "--param", "cut=13..14", "--param",
+                             "merge=2..3", *extra)
     one_line_error(status, err, command, "Parameter merge", "from 0 to 1", "cut=13")
     nothing_written(tmp_path)
 
